@@ -1,0 +1,1 @@
+"""Batch grading of untrusted course submissions on top of nbgrader."""
