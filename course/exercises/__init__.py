@@ -1,0 +1,23 @@
+"""The exercise framework: a registry of exercises, their checkers, and ``check`` for learners.
+
+A notebook's check cell calls ``check("10.2", answer_10_2)``; the checker is a tested function in
+this package, so notebooks stay thin. Hidden test cells call the same ``check`` with extra cases
+as plain data: ``check("10.2", answer_10_2, hidden=[...])``.
+"""
+
+from course.exercises.answers import from_data, to_data
+from course.exercises.base import Exercise, MalformedAnswer
+from course.exercises.checking import ExerciseFailed, check, evaluate
+from course.exercises.choice import MultipleChoice, SingleChoice, choice_keys
+from course.exercises.keys import make_key
+from course.exercises.policy import PolicyCase, PolicyExercise, set_policy_evaluator
+from course.exercises.registry import all_exercises, get, register
+from course.exercises.results import CheckResult, Requirement
+from course.exercises.value import MappingMatch, Part, TableMatch, ValueMatch, part_key, table_keys
+
+__all__ = [
+    "CheckResult", "Exercise", "ExerciseFailed", "MalformedAnswer", "MappingMatch", "MultipleChoice", "Part",
+    "PolicyCase", "PolicyExercise", "Requirement", "SingleChoice", "TableMatch", "ValueMatch", "all_exercises",
+    "check", "choice_keys", "evaluate", "from_data", "get", "make_key", "part_key", "register",
+    "set_policy_evaluator", "table_keys", "to_data",
+]

@@ -1,0 +1,89 @@
+"""Single- and multiple-choice exercises with explanations for every wrong option."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from course.exercises.base import Exercise, MalformedAnswer, type_name
+from course.exercises.keys import make_key
+from course.exercises.results import Requirement
+
+
+@dataclass(kw_only=True)
+class _Options(Exercise):
+    options: dict[str, str]
+    explanations: dict[str, str] = field(default_factory=dict)
+
+    def _letter(self, raw: Any) -> str:
+        if not isinstance(raw, str):
+            raise MalformedAnswer(f"each choice must be an option letter such as 'A' (a string), got {type_name(raw)}")
+        letter = raw.strip().upper()
+        if letter not in self.options:
+            raise MalformedAnswer(f"{raw!r} is not one of the options {', '.join(sorted(self.options))}")
+        return letter
+
+    def explain(self, letter: str) -> str:
+        return self.explanations.get(letter, "")
+
+
+@dataclass(kw_only=True)
+class SingleChoice(_Options):
+    """Pick one option. ``key`` is ``make_key(id, letter)``."""
+
+    kind: ClassVar[str] = "single-choice"
+    key: str
+
+    def requirements(self, answer: Any, hidden: Any = None) -> list[Requirement]:
+        if isinstance(answer, (set, list, tuple)):
+            raise MalformedAnswer("this question takes exactly one option letter, e.g. 'B', not a collection")
+        letter = self._letter(answer)
+        right = make_key(self.id, letter) == self.key
+        hint = "" if right else f"Option {letter} is not the best fit: {self.explain(letter)}".strip()
+        return [Requirement(f"the chosen option ({letter}) fits the scenario", right, hint)]
+
+
+@dataclass(kw_only=True)
+class MultipleChoice(_Options):
+    """Pick every option that applies. ``keys[letter]`` is ``make_key(id, letter + ':in')`` or ``':out'``."""
+
+    kind: ClassVar[str] = "multiple-choice"
+    keys: dict[str, str]
+
+    def _applies(self, letter: str) -> bool:
+        return self.keys[letter] == make_key(self.id, f"{letter}:in")
+
+    def requirements(self, answer: Any, hidden: Any = None) -> list[Requirement]:
+        if isinstance(answer, str) or not isinstance(answer, Iterable) or isinstance(answer, dict):
+            raise MalformedAnswer(
+                f"answer with a set of option letters, e.g. {{'A', 'C'}}, not {type_name(answer)}")
+        chosen = {self._letter(item) for item in answer}
+        if not chosen:
+            raise MalformedAnswer("choose at least one option: every question here has one or more that apply")
+        # Weights make the score the share of options classified correctly.
+        reqs = [Requirement(f"option {letter} applies", self._applies(letter),
+                            "" if self._applies(letter)
+                            else f"Option {letter} does not apply: {self.explain(letter)}".strip())
+                for letter in sorted(chosen)]
+        left_out = [letter for letter in self.options if letter not in chosen]
+        missed = [letter for letter in left_out if self._applies(letter)]
+        rightly_left_out = len(left_out) - len(missed)
+        if missed:
+            reqs.append(Requirement(
+                "every option that applies is chosen", False,
+                f"{len(missed)} more option(s) also apply; reread the scenario for what else it needs.",
+                weight=float(len(missed))))
+            if rightly_left_out:
+                reqs.append(Requirement(f"{rightly_left_out} option(s) rightly left out", True,
+                                        weight=float(rightly_left_out)))
+        else:
+            reqs.append(Requirement("every option that applies is chosen", True,
+                                    weight=float(rightly_left_out)))
+        return reqs
+
+
+def choice_keys(exercise_id: str, applies: Iterable[str], options: Iterable[str]) -> dict[str, str]:
+    """Author helper: the ``keys`` table of a :class:`MultipleChoice`."""
+    applies = set(applies)
+    return {o: make_key(exercise_id, f"{o}:{'in' if o in applies else 'out'}") for o in options}

@@ -1,0 +1,1 @@
+"""Exercises of notebook 10, Customer Engagement (Amazon SES)."""

@@ -1,0 +1,132 @@
+"""Write-a-policy exercises, graded by evaluating the learner's policy with ``course.iam``.
+
+The learner's policy is placed in one slot of an authorization question (the spec in
+``docs/specs/iam-request.md``) beside fixed policies, and every case is a request that must be
+allowed or must be denied. The engine is pluggable so that the framework does not depend on it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from course.exercises.base import Exercise, MalformedAnswer, type_name
+from course.exercises.results import Requirement
+
+Evaluator = Callable[[dict], dict]
+_evaluator: Evaluator | None = None
+SLOTS = ("identity", "resource", "boundary", "session", "scps", "rcps")
+
+
+def set_policy_evaluator(evaluator: Evaluator | None) -> None:
+    """Use ``evaluator`` (question dict -> answer dict, per the spec) instead of ``course.iam``."""
+    global _evaluator
+    _evaluator = evaluator
+
+
+def _evaluate(question: dict) -> dict:
+    if _evaluator is not None:
+        return _evaluator(question)
+    from course.iam import evaluate_json
+
+    return evaluate_json(question)
+
+
+@dataclass(frozen=True)
+class PolicyCase:
+    """A request the policy must allow (``allow=True``) or must deny, and the hint when it does not."""
+
+    description: str
+    request: dict
+    allow: bool
+    hint: str = ""
+
+    @classmethod
+    def from_data(cls, data: dict) -> PolicyCase:
+        return cls(data["description"], data["request"], bool(data["allow"]), data.get("hint", ""))
+
+
+@dataclass(kw_only=True)
+class PolicyExercise(Exercise):
+    """The learner writes the policy for ``slot``; ``context_policies`` holds the fixed others.
+
+    ``hidden`` is a list of case dicts (``description``, ``request``, ``allow``, ``hint``).
+    ``lint_forbidden`` lists ``course.iam`` lint finding ids that must not appear.
+    """
+
+    kind: ClassVar[str] = "policy"
+    slot: str
+    cases: list[PolicyCase]
+    context_policies: dict[str, Any] = field(default_factory=dict)
+    lint_forbidden: list[str] = field(default_factory=list)
+
+    def requirements(self, answer: Any, hidden: Any = None) -> list[Requirement]:
+        policy = parse_policy(answer)
+        cases = list(self.cases)
+        hidden_cases = [PolicyCase.from_data(c) for c in (hidden or [])]
+        reqs = [self._run(policy, case, hidden=False) for case in cases]
+        reqs += [self._run(policy, case, hidden=True) for case in hidden_cases]
+        if self.lint_forbidden:
+            reqs += self._lint(policy)
+        return reqs
+
+    def _question(self, policy: dict, request: dict) -> dict:
+        policies = dict(self.context_policies)
+        if self.slot == "identity":
+            policies["identity"] = [policy, *policies.get("identity", [])]
+        elif self.slot in ("scps", "rcps"):
+            policies[self.slot] = [*policies.get(self.slot, []), [policy]]
+        else:
+            policies[self.slot] = policy
+        return {"request": request, "policies": policies}
+
+    def _run(self, policy: dict, case: PolicyCase, hidden: bool) -> Requirement:
+        answer = _evaluate(self._question(policy, case.request))
+        if "error" in answer:
+            error = answer["error"]
+            raise MalformedAnswer(f"{error.get('message', 'invalid policy')} (at {_learner_path(error, self.slot)})")
+        decision = answer.get("decision")
+        ok = (decision == "Allow") == case.allow
+        hint = ""
+        if not ok:
+            expected = "allowed" if case.allow else "denied"
+            hint = f"this request should be {expected} but the decision is {decision}. {case.hint}".strip()
+        return Requirement(case.description, ok, hint, hidden=hidden)
+
+    def _lint(self, policy: dict) -> list[Requirement]:
+        from course.iam import lint
+
+        found = {f.id: f for f in lint(policy)}
+        reqs = []
+        for finding_id in self.lint_forbidden:
+            finding = found.get(finding_id)
+            reqs.append(Requirement(f"no lint finding {finding_id}", finding is None,
+                                    "" if finding is None else f"{finding.title}: {finding.explanation}"))
+        return reqs
+
+
+def parse_policy(answer: Any) -> dict:
+    """The learner's policy as a dict, from a dict or a JSON string, with a clear message otherwise."""
+    if isinstance(answer, str):
+        try:
+            answer = json.loads(answer)
+        except json.JSONDecodeError as exc:
+            raise MalformedAnswer(f"the policy is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                                  f"column {exc.colno}") from None
+    if not isinstance(answer, dict):
+        raise MalformedAnswer(f"a policy is a dict (or a JSON string) with 'Version' and 'Statement', "
+                              f"got {type_name(answer)}")
+    if "Statement" not in answer:
+        raise MalformedAnswer("the policy has no 'Statement' key")
+    return answer
+
+
+def _learner_path(error: dict, slot: str) -> str:
+    """Rewrite the engine's path (policies.resource.Statement[0]) to one the learner recognises."""
+    path = str(error.get("path", ""))
+    for prefix in (f"policies.{slot}[0][0]", f"policies.{slot}[0]", f"policies.{slot}"):
+        if path.startswith(prefix):
+            return "your policy" + path[len(prefix):]
+    return path or "your policy"

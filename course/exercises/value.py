@@ -1,0 +1,164 @@
+"""Exercises whose answer is a value, a mapping of named values, or a pandas DataFrame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from course.exercises.base import Exercise, MalformedAnswer, type_name
+from course.exercises.keys import NotCanonical, canonical, make_key
+from course.exercises.results import Requirement
+
+
+@dataclass(frozen=True)
+class Part:
+    """One named part of an answer with its hashed expected value and the hint for a wrong value."""
+
+    name: str
+    key: str
+    hint: str
+    description: str = ""
+
+
+@dataclass(kw_only=True)
+class ValueMatch(Exercise):
+    """A single value (a number, a string, a set...) compared with a hashed key.
+
+    ``hidden`` may be ``{"expected": value}`` from a hidden test cell, compared in plain form.
+    """
+
+    kind: ClassVar[str] = "value"
+    key: str
+    expected_type: type | tuple[type, ...]
+    description: str
+    hint: str
+    decimals: int | None = None
+    casefold: bool = False
+
+    def requirements(self, answer: Any, hidden: Any = None) -> list[Requirement]:
+        if isinstance(answer, bool) and self.expected_type is not bool or not isinstance(answer, self.expected_type):
+            raise MalformedAnswer(f"expected {_names(self.expected_type)}, got {type_name(answer)}")
+        try:
+            ok = make_key(self.id, answer, decimals=self.decimals, casefold=self.casefold) == self.key
+        except NotCanonical as exc:
+            raise MalformedAnswer(str(exc)) from None
+        reqs = [Requirement(self.description, ok, "" if ok else self.hint)]
+        if isinstance(hidden, dict) and "expected" in hidden:
+            same = canonical(answer, decimals=self.decimals, casefold=self.casefold) == canonical(
+                hidden["expected"], decimals=self.decimals, casefold=self.casefold)
+            reqs.append(Requirement(self.description, same, "" if same else self.hint, hidden=True))
+        return reqs
+
+
+@dataclass(kw_only=True)
+class MappingMatch(Exercise):
+    """A dict whose named parts are each checked against a hashed key: partial credit per part."""
+
+    kind: ClassVar[str] = "mapping"
+    parts: list[Part]
+    casefold: bool = True
+
+    def requirements(self, answer: Any, hidden: Any = None) -> list[Requirement]:
+        if not isinstance(answer, dict):
+            raise MalformedAnswer(f"expected a dict with the keys {', '.join(repr(p.name) for p in self.parts)}, "
+                                  f"got {type_name(answer)}")
+        unknown = [k for k in answer if k not in {p.name for p in self.parts}]
+        if unknown:
+            raise MalformedAnswer(f"unexpected key(s) {', '.join(map(repr, unknown))}; "
+                                  f"expected {', '.join(repr(p.name) for p in self.parts)}")
+        reqs = []
+        for part in self.parts:
+            description = part.description or f"{part.name} is right"
+            if part.name not in answer:
+                reqs.append(Requirement(description, False, f"the key {part.name!r} is missing"))
+                continue
+            ok = _part_ok(self.id, part.name, answer[part.name], part.key, self.casefold)
+            reqs.append(Requirement(description, ok, "" if ok else part.hint))
+        return reqs
+
+
+@dataclass(kw_only=True)
+class TableMatch(Exercise):
+    """A DataFrame: required columns (visible), row count and each column's values (hashed).
+
+    ``column_keys[col]`` is ``make_key(id, f"{col}=" + json of sorted canonical values)``;
+    build them with :func:`table_keys` from the reference solution.
+    """
+
+    kind: ClassVar[str] = "table"
+    columns: list[str]
+    rows_key: str
+    column_keys: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)
+    decimals: int | None = 6
+
+    def requirements(self, answer: Any, hidden: Any = None) -> list[Requirement]:
+        import pandas as pd
+
+        if isinstance(answer, pd.Series):
+            answer = answer.reset_index()
+        if not isinstance(answer, pd.DataFrame):
+            raise MalformedAnswer(f"expected a pandas DataFrame, got {type_name(answer)}")
+        missing = [c for c in self.columns if c not in answer.columns]
+        reqs = [Requirement(f"has the columns {', '.join(self.columns)}", not missing,
+                            f"missing column(s): {', '.join(missing)}" if missing else "")]
+        rows_ok = make_key(self.id, f"rows={len(answer)}") == self.rows_key
+        reqs.append(Requirement("has the right number of rows", rows_ok,
+                                "" if rows_ok else self.hints.get("rows", "the number of rows is not right: "
+                                                                  "check your filter")))
+        for col, key in self.column_keys.items():
+            if col in missing:
+                reqs.append(Requirement(f"column {col} holds the right values", False, f"column {col} is missing"))
+                continue
+            ok = _hash_or_false(self.id, f"{col}={_column_json(answer[col], self.decimals)}", key)
+            reqs.append(Requirement(f"column {col} holds the right values", ok,
+                                    "" if ok else self.hints.get(col, f"the values in {col} are not right")))
+        return reqs
+
+
+def table_keys(exercise_id: str, frame: Any, columns: list[str], decimals: int | None = 6) -> dict[str, Any]:
+    """Author helper: ``rows_key`` and ``column_keys`` of a :class:`TableMatch` from the reference frame."""
+    return {"rows_key": make_key(exercise_id, f"rows={len(frame)}"),
+            "column_keys": {c: make_key(exercise_id, f"{c}={_column_json(frame[c], decimals)}") for c in columns}}
+
+
+def part_key(exercise_id: str, name: str, value: Any, casefold: bool = True) -> str:
+    """Author helper: the key of one part of a :class:`MappingMatch`."""
+    return make_key(exercise_id, f"{name}={_as_json(value, casefold)}")
+
+
+def _as_json(value: Any, casefold: bool) -> str:
+    import json
+
+    return json.dumps(canonical(value, casefold=casefold), sort_keys=True)
+
+
+def _column_json(series: Any, decimals: int | None) -> str:
+    import json
+
+    values = []
+    for v in series.tolist():
+        if hasattr(v, "isoformat"):
+            v = v.isoformat()
+        try:
+            values.append(canonical(v, decimals=decimals))
+        except NotCanonical:
+            values.append(str(v))
+    return json.dumps(sorted(values, key=lambda item: json.dumps(item, sort_keys=True)), sort_keys=True)
+
+
+def _hash_or_false(exercise_id: str, text: str, key: str) -> bool:
+    return make_key(exercise_id, text) == key
+
+
+def _part_ok(exercise_id: str, name: str, value: Any, key: str, casefold: bool) -> bool:
+    try:
+        return _hash_or_false(exercise_id, f"{name}={_as_json(value, casefold)}", key)
+    except NotCanonical as exc:
+        raise MalformedAnswer(f"the value of {name!r}: {exc}") from None
+
+
+def _names(types: type | tuple[type, ...]) -> str:
+    types = types if isinstance(types, tuple) else (types,)
+    return " or ".join(type_name(t()) if t in (str, dict, list, set, int, float, tuple) else t.__name__
+                       for t in types)
