@@ -1,0 +1,80 @@
+"""Building course notebooks with the right nbgrader metadata, for authors and tests.
+
+Conventions every notebook follows (tests/test_notebook_structure.py enforces them):
+- the setup cell is a locked read-only cell with grade_id ``NN-setup``;
+- question N.M has a markdown cell headed ``### Question N.M — title (P points)``, an answer cell
+  (grade_id ``answer-N-M``, an nbgrader solution cell) and a check cell (grade_id ``check-N-M``,
+  an nbgrader test cell worth P points) that calls ``check("N.M", answer_N_M)``, with hidden cases
+  between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``;
+- source notebooks are stored without outputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def _meta(grade_id: str, *, grade: bool, solution: bool, locked: bool, points: float | None = None) -> dict:
+    meta: dict[str, Any] = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+                            "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def markdown(text: str) -> nbformat.NotebookNode:
+    """A plain markdown cell (notes, scenarios)."""
+    return new_markdown_cell(text.strip("\n"))
+
+
+def locked_code(grade_id: str, source: str) -> nbformat.NotebookNode:
+    """A read-only code cell such as the setup cell or a cell that loads data."""
+    return new_code_cell(source.strip("\n"), metadata=_meta(grade_id, grade=False, solution=False, locked=True))
+
+
+def answer(grade_id: str, solution: str, prefix: str = "") -> nbformat.NotebookNode:
+    """An answer cell: nbgrader replaces the solution region with ``raise NotImplementedError()``."""
+    body = f"{prefix.strip()}\n" if prefix.strip() else ""
+    body += f"### BEGIN SOLUTION\n{solution.strip()}\n### END SOLUTION"
+    return new_code_cell(body, metadata=_meta(grade_id, grade=False, solution=True, locked=False))
+
+
+def check_cell(grade_id: str, visible: str, points: float, hidden: str = "") -> nbformat.NotebookNode:
+    """A graded test cell; ``hidden`` lines are removed from the student version."""
+    body = visible.strip()
+    if hidden.strip():
+        body += f"\n### BEGIN HIDDEN TESTS\n{hidden.strip()}\n### END HIDDEN TESTS"
+    return new_code_cell(body, metadata=_meta(grade_id, grade=True, solution=False, locked=True, points=points))
+
+
+def written_answer(grade_id: str, solution: str, points: float) -> nbformat.NotebookNode:
+    """A markdown answer graded by hand (``Explain`` exercises)."""
+    text = f"=== BEGIN MARK SCHEME ===\n{solution.strip()}\n=== END MARK SCHEME ==="
+    return new_markdown_cell(text, metadata=_meta(grade_id, grade=True, solution=True, locked=False,
+                                                  points=points))
+
+
+def notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def write(nb: nbformat.NotebookNode, path: str | Path) -> Path:
+    """Write without outputs or execution counts (source notebooks are stored clean)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nbformat.validate(nb)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
