@@ -54,9 +54,8 @@ def check_cell(grade_id: str, visible: str, points: float, hidden: str = "") -> 
 
 
 def written_answer(grade_id: str, solution: str, points: float) -> nbformat.NotebookNode:
-    """A markdown answer graded by hand (``Explain`` exercises)."""
-    text = f"=== BEGIN MARK SCHEME ===\n{solution.strip()}\n=== END MARK SCHEME ==="
-    return new_markdown_cell(text, metadata=_meta(grade_id, grade=True, solution=True, locked=False,
+    """A markdown answer graded by hand (``Explain`` exercises); the release shows "YOUR ANSWER HERE"."""
+    return new_markdown_cell(solution.strip(), metadata=_meta(grade_id, grade=True, solution=True, locked=False,
                                                   points=points))
 
 
