@@ -1,0 +1,61 @@
+"""``aws-course``: the course's command line (release, lab, exercises)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _release(args: argparse.Namespace) -> int:
+    from course.paths import course_root
+    from course.release import ReleaseError, generate
+
+    root = course_root()
+    try:
+        written = generate(root / "release", root, args.assignments or None)
+    except ReleaseError as exc:
+        print(f"aws-course release: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path.relative_to(root)}")
+    return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from course.lab import run
+
+    return run(args.jupyter_args)
+
+
+def _exercises(args: argparse.Namespace) -> int:
+    from course.exercises import all_exercises
+
+    for exercise in all_exercises():
+        print(f"{exercise.id:>6}  {exercise.kind:<16} {exercise.points:>4g} pt  {exercise.title}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aws-course", description="AWS Security Notebooks course tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    release = sub.add_parser("release", help="generate release/ from source/ with nbgrader")
+    release.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    release.set_defaults(func=_release)
+
+    lab = sub.add_parser("lab", help="start JupyterLab on your copies of the notebooks (my-work/)")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="options passed to jupyter lab")
+    lab.set_defaults(func=_lab)
+
+    exercises = sub.add_parser("exercises", help="list every exercise with its kind and points")
+    exercises.set_defaults(func=_exercises)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

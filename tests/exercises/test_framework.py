@@ -1,0 +1,203 @@
+"""The exercise framework: kinds, keys, feedback rendering and answers as data."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from course.exercises import (
+    CheckResult,
+    ExerciseFailed,
+    MappingMatch,
+    MultipleChoice,
+    Part,
+    PolicyCase,
+    PolicyExercise,
+    SingleChoice,
+    TableMatch,
+    ValueMatch,
+    choice_keys,
+    from_data,
+    make_key,
+    part_key,
+    set_policy_evaluator,
+    table_keys,
+    to_data,
+)
+from course.exercises.checking import show
+from course.exercises.keys import canonical, matches
+
+SINGLE = SingleChoice(
+    id="99.1", title="Egress for a private subnet", points=2, answer_name="answer_99_1",
+    options={"A": "Internet gateway", "B": "NAT gateway", "C": "Peering"},
+    explanations={"A": "an IGW needs a public IP on the instance, so it accepts inbound too",
+                  "C": "peering connects VPCs, not the internet"},
+    key=make_key("99.1", "B"))
+
+MULTI = MultipleChoice(
+    id="99.2", title="Protect stored mail", points=3, answer_name="answer_99_2",
+    options={"A": "KMS", "B": "public ACL", "C": "source account condition", "D": "disable logging"},
+    explanations={"B": "a public ACL exposes the mail", "D": "logging is how you notice misuse"},
+    keys=choice_keys("99.2", {"A", "C"}, "ABCD"))
+
+
+def test_keys_are_not_plain_text_and_match_canonical_values():
+    key = make_key("99.1", "B")
+    assert "B" not in key and len(key) == 64
+    assert matches(key, "99.1", " B ")
+    assert not matches(key, "99.2", "B"), "the exercise id is part of the salt"
+    assert canonical({3, 1, 2}) == [1, 2, 3]
+    assert canonical(2.0) == 2 and canonical(0.1234567, decimals=3) == 0.123
+    assert not matches(key, "99.1", object()), "odd types never raise"
+
+
+def test_single_choice_right_wrong_and_malformed():
+    assert SINGLE.check("B").passed and SINGLE.check(" b ").score == 1.0
+    wrong = SINGLE.check("A")
+    assert not wrong.passed and wrong.score == 0
+    assert "public IP" in wrong.failures[0].hint, "the hint explains why the chosen option is wrong"
+    for bad, words in [(["B"], "exactly one"), (2, "string"), ("Z", "not one of"), (None, "no answer yet")]:
+        result = SINGLE.check(bad)
+        assert result.error and words in result.error and result.score == 0
+
+
+def test_multiple_choice_scores_share_of_options_classified_correctly():
+    assert MULTI.check({"A", "C"}).score == 1.0
+    assert MULTI.check({"A"}).score == pytest.approx(0.75)
+    half = MULTI.check({"A", "B"})
+    assert half.score == pytest.approx(0.5)
+    hints = " ".join(r.hint for r in half.failures)
+    assert "exposes the mail" in hints and "1 more option" in hints
+    assert "Option C" not in hints and "option C" not in hints, "a missed option is not named"
+    assert MULTI.check(set()).error and MULTI.check("AC").error and MULTI.check({"A": 1}).error
+
+
+def test_value_match_with_type_check_and_hidden_expectation():
+    exercise = ValueMatch(id="99.3", title="Count", points=1, answer_name="a", key=make_key("99.3", 42),
+                          expected_type=int, description="the number of failed logins", hint="count rows")
+    assert exercise.check(42).passed
+    assert exercise.check(41).failures[0].hint == "count rows"
+    assert "expected a number" in exercise.check("42").error
+    assert "expected a number" in exercise.check(True).error, "a bool is not a number answer"
+    hidden = exercise.check(42, hidden={"expected": 43})
+    assert not hidden.passed and hidden.requirements[-1].hidden
+
+
+def test_mapping_match_gives_partial_credit_per_part():
+    exercise = MappingMatch(id="99.4", title="Verdicts", points=2, answer_name="a", parts=[
+        Part("spf", part_key("99.4", "spf", "pass"), "look at Received-SPF"),
+        Part("dmarc", part_key("99.4", "dmarc", "fail"), "alignment: compare the From domain")])
+    assert exercise.check({"spf": "PASS", "dmarc": "fail"}).passed
+    half = exercise.check({"spf": "pass", "dmarc": "pass"})
+    assert half.score == 0.5 and "alignment" in half.failures[0].hint
+    assert "missing" in exercise.check({"spf": "pass"}).failures[0].hint
+    assert "unexpected key" in exercise.check({"spf": "pass", "dkim": "x"}).error
+    assert "expected a dict" in exercise.check(["spf"]).error
+
+
+def test_table_match_checks_columns_rows_and_values():
+    truth = pd.DataFrame({"ip": ["198.51.100.7", "203.0.113.9"], "count": [12, 3]})
+    exercise = TableMatch(id="99.5", title="Top talkers", points=2, answer_name="a", columns=["ip", "count"],
+                          **table_keys("99.5", truth, ["ip", "count"]), hints={"count": "count per IP"})
+    assert exercise.check(truth.iloc[::-1]).passed, "row order does not matter"
+    wrong = truth.assign(count=[12, 4])
+    assert exercise.check(wrong).failures[0].hint == "count per IP"
+    assert not exercise.check(truth.head(1)).passed
+    missing = exercise.check(truth[["ip"]])
+    assert "missing column" in missing.failures[0].hint
+    assert "DataFrame" in exercise.check({"ip": []}).error
+
+
+class FakeEngine:
+    """Stands in for course.iam in these framework tests only: allows when the policy names the action."""
+
+    def __call__(self, question: dict) -> dict:
+        policy = question["policies"]["resource"]
+        if policy.get("Statement") == "broken":
+            return {"error": {"message": "Statement must be a list", "path": "policies.resource.Statement"}}
+        allowed = any(s.get("Action") == question["request"]["action"] for s in policy["Statement"])
+        return {"decision": "Allow" if allowed else "ImplicitDeny", "explanation": {}}
+
+
+@pytest.fixture
+def fake_engine():
+    set_policy_evaluator(FakeEngine())
+    yield
+    set_policy_evaluator(None)
+
+
+def test_policy_exercise_cases_hidden_cases_and_errors(fake_engine):
+    exercise = PolicyExercise(id="99.6", title="Bucket policy", points=3, answer_name="a", slot="resource", cases=[
+        PolicyCase("reads are allowed", {"action": "s3:GetObject"}, True, "grant s3:GetObject"),
+        PolicyCase("deletes are denied", {"action": "s3:DeleteObject"}, False, "do not grant deletes")])
+    good = {"Version": "2012-10-17", "Statement": [{"Action": "s3:GetObject"}]}
+    assert exercise.check(good).passed
+    assert exercise.check(json.dumps(good)).passed, "a JSON string works too"
+    too_open = {"Statement": [{"Action": "s3:GetObject"}, {"Action": "s3:DeleteObject"}]}
+    result = exercise.check(too_open)
+    assert result.score == 0.5 and "should be denied" in result.failures[0].hint
+    hidden = exercise.check(good, hidden=[{"description": "puts denied", "request": {"action": "s3:PutObject"},
+                                           "allow": True}])
+    assert not hidden.passed and hidden.failures[0].hidden
+    assert "not valid JSON" in exercise.check('{"Statement": [').error
+    assert "line 1" in exercise.check('{"Statement": [').error
+    assert "no 'Statement'" in exercise.check({"Version": "2012-10-17"}).error
+    assert "a policy is a dict" in exercise.check(["x"]).error
+    broken = exercise.check({"Statement": "broken"})
+    assert "your policy.Statement" in broken.error and "must be a list" in broken.error
+
+
+def test_check_result_renders_text_and_html_with_symbols_not_only_colour():
+    result = SINGLE.check("A")
+    text, page = str(result), result._repr_html_()
+    assert "✘ FAIL" in text and "hint:" in text
+    assert "✘ FAIL" in page and "<table" in page and "<caption" in page
+    assert "Internet gateway" not in page, "feedback does not list the options' text"
+    assert CheckResult("1.1", "t", error="x<y").to_dict()["score"] == 0
+    assert "x&lt;y" in CheckResult("1.1", "t", error="x<y")._repr_html_()
+
+
+def test_check_prints_table_and_raises_assertion_error(capsys, monkeypatch):
+    from course.exercises import checking, registry
+
+    monkeypatch.setitem(registry._REGISTRY, "99.1", SINGLE)
+    assert checking.check("99.1", "B") is None
+    assert "✔ PASS" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="0 of 1 requirements met"):
+        checking.check("99.1", "C")
+    with pytest.raises(ExerciseFailed):
+        checking.check("99.1", None)
+    show(SINGLE.check("B"))
+    assert capsys.readouterr().err == "", "nothing on stderr: nbgrader would score that 0"
+
+
+def test_unknown_exercise_id_says_what_ids_look_like():
+    from course.exercises import get
+
+    with pytest.raises(KeyError, match="ids look like"):
+        get("nope")
+
+
+@pytest.mark.parametrize("value", [
+    "B", 3, 2.5, True, None, ["a", 1], {"A", "C"}, ("x", 2), {"spf": "pass", 1: [1, 2]},
+    {"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"]}]},
+])
+def test_answers_survive_a_trip_as_json(value):
+    assert from_data(json.loads(json.dumps(to_data(value)))) == value
+
+
+def test_dataframe_answers_survive_a_trip_as_json():
+    frame = pd.DataFrame({"ip": ["10.0.0.1"], "when": pd.to_datetime(["2023-07-10T12:00:00Z"]), "n": [3]})
+    back = from_data(json.loads(json.dumps(to_data(frame))))
+    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+
+
+def test_answers_that_cannot_travel_are_refused():
+    from course.exercises.answers import UnsupportedAnswer
+
+    with pytest.raises(UnsupportedAnswer):
+        to_data(lambda: 1)
+    with pytest.raises(UnsupportedAnswer):
+        from_data({"__answer_type__": "evil"})
