@@ -1,0 +1,109 @@
+"""``python -m course.iam evaluate FILE`` and ``python -m course.iam lint FILE`` (FILE "-" = stdin).
+
+Input: one JSON document, a JSON array of documents, or JSON Lines. Output: one JSON object per
+document, in order (JSON Lines). Exit status: 0 all fine, 1 some document had an error (for lint:
+an error-severity finding), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+
+from .api import evaluate_json
+from .errors import PolicyError
+from .lint import lint, lint_question
+
+
+def split_documents(text: str) -> Iterator[object]:
+    """Yield documents; a malformed one yields a PolicyError in its place."""
+    stripped = text.strip()
+    if not stripped:
+        yield PolicyError("the input is empty", "")
+        return
+    try:
+        whole = json.loads(stripped)
+    except json.JSONDecodeError as exc:
+        whole_error = exc
+    except RecursionError:
+        yield PolicyError("the input is nested too deeply", "")
+        return
+    else:
+        if isinstance(whole, list):
+            yield from whole
+        else:
+            yield whole
+        return
+    lines = [ln for ln in stripped.splitlines() if ln.strip()]
+    parsed: list[object] = []
+    for ln in lines:
+        try:
+            parsed.append(json.loads(ln))
+        except (json.JSONDecodeError, RecursionError) as exc:
+            msg = getattr(exc, "msg", "nested too deeply")
+            parsed.append(PolicyError(f"invalid JSON on this line: {msg}", ""))
+    looks_like_lines = len(lines) > 1 and all(ln.lstrip()[:1] in "{[" for ln in lines) and any(
+        not isinstance(p, PolicyError) for p in parsed)
+    if looks_like_lines:
+        yield from parsed
+    else:
+        yield PolicyError(
+            f"invalid JSON at line {whole_error.lineno} column {whole_error.colno}: {whole_error.msg}", ""
+        )
+
+
+def _read(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    with open(source, encoding="utf-8") as fh:
+        return fh.read()
+
+
+def _emit(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def cmd_evaluate(text: str) -> int:
+    status = 0
+    for doc in split_documents(text):
+        answer = doc.to_dict() if isinstance(doc, PolicyError) else evaluate_json(doc)  # type: ignore[arg-type]
+        if "error" in answer:
+            status = 1
+        _emit(answer)
+    return status
+
+
+def cmd_lint(text: str) -> int:
+    status = 0
+    for doc in split_documents(text):
+        if isinstance(doc, PolicyError):
+            _emit(doc.to_dict())
+            status = 1
+            continue
+        findings = lint_question(doc) if isinstance(doc, dict) and "policies" in doc else lint(doc)  # type: ignore[arg-type]
+        if any(f.severity == "error" for f in findings):
+            status = 1
+        _emit({"findings": [f.to_dict() for f in findings]})
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course.iam",
+                                     description="Evaluate IAM authorization questions or lint policies.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("evaluate", "decide questions (docs/specs/iam-request.md)"),
+                            ("lint", "report common mistakes in policies")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("file", help='a JSON / JSON Lines file, or "-" for stdin')
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code not in (0, None) else 0
+    try:
+        text = _read(args.file)
+    except (OSError, UnicodeDecodeError) as exc:
+        sys.stderr.write(f"cannot read {args.file}: {exc}\n")
+        return 2
+    return cmd_evaluate(text) if args.command == "evaluate" else cmd_lint(text)

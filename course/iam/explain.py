@@ -1,0 +1,158 @@
+"""Explanations: why a request was allowed or denied, as data, text and HTML.
+
+Shape of ``EvaluationResult.to_dict()["explanation"]``::
+
+    {
+      "decided_by": "identity[0] statement AllowRead",   # who decided (string, see below)
+      "reason": "the identity-based policy allows the action ...",   # one sentence
+      "deciding_statement": {"policy": "identity[0]", "statement": "AllowRead", "sid": "AllowRead",
+                             "index": 1, "effect": "Allow",
+                             "path": "policies.identity[0].Statement[1]"} | null,
+      "statements": [   # every statement of every policy that applied, in evaluation order
+        {"policy": "resource", "policy_type": "resource", "statement": "#0", "sid": null,
+         "index": 0, "effect": "Allow", "path": "policies.resource.Statement[0]",
+         "matched": false,
+         "grant": "direct" | "role" | "account" | null,     # resource/RCP statements that matched
+         "why_not": {"element": "Condition", "detail": "...",
+                     "failed_conditions": [{"operator": "StringEquals", "key": "aws:SourceVpce",
+                                            "policy_values": ["vpce-1"], "request_values": null,
+                                            "result": false}]} | null}
+      ],
+      "steps": [{"step": "explicit deny", "outcome": "none", "detail": "..."}, ...]
+    }
+
+``decided_by`` is a policy label (``identity[i]``, ``resource``, ``boundary``, ``session``,
+``scps[level][i]``, ``rcps[level][i]``) followed by ``statement <Sid or #index>``; or, for an
+implicit deny, the policy type that failed to allow (``identity``, ``boundary``, ``session``,
+``resource``, ``scps[level]``); ``root user`` for the root user's default access.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+
+from .model import Policy, Statement
+from .request import Request
+from .variables import parse_template
+
+
+def _policy_type(label: str) -> str:
+    return label.split("[", 1)[0]
+
+
+def statement_record(label: str, policy: Policy, s: Statement, matched: bool, why_not: dict | None,
+                     grant: str | None = None) -> dict:
+    return {
+        "policy": label,
+        "policy_type": _policy_type(label),
+        "statement": s.label,
+        "sid": s.sid,
+        "index": s.index,
+        "effect": s.effect,
+        "path": s.path,
+        "matched": matched,
+        "grant": grant,
+        "why_not": why_not,
+    }
+
+
+def _missing_variables(text: str, ctx: dict, substitute: bool) -> list[str]:
+    t = parse_template(text, substitute)
+    out = []
+    for part in t.parts:
+        if part[0] == 2 and part[2] is None and not isinstance(ctx.get(part[1]), str):
+            out.append(part[1])
+    return out
+
+
+def describe_mismatch(s: Statement, req: Request, principal_failed: bool = False) -> dict:
+    """The first element, in AWS's order, that stopped the statement from matching."""
+    if principal_failed:
+        element = "NotPrincipal" if s.not_principal else "Principal"
+        detail = (f"{req.caller.raw} is excluded by NotPrincipal" if s.not_principal
+                  else f"{req.caller.raw} is not named in Principal")
+        return {"element": element, "detail": detail}
+    if not s.action_matches(req.action):
+        if s.not_action:
+            return {"element": "NotAction", "detail": f"{req.action} is listed in NotAction"}
+        return {"element": "Action",
+                "detail": f"{req.action} matches none of {list(s.actions)}"}
+    if not s.resource_matches(req.resource, req.context):
+        substitute = s.resource_templates is not None
+        missing = sorted({v for r in s.resources for v in _missing_variables(r, req.context, substitute)})
+        extra = f" (policy variable(s) with no value in the request: {missing})" if missing else ""
+        if s.not_resource:
+            return {"element": "NotResource", "detail": f"{req.resource} is covered by NotResource{extra}"}
+        return {"element": "Resource",
+                "detail": f"{req.resource} matches none of {list(s.resources)}{extra}"}
+    failed = [c.describe(req.context) for c in s.conditions if not c.evaluate(req.context)]
+    parts = []
+    for f in failed:
+        got = "absent" if f["request_values"] is None else f["request_values"]
+        parts.append(f"{f['operator']} {f['key']}: policy {f['policy_values']}, request {got}")
+    return {"element": "Condition", "detail": "; ".join(parts), "failed_conditions": failed}
+
+
+@dataclass
+class EvaluationResult:
+    """A decision with its explanation; renders as text (``str``) and HTML in notebooks."""
+
+    decision: str
+    explanation: dict
+    request: dict = field(default_factory=dict)
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "Allow"
+
+    def to_dict(self) -> dict:
+        return {"decision": self.decision, "explanation": self.explanation}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=False)
+
+    def matched_statements(self) -> list[dict]:
+        return [s for s in self.explanation["statements"] if s["matched"]]
+
+    def text(self) -> str:
+        ex = self.explanation
+        lines = [f"{self.decision}: {ex['reason'] or ex['decided_by']}", f"  decided by: {ex['decided_by']}"]
+        if ex["steps"]:
+            lines.append("  steps:")
+            lines += [f"    - {st['step']}: {st['outcome']} ({st['detail']})" for st in ex["steps"]]
+        if ex["statements"]:
+            lines.append("  statements:")
+            for st in ex["statements"]:
+                mark = "MATCH" if st["matched"] else "no   "
+                why = "" if st["matched"] else f" - {st['why_not']['element']}: {st['why_not']['detail']}"
+                lines.append(f"    [{mark}] {st['policy']} {st['statement']} ({st['effect']}){why}")
+        return "\n".join(lines)
+
+    __str__ = text
+
+    def _repr_html_(self) -> str:
+        ex = self.explanation
+        colour = {"Allow": "#1a7f37", "ImplicitDeny": "#9a6700", "ExplicitDeny": "#cf222e"}[self.decision]
+        esc = html.escape
+        rows = []
+        for st in ex["statements"]:
+            why = "" if st["matched"] else f"{esc(st['why_not']['element'])}: {esc(st['why_not']['detail'])}"
+            rows.append(
+                f"<tr><td>{esc(st['policy'])}</td><td>{esc(st['statement'])}</td><td>{esc(st['effect'])}</td>"
+                f"<td>{'&#10003;' if st['matched'] else ''}</td><td>{why}</td></tr>"
+            )
+        steps = "".join(
+            f"<li><b>{esc(s['step'])}</b>: {esc(s['outcome'])} &mdash; {esc(s['detail'])}</li>"
+            for s in ex["steps"]
+        )
+        table = (
+            "<table><thead><tr><th>policy</th><th>statement</th><th>effect</th><th>matched</th>"
+            f"<th>why not</th></tr></thead><tbody>{''.join(rows)}</tbody></table>" if rows else ""
+        )
+        return (
+            f'<div class="iam-result"><p style="font-weight:bold;color:{colour}">{esc(self.decision)}</p>'
+            f"<p>{esc(ex['reason'])}<br><small>decided by {esc(ex['decided_by'])}</small></p>"
+            f"<ol>{steps}</ol>{table}</div>"
+        )
