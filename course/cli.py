@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -35,6 +36,12 @@ def _exercises(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(args: argparse.Namespace) -> int:
+    from course.progress import main
+
+    return main(args.folder, args.chart, args.csv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aws-course", description="AWS Security Notebooks course tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -49,10 +56,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     exercises = sub.add_parser("exercises", help="list every exercise with its kind and points")
     exercises.set_defaults(func=_exercises)
+
+    progress = sub.add_parser("progress", help="what you have passed, read from your notebooks' saved checks")
+    progress.add_argument("folder", nargs="?", type=Path, help="folder of your notebooks (default: my-work/)")
+    progress.add_argument("--chart", type=Path, metavar="PNG", help="also save a bar chart (PNG, with alt text)")
+    progress.add_argument("--csv", type=Path, metavar="FILE", help="also save the table as CSV")
+    progress.set_defaults(func=_progress)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["lab"]:  # everything after `lab` belongs to JupyterLab, options included
+        return _lab(argparse.Namespace(jupyter_args=argv[1:]))
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
 

@@ -29,8 +29,11 @@ def prepare_work_copy(root: Path) -> list[Path]:
 
 
 def lab_command(root: Path, extra: list[str]) -> list[str]:
-    return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
-            f"--LabApp.default_url=/lab/tree/{WORK_DIR}", *extra]
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
+           f"--LabApp.default_url=/lab/tree/{WORK_DIR}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        cmd.append("--allow-root")  # containers and CI machines often run as root
+    return [*cmd, *extra]
 
 
 def run(extra: list[str]) -> int:
