@@ -1,0 +1,46 @@
+"""``course.net``: a VPC reachability model that says what blocked the packet, and draws the network.
+
+Contract: ``docs/specs/network.md``. The JSON forms there always work; this package adds builders,
+YAML loading, readable explanations and a matplotlib picture.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .answer import Answer
+from .builder import NetworkBuilder, allow, deny, sg_rule
+from .document import load, load_json, load_yaml
+from .draw import draw
+from .errors import NetworkError
+from .labels import LABELS
+from .model import Network
+from .query import Query, parse_query
+from .reach import reach
+
+
+def reach_many(network: Any, queries: list[Any]) -> list[Answer]:
+    """Answer many queries against one network, loading (and indexing) it once."""
+    net = load(network)
+    return [reach(net, q) for q in queries]
+
+
+def check(network: Any, *, required: list[Any] = (), forbidden: list[Any] = ()) -> list[str]:  # type: ignore[assignment]
+    """Grade a configuration: the problems found (empty means every required flow works and no forbidden one does)."""
+    net = load(network)
+    problems = []
+    for q in required:
+        ans = reach(net, q)
+        if not ans.reachable:
+            problems.append(f"required flow is blocked: {ans.explain().splitlines()[0]}")
+    for q in forbidden:
+        ans = reach(net, q)
+        if ans.reachable:
+            problems.append(f"forbidden flow is reachable: {ans.explain().splitlines()[0]}")
+    return problems
+
+
+__all__ = [
+    "LABELS", "Answer", "Network", "NetworkBuilder", "NetworkError", "Query", "allow", "check", "deny", "draw",
+    "load", "load_json", "load_yaml", "parse_query", "reach", "reach_many", "sg_rule",
+]

@@ -1,0 +1,66 @@
+"""The explanation labels of spec §4, in the spec's table order, with the closest Reachability Analyzer code."""
+
+from __future__ import annotations
+
+LABELS: dict[str, str] = {
+    "sg-outbound": "ENI_SG_RULES_MISMATCH",
+    "sg-inbound": "ENI_SG_RULES_MISMATCH",
+    "nacl-outbound": "SUBNET_ACL_RESTRICTION",
+    "nacl-inbound": "SUBNET_ACL_RESTRICTION",
+    "nacl-outbound-return": "SUBNET_ACL_RESTRICTION",
+    "nacl-inbound-return": "SUBNET_ACL_RESTRICTION",
+    "route-missing": "NO_ROUTE_TO_DESTINATION",
+    "route-missing-return": "NO_ROUTE_TO_DESTINATION",
+    "route-blackhole": "BAD_STATE_ROUTE",
+    "no-public-ip": "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+    "nat-no-igw-route": "",
+    "nat-private-no-internet": "",
+    "nat-no-inbound": "",
+    "endpoint-policy": "",
+    "peering-not-transitive": "",
+    "peering-edge-to-edge": "",
+    "peering-inactive": "BAD_STATE",
+    "tgw-route-missing": "TGW_RTB_CANNOT_ROUTE",
+    "tgw-route-missing-return": "TGW_RTB_CANNOT_ROUTE",
+    "tgw-route-blackhole": "TGW_RTB_CANNOT_ROUTE",
+    "tgw-az-not-enabled": "",
+    "eigw-inbound": "",
+    "source-dest-check": "",
+    "misrouted": "",
+    "asymmetric-return": "",
+}
+
+MEANINGS: dict[str, str] = {
+    "sg-outbound": "no security group rule on the source ENI allows the request out",
+    "sg-inbound": "no security group rule on the destination ENI allows the request in",
+    "nacl-outbound": "the network ACL denies the request leaving the subnet",
+    "nacl-inbound": "the network ACL denies the request entering the subnet",
+    "nacl-outbound-return": "the network ACL denies the reply leaving the subnet (NACLs are stateless)",
+    "nacl-inbound-return": "the network ACL denies the reply entering the subnet (NACLs are stateless)",
+    "route-missing": "no route matches the destination",
+    "route-missing-return": "no route matches the reply's destination",
+    "route-blackhole": "the most specific matching route is a blackhole",
+    "no-public-ip": "IPv4 through an internet gateway needs a public or Elastic IP",
+    "nat-no-igw-route": "the NAT gateway's own subnet has no route to the internet gateway",
+    "nat-private-no-internet": "a private NAT gateway cannot reach the internet",
+    "nat-no-inbound": "connections cannot be initiated towards a NAT gateway",
+    "endpoint-policy": "the VPC endpoint policy denies the request",
+    "peering-not-transitive": "VPC peering is not transitive",
+    "peering-edge-to-edge": "a peered (or TGW-attached) VPC's gateways and endpoints cannot be borrowed",
+    "peering-inactive": "the peering connection is not active",
+    "tgw-route-missing": "the transit gateway route table has no route for the destination",
+    "tgw-route-missing-return": "the transit gateway route table has no route for the reply",
+    "tgw-route-blackhole": "the transit gateway route is a blackhole",
+    "tgw-az-not-enabled": "the transit gateway attachment has no subnet in the sending subnet's AZ",
+    "eigw-inbound": "an egress-only internet gateway does not accept connections from the internet",
+    "source-dest-check": "the route targets an ENI whose source/destination check drops the packet",
+    "misrouted": "the request reaches a different host than the one intended",
+    "asymmetric-return": "the reply takes a different path or comes from a different address",
+}
+
+RETURN_LABELS = {
+    "nacl-outbound": "nacl-outbound-return",
+    "nacl-inbound": "nacl-inbound-return",
+    "route-missing": "route-missing-return",
+    "tgw-route-missing": "tgw-route-missing-return",
+}
