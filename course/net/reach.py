@@ -169,7 +169,8 @@ class _Walk:
         if q.dst_addr not in (dns, AMAZON_DNS_LINK_LOCAL):
             return False
         self.hop(eni.id, "eni", "send", f"queries the Amazon DNS server {fmt(q.dst_addr)}")
-        self.hop("amazon-dns", "amazon-dns", "allow", "traffic to the Amazon DNS server is never filtered by NACLs or SGs")
+        self.hop("amazon-dns", "amazon-dns", "allow",
+                 "traffic to the Amazon DNS server is never filtered by NACLs or SGs")
         self.reply = True
         self.hop(eni.id, "eni", "receive", "the DNS answer arrives")
         return True

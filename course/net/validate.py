@@ -207,7 +207,9 @@ def _subnets(
         else:
             nacl = vpc.default_nacl
         if table.vpc is not vpc:
-            raise NetworkError(f"route table {table.id} belongs to {table.vpc.id}, not {vpc.id}", at(path, "route_table"))
+            raise NetworkError(
+                f"route table {table.id} belongs to {table.vpc.id}, not {vpc.id}", at(path, "route_table")
+            )
         if nacl.vpc is not vpc:
             raise NetworkError(f"NACL {nacl.id} belongs to {nacl.vpc.id}, not {vpc.id}", at(path, "nacl"))
         az = f.string(s, "az", path, f"{vpc.region}a")
@@ -257,7 +259,9 @@ def _enis(doc: dict[str, Any], subnets: dict[str, Subnet], sgs: dict[str, Securi
             _missing(path, "private_ip")
         private = f.ip(e["private_ip"], at(path, "private_ip"), 4)
         if not subnet.cidr.contains(private):
-            raise NetworkError(f"{e['private_ip']} is not inside {subnet.id} ({subnet.cidr.text})", at(path, "private_ip"))
+            raise NetworkError(
+                f"{e['private_ip']} is not inside {subnet.id} ({subnet.cidr.text})", at(path, "private_ip")
+            )
         v6 = f.optional_ip(e, "ipv6_ip", path, 6)
         if v6 is not None and not subnet.contains(v6):
             raise NetworkError(f"{e['ipv6_ip']} is not inside the IPv6 CIDR of {subnet.id}", at(path, "ipv6_ip"))
