@@ -1,0 +1,116 @@
+"""``aws-course demo [DIR]``: a local demo course with three fake students' submissions.
+
+An instructor should be able to try the whole loop (grade, review in formgrader, return feedback, export
+grades) in ten minutes before touching a real class. The demo is a self-contained nbgrader course folder:
+the course's ``nbgrader_config.py``, ``source/``, ``release/`` and ``data/``, and a grading workspace
+whose ``submitted/`` holds, per assignment, one full solution (the model answers from ``source/``), one
+partial (every other answer) and one blank (the release notebook untouched).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+
+from course.paths import course_root
+
+STUDENTS = {"demo-full": "full", "demo-partial": "partial", "demo-blank": "blank"}
+MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
+
+
+def model_answer(source_cell: nbformat.NotebookNode) -> str:
+    """The answer cell as the instructor wrote it, without nbgrader's solution markers."""
+    return MARKER.sub("", source_cell.source).strip("\n")
+
+
+def answer_cells(nb: nbformat.NotebookNode) -> list[int]:
+    """Indices of the cells a learner answers in (nbgrader solution cells), in notebook order."""
+    return [i for i, cell in enumerate(nb.cells) if cell.get("metadata", {}).get("nbgrader", {}).get("solution")]
+
+
+def filled(release: nbformat.NotebookNode, source: nbformat.NotebookNode,
+           which: str = "full") -> nbformat.NotebookNode:
+    """A copy of the release notebook with model answers in all (``full``) or every other (``partial``)
+    answer cell, matched by grade_id; ``blank`` leaves it as released."""
+    nb = nbformat.from_dict(release)
+    by_id = {c.metadata["nbgrader"]["grade_id"]: c for c in source.cells
+             if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    indices = answer_cells(nb)
+    chosen = {"full": indices, "partial": indices[::2], "blank": []}[which]
+    for i in chosen:
+        grade_id = nb.cells[i].metadata["nbgrader"]["grade_id"]
+        if grade_id in by_id:
+            nb.cells[i].source = model_answer(by_id[grade_id])
+    return nb
+
+
+def create(dest: Path, root: Path | None = None) -> list[Path]:
+    """Write the demo course to ``dest`` (which must not hold a course yet); return the submissions."""
+    root = root or course_root()
+    dest = Path(dest).resolve()
+    if (dest / "nbgrader_config.py").exists():
+        raise FileExistsError(f"{dest} already holds a course; choose another folder or delete it")
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(root / "nbgrader_config.py", dest / "nbgrader_config.py")
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+    for folder in ("source", "release", "data"):
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, dest / folder, ignore=ignore)
+    workspace = dest / "grading"
+    (workspace / "exchange").mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    written = []
+    for release_path in sorted((dest / "release").glob("*/*.ipynb")):
+        name = release_path.parent.name
+        source_path = dest / "source" / name / release_path.name
+        release = nbformat.read(release_path, as_version=4)
+        source = nbformat.read(source_path, as_version=4)
+        for student, which in STUDENTS.items():
+            folder = workspace / "submitted" / student / name
+            folder.mkdir(parents=True, exist_ok=True)
+            nb = filled(release, source, which)
+            nbformat.validate(nb)
+            nbformat.write(nb, folder / release_path.name)
+            (folder / "timestamp.txt").write_text(stamp + "\n")
+            written.append(folder / release_path.name)
+    (dest / "README-demo.md").write_text(next_steps(dest, sorted({p.parent.name for p in written})))
+    return written
+
+
+def next_steps(dest: Path, names: list[str]) -> str:
+    """What to do with the demo, printed by the command and saved next to it."""
+    first = names[0] if names else "ASSIGNMENT"
+    return f"""# Demo course: try the grading loop
+
+Three fake students submitted each assignment: `demo-full` (model answers), `demo-partial` (every other
+answer) and `demo-blank` (nothing). Run everything from this folder, with the course's virtual environment
+active (`source <course>/.venv/bin/activate`), and with `AWS_COURSE_WORKSPACE` unset so the workspace is
+`grading/` here.
+
+    cd {dest}
+    aws-course grade {first} grading/submitted --workspace grading   # or: nbgrader autograde {first}
+    jupyter lab                                    # then open http://localhost:8888/formgrader in a new tab
+    nbgrader generate_feedback {first}             # feedback HTML in grading/feedback/<student>/{first}/
+    nbgrader export --to grades.csv                # one row per student and assignment, for your LMS
+
+See docs/instructor-guide.md in the course repository for the full workflow on a shared JupyterHub.
+"""
+
+
+def main(dest: Path | None) -> int:
+    """``aws-course demo``: create the demo and say what to do next."""
+    dest = Path(dest or "aws-course-demo")
+    try:
+        written = create(dest)
+    except FileExistsError as exc:
+        print(f"aws-course demo: {exc}")
+        return 1
+    for path in written:
+        print(f"submission {path}")
+    print()
+    print((dest / "README-demo.md").read_text())
+    return 0

@@ -1,0 +1,289 @@
+"""What a learner has passed so far, read from the saved outputs of their own notebooks.
+
+Self-study needs no grader, gradebook or account: every check cell already records its verdict in the
+notebook file when the learner runs it. So progress is read, never executed: a check cell whose saved
+output shows the ✔ PASS table and no error counts as passed, one that was run and shows ✘ FAIL or an
+error as failed, one never run as not run. Learners' code is never executed here, so reading progress is
+fast, safe and works offline.
+
+``aws-course progress [FOLDER]`` prints the table; ``from course.progress import show_progress`` then
+``show_progress()`` in any notebook shows the table and a bar chart with a caption and alt text.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import nbformat
+
+from course.exercises.results import FAIL_MARK, PASS_MARK
+
+if TYPE_CHECKING:  # pandas and matplotlib load only when a table or a chart is asked for
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+PASSED, FAILED, NOT_RUN, WRITTEN = "passed", "failed", "not run", "written"
+# text marks, so the status never depends on colour
+MARKS = {PASSED: "✔ passed", FAILED: "✘ failed", NOT_RUN: "– not run", WRITTEN: "✎ graded by instructor"}
+WORK_DIR = "my-work"
+
+CHECK_ID = re.compile(r"^check-(\d+)-(\d+)$")
+ANSWER_ID = re.compile(r"^answer-(\d+)-(\d+)$")
+CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d+\.\d+)["']""")
+HEADING = re.compile(r"^#{1,6}\s+Question\s+(\d+\.\d+)\s+—\s+(.+?)\s*(?:\((\d+(?:\.\d+)?)\s+points?\))?\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class ExerciseStatus:
+    """One exercise of one notebook as the learner last left it."""
+
+    notebook: str
+    exercise: str
+    title: str
+    points: float
+    status: str
+    detail: str = ""
+
+    @property
+    def mark(self) -> str:
+        return MARKS[self.status]
+
+
+def _output_text(output: nbformat.NotebookNode) -> str:
+    """Everything an output shows, as text (HTML and plain text both carry the ✔/✘ marks)."""
+    if output.get("output_type") == "stream":
+        return str(output.get("text", ""))
+    if output.get("output_type") == "error":
+        return f"{output.get('ename', '')}: {output.get('evalue', '')}"
+    data = output.get("data", {})
+    return "\n".join(str(data.get(kind, "")) for kind in ("text/html", "text/plain", "text/markdown"))
+
+
+def check_cell_status(cell: nbformat.NotebookNode) -> tuple[str, str]:
+    """Status of one check cell from its saved outputs, and a short reason."""
+    outputs = cell.get("outputs", [])
+    if cell.get("execution_count") is None and not outputs:
+        return NOT_RUN, "the check cell has not been run"
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    text = "\n".join(_output_text(o) for o in outputs)
+    if errors:
+        first = errors[0]
+        name = first.get("ename", "error")
+        if name == "ExerciseFailed" or FAIL_MARK in text:
+            return FAILED, str(first.get("evalue", "")) or "a requirement is not met"
+        return FAILED, f"{name}: {first.get('evalue', '')}".strip()
+    if FAIL_MARK in text:
+        return FAILED, "a requirement is not met"
+    if PASS_MARK in text:
+        return PASSED, ""
+    return FAILED, "the check ran but showed no feedback table"
+
+
+def _headings(nb: nbformat.NotebookNode) -> dict[str, tuple[str, float]]:
+    """Question id -> (title, points) from the ``### Question N.M — title (P points)`` headings."""
+    found: dict[str, tuple[str, float]] = {}
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for m in HEADING.finditer(cell.source):
+                found[m.group(1)] = (m.group(2), float(m.group(3) or 0))
+    return found
+
+
+def notebook_progress(path: Path) -> list[ExerciseStatus]:
+    """Every exercise of one notebook, in notebook order, with the status its check cell last showed."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    name = path.stem
+    headings = _headings(nb)
+    rows: list[ExerciseStatus] = []
+    seen: set[str] = set()
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id = str(meta.get("grade_id", ""))
+        exercise = None
+        if cell.cell_type == "code" and (m := CHECK_ID.match(grade_id)):
+            exercise = f"{m.group(1)}.{m.group(2)}"
+        elif cell.cell_type == "code" and not grade_id and (m := CHECK_CALL.search(cell.source)):
+            exercise = m.group(1)  # a check cell without nbgrader metadata (a learner's own notebook)
+        if exercise is not None and exercise not in seen:
+            seen.add(exercise)
+            title, heading_points = headings.get(exercise, ("", 0.0))
+            status, detail = check_cell_status(cell)
+            rows.append(ExerciseStatus(name, exercise, title, float(meta.get("points", heading_points) or 0),
+                                       status, detail))
+        elif cell.cell_type == "markdown" and meta.get("grade") and (m := ANSWER_ID.match(grade_id)):
+            exercise = f"{m.group(1)}.{m.group(2)}"
+            if exercise not in seen:  # a written answer: no self-check, the instructor grades it
+                seen.add(exercise)
+                title, _ = headings.get(exercise, ("", 0.0))
+                rows.append(ExerciseStatus(name, exercise, title, float(meta.get("points", 0) or 0), WRITTEN,
+                                           "a written answer, graded by the instructor"))
+    return rows
+
+
+def _notebooks(folder: Path) -> list[Path]:
+    """The learner's notebooks: ``NN-slug/NN-slug.ipynb`` (or any ``*/*.ipynb``), never checkpoints."""
+    return sorted(p for p in folder.glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def default_folder() -> Path:
+    """``my-work/`` of the course: where ``make lab`` puts the learner's copies."""
+    from course.paths import course_root
+
+    return course_root() / WORK_DIR
+
+
+def collect(folder: Path | None = None) -> list[ExerciseStatus]:
+    """Every exercise of every notebook in ``folder`` (default: ``my-work/``)."""
+    folder = Path(folder) if folder is not None else default_folder()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no folder {folder}: run `make lab` once to create your copies, "
+                                "or name the folder that holds your notebooks")
+    rows: list[ExerciseStatus] = []
+    for path in _notebooks(folder):
+        try:
+            rows += notebook_progress(path)
+        except Exception as exc:  # noqa: BLE001 - one unreadable notebook must not hide the others
+            rows.append(ExerciseStatus(path.stem, "—", f"unreadable notebook: {exc}", 0.0, FAILED, str(exc)))
+    return rows
+
+
+def progress_table(folder: Path | None = None, rows: Iterable[ExerciseStatus] | None = None) -> pd.DataFrame:
+    """One row per exercise: notebook, exercise, title, points, status, result (a text mark), detail."""
+    import pandas as pd
+
+    rows = list(rows) if rows is not None else collect(folder)
+    columns = ["notebook", "exercise", "title", "points", "status", "result", "detail"]
+    return pd.DataFrame([{**asdict(r), "result": r.mark} for r in rows], columns=columns)
+
+
+def summary_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Per notebook: how many self-checked exercises passed, failed, were not run; points passed."""
+    import pandas as pd
+
+    records = []
+    for notebook, group in table.groupby("notebook", sort=True):
+        checked = group[group.status != WRITTEN]
+        records.append({
+            "notebook": notebook,
+            PASSED: int((checked.status == PASSED).sum()),
+            FAILED: int((checked.status == FAILED).sum()),
+            NOT_RUN: int((checked.status == NOT_RUN).sum()),
+            "exercises": len(checked),
+            "points passed": float(checked.loc[checked.status == PASSED, "points"].sum()),
+            "points": float(checked.points.sum()),
+        })
+    return pd.DataFrame(records, columns=["notebook", PASSED, FAILED, NOT_RUN, "exercises", "points passed",
+                                          "points"])
+
+
+def describe(summary: pd.DataFrame) -> str:
+    """The chart in words: its alt text, and the caption printed under it."""
+    if summary.empty:
+        return "Progress chart: no notebooks found yet."
+    parts = [f"{row.notebook}: {row.passed} of {row.exercises} passed, {row.failed} failed, "
+             f"{row['not run']} not run" for _, row in summary.iterrows()]
+    total, passed = int(summary.exercises.sum()), int(summary.passed.sum())
+    return (f"Bar chart of self-checked exercises per notebook ({passed} of {total} passed overall). "
+            + "; ".join(parts) + ".")
+
+
+# Okabe-Ito colours (distinguishable with colour-blindness) plus hatching and text labels, so no bar
+# relies on colour alone.
+_STYLE = {PASSED: ("#009E73", ""), FAILED: ("#D55E00", "xx"), NOT_RUN: ("#BBBBBB", "..")}
+
+
+def progress_chart(summary: pd.DataFrame) -> Figure:
+    """A horizontal stacked bar per notebook: passed, failed, not run, each labelled with its count."""
+    from matplotlib.figure import Figure
+
+    height = 1.6 + 0.5 * max(len(summary), 1)
+    fig = Figure(figsize=(7, height), layout="constrained")
+    ax = fig.subplots()
+    names = list(summary.notebook) or ["(no notebooks)"]
+    left = [0.0] * len(names)
+    for status, (colour, hatch) in _STYLE.items():
+        counts = [float(v) for v in summary[status]] if not summary.empty else [0.0]
+        bars = ax.barh(names, counts, left=left, color=colour, hatch=hatch, edgecolor="black",
+                       label=MARKS[status])
+        labels = [f"{int(c)} {MARKS[status].split()[0]}" if c else "" for c in counts]
+        ax.bar_label(bars, labels=labels, label_type="center", fontsize=9,
+                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlabel("exercises")
+    ax.set_title("Exercises passed per notebook (from your saved check cells)")
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.set_label(describe(summary))  # the alt text travels with the figure
+    return fig
+
+
+def chart_png(fig: Figure) -> bytes:
+    """The chart as PNG, with its alt text in the PNG's Description field."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Title": "Course progress", "Description": fig.get_label()})
+    return buffer.getvalue()
+
+
+def format_text(table: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """The report for a terminal: per exercise, then per notebook."""
+    if table.empty:
+        return "No notebooks with exercises found."
+    lines = []
+    for notebook, group in table.groupby("notebook", sort=True):
+        lines.append(notebook)
+        for _, row in group.iterrows():
+            extra = f"  ({row.detail})" if row.status == FAILED and row.detail else ""
+            lines.append(f"  {row.exercise:>6}  {row.result:<24} {row.points:>4g} pt  {row.title}{extra}")
+    lines.append("")
+    lines.append(summary.to_string(index=False))
+    return "\n".join(lines)
+
+
+def show_progress(folder: str | Path | None = None, chart: bool = True) -> None:
+    """Show progress in a notebook: the per-exercise table, the per-notebook summary and a chart.
+
+    Reads saved notebooks, so save (Ctrl-S) the notebook you are in first for its latest checks to count.
+    Returns None so the table is not displayed twice when this is the last line of a cell.
+    """
+    from IPython.display import HTML, display
+
+    table = progress_table(Path(folder) if folder is not None else None)
+    summary = summary_table(table)
+    display(HTML("<p><strong>Your progress</strong>, read from the saved outputs of your check cells "
+                 "(save the notebook you are in first). ✔ passed, ✘ failed, – not run.</p>"))
+    display(table.drop(columns=["status"]))
+    display(summary)
+    if chart:
+        fig = progress_chart(summary)
+        alt = html.escape(fig.get_label(), quote=True)
+        data = base64.b64encode(chart_png(fig)).decode("ascii")
+        display(HTML(f'<figure><img src="data:image/png;base64,{data}" alt="{alt}">'
+                     f"<figcaption>Figure: exercises per notebook — {alt}</figcaption></figure>"))
+
+
+def main(folder: Path | None, chart_path: Path | None = None, csv_path: Path | None = None) -> int:
+    """``aws-course progress``: print the report; optionally write the chart (PNG) and the table (CSV)."""
+    try:
+        table = progress_table(folder)
+    except FileNotFoundError as exc:
+        print(f"aws-course progress: {exc}")
+        return 1
+    summary = summary_table(table)
+    print(format_text(table, summary))
+    if csv_path is not None:
+        table.to_csv(csv_path, index=False)
+        print(f"wrote {csv_path}")
+    if chart_path is not None:
+        fig = progress_chart(summary)
+        Path(chart_path).write_bytes(chart_png(fig))
+        print(f"wrote {chart_path}: {fig.get_label()}")
+    return 0

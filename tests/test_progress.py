@@ -1,0 +1,201 @@
+"""Progress is read from saved check-cell outputs: real kernels produce the outputs, progress never runs them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import RELEASE_NOTEBOOKS, ROOT
+from nbclient import NotebookClient
+
+from course import authoring
+from course.demo import filled
+from course.progress import (
+    FAILED,
+    NOT_RUN,
+    PASSED,
+    WRITTEN,
+    check_cell_status,
+    collect,
+    describe,
+    notebook_progress,
+    progress_chart,
+    progress_table,
+    summary_table,
+)
+
+IDS = [p.parent.name for p in RELEASE_NOTEBOOKS]
+
+# A setup cell that registers two throwaway exercises in the kernel, so the framework's real check()
+# produces the outputs this test reads.
+SETUP = """
+from course.exercises import ValueMatch, check, make_key, register
+register(
+    ValueMatch(id="99.1", title="Port of SMTPS", points=2, answer_name="answer_99_1",
+               key=make_key("99.1", 465), expected_type=int, description="the port is right",
+               hint="STARTTLS uses 587; implicit TLS uses another port"),
+    ValueMatch(id="99.2", title="Record type of SPF", points=1, answer_name="answer_99_2",
+               key=make_key("99.2", "TXT", casefold=True), casefold=True, expected_type=str,
+               description="the record type is right", hint="the SPF record type was retired in RFC 7208"),
+    ValueMatch(id="99.4", title="Never run", points=1, answer_name="answer_99_4",
+               key=make_key("99.4", 1), expected_type=int, description="right", hint="no"),
+)
+"""
+
+
+def synthetic(answer_1: str, answer_2: str) -> nbformat.NotebookNode:
+    return authoring.notebook([
+        authoring.markdown("# 99 · Test notebook"),
+        authoring.locked_code("99-setup", SETUP),
+        authoring.markdown("### Question 99.1 — Port of SMTPS (2 points)"),
+        authoring.answer("answer-99-1", answer_1),
+        authoring.check_cell("check-99-1", 'check("99.1", answer_99_1)', 2),
+        authoring.markdown("### Question 99.2 — Record type of SPF (1 point)"),
+        authoring.answer("answer-99-2", answer_2),
+        authoring.check_cell("check-99-2", 'check("99.2", answer_99_2)', 1),
+        authoring.markdown("### Question 99.3 — Why DMARC (3 points)"),
+        authoring.written_answer("answer-99-3", "Because alignment.", 3),
+        authoring.markdown("### Question 99.4 — Never run (1 point)"),
+        authoring.answer("answer-99-4", "answer_99_4 = 1"),
+        authoring.check_cell("check-99-4", 'check("99.4", answer_99_4)', 1),
+    ])
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path) -> nbformat.NotebookNode:
+    """Run every cell in a real kernel, errors allowed, as a learner pressing Run All would."""
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+    return nb
+
+
+@pytest.fixture(scope="module")
+def learner_folder(tmp_path_factory) -> Path:
+    """my-work with one executed notebook: 99.1 right, 99.2 wrong, 99.3 written, 99.4 cleared (not run)."""
+    folder = tmp_path_factory.mktemp("my-work")
+    (folder / "99-test").mkdir()
+    nb = execute(synthetic("answer_99_1 = 465", 'answer_99_2 = "SPF"'), folder / "99-test")
+    check_4 = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "check-99-4")
+    check_4.outputs, check_4.execution_count = [], None
+    nbformat.write(nb, folder / "99-test" / "99-test.ipynb")
+    checkpoints = folder / "99-test" / ".ipynb_checkpoints"
+    checkpoints.mkdir()
+    nbformat.write(nb, checkpoints / "99-test-checkpoint.ipynb")  # never counted twice
+    return folder
+
+
+def test_statuses_come_from_the_saved_outputs(learner_folder):
+    rows = {r.exercise: r for r in collect(learner_folder)}
+    assert list(rows) == ["99.1", "99.2", "99.3", "99.4"]
+    assert rows["99.1"].status == PASSED and rows["99.1"].points == 2 and rows["99.1"].title == "Port of SMTPS"
+    assert rows["99.2"].status == FAILED and "requirements met" in rows["99.2"].detail
+    assert rows["99.3"].status == WRITTEN
+    assert rows["99.4"].status == NOT_RUN
+    assert rows["99.1"].mark.startswith("✔") and rows["99.2"].mark.startswith("✘")
+
+
+def test_reading_progress_never_executes_the_notebook(learner_folder, tmp_path):
+    target = tmp_path / "99-test"
+    shutil.copytree(learner_folder / "99-test", target)
+    path = target / "99-test.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[1].source = "raise SystemExit('progress executed the notebook')"
+    nbformat.write(nb, path)
+    before = path.read_bytes()
+    assert [r.status for r in notebook_progress(path)] == [PASSED, FAILED, WRITTEN, NOT_RUN]
+    assert path.read_bytes() == before, "progress must not touch the learner's file"
+
+
+def test_a_pass_table_followed_by_an_error_is_not_a_pass():
+    cell = nbformat.v4.new_code_cell('check("99.1", answer_99_1)', execution_count=3)
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/plain": "Question 99.1\n  ✔ PASS  right"}),
+        nbformat.v4.new_output("error", ename="NameError", evalue="name 'x' is not defined", traceback=[]),
+    ]
+    assert check_cell_status(cell) == (FAILED, "NameError: name 'x' is not defined")
+    cell.outputs = cell.outputs[:1]
+    assert check_cell_status(cell)[0] == PASSED
+    cell.outputs = []
+    assert check_cell_status(cell)[0] == FAILED, "a run that showed nothing is not a pass"
+
+
+def test_tables_chart_and_alt_text(learner_folder):
+    table = progress_table(learner_folder)
+    assert list(table.result) == ["✔ passed", "✘ failed", "✎ graded by instructor", "– not run"]
+    summary = summary_table(table)
+    row = summary.iloc[0]
+    assert (row.passed, row.failed, row["not run"], row.exercises) == (1, 1, 1, 3)
+    assert (row["points passed"], row.points) == (2, 4)
+    fig = progress_chart(summary)
+    assert fig.axes[0].get_title().startswith("Exercises passed per notebook")
+    assert fig.get_label() == describe(summary)
+    assert "99-test: 1 of 3 passed, 1 failed, 1 not run" in fig.get_label()
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert "1 ✔" in labels and "1 ✘" in labels, "bars carry text marks, not colour alone"
+
+
+def test_cli_prints_the_table_and_writes_chart_and_csv(learner_folder, tmp_path):
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    proc = subprocess.run(["aws-course", "progress", str(learner_folder), "--chart", str(tmp_path / "p.png"),
+                           "--csv", str(tmp_path / "p.csv")], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "99.1  ✔ passed" in proc.stdout and "99.2  ✘ failed" in proc.stdout and "– not run" in proc.stdout
+    from PIL import Image
+
+    with Image.open(tmp_path / "p.png") as image:
+        assert "1 of 3 passed" in image.info["Description"]
+    assert (tmp_path / "p.csv").read_text().count("\n") == 5
+    missing = subprocess.run(["aws-course", "progress", str(tmp_path / "nope")], capture_output=True, text=True,
+                             env=env, cwd=tmp_path, timeout=120)
+    assert missing.returncode == 1 and "make lab" in missing.stdout
+
+
+def test_show_progress_from_a_notebook_displays_table_and_captioned_chart(learner_folder, tmp_path):
+    nb = authoring.notebook([nbformat.v4.new_code_cell(
+        f"from course.progress import show_progress\nshow_progress({str(learner_folder)!r})")])
+    execute(nb, tmp_path)
+    outputs = nb.cells[0].outputs
+    assert not [o for o in outputs if o.output_type == "error"], outputs
+    html = "\n".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "✔ passed" in html and "✘ failed" in html
+    assert '<img src="data:image/png;base64,' in html and 'alt="Bar chart of self-checked exercises' in html
+    assert "<figcaption>" in html
+
+
+def _copy_to_work(path: Path, nb: nbformat.NotebookNode, folder: Path) -> Path:
+    target = folder / path.parent.name / path.name
+    target.parent.mkdir(parents=True)
+    for item in path.parent.iterdir():  # files that sit next to the notebook (data, images)
+        if item.name != path.name and item.is_file():
+            shutil.copy2(item, target.parent / item.name)
+    nbformat.write(nb, target)
+    return target
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", RELEASE_NOTEBOOKS, ids=IDS)
+def test_real_release_notebook_unrun_solved_and_blank(path, tmp_path):
+    release = nbformat.read(path, as_version=4)
+    source = nbformat.read(ROOT / "source" / path.relative_to(ROOT / "release"), as_version=4)
+
+    unrun = notebook_progress(_copy_to_work(path, release, tmp_path / "unrun"))
+    number = path.parent.name[:2].lstrip("0")
+    assert unrun, f"{path.name}: no check cells found"
+    assert all(r.exercise.split(".")[0] == number for r in unrun)
+    assert {r.status for r in unrun} <= {NOT_RUN, WRITTEN}
+
+    def run(nb: nbformat.NotebookNode, name: str) -> dict[str, str]:
+        target = _copy_to_work(path, nb, tmp_path / name)
+        nbformat.write(execute(nb, target.parent), target)
+        return {r.exercise: r.status for r in notebook_progress(target)}
+
+    expected = {r.exercise: r.status for r in unrun}
+    solved = run(filled(release, source, "full"), "solved")
+    assert solved == {k: WRITTEN if v == WRITTEN else PASSED for k, v in expected.items()}
+    blank = run(nbformat.from_dict(release), "blank")
+    assert blank == {k: WRITTEN if v == WRITTEN else FAILED for k, v in expected.items()}
