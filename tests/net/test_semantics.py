@@ -337,7 +337,8 @@ def _v6(with_igw: bool = False) -> NetworkBuilder:
     b = (NetworkBuilder().vpc("vpc-6", "10.6.0.0/16", ipv6="2600:1f18:6::/56")
          .subnet("subnet-6", "vpc-6", "10.6.1.0/24", ipv6="2600:1f18:6:1::/64")
          .eigw("eigw-6", "vpc-6").route("rtb-6-main", "::/0", "eigw-6")
-         .sg("sg-6", "vpc-6", inbound=[sg_rule("tcp", 443, "::/0")], outbound=[sg_rule("all", None, "::/0")])
+         .sg("sg-6", "vpc-6", inbound=[sg_rule("tcp", 443, "::/0")],
+             outbound=[sg_rule("all", None, "::/0"), sg_rule("all")])
          .eni("eni-6", "subnet-6", "10.6.1.10", ipv6="2600:1f18:6:1::10", sgs=["sg-6"]))
     if with_igw:
         b.igw("igw-6", "vpc-6")
