@@ -1,0 +1,150 @@
+"""Malformed input: always a PolicyError with a learner-readable message and a JSON path.
+
+Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+"""
+
+import json
+import random
+
+import pytest
+
+from course.iam import PolicyError, check_policy, compile_policies, evaluate, evaluate_json, lint
+
+from .helpers import allow, pol, question
+
+
+@pytest.mark.parametrize(("policy", "path", "needle"), [
+    ("not json", "policies.identity[0]", "invalid JSON"),
+    ([], "policies.identity[0]", "JSON object"),
+    ({"Version": "2012-10-17"}, "policies.identity[0]", "Statement"),
+    ({"Version": "2012-10-18", "Statement": []}, "policies.identity[0].Version", "2012-10-17"),
+    (pol({"Effect": "allow", "Action": "s3:*", "Resource": "*"}), "policies.identity[0].Statement[0].Effect",
+     "Allow"),
+    (pol({"Action": "s3:*", "Resource": "*"}), "policies.identity[0].Statement[0].Effect", "Effect"),
+    (pol({"Effect": "Allow", "Resource": "*"}), "policies.identity[0].Statement[0]", "Action"),
+    (pol({"Effect": "Allow", "Action": "s3:*", "NotAction": "s3:x", "Resource": "*"}),
+     "policies.identity[0].Statement[0]", "exactly one"),
+    (pol({"Effect": "Allow", "Action": "s3:*"}), "policies.identity[0].Statement[0]", "Resource"),
+    (pol({"Effect": "Allow", "Action": "s3GetObject", "Resource": "*"}),
+     "policies.identity[0].Statement[0].Action", "service:ActionName"),
+    (pol({"Effect": "Allow", "Action": ["s3:GetObject", 7], "Resource": "*"}),
+     "policies.identity[0].Statement[0].Action[1]", "strings"),
+    (pol({"Effect": "Allow", "Action": [], "Resource": "*"}), "policies.identity[0].Statement[0].Action", "empty"),
+    (pol({"Effect": "Allow", "Action": "s3:*", "Resource": "bucket"}),
+     "policies.identity[0].Statement[0].Resource", "ARN"),
+    (pol({"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Principal": "*"}),
+     "policies.identity[0].Statement[0].Principal", "not allowed"),
+    (pol({"Effect": "Allow", "action": "s3:*", "Resource": "*"}), "policies.identity[0].Statement[0].action",
+     "case-sensitive"),
+    (pol(allow(Condition={"StringLikes": {"s3:prefix": "a"}})),
+     "policies.identity[0].Statement[0].Condition.StringLikes", "unknown condition operator"),
+    (pol(allow(Condition={"StringLike": {"s3:prefix": {"a": 1}}})),
+     "policies.identity[0].Statement[0].Condition.StringLike.s3:prefix", "strings"),
+    (pol(allow(Condition={"StringLike": "x"})), "policies.identity[0].Statement[0].Condition.StringLike",
+     "map"),
+    (pol(allow(Condition={"NullIfExists": {"k": "true"}})),
+     "policies.identity[0].Statement[0].Condition.NullIfExists", "unknown"),
+    ({"Version": "2012-10-17", "Statement": "x"}, "policies.identity[0].Statement", "object"),
+])
+def test_identity_policy_errors(policy: object, path: str, needle: str) -> None:
+    answer = evaluate_json(question(identity=[policy]))
+    assert set(answer) == {"error"}
+    assert answer["error"]["path"] == path
+    assert needle.lower() in answer["error"]["message"].lower()
+
+
+def test_condition_path_points_at_operator_in_third_statement() -> None:
+    p = pol(allow(), allow(), allow(Condition={"StringLike": {"s3:prefix": []}}))
+    answer = evaluate_json(question(identity=[p]))
+    assert answer["error"]["path"] == "policies.identity[0].Statement[2].Condition.StringLike.s3:prefix"
+
+
+@pytest.mark.parametrize(("q", "path"), [
+    ({"request": None, "policies": {}}, "request"),
+    ({"request": {"principal": "x", "action": "s3:GetObject", "resource": "*"}, "policies": {}},
+     "request.principal"),
+    ({"request": {"principal": "anonymous", "action": "GetObject", "resource": "*"}, "policies": {}},
+     "request.action"),
+    ({"request": {"principal": "anonymous", "action": "s3:GetObject"}, "policies": {}}, "request.resource"),
+    ({"request": {"principal": "anonymous", "action": "s3:GetObject", "resource": "*", "context": {"k": {}}},
+      "policies": {}}, "request.context.k"),
+    ({"request": {"principal": "anonymous", "action": "s3:GetObject", "resource": "*"},
+      "policies": {"identities": []}}, "policies.identities"),
+    ({"request": {"principal": "anonymous", "action": "s3:GetObject", "resource": "*"},
+      "policies": {"resource": pol(allow())}}, "policies.resource.Statement[0]"),
+    ({"request": {"principal": "anonymous", "action": "s3:GetObject", "resource": "*"},
+      "policies": {"scps": {"x": 1}}}, "policies.scps"),
+    ({"request": {"principal": "anonymous", "action": "s3:GetObject", "resource": "*",
+                  "settings": {"s3BlockPublicAccess": {"RestrictPublicBuckets": "yes"}}}, "policies": {}},
+     "request.settings.s3BlockPublicAccess.RestrictPublicBuckets"),
+])
+def test_question_errors(q: dict, path: str) -> None:
+    answer = evaluate_json(q)
+    assert answer["error"]["path"] == path, answer
+
+
+def test_error_shape_and_type() -> None:
+    with pytest.raises(PolicyError) as info:
+        evaluate({"request": {}, "policies": {}})
+    assert info.value.message and info.value.path == "request.principal"
+    assert evaluate_json("{") == {"error": {"message": info.value.message, "path": info.value.path}} or \
+        "invalid JSON" in evaluate_json("{")["error"]["message"]
+
+
+def test_document_relative_paths() -> None:
+    """A learner's bucket policy checked on its own gets paths relative to that document."""
+    with pytest.raises(PolicyError) as info:
+        check_policy({"Version": "2012-10-17", "Statement": [allow(Principal="*"), {"Effect": "Allow",
+                      "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
+                      "Condition": {"StringLik": {"aws:SourceVpce": "v"}}}]}, "resource")
+    assert info.value.path == "Statement[1].Condition.StringLik"
+    err = PolicyError("m", "policies.resource.Statement[1].Condition")
+    assert err.relative_to("policies.resource").path == "Statement[1].Condition"
+    assert check_policy(json.dumps(pol(allow()))).statements[0].effect == "Allow"
+
+
+def _mutations(rng: random.Random) -> object:
+    """A random malformed-or-odd policy document."""
+    junk = [None, 1, 2.5, True, "", "x", [], {}, [1], {"a": None}, "s3:", "arn:", "*", ["*", None]]
+    base = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                                                   "Resource": "*", "Condition": {"StringEquals": {"k": "v"}}}]}
+    doc = json.loads(json.dumps(base))
+    stmt = doc["Statement"][0]
+    for _ in range(rng.randint(1, 3)):
+        where = rng.randrange(8)
+        value = rng.choice(junk)
+        if where == 0:
+            doc["Version"] = value
+        elif where == 1:
+            doc["Statement"] = value
+        elif where == 2:
+            stmt[rng.choice(["Effect", "Action", "Resource", "NotAction", "Principal", "Sid"])] = value
+        elif where == 3:
+            stmt["Condition"] = value
+        elif where == 4:
+            stmt["Condition"] = {rng.choice(["StringEquals", "Foo", "ForAllValues:Bool", "IpAddress"]): value}
+        elif where == 5:
+            stmt["Condition"] = {"StringEquals": {"k": value}}
+        elif where == 6:
+            doc[rng.choice(["Statment", "version", "Id"])] = value
+        else:
+            return rng.choice(junk)
+    return doc
+
+
+def test_ten_thousand_malformed_policies_get_clean_errors() -> None:
+    rng = random.Random(1234)
+    req = {"principal": "arn:aws:iam::111122223333:user/a", "action": "s3:GetObject", "resource": "*"}
+    errors = 0
+    for _ in range(10_000):
+        doc = _mutations(rng)
+        try:
+            compile_policies({"identity": [doc]}).decide(req)
+        except PolicyError as exc:
+            errors += 1
+            assert isinstance(exc.message, str) and exc.message
+            assert not exc.message.startswith("could not evaluate"), exc.message
+            assert exc.path.startswith("policies.identity[0]")
+        findings = lint(doc)  # type: ignore[arg-type]
+        assert isinstance(findings, list)
+    assert errors > 5_000  # most mutations are genuinely malformed
