@@ -37,8 +37,9 @@ def test_service_principal() -> None:
     bucket = pol({"Sid": "AWSCloudTrailWrite", "Effect": "Allow",
                   "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
                   "Resource": "arn:aws:s3:::trail-bucket/AWSLogs/111122223333/*",
-                  "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
-                                                 "aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/t"}}})
+                  "Condition": {"StringEquals": {
+                      "s3:x-amz-acl": "bucket-owner-full-control",
+                      "aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/t"}}})
     obj = "arn:aws:s3:::trail-bucket/AWSLogs/111122223333/CloudTrail/x.json.gz"
     ctx = {"s3:x-amz-acl": "bucket-owner-full-control",
            "aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/t"}

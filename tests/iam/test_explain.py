@@ -1,0 +1,60 @@
+"""Explanations: deciding statement, matched statements, reasons for non-matches, renderings."""
+
+from course.iam import EvaluationResult, compile_policies, question, request
+
+from .helpers import ALICE, OBJ, allow, deny, pol, result
+
+
+def test_explanation_lists_matches_and_reasons() -> None:
+    p = pol({"Sid": "Read", **allow()},
+            {"Sid": "Put", **allow("s3:PutObject")},
+            {"Sid": "Other", **allow(resource="arn:aws:s3:::other/*")},
+            {"Sid": "Cond", **allow(Condition={"StringEquals": {"aws:SourceVpce": "vpce-1"}})})
+    r = result(identity=[p], context={"aws:SourceVpce": "vpce-2"})
+    assert r.decision == "Allow"
+    by_sid = {s["sid"]: s for s in r.explanation["statements"]}
+    assert by_sid["Read"]["matched"] and r.matched_statements()[0]["sid"] == "Read"
+    assert by_sid["Put"]["why_not"]["element"] == "Action"
+    assert by_sid["Other"]["why_not"]["element"] == "Resource"
+    failed = by_sid["Cond"]["why_not"]["failed_conditions"][0]
+    assert failed["key"] == "aws:SourceVpce" and failed["policy_values"] == ["vpce-1"]
+    assert failed["request_values"] == ["vpce-2"]
+
+
+def test_missing_key_reported_as_absent() -> None:
+    p = pol(allow(Condition={"Bool": {"aws:SecureTransport": "true"}}))
+    r = result(identity=[p])
+    st = r.explanation["statements"][0]
+    assert st["why_not"]["failed_conditions"][0]["request_values"] is None
+    assert "absent" in st["why_not"]["detail"]
+    assert r.explanation["decided_by"] == "identity"
+
+
+def test_statement_index_used_without_sid() -> None:
+    r = result(identity=[pol(allow("sqs:*"), deny())])
+    assert r.decision == "ExplicitDeny" and r.explanation["decided_by"] == "identity[0] statement #1"
+
+
+def test_principal_mismatch_reason() -> None:
+    r = result(resource=pol(allow(Principal={"AWS": "arn:aws:iam::111122223333:user/bob"})))
+    assert r.explanation["statements"][0]["why_not"]["element"] == "Principal"
+
+
+def test_text_and_html_rendering() -> None:
+    r = result(identity=[pol({"Sid": "Read", **allow()}, {"Sid": "<b>", **allow("sqs:*")})])
+    text = str(r)
+    assert text.startswith("Allow") and "Read" in text
+    html = r._repr_html_()
+    assert "Allow" in html and "<td>&lt;b&gt;</td>" in html and "<td><b></td>" not in html
+
+
+def test_builders_and_compiled_set() -> None:
+    req = request(ALICE, "s3:GetObject", OBJ, {"aws:SecureTransport": "true"}, restrict_public_buckets=True)
+    q = question(req, identity=pol(allow()))
+    assert q["policies"]["identity"][0]["Statement"][0]["Effect"] == "Allow"
+    ps = compile_policies(q["policies"])
+    assert ps.decide(req) == "Allow"
+    assert ps.decide_many([req, {**req, "action": "s3:PutObject"}]) == ["Allow", "ImplicitDeny"]
+    r = ps.evaluate(req)
+    assert isinstance(r, EvaluationResult) and r.to_dict()["decision"] == "Allow"
+    assert set(r.to_dict()) == {"decision", "explanation"}
