@@ -18,6 +18,7 @@ class Part:
     key: str
     hint: str
     description: str = ""
+    choices: tuple[str, ...] = ()  # the values the part may take, e.g. ("pass", "fail"); () = anything
 
 
 @dataclass(kw_only=True)
@@ -62,10 +63,16 @@ class MappingMatch(Exercise):
         if not isinstance(answer, dict):
             raise MalformedAnswer(f"expected a dict with the keys {', '.join(repr(p.name) for p in self.parts)}, "
                                   f"got {type_name(answer)}")
+        if not answer:
+            raise MalformedAnswer(f"the dict is empty: give a value for each of the keys "
+                                  f"{', '.join(repr(p.name) for p in self.parts)}")
         unknown = [k for k in answer if k not in {p.name for p in self.parts}]
         if unknown:
             raise MalformedAnswer(f"unexpected key(s) {', '.join(map(repr, unknown))}; "
                                   f"expected {', '.join(repr(p.name) for p in self.parts)}")
+        for part in self.parts:
+            if part.choices and part.name in answer:
+                _check_choice(part, answer[part.name])
         reqs = []
         for part in self.parts:
             description = part.description or f"{part.name} is right"
@@ -156,6 +163,13 @@ def _part_ok(exercise_id: str, name: str, value: Any, key: str, casefold: bool) 
         return _hash_or_false(exercise_id, f"{name}={_as_json(value, casefold)}", key)
     except NotCanonical as exc:
         raise MalformedAnswer(f"the value of {name!r}: {exc}") from None
+
+
+def _check_choice(part: Part, value: Any) -> None:
+    """A part with ``choices`` takes one of them (case and surrounding spaces ignored)."""
+    allowed = " or ".join(repr(c) for c in part.choices)
+    if not isinstance(value, str) or value.strip().casefold() not in {c.casefold() for c in part.choices}:
+        raise MalformedAnswer(f"the value of {part.name!r} must be {allowed}, got {value!r}")
 
 
 def _names(types: type | tuple[type, ...]) -> str:
