@@ -42,6 +42,12 @@ def _progress(args: argparse.Namespace) -> int:
     return main(args.folder, args.chart, args.csv)
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from autograder.cli import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aws-course", description="AWS Security Notebooks course tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     progress.add_argument("--chart", type=Path, metavar="PNG", help="also save a bar chart (PNG, with alt text)")
     progress.add_argument("--csv", type=Path, metavar="FILE", help="also save the table as CSV")
     progress.set_defaults(func=_progress)
+
+    from autograder.cli import add_arguments as grade_arguments
+
+    grade = sub.add_parser("grade", help="grade submissions: sandboxed, parallel, scored outside the kernel")
+    grade_arguments(grade)
+    grade.set_defaults(func=_grade)
     return parser
 
 

@@ -1,0 +1,125 @@
+"""What the grader knows about an assignment, read from the SOURCE notebook in the grader process.
+
+The source notebook holds solutions and hidden test cases; it never enters a sandbox. From it we derive
+(with nbgrader's own preprocessors) the student version of every locked cell, so a learner who edits or
+deletes a test cell gets the original back, and the hidden cases as plain data for the trusted checkers.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbgrader import utils as nbutils
+from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, ClearSolutions, ComputeChecksums, LockCells
+
+CODE_STUB = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+
+class AssignmentError(RuntimeError):
+    """The assignment cannot be graded (no source notebook, unreadable check cell...)."""
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One graded check cell: ``check("N.M", answer_N_M)`` worth ``points``, with hidden case data."""
+
+    grade_id: str
+    exercise_id: str
+    answer_name: str
+    points: float
+    hidden: tuple[Any, ...] = ()
+
+
+@dataclass
+class AssignmentSpec:
+    name: str
+    notebook_name: str  # without .ipynb, as nbgrader names notebooks
+    source_path: Path
+    graded_nb: nbformat.NotebookNode  # release version WITH hidden tests: what nbgrader's SaveCells records
+    student_nb: nbformat.NotebookNode  # release version: what learners received
+    checks: list[CheckSpec] = field(default_factory=list)
+    manual_points: float = 0.0  # written answers graded by hand
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.points for c in self.checks)
+
+    def locked_cells(self) -> dict[str, nbformat.NotebookNode]:
+        """Student-version cells the learner must not change, by grade_id."""
+        return {c.metadata.nbgrader["grade_id"]: c for c in self.student_nb.cells
+                if nbutils.is_locked(c) and not nbutils.is_solution(c)}
+
+
+def find_source(root: Path, assignment: str) -> Path:
+    folder = root / "source" / assignment
+    notebooks = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    if not notebooks:
+        raise AssignmentError(f"no source notebook in {folder}")
+    if len(notebooks) > 1:
+        named = [p for p in notebooks if p.stem == assignment]
+        if not named:
+            raise AssignmentError(f"{folder} holds several notebooks; the grader handles one per assignment")
+        notebooks = named
+    return notebooks[0]
+
+
+def _run(preprocessors: list, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    resources: dict[str, Any] = {"language": "python"}
+    for pre in preprocessors:
+        nb, resources = pre.preprocess(nb, resources)
+    return nb
+
+
+def load(root: Path, assignment: str) -> AssignmentSpec:
+    """Read ``source/<assignment>/<notebook>.ipynb`` and derive what grading needs."""
+    path = find_source(root, assignment)
+    source = nbformat.read(path, as_version=4)
+    graded = _run([LockCells(), ClearSolutions(code_stub=CODE_STUB), ClearOutput(), ComputeChecksums()],
+                  copy.deepcopy(source))
+    student = _run([ClearHiddenTests(), ComputeChecksums()], copy.deepcopy(graded))
+    spec = AssignmentSpec(assignment, path.stem, path, graded, student)
+    for cell in source.cells:
+        if not nbutils.is_grade(cell):
+            continue
+        grade_id = cell.metadata.nbgrader["grade_id"]
+        points = float(cell.metadata.nbgrader.get("points", 0) or 0)
+        if cell.cell_type != "code":
+            spec.manual_points += points
+            continue
+        spec.checks.append(parse_check_cell(grade_id, cell.source, points))
+    if not spec.checks:
+        raise AssignmentError(f"{path} has no graded check cells")
+    return spec
+
+
+def parse_check_cell(grade_id: str, source: str, points: float) -> CheckSpec:
+    """Find ``check("N.M", answer_N_M[, hidden=<literal>])`` calls with ``ast``; hidden data via literal_eval."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise AssignmentError(f"check cell {grade_id} is not valid Python: {exc}") from None
+    exercise_id = answer_name = None
+    hidden: list[Any] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"):
+            continue
+        if len(node.args) < 2 or not isinstance(node.args[1], ast.Name):
+            raise AssignmentError(f"check cell {grade_id}: expected check(\"N.M\", answer_N_M, ...)")
+        ex_id = ast.literal_eval(node.args[0])
+        if exercise_id not in (None, ex_id):
+            raise AssignmentError(f"check cell {grade_id} checks two exercises ({exercise_id}, {ex_id})")
+        exercise_id, answer_name = str(ex_id), node.args[1].id
+        for kw in node.keywords:
+            if kw.arg == "hidden":
+                try:
+                    hidden.append(ast.literal_eval(kw.value))
+                except ValueError:
+                    raise AssignmentError(f"check cell {grade_id}: hidden= must be a Python literal") from None
+    if exercise_id is None or answer_name is None:
+        raise AssignmentError(f"check cell {grade_id} does not call check(...)")
+    return CheckSpec(grade_id, exercise_id, answer_name, points, tuple(hidden))

@@ -1,0 +1,178 @@
+"""One grading batch: intake, a process pool of workers grading whole submissions, and the parent
+writing each result (ledger, gradebook, CSV, feedback) as soon as it arrives."""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autograder import assignment as assignment_mod
+from autograder.gradebook import GradebookWriter
+from autograder.intake import collect
+from autograder.ledger import Ledger
+from autograder.sandbox import Limits, choose, describe
+from autograder.worker import Job, grade
+
+CSV_FIELDS = ["student_id", "assignment", "score", "max_score", "status", "detail"]
+PRELOAD = ["autograder.worker", "nbclient", "jupyter_client", "course.exercises", "pandas"]
+
+
+@dataclass
+class Options:
+    assignment: str
+    submissions: Path
+    workspace: Path
+    course_root: Path
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    csv_path: Path | None = None
+    db_url: str | None = None
+    cell_timeout: float = 60.0
+    notebook_timeout: float = 300.0
+    require_sandbox: bool = False
+    force: bool = False
+    limits: Limits = field(default_factory=Limits)
+    extra_paths: tuple[Path, ...] = ()
+    extra_modules: tuple[str, ...] = ()
+    progress: bool | None = None  # None: only on a terminal
+
+
+@dataclass
+class BatchResult:
+    rows: list[dict[str, Any]]
+    graded_now: int
+    skipped: int
+    seconds: float
+    sandboxed: bool
+
+
+def extras_from_env() -> tuple[tuple[Path, ...], tuple[str, ...]]:
+    """``AUTOGRADER_EXTRA_PATHS``/``AUTOGRADER_EXTRA_MODULES``: exercise modules outside ``course``
+    (notebooks in development, test fixtures), importable in the grader and bound read-only in the sandbox."""
+    paths = tuple(Path(p).resolve() for p in os.environ.get("AUTOGRADER_EXTRA_PATHS", "").split(os.pathsep) if p)
+    modules = tuple(m.strip() for m in os.environ.get("AUTOGRADER_EXTRA_MODULES", "").split(",") if m.strip())
+    return paths, modules
+
+
+def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BatchResult:
+    start = time.monotonic()
+    use_bwrap = choose(opts.require_sandbox)
+    log(f"sandbox: {describe(use_bwrap)}")
+    for path in opts.extra_paths:
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+    for name in opts.extra_modules:
+        __import__(name)
+    spec = assignment_mod.load(opts.course_root, opts.assignment)
+    opts.workspace.mkdir(parents=True, exist_ok=True)
+    db_url = opts.db_url or f"sqlite:///{(opts.workspace / 'gradebook.db').resolve()}"
+    csv_path = opts.csv_path or opts.workspace / "grades.csv"
+    ledger = Ledger(opts.workspace / "autograder-ledger.jsonl")
+    writer = GradebookWriter(db_url, spec)
+    unpack = Path(tempfile.mkdtemp(prefix="ag-intake-"))
+    submissions = collect(opts.submissions, opts.assignment, spec.notebook_name, unpack)
+    rows: dict[str, dict[str, Any]] = {}
+    todo: list[Job] = []
+    for sub in submissions:
+        done = None if opts.force else ledger.finished(opts.assignment, sub.student_id, sub.sha256)
+        if done is not None:
+            rows[sub.student_id] = done
+            continue
+        todo.append(Job(opts.course_root, opts.assignment, sub, opts.workspace, opts.cell_timeout,
+                        opts.notebook_timeout, use_bwrap, opts.limits, opts.extra_paths, opts.extra_modules))
+    skipped = len(rows)
+    progress = Progress(len(todo), opts.progress if opts.progress is not None else sys.stderr.isatty())
+    try:
+        for outcome in _execute(todo, opts.jobs):
+            ledger.record(outcome)
+            writer.write(outcome)
+            rows[outcome["student_id"]] = outcome
+            _write_csv(csv_path, rows)
+            progress.step(outcome)
+    finally:
+        writer.close()
+        progress.close()
+    ordered = [rows[s.student_id] for s in submissions]
+    _write_csv(csv_path, rows)
+    _after_batch(opts, spec, ordered)
+    return BatchResult(ordered, len(todo), skipped, time.monotonic() - start, use_bwrap)
+
+
+def _after_batch(opts: Options, spec: assignment_mod.AssignmentSpec, rows: list[dict[str, Any]]) -> None:
+    """Feedback files and the batch report (best effort: grades are already safe)."""
+    try:
+        from autograder.feedback import write_all
+        from autograder.report import write_report
+    except ImportError:
+        return
+    write_all(opts.workspace, spec, rows)
+    write_report(opts.workspace, spec, rows)
+
+
+def _execute(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
+    """Yield outcomes as they finish; one job per submission, at most ``workers`` at a time."""
+    if not jobs:
+        return
+    workers = max(1, min(workers, len(jobs)))
+    if workers == 1:
+        for job in jobs:
+            yield grade(job).to_dict()
+        return
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: dict[Future, Job] = {pool.submit(grade, job): job for job in jobs}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = pending.pop(fut)
+                try:
+                    yield fut.result().to_dict()
+                except Exception as exc:  # a worker process died (it should not: grade() never raises)
+                    sub = job.submission
+                    yield {"student_id": sub.student_id, "assignment": job.assignment, "sha256": sub.sha256,
+                           "status": "failed", "score": 0.0, "max_score": 0.0, "cells": [], "seconds": 0.0,
+                           "detail": f"grader worker crashed: {type(exc).__name__}: {exc}"[:300]}
+
+
+def _write_csv(path: Path, rows: dict[str, dict[str, Any]]) -> None:
+    """Rewritten atomically after each result, so it is always complete for what is finished."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+        out = csv.DictWriter(handle, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        out.writeheader()
+        for row in sorted(rows.values(), key=lambda r: r["student_id"]):
+            out.writerow(row)
+    os.replace(tmp, path)
+
+
+class Progress:
+    """A one-line progress bar with an ETA on a terminal; silent otherwise (CI)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.enabled, self.done, self.start = total, enabled and total > 0, 0, time.monotonic()
+
+    def step(self, outcome: dict[str, Any]) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.start
+        eta = elapsed / self.done * (self.total - self.done)
+        width = 30
+        filled = int(width * self.done / self.total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                         f"ETA {eta:5.0f}s  {outcome['student_id'][:20]:<20}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")

@@ -1,0 +1,58 @@
+"""``aws-course grade``: the stable command line of the autograder (others script against it)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("assignment", help="assignment name, e.g. 10-customer-engagement")
+    parser.add_argument("submissions", type=Path,
+                        help="submitted/<student>/<assignment>/*.ipynb, a folder of <student>.ipynb, or a .zip")
+    parser.add_argument("--workspace", type=Path, default=None,
+                        help="grading workspace (default: $AWS_COURSE_WORKSPACE or grading/)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    parser.add_argument("--csv", type=Path, default=None, help="grades CSV (default: <workspace>/grades.csv)")
+    parser.add_argument("--db", default=None, help="gradebook SQLAlchemy URL (default: sqlite in the workspace)")
+    parser.add_argument("--timeout-cell", type=float, default=60.0, help="seconds per cell (default 60)")
+    parser.add_argument("--timeout-notebook", type=float, default=300.0, help="seconds per notebook (default 300)")
+    parser.add_argument("--require-sandbox", action="store_true", help="refuse to run without bubblewrap")
+    parser.add_argument("--force", action="store_true", help="grade again even unchanged graded submissions")
+    parser.add_argument("--executor", choices=["local", "dask"], default="local")
+    parser.add_argument("--scheduler", default=None, help="Dask scheduler address (with --executor dask)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from autograder.batch import Options, extras_from_env, run_batch
+    from autograder.intake import IntakeError
+    from autograder.sandbox import SandboxUnavailable
+    from course.paths import course_root
+
+    if args.executor == "dask":
+        print("aws-course grade: --executor dask is not available yet; use --executor local", file=sys.stderr)
+        return 2
+    root = course_root()
+    workspace = args.workspace or Path(os.environ.get("AWS_COURSE_WORKSPACE", root / "grading"))
+    paths, modules = extras_from_env()
+    opts = Options(args.assignment, args.submissions.resolve(), workspace.resolve(), root, jobs=max(1, args.jobs),
+                   csv_path=args.csv, db_url=args.db, cell_timeout=args.timeout_cell,
+                   notebook_timeout=args.timeout_notebook, require_sandbox=args.require_sandbox,
+                   force=args.force, extra_paths=paths, extra_modules=modules)
+    try:
+        result = run_batch(opts)
+    except SandboxUnavailable as exc:
+        print(f"aws-course grade: {exc}", file=sys.stderr)
+        return 3
+    except (IntakeError, FileNotFoundError) as exc:
+        print(f"aws-course grade: {exc}", file=sys.stderr)
+        return 2
+    counts: dict[str, int] = {}
+    for row in result.rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no submissions"
+    print(f"graded {result.graded_now}, skipped {result.skipped} unchanged; {summary}; "
+          f"{result.seconds:.1f} s; CSV {opts.csv_path or opts.workspace / 'grades.csv'}")
+    return 0

@@ -1,0 +1,151 @@
+"""Grading one whole submission: prepare, run in the sandbox, read answers out, score them.
+
+Runs in a pool worker; returns plain data (a :class:`Outcome`) that the parent writes to the gradebook,
+the ledger and the CSV. Nothing here touches the gradebook, so workers never contend for its lock.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import shutil
+import sys
+import tempfile
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from autograder import assignment as assignment_mod
+from autograder.execute import run
+from autograder.extract import Extraction
+from autograder.intake import Submission
+from autograder.prepare import prepare, strip_extraction
+from autograder.sandbox import Limits, Sandbox, sandbox_uid
+from autograder.score import CellScore, disagreements, in_kernel_outcomes, trusted
+
+
+@dataclass(frozen=True)
+class Job:
+    course_root: Path
+    assignment: str
+    submission: Submission
+    workspace: Path
+    cell_timeout: float
+    notebook_timeout: float
+    use_bwrap: bool
+    limits: Limits = field(default_factory=Limits)
+    extra_paths: tuple[Path, ...] = ()  # extra importable folders (exercise modules of new notebooks)
+    extra_modules: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    student_id: str
+    assignment: str
+    sha256: str
+    status: str  # graded | failed | flagged
+    score: float
+    max_score: float
+    detail: str
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@functools.lru_cache(maxsize=8)
+def load_spec(course_root: Path, assignment: str) -> assignment_mod.AssignmentSpec:
+    return assignment_mod.load(course_root, assignment)
+
+
+def _import_extras(job: Job) -> None:
+    for path in job.extra_paths:
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+    for name in job.extra_modules:
+        importlib.import_module(name)
+
+
+def grade(job: Job) -> Outcome:
+    """Never raises: any failure becomes a ``failed`` outcome with the reason."""
+    sub = job.submission
+    try:
+        _import_extras(job)
+        spec = load_spec(job.course_root, job.assignment)
+    except Exception as exc:
+        return Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, 0.0,
+                       f"grader error loading the assignment: {exc}")
+    base = Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, spec.max_score, "")
+    if sub.error is not None or sub.path is None:
+        base.detail = sub.error or "no notebook"
+        return base
+    try:
+        return _grade(job, spec, base)
+    except Exception as exc:  # a grader bug must cost one row, not the batch
+        base.detail = f"grader error: {type(exc).__name__}: {exc}"[:500]
+        traceback.print_exc(file=sys.stderr)
+        return base
+
+
+def _grade(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome) -> Outcome:
+    assert job.submission.path is not None
+    student_nb = nbformat.read(job.submission.path, as_version=4)
+    scratch = Path(tempfile.mkdtemp(prefix="ag-"))
+    try:
+        sandbox = Sandbox(scratch / "work", limits=job.limits, use_bwrap=job.use_bwrap,
+                          readonly=_readonly(job), uid=sandbox_uid())
+        extraction = Extraction(sandbox.workdir)
+        prepared = prepare(student_nb, spec, extraction)
+        execution = run(prepared.nb, sandbox, cell_timeout=job.cell_timeout,
+                        notebook_timeout=job.notebook_timeout, extra_pythonpath=list(job.extra_paths))
+        outcomes = in_kernel_outcomes(execution.nb, spec)
+        cells: list[CellScore] = []
+        for check in spec.checks:
+            found, answer, problem = extraction.read(check.grade_id)
+            cell = trusted(check, found, answer, problem)
+            cell.in_kernel_passed = outcomes.get(check.grade_id)
+            cells.append(cell)
+        _save_autograded(job, spec, strip_extraction(execution.nb))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    out.cells = [asdict(c) for c in cells]
+    out.score = round(sum(c.score for c in cells), 2)
+    out.seconds = execution.seconds
+    notes: list[str] = []
+    flags = disagreements(cells) + prepared.tamper
+    if execution.stopped:
+        notes.append(execution.stopped + (f" (cell {execution.stopped_cell})" if execution.stopped_cell else ""))
+    if execution.output_truncated:
+        notes.append(f"output over {job.limits.output_bytes} bytes was dropped")
+    if spec.manual_points:
+        notes.append(f"{spec.manual_points:g} points of written answers are graded by hand")
+    if flags:
+        out.status = "flagged"
+    elif execution.stopped:
+        out.status = "failed"
+    else:
+        out.status = "graded"
+    out.detail = "; ".join(flags + notes) or "ok"
+    return out
+
+
+def _readonly(job: Job) -> list[Path]:
+    """What the kernel may read besides the system: the course package and its data, nothing else."""
+    import course.exercises
+
+    paths = [Path(course.exercises.__file__).resolve().parents[1]]
+    data = job.course_root / "data"
+    if data.is_dir():
+        paths.append(data.resolve())
+    return paths + [p.resolve() for p in job.extra_paths]
+
+
+def _save_autograded(job: Job, spec: assignment_mod.AssignmentSpec, nb: nbformat.NotebookNode) -> None:
+    """nbgrader's ``autograded/<student>/<assignment>/<notebook>.ipynb`` (formgrader shows it)."""
+    target = job.workspace / "autograded" / job.submission.student_id / job.assignment / f"{spec.notebook_name}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
