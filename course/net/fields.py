@@ -49,6 +49,13 @@ def string(d: dict[str, Any], key: str, path: str, default: Any = MISSING) -> An
     return value
 
 
+def ref(value: Any, path: str) -> str:
+    """An id given inside a list or an optional field: it must be a non-empty string."""
+    if not isinstance(value, str) or not value:
+        raise NetworkError(f"expected an id string, got {value!r}", path)
+    return value
+
+
 def boolean(d: dict[str, Any], key: str, path: str, default: bool) -> bool:
     value = d.get(key, default)
     if value is None:

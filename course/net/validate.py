@@ -268,7 +268,7 @@ def _enis(doc: dict[str, Any], subnets: dict[str, Subnet], sgs: dict[str, Securi
         groups = []
         for i, gid in enumerate(f.listing(e, "security_groups", path, [])):
             gpath = at(at(path, "security_groups"), i)
-            if gid not in sgs:
+            if f.ref(gid, gpath) not in sgs:
                 raise NetworkError(f"unknown security group {gid!r}", gpath)
             if sgs[gid].vpc is not subnet.vpc:
                 raise NetworkError(f"{gid} belongs to {sgs[gid].vpc.id}, not {subnet.vpc.id}", gpath)
@@ -331,7 +331,7 @@ def _services(doc: dict[str, Any], region: str, pls: dict[str, PrefixList]) -> d
             f.cidr(c, at(at(path, "public_cidrs"), i)) for i, c in enumerate(f.listing(s, "public_cidrs", path, []))
         ]
         pl = s.get("prefix_list")
-        if pl is not None and pl not in pls:
+        if pl is not None and f.ref(pl, at(path, "prefix_list")) not in pls:
             raise NetworkError(f"unknown prefix list {pl!r}", at(path, "prefix_list"))
         out[name] = AwsService(name, f.string(s, "region", path, region), blocks, pl)
     return out
@@ -388,7 +388,7 @@ def _endpoints(
             _policy(v.get("policy"), at(path, "policy")),
         )
         for i, eid in enumerate(eni_ids):
-            if eid not in enis:
+            if f.ref(eid, at(at(path, "enis"), i)) not in enis:
                 raise NetworkError(f"unknown ENI {eid!r}", at(at(path, "enis"), i))
             enis[eid].endpoint = vid
             ep.enis.append(enis[eid])
@@ -432,7 +432,7 @@ def _tgws(doc: dict[str, Any], vpcs: dict[str, Vpc], subnets: dict[str, Subnet])
             subs: list[Subnet] = []
             for i, sid in enumerate(f.listing(a, "subnets", apath)):
                 spath = at(at(apath, "subnets"), i)
-                if sid not in subnets:
+                if f.ref(sid, spath) not in subnets:
                     raise NetworkError(f"unknown subnet {sid!r}", spath)
                 if subnets[sid].vpc is not vpc:
                     raise NetworkError(f"{sid} is not in {vpc.id}", spath)
@@ -440,7 +440,7 @@ def _tgws(doc: dict[str, Any], vpcs: dict[str, Vpc], subnets: dict[str, Subnet])
                     raise NetworkError(f"only one subnet per Availability Zone ({subnets[sid].az})", spath)
                 subs.append(subnets[sid])
             assoc = a.get("association")
-            if assoc is not None and assoc not in raw_rts:
+            if assoc is not None and f.ref(assoc, at(apath, "association")) not in raw_rts:
                 raise NetworkError(f"unknown transit gateway route table {assoc!r}", at(apath, "association"))
             atts[aid] = TgwAttachment(aid, tid, vpc, subs, assoc)
         tables = {}
