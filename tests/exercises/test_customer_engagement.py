@@ -145,8 +145,10 @@ def test_keys_do_not_appear_in_plain_text_in_the_module():
 def test_single_choice_wrong_options_explain_the_misconception(exercise_id, wrong, words):
     result = evaluate(exercise_id, wrong)
     assert not result.passed and result.score == 0
-    assert words in result.failures[0].hint
-    assert REFERENCES[exercise_id] not in result.failures[0].hint.split(":")[0], "the hint names no letter"
+    hint = result.failures[0].hint
+    assert words in hint
+    right = get(exercise_id).options[REFERENCES[exercise_id]]
+    assert right not in hint and f"Option {REFERENCES[exercise_id]}" not in hint, "the hint never gives the answer"
 
 
 @pytest.mark.parametrize("exercise_id", ["10.1", "10.2", "10.3"])
@@ -260,6 +262,15 @@ def test_a_service_wide_action_is_caught_by_the_linter_even_when_conditions_deny
     assert failure.description == "no lint finding IAM010"
     assert "All actions of a service" in failure.hint and "List the actions" in failure.hint
     assert result.score == pytest.approx(8 / 9)
+
+
+def test_policy_hints_name_the_mistake_but_never_the_solution():
+    wrong = policy_with(Principal="*", Action="ses:*", Condition=None)
+    result = evaluate("10.5", wrong)
+    hints = " ".join(r.hint for r in result.failures)
+    assert len(result.failures) >= 5
+    for secret in ("ForAllValues", "*@hr.example.com", "*@example.com", f"{PARTNER}:root", "Null"):
+        assert secret not in hints, f"a hint gives away {secret!r}"
 
 
 def test_strict_equals_on_the_from_address_fails_the_allowed_sends_and_the_linter():
