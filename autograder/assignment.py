@@ -82,6 +82,9 @@ def load(root: Path, assignment: str) -> AssignmentSpec:
     graded = _run([LockCells(), ClearSolutions(code_stub=CODE_STUB), ClearOutput(), ComputeChecksums()],
                   copy.deepcopy(source))
     student = _run([ClearHiddenTests(), ComputeChecksums()], copy.deepcopy(graded))
+    released = root / "release" / assignment / path.name
+    if released.is_file():  # what learners actually received wins over what source would produce now
+        student = nbformat.read(released, as_version=4)
     spec = AssignmentSpec(assignment, path.stem, path, graded, student)
     for cell in source.cells:
         if not nbutils.is_grade(cell):

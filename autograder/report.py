@@ -1,0 +1,55 @@
+"""The batch report for the instructor: score distribution (PNG), per-question pass rates, and the
+failed and flagged submissions with their reasons, as Markdown next to the CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from autograder.assignment import AssignmentSpec
+
+
+def _plot(scores: list[float], max_score: float, target: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    bins = max(5, min(20, int(max_score) + 1)) if max_score else 10
+    ax.hist(scores, bins=bins, range=(0, max_score or 1), color="#4a78b5", edgecolor="white")
+    ax.set_xlabel(f"score (out of {max_score:g})")
+    ax.set_ylabel("submissions")
+    ax.set_title("Score distribution")
+    fig.tight_layout()
+    fig.savefig(target, dpi=100)
+    plt.close(fig)
+
+
+def write_report(workspace: Path, spec: AssignmentSpec, rows: list[dict[str, Any]]) -> Path:
+    folder = workspace / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    png = folder / f"{spec.name}-scores.png"
+    _plot([float(r["score"]) for r in rows], spec.max_score, png)
+    lines = [f"# Grading report: {spec.name}", "",
+             f"{len(rows)} submissions: " + ", ".join(
+                 f"{sum(r['status'] == s for r in rows)} {s}" for s in ("graded", "flagged", "failed")), ""]
+    if rows:
+        mean = sum(float(r["score"]) for r in rows) / len(rows)
+        lines += [f"Mean score {mean:.2f} / {spec.max_score:g}.", ""]
+    lines += [f"![Score distribution: a histogram of the {len(rows)} scores]({png.name})", "",
+              "## Per-question pass rates", "", "| question | check cell | points | passed | pass rate |",
+              "|---|---|---|---|---|"]
+    for check in spec.checks:
+        cells = [c for r in rows for c in r.get("cells", []) if c["grade_id"] == check.grade_id]
+        passed = sum(bool(c["passed"]) for c in cells)
+        rate = f"{passed / len(rows):.0%}" if rows else "-"
+        lines.append(f"| {check.exercise_id} | {check.grade_id} | {check.points:g} | {passed}/{len(rows)} | {rate} |")
+    for status in ("failed", "flagged"):
+        chosen = [r for r in rows if r["status"] == status]
+        lines += ["", f"## {status.capitalize()} submissions ({len(chosen)})", ""]
+        lines += [f"- **{r['student_id']}** ({r['score']:g}/{r['max_score']:g}): {r['detail']}" for r in chosen] \
+            or ["None."]
+    target = folder / f"{spec.name}.md"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
