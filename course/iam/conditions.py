@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from .errors import PolicyError, join_path
 from .matching import arn_match, has_wildcard
@@ -84,12 +85,14 @@ _NUM_RE = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
 _EPOCH_RE = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> float | None:
     if not _NUM_RE.match(text):
         return None
     return float(text)
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> float | None:
     """ISO 8601 or epoch seconds -> epoch seconds (naive times are UTC)."""
     if _EPOCH_RE.match(text):
@@ -110,6 +113,7 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | 
         return None
 
 
+@lru_cache(maxsize=4096)
 def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip())
@@ -220,9 +224,24 @@ class Clause:
     path: str
     family: str
     matcher: Matcher | None = field(default=None, repr=False)
+    static: bool = False  # no policy variables: a value's match can be memoised
+    simple: bool = False  # no set operator and not Null: the common fast path
+    _memo: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def evaluate(self, ctx: dict) -> bool:
         raw = ctx.get(self.key_lower)
+        if self.simple and raw.__class__ is str:
+            if self.static:
+                memo = self._memo
+                hit = memo.get(raw)
+                if hit is None:
+                    hit = self.matcher(raw, ctx)  # type: ignore[misc]
+                    if len(memo) > 1024:
+                        memo.clear()
+                    memo[raw] = hit
+            else:
+                hit = self.matcher(raw, ctx)  # type: ignore[misc]
+            return not hit if self.negated else hit
         if self.family == "null":
             absent = raw is None or (isinstance(raw, list) and not raw)
             return any((x.lower() == "true") == absent for x in self.values
@@ -308,6 +327,8 @@ def compile_condition(block: object, path: str, substitute: bool) -> tuple[Claus
             )
             if family != "null":
                 clause.matcher = _build_matcher(family, values, templates)
+                clause.static = not any(t.has_vars for t in templates)
+                clause.simple = set_op is None
             clauses.append(clause)
     return tuple(clauses)
 

@@ -18,7 +18,7 @@ trust policies must allow even inside the account; cross-account access needs bo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import PolicyError, join_path
 from .explain import EvaluationResult, describe_mismatch, statement_record
@@ -96,6 +96,19 @@ class PolicySet:
     scps: tuple[tuple[Policy, ...], ...] | None = None
     rcps: tuple[tuple[Policy, ...], ...] | None = None
     resource_public: bool = False
+    # (label, policy) pairs, computed once so each decision does no string formatting.
+    identity_labelled: tuple[tuple[str, Policy], ...] = field(default=(), init=False, repr=False)
+    scp_labelled: tuple[tuple[tuple[str, Policy], ...], ...] = field(default=(), init=False, repr=False)
+    rcp_labelled: tuple[tuple[str, Policy], ...] = field(default=(), init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.identity_labelled = tuple((f"identity[{i}]", p) for i, p in enumerate(self.identity))
+        self.scp_labelled = tuple(
+            tuple((f"scps[{li}][{i}]", p) for i, p in enumerate(level)) for li, level in enumerate(self.scps or ())
+        )
+        self.rcp_labelled = tuple(
+            (f"rcps[{li}][{i}]", p) for li, level in enumerate(self.rcps or ()) for i, p in enumerate(level)
+        )
 
     @classmethod
     def from_dict(cls, policies: object, path: str = "policies") -> PolicySet:
@@ -170,6 +183,24 @@ class _Run:
         hit = self.memo.get(key)
         if hit is not None:
             return hit
+        if self.trace:
+            out = self._matched_traced(policy, label)
+        else:
+            req = self.req
+            resource, ctx, caller = req.resource, req.context, req.caller
+            out = []
+            for s in policy.candidates(req.action):
+                grant = DIRECT
+                if s.principal is not None:
+                    grant = s.principal_grant(caller, self.has_boundary)  # type: ignore[assignment]
+                    if grant is None:
+                        continue
+                if s.applies_to_resource(resource, ctx):
+                    out.append((s, grant))
+        self.memo[key] = out
+        return out
+
+    def _matched_traced(self, policy: Policy, label: str) -> list[tuple[Statement, str]]:
         req = self.req
         action, resource, ctx, caller = req.action, req.resource, req.context, req.caller
         out: list[tuple[Statement, str]] = []
@@ -178,19 +209,16 @@ class _Run:
             if s.principal is not None:
                 g = s.principal_grant(caller, self.has_boundary)
                 if g is None:
-                    if self.trace:
-                        self.records.append(statement_record(
-                            label, policy, s, False, describe_mismatch(s, req, principal_failed=True)))
+                    self.records.append(statement_record(
+                        label, policy, s, False, describe_mismatch(s, req, principal_failed=True)))
                     continue
                 grant = g
             if s.applies(action, resource, ctx):
                 out.append((s, grant))
-                if self.trace:
-                    self.records.append(statement_record(label, policy, s, True, None, grant
-                                                         if s.principal is not None else None))
-            elif self.trace:
+                self.records.append(statement_record(label, policy, s, True, None,
+                                                     grant if s.principal is not None else None))
+            else:
                 self.records.append(statement_record(label, policy, s, False, describe_mismatch(s, req)))
-        self.memo[key] = out
         return out
 
     def step(self, name: str, outcome: str, detail: str) -> None:
@@ -225,9 +253,7 @@ class _Run:
         if self.trace:
             self._note_applicability(identity_on, boundary_on, session_on, scp_on, rcp_on)
 
-        groups: list[tuple[str, Policy]] = []
-        if identity_on:
-            groups.extend((f"identity[{i}]", p) for i, p in enumerate(ps.identity))
+        groups: list[tuple[str, Policy]] = list(ps.identity_labelled) if identity_on else []
         if ps.resource is not None:
             groups.append(("resource", ps.resource))
         if boundary_on:
@@ -235,21 +261,22 @@ class _Run:
         if session_on:
             groups.append(("session", ps.session))  # type: ignore[arg-type]
         if scp_on:
-            for li, level in enumerate(ps.scps or ()):
-                groups.extend((f"scps[{li}][{i}]", p) for i, p in enumerate(level))
+            for level in ps.scp_labelled:
+                groups.extend(level)
         if rcp_on:
-            for li, level in enumerate(ps.rcps or ()):
-                groups.extend((f"rcps[{li}][{i}]", p) for i, p in enumerate(level))
+            groups.extend(ps.rcp_labelled)
 
         if self.trace:  # explain every statement, even after the decision is known
             for label, policy in groups:
                 self.matched(policy, label)
 
         # 1. Explicit deny anywhere wins.
+        matched = self.matched
         for label, policy in groups:
-            for s, _g in self.matched(policy, label):
+            for s, _g in matched(policy, label):
                 if not s.is_allow:
-                    self.step("explicit deny", "Deny", f"{label} statement {s.label} denies the request")
+                    if self.trace:
+                        self.step("explicit deny", "Deny", f"{label} statement {s.label} denies the request")
                     return self.decided(EXPLICIT, f"{label} statement {s.label}",
                                         f"explicitly denied by {label} statement {s.label}", s, label)
         self.step("explicit deny", "none", "no applicable policy has a Deny statement that matches")
@@ -261,16 +288,16 @@ class _Run:
 
         # 3. Every SCP level must allow.
         if scp_on:
-            for li, level in enumerate(ps.scps or ()):
+            for li, level in enumerate(ps.scp_labelled):
                 allowed = None
-                for i, p in enumerate(level):
-                    lab = f"scps[{li}][{i}]"
+                for lab, p in level:
                     allowed = next(((s, lab) for s, _g in self.matched(p, lab) if s.is_allow), None)
                     if allowed:
                         break
                 if allowed is None:
-                    self.step("service control policies", "ImplicitDeny",
-                              f"no SCP at level {li} allows {req.action}")
+                    if self.trace:
+                        self.step("service control policies", "ImplicitDeny",
+                                  f"no SCP at level {li} allows {req.action}")
                     return self.decided(IMPLICIT, f"scps[{li}]",
                                         f"no service control policy at level {li} allows the action")
             self.step("service control policies", "pass", "every SCP level allows the action")
@@ -289,7 +316,7 @@ class _Run:
                           "RestrictPublicBuckets is on and the bucket policy is public: only AWS service "
                           "principals and principals in the bucket owner's account may use it")
                 grant, grant_stmt = None, None
-        if ps.resource is not None:
+        if ps.resource is not None and self.trace:
             self.step("resource-based policy", grant and "Allow" or "no allow",
                       f"statement {grant_stmt.label} allows the principal ({_grant_words(grant)})"
                       if grant_stmt else "no statement allows this principal")
@@ -310,8 +337,7 @@ class _Run:
         if kind == "root":
             id_ok = True
         else:
-            for i, p in enumerate(ps.identity):
-                lab = f"identity[{i}]"
+            for lab, p in ps.identity_labelled:
                 id_stmt = next(((s, lab) for s, _g in self.matched(p, lab) if s.is_allow), None)
                 if id_stmt:
                     break

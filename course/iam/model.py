@@ -47,13 +47,10 @@ class Statement:
     conditions: tuple[Clause, ...]
     path: str
     raw: dict
+    is_allow: bool = False
     action_set: GlobSet = field(repr=False, default=None)  # type: ignore[assignment]
     resource_set: GlobSet | None = field(repr=False, default=None)
     resource_templates: tuple[Template, ...] | None = field(repr=False, default=None)
-
-    @property
-    def is_allow(self) -> bool:
-        return self.effect == "Allow"
 
     @property
     def label(self) -> str:
@@ -89,9 +86,15 @@ class Statement:
 
     def applies(self, action: str, resource: str, ctx: dict) -> bool:
         """Action, resource and conditions all match (Principal is checked separately)."""
-        if not self.action_matches(action):
-            return False
-        if not self.resource_matches(resource, ctx):
+        return self.action_matches(action) and self.applies_to_resource(resource, ctx)
+
+    def applies_to_resource(self, resource: str, ctx: dict) -> bool:
+        """Resource and conditions match (the action is already known to match)."""
+        rs = self.resource_set
+        if rs is not None and not self.not_resource:
+            if not rs.matches(resource):
+                return False
+        elif not self.resource_matches(resource, ctx):
             return False
         for clause in self.conditions:
             if not clause.evaluate(ctx):
@@ -107,6 +110,17 @@ class Policy:
     statements: tuple[Statement, ...]
     path: str
     raw: dict
+    _by_action: dict[str, tuple[Statement, ...]] = field(default_factory=dict, repr=False)
+
+    def candidates(self, action: str) -> tuple[Statement, ...]:
+        """Statements whose Action/NotAction covers ``action`` (cached per action name)."""
+        hit = self._by_action.get(action)
+        if hit is None:
+            hit = tuple(s for s in self.statements if s.action_matches(action))
+            if len(self._by_action) > 4096:
+                self._by_action.clear()
+            self._by_action[action] = hit
+        return hit
 
     @property
     def substitutes_variables(self) -> bool:
@@ -245,7 +259,7 @@ def parse_statement(raw: object, index: int, path: str, kind: str, substitute: b
     stmt = Statement(
         index=index, sid=sid, effect=effect, actions=actions, not_action=akey == "NotAction",
         resources=resources, not_resource=not_resource, principal=principal,
-        not_principal=not_principal, conditions=conditions, path=path, raw=raw,
+        not_principal=not_principal, conditions=conditions, path=path, raw=raw, is_allow=effect == "Allow",
     )
     stmt.action_set = GlobSet(actions, ignore_case=True)
     templates = tuple(parse_template(r, substitute) for r in resources)

@@ -58,6 +58,22 @@ class Caller:
 
 def parse_caller(principal: object, path: str = "request.principal") -> Caller:
     """Parse the request principal (user/role/session ARN, service name, or "anonymous")."""
+    if isinstance(principal, str):
+        hit = _CALLERS.get(principal)
+        if hit is not None:
+            return hit
+        caller = _parse_caller(principal, path)
+        if len(_CALLERS) > 4096:
+            _CALLERS.clear()
+        _CALLERS[principal] = caller
+        return caller
+    return _parse_caller(principal, path)
+
+
+_CALLERS: dict[str, Caller] = {}
+
+
+def _parse_caller(principal: object, path: str) -> Caller:
     if not isinstance(principal, str) or not principal.strip():
         raise PolicyError(
             "principal must be an IAM user/role ARN, an STS session ARN, a service principal "

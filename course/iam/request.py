@@ -111,7 +111,10 @@ def parse_request(raw: object, path: str = "request") -> Request:
     if not isinstance(ctx_raw, dict):
         raise PolicyError("context must be an object of condition keys", join_path(path, "context"))
     cpath = join_path(path, "context")
-    context = {str(k).lower(): _context_value(v, join_path(cpath, str(k))) for k, v in ctx_raw.items()}
+    context = {
+        str(k).lower(): v if v.__class__ is str else _context_value(v, join_path(cpath, str(k)))
+        for k, v in ctx_raw.items()
+    }
     settings = raw.get("settings") or {}
     spath = join_path(path, "settings")
     if not isinstance(settings, dict):

@@ -22,7 +22,7 @@ _SPECIAL = {"*": "*", "?": "?", "$": "$"}
 GLOB, LIT, VAR = 0, 1, 2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Template:
     """A policy string split into raw text, literal text and variable references."""
 
@@ -55,7 +55,19 @@ class Template:
 
     def resolve_regex(self, ctx: dict, ignore_case: bool = False) -> re.Pattern[str] | None:
         """A compiled wildcard pattern, with substituted values and escapes matched literally."""
+        values: list[str] = []
+        for part in self.parts:
+            if part[0] == VAR:
+                value = lookup_variable(ctx, part[1], part[2])
+                if value is None:
+                    return None
+                values.append(value)
+        key = (self, tuple(values), ignore_case)
+        pat = _REGEX_CACHE.get(key)
+        if pat is not None:
+            return pat
         out: list[str] = []
+        it = iter(values)
         for part in self.parts:
             kind = part[0]
             if kind == GLOB:
@@ -63,25 +75,15 @@ class Template:
             elif kind == LIT:
                 out.append(re.escape(part[1]))
             else:
-                value = lookup_variable(ctx, part[1], part[2])
-                if value is None:
-                    return None
-                out.append(re.escape(value))
-        return _compile("".join(out), ignore_case)
-
-
-_REGEX_CACHE: dict[tuple[str, bool], re.Pattern[str]] = {}
-
-
-def _compile(source: str, ignore_case: bool) -> re.Pattern[str]:
-    key = (source, ignore_case)
-    pat = _REGEX_CACHE.get(key)
-    if pat is None:
+                out.append(re.escape(next(it)))
+        pat = re.compile("".join(out), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
         if len(_REGEX_CACHE) > 8192:
             _REGEX_CACHE.clear()
-        pat = re.compile(source, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
         _REGEX_CACHE[key] = pat
-    return pat
+        return pat
+
+
+_REGEX_CACHE: dict[tuple, re.Pattern[str]] = {}
 
 
 def _plain(parts: tuple[tuple, ...]) -> str:
