@@ -11,12 +11,18 @@ from typing import Any
 from .answer import Answer
 from .builder import NetworkBuilder, allow, deny, sg_rule
 from .document import load, load_json, load_yaml
-from .draw import draw
 from .errors import NetworkError
 from .labels import LABELS
 from .model import Network
 from .query import Query, parse_query
 from .reach import reach
+
+
+def draw(network: Any, highlight: Answer | None = None, **kwargs: Any) -> Any:
+    """Draw the network (matplotlib Figure); imported lazily so the CLI stays quick to start."""
+    from .diagram import draw as _draw
+
+    return _draw(network, highlight, **kwargs)
 
 
 def reach_many(network: Any, queries: list[Any]) -> list[Answer]:

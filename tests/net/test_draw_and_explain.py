@@ -1,0 +1,86 @@
+"""The picture and the learner-facing text."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+from matplotlib.figure import Figure
+
+from course.net import NetworkBuilder, allow, draw, load, reach
+
+from .helpers import INTERNET, q, two_tier
+from .test_semantics import _central_egress, _peered
+
+
+def test_draw_returns_a_figure_with_a_descriptive_title_and_no_warnings() -> None:
+    net = load(_peered().build())
+    ans = reach(net, q("eni-app", "eni-b", 8080))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = draw(net, highlight=ans)
+        fig.canvas.draw()
+    assert isinstance(fig, Figure)
+    title = fig._suptitle.get_text()  # noqa: SLF001
+    assert "eni-app" in title and "reachable" in title
+    texts = " ".join(t.get_text() for t in fig.texts)
+    assert "2 VPC(s)" in texts and "Solid line = request" in texts
+
+
+def test_blocked_path_is_red_and_reachable_path_is_green() -> None:
+    b = two_tier().nacl("acl-web", "vpc-a", inbound=[allow(100, "tcp", 443)], outbound=[allow(100, "tcp", 443)],
+                        subnets=["subnet-pub"])
+    net = load(b.build())
+    blocked = draw(net, highlight=reach(net, q(INTERNET, "eni-web", 443, src_port=49152)))
+    colours = {line.get_color() for line in blocked.axes[0].lines}
+    assert "#cf222e" in colours and "#1a7f37" not in colours
+    ok = draw(load(two_tier().build()), highlight=reach(load(two_tier().build()), q(INTERNET, "eni-web", 443)))
+    assert "#1a7f37" in {line.get_color() for line in ok.axes[0].lines}
+
+
+def test_draw_in_a_fresh_agg_process_writes_nothing_to_stderr() -> None:
+    code = (
+        "import matplotlib; matplotlib.use('Agg');"
+        "from course.net import draw, load, reach;"
+        "from tests.net.test_semantics import _central_egress;"
+        "from tests.net.helpers import q, INTERNET;"
+        "net = load(_central_egress().build());"
+        "fig = draw(net, highlight=reach(net, q('eni-spoke', INTERNET, 443)));"
+        "import io; fig.savefig(io.BytesIO(), format='png');"
+        "fig2 = draw(net); fig2.savefig(io.BytesIO(), format='png')"
+    )
+    proc = subprocess.run([sys.executable, "-W", "default", "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+
+
+def test_draw_without_highlight_on_a_bare_network() -> None:
+    fig = draw(NetworkBuilder().vpc("vpc-x", "10.0.0.0/16").build())
+    assert "VPC network diagram" in fig._suptitle.get_text()  # noqa: SLF001
+    assert _central_egress  # the TGW picture is exercised in the subprocess test
+
+
+def test_explanation_names_rule_and_ephemeral_port() -> None:
+    b = two_tier().nacl("acl-0a1", "vpc-a", inbound=[allow(100, "tcp", 443)], outbound=[allow(100, "tcp", 443)],
+                        subnets=["subnet-pub"])
+    ans = reach(load(b.build()), q(INTERNET, "eni-web", 443, src_port=49152))
+    first = str(ans).splitlines()[0]
+    expected = "blocked at acl-0a1: rule 100 allows inbound 443, but the reply to port 49152 leaves through rule * deny"
+    assert first == expected
+    html = ans._repr_html_()
+    assert "acl-0a1" in html and "<table>" in html and "&lt;" not in first
+
+
+def test_reachable_explanation_and_html_escape() -> None:
+    ans = reach(load(two_tier().build()), q(INTERNET, "eni-web", 443))
+    assert str(ans).startswith("reachable: 203.0.113.50 -> eni-web (tcp 443)")
+    assert bool(ans) is True
+    assert "<script>" not in ans._repr_html_()
+
+
+def test_draw_stays_a_function_after_use() -> None:
+    import course.net
+
+    course.net.draw(two_tier().build())
+    assert callable(course.net.draw) and course.net.draw.__name__ == "draw"
