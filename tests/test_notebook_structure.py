@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 
 import pytest
@@ -47,12 +48,16 @@ def test_sections_content_md_asks_for(path):
                    "github.com/mykter/aws-security-cert-service-notes"):
         assert needle in footer.source, f"footer lacks {needle!r}"
     objectives = text.split("## Learning objectives", 1)[1].split("\n#", 1)[0]
-    assert 3 <= sum(line.lstrip().startswith(("-", "*", "1", "2", "3", "4", "5", "6"))
-                    for line in objectives.splitlines() if line.strip()) <= 6
+    assert 3 <= _bullets(objectives) <= 6, f"{path.name}: 3 to 6 learning objectives"
     key_points = text.split("## Key points", 1)[1].split("\n## ", 1)[0]
-    assert 5 <= sum(line.lstrip().startswith(("-", "*")) for line in key_points.splitlines()) <= 10
+    assert 5 <= _bullets(key_points) <= 10, f"{path.name}: 5 to 10 key points"
     sources = text.split("## Sources", 1)[1]
     assert "https://docs.aws.amazon.com/" in sources or "https://aws.amazon.com/" in sources
+
+
+def _bullets(section: str) -> int:
+    """Top-level list items (``- x``, ``* x``, ``1. x``), not bold lines such as ``**Time:**``."""
+    return sum(bool(re.match(r"(?:[-*]|\d+\.)\s", line)) for line in section.splitlines())
 
 
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=IDS)
