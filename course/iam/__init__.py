@@ -9,6 +9,7 @@ Public API::
     request(principal, action, resource, context=None, ...) -> dict
     question(request, identity=..., resource=..., ...) -> dict
     check_policy(doc, kind) -> Policy             # errors with paths relative to the document
+    grade(policy, kind=..., must_allow=[...], must_deny=[...], others={...}) -> GradeReport
 
 The JSON contract is docs/specs/iam-request.md; the explanation's shape is documented in
 :mod:`course.iam.explain`.
@@ -17,10 +18,12 @@ The JSON contract is docs/specs/iam-request.md; the explanation's shape is docum
 from __future__ import annotations
 
 from .api import (
+    GradeReport,
     check_policy,
     compile_policies,
     evaluate,
     evaluate_json,
+    grade,
     question,
 )
 from .errors import PolicyError
@@ -32,6 +35,7 @@ from .request import Request, parse_request, request
 
 __all__ = [
     "EvaluationResult",
+    "GradeReport",
     "Finding",
     "Policy",
     "PolicyError",
@@ -42,6 +46,7 @@ __all__ = [
     "compile_policies",
     "evaluate",
     "evaluate_json",
+    "grade",
     "lint",
     "parse_policy",
     "parse_request",

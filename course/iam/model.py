@@ -20,10 +20,13 @@ POLICY_KEYS = ("Version", "Id", "Statement")
 STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
                   "Principal", "NotPrincipal", "Condition")
 # Policy types that carry a Principal element.
-PRINCIPAL_KINDS = frozenset({"resource", "rcp"})
+PRINCIPAL_KINDS = frozenset({"resource", "trust", "key", "endpoint", "rcp"})
 KIND_NAMES = {
     "identity": "identity-based policy",
     "resource": "resource-based policy",
+    "trust": "role trust policy",
+    "key": "KMS key policy",
+    "endpoint": "VPC endpoint policy",
     "boundary": "permissions boundary",
     "session": "session policy",
     "scp": "service control policy",
@@ -239,10 +242,10 @@ def parse_statement(raw: object, index: int, path: str, kind: str, substitute: b
             pkey = "Principal" if has_p else "NotPrincipal"
             principal = parse_principal(raw[pkey], join_path(path, pkey))
             not_principal = has_np
-            if kind == "rcp" and has_np:
-                raise PolicyError("resource control policies do not support NotPrincipal",
-                                  join_path(path, pkey))
-        elif kind == "resource":
+            if kind in ("rcp", "trust") and has_np:
+                raise PolicyError(f"a {KIND_NAMES[kind]} does not support NotPrincipal; use Principal "
+                                  "with a condition on aws:PrincipalArn", join_path(path, pkey))
+        elif kind in ("resource", "trust", "key"):
             raise PolicyError(
                 "a statement in a resource-based policy needs Principal or NotPrincipal", path
             )

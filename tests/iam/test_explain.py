@@ -58,3 +58,38 @@ def test_builders_and_compiled_set() -> None:
     r = ps.evaluate(req)
     assert isinstance(r, EvaluationResult) and r.to_dict()["decision"] == "Allow"
     assert set(r.to_dict()) == {"decision", "explanation"}
+
+
+def test_grade_learner_bucket_policy() -> None:
+    from course.iam import grade
+
+    learner = pol({"Sid": "Read", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"},
+                   "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-bucket/*"})
+    ok = request(ALICE, "s3:GetObject", OBJ)
+    bad = request(ALICE, "s3:PutObject", OBJ)
+    report = grade(learner, kind="resource", must_allow=[ok], must_deny=[bad])
+    assert report.passed and "expected" in str(report)
+    report = grade(learner, kind="resource", must_allow=[ok, bad])
+    assert not report.passed and report.failures[0]["decision"] == "ImplicitDeny"
+    assert "s3:PutObject" in report.text()
+    broken = pol({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
+                  "Condition": {"StringEqual": {"aws:SourceVpce": "v"}}})
+    report = grade(broken, kind="resource", must_allow=[ok])
+    assert report.error is not None and report.error.path == "Statement[0].Condition.StringEqual"
+
+
+def test_trust_and_key_kinds() -> None:
+    from course.iam import PolicyError, check_policy
+
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                      "Action": "sts:AssumeRole"}]}
+    assert check_policy(trust, "trust").statements[0].principal is not None
+    np = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"},
+                                                   "Action": "sts:AssumeRole"}]}
+    try:
+        check_policy(np, "trust")
+    except PolicyError as exc:
+        assert exc.path == "Statement[0].NotPrincipal"
+    else:
+        raise AssertionError("NotPrincipal accepted in a trust policy")
+    assert check_policy(np, "key").statements[0].not_principal
