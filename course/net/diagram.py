@@ -140,6 +140,8 @@ def _hop_point(hop: dict[str, Any], pos: dict[str, Point]) -> Point | None:
         return pos.get(hop.get("subnet", ""))
     if kind == "tgw-route-table":
         return pos.get(hop.get("tgw", ""))
+    if kind == "tgw-attachment":
+        return next((pos[t] for t in pos if t.startswith("tgw-") and t in hop.get("detail", "")), None)
     if kind == "security-group":
         return None
     return pos.get(hop["resource"])
@@ -149,12 +151,15 @@ def _draw_path(ax: Any, ans: Answer, pos: dict[str, Point]) -> None:
     colour = OK_COLOUR if ans.reachable else BLOCKED_COLOUR
     for direction, style in (("request", "-"), ("reply", "--")):
         pts: list[Point] = []
+        shift = 0.0 if direction == "request" else 0.15  # keep the reply visible beside the request
         for hop in ans.path:
-            if hop["direction"] != direction:
+            if hop["direction"] != direction or hop["kind"] in ("nacl", "route-table"):
                 continue
             p = _hop_point(hop, pos)
-            if p is not None and (not pts or pts[-1] != p):
-                pts.append(p)
+            if p is not None:
+                p = (p[0] + shift, p[1] - shift)
+                if not pts or pts[-1] != p:
+                    pts.append(p)
         if len(pts) >= 2:
             ax.plot([p[0] for p in pts], [p[1] for p in pts], color=colour, lw=2.5, ls=style, alpha=0.85, zorder=5)
         elif pts:
