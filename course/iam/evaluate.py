@@ -100,6 +100,8 @@ class PolicySet:
     identity_labelled: tuple[tuple[str, Policy], ...] = field(default=(), init=False, repr=False)
     scp_labelled: tuple[tuple[tuple[str, Policy], ...], ...] = field(default=(), init=False, repr=False)
     rcp_labelled: tuple[tuple[str, Policy], ...] = field(default=(), init=False, repr=False)
+    _groups: dict[tuple[bool, ...], tuple[tuple[str, Policy], ...]] = field(
+        default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.identity_labelled = tuple((f"identity[{i}]", p) for i, p in enumerate(self.identity))
@@ -109,6 +111,27 @@ class PolicySet:
         self.rcp_labelled = tuple(
             (f"rcps[{li}][{i}]", p) for li, level in enumerate(self.rcps or ()) for i, p in enumerate(level)
         )
+
+    def groups(self, identity_on: bool, boundary_on: bool, session_on: bool, scp_on: bool,
+               rcp_on: bool) -> tuple[tuple[str, Policy], ...]:
+        """The (label, policy) pairs that apply, in evaluation order; cached per combination."""
+        key = (identity_on, boundary_on, session_on, scp_on, rcp_on)
+        hit = self._groups.get(key)
+        if hit is None:
+            out: list[tuple[str, Policy]] = list(self.identity_labelled) if identity_on else []
+            if self.resource is not None:
+                out.append(("resource", self.resource))
+            if boundary_on and self.boundary is not None:
+                out.append(("boundary", self.boundary))
+            if session_on and self.session is not None:
+                out.append(("session", self.session))
+            if scp_on:
+                for level in self.scp_labelled:
+                    out.extend(level)
+            if rcp_on:
+                out.extend(self.rcp_labelled)
+            hit = self._groups[key] = tuple(out)
+        return hit
 
     @classmethod
     def from_dict(cls, policies: object, path: str = "policies") -> PolicySet:
@@ -240,8 +263,8 @@ class _Run:
         ps, req = self.ps, self.req
         caller = req.caller
         kind = caller.kind
-        action_l = req.action.lower()
-        service = action_l.split(":", 1)[0]
+        action_l = req.action_lower
+        service = req.service
 
         identity_on = kind in IDENTITY_KINDS
         boundary_on = self.has_boundary
@@ -253,18 +276,7 @@ class _Run:
         if self.trace:
             self._note_applicability(identity_on, boundary_on, session_on, scp_on, rcp_on)
 
-        groups: list[tuple[str, Policy]] = list(ps.identity_labelled) if identity_on else []
-        if ps.resource is not None:
-            groups.append(("resource", ps.resource))
-        if boundary_on:
-            groups.append(("boundary", ps.boundary))  # type: ignore[arg-type]
-        if session_on:
-            groups.append(("session", ps.session))  # type: ignore[arg-type]
-        if scp_on:
-            for level in ps.scp_labelled:
-                groups.extend(level)
-        if rcp_on:
-            groups.extend(ps.rcp_labelled)
+        groups = ps.groups(identity_on, boundary_on, session_on, scp_on, rcp_on)
 
         if self.trace:  # explain every statement, even after the decision is known
             for label, policy in groups:

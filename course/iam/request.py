@@ -27,10 +27,12 @@ class Request:
     resource_is_mgmt: bool = False
     restrict_public_buckets: bool = False
     raw: dict = field(default_factory=dict, repr=False)
+    action_lower: str = ""
+    service: str = ""
 
-    @property
-    def service(self) -> str:
-        return self.action.split(":", 1)[0].lower()
+    def __post_init__(self) -> None:
+        self.action_lower = self.action.lower()
+        self.service = self.action_lower.split(":", 1)[0]
 
     @property
     def same_account(self) -> bool:
