@@ -199,7 +199,7 @@ def parse_statement(raw: object, index: int, path: str, kind: str, substitute: b
             extra = f" (did you mean {hint!r}? element names are case-sensitive)" if hint else ""
             raise PolicyError(f"unknown statement element {key!r}{extra}", join_path(path, key))
     sid = raw.get("Sid")
-    if sid is not None and not isinstance(sid, str):
+    if "Sid" in raw and not isinstance(sid, str):
         raise PolicyError("Sid must be a string", join_path(path, "Sid"))
     effect = raw.get("Effect")
     if effect not in ("Allow", "Deny"):
@@ -288,13 +288,13 @@ def parse_policy(doc: object, kind: str = "identity", path: str = "") -> Policy:
                 extra = " (statement elements belong inside Statement)"
             raise PolicyError(f"unknown policy element {key!r}{extra}", join_path(path, key))
     version = doc.get("Version")
-    if version is not None and version not in VERSIONS:
+    if "Version" in doc and version not in VERSIONS:
         raise PolicyError(
             f'Version must be "2012-10-17" (or the legacy "2008-10-17"), not {version!r}',
             join_path(path, "Version"),
         )
     pid = doc.get("Id")
-    if pid is not None and not isinstance(pid, str):
+    if "Id" in doc and not isinstance(pid, str):
         raise PolicyError("Id must be a string", join_path(path, "Id"))
     if "Statement" not in doc:
         raise PolicyError("a policy needs a Statement element", path)

@@ -132,7 +132,65 @@ def _mutations(rng: random.Random) -> object:
     return doc
 
 
-def test_ten_thousand_malformed_policies_get_clean_errors() -> None:
+_JUNK = [None, 1, 2.5, True, "", [], {}, [1], {"a": None}, [None], ["*", 3]]
+_BAD_ACTIONS = ["s3", "s3:", ":GetObject", "s3 GetObject", "s3:Get:Object"]
+
+
+def _malformed(rng: random.Random) -> dict | object:
+    """A policy that is certainly malformed: one guaranteed-invalid mutation of a valid policy."""
+    doc = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+         "Condition": {"StringEquals": {"k": "v"}}},
+        {"Effect": "Deny", "Action": ["s3:PutObject"], "Resource": "*"}]}
+    stmt = doc["Statement"][rng.randrange(2)]
+    choice = rng.randrange(13)
+    junk = rng.choice(_JUNK)
+    if choice == 0:
+        doc["Version"] = rng.choice([None, 1, "2012-10-18", "", "2012-10-17 "])
+    elif choice == 1:
+        doc["Statement"] = rng.choice([None, 1, "x", True, [1], [None], ["x"]])
+    elif choice == 2:
+        stmt["Effect"] = rng.choice([None, "allow", "DENY", "", 1, ["Allow"]])
+    elif choice == 3:
+        stmt["Action"] = rng.choice([*_BAD_ACTIONS, None, 1, [], [1], {}])
+    elif choice == 4:
+        stmt["Resource"] = rng.choice(["bucket", "arn:aws:s3", None, 7, [], [None], {}])
+    elif choice == 5:
+        stmt["Condition"] = rng.choice([None, "x", 1, [], [{}]])
+    elif choice == 6:
+        stmt["Condition"] = {rng.choice(["Foo", "StringEqual", "NullIfExists", "ForSomeValues:StringLike",
+                                         "stringequals "]): {"k": "v"}}
+    elif choice == 7:
+        stmt["Condition"] = {"StringEquals": rng.choice([{"k": None}, {"k": {}}, {"k": []}, {"k": [None]},
+                                                         {}, "k"])}
+    elif choice == 8:
+        doc[rng.choice(["Statment", "version", "Principal", "Effect"])] = junk
+    elif choice == 9:
+        stmt[rng.choice(["Principal", "NotPrincipal"])] = rng.choice(["*", {"AWS": "*"}, junk])
+    elif choice == 10:
+        stmt["NotAction"] = "s3:*"  # both Action and NotAction
+    elif choice == 11:
+        del stmt[rng.choice(["Effect", "Action", "Resource"])]
+    else:
+        stmt[rng.choice(["Sid", "action", "Resources", "Conditions"])] = rng.choice([None, 1, [], {}])
+    return doc
+
+
+def test_ten_thousand_malformed_policies_all_get_clean_errors() -> None:
+    """10,000 certainly-malformed identity policies: every one a PolicyError with a message and path."""
+    rng = random.Random(2026)
+    req = {"principal": "arn:aws:iam::111122223333:user/a", "action": "s3:GetObject", "resource": "*"}
+    for _ in range(10_000):
+        doc = _malformed(rng)
+        with pytest.raises(PolicyError) as info:
+            compile_policies({"identity": [doc]}).decide(req)
+        exc = info.value
+        assert exc.message and not exc.message.startswith("could not evaluate"), exc.message
+        assert exc.path.startswith("policies.identity[0]"), exc.path
+        assert lint(doc, kind="identity")[0].severity == "error"  # type: ignore[arg-type]
+
+
+def test_ten_thousand_random_mutations_never_crash() -> None:
     rng = random.Random(1234)
     req = {"principal": "arn:aws:iam::111122223333:user/a", "action": "s3:GetObject", "resource": "*"}
     errors = 0
