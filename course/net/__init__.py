@@ -6,6 +6,7 @@ YAML loading, readable explanations and a matplotlib picture.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .answer import Answer
@@ -31,7 +32,7 @@ def reach_many(network: Any, queries: list[Any]) -> list[Answer]:
     return [reach(net, q) for q in queries]
 
 
-def check(network: Any, *, required: list[Any] = (), forbidden: list[Any] = ()) -> list[str]:  # type: ignore[assignment]
+def check(network: Any, *, required: Sequence[Any] = (), forbidden: Sequence[Any] = ()) -> list[str]:
     """Grade a configuration: the problems found (empty means every required flow works and no forbidden one does)."""
     net = load(network)
     problems = []

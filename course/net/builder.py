@@ -7,6 +7,7 @@ NACL allowing everything, default security group), so an exercise only writes wh
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from .document import load
@@ -104,7 +105,7 @@ class NetworkBuilder:
             body["nacl"] = nacl
         return self._put("subnets", subnet_id, body)
 
-    def route_table(self, rtb_id: str, vpc: str, *, subnets: list[str] = (), main: bool = False) -> NetworkBuilder:  # type: ignore[assignment]
+    def route_table(self, rtb_id: str, vpc: str, *, subnets: Sequence[str] = (), main: bool = False) -> NetworkBuilder:
         """A custom route table with the VPC's local routes; associates ``subnets`` with it."""
         body = self.doc["vpcs"][vpc]
         routes = [{"dest": c, "target": "local"} for c in body["cidrs"] + body.get("ipv6_cidrs", [])]
@@ -137,8 +138,8 @@ class NetworkBuilder:
         return self._put("nat_gateways", nat_id, body)
 
     def nacl(
-        self, acl_id: str, vpc: str, *, inbound: list[dict[str, Any]] = (),  # type: ignore[assignment]
-        outbound: list[dict[str, Any]] = (), subnets: list[str] = (), default: bool = False,  # type: ignore[assignment]
+        self, acl_id: str, vpc: str, *, inbound: Sequence[dict[str, Any]] = (),
+        outbound: Sequence[dict[str, Any]] = (), subnets: Sequence[str] = (), default: bool = False,
     ) -> NetworkBuilder:
         self._put("nacls", acl_id, {"vpc": vpc, "default": default, "inbound": list(inbound),
                                     "outbound": list(outbound)})
@@ -147,7 +148,7 @@ class NetworkBuilder:
         return self
 
     def sg(
-        self, sg_id: str, vpc: str, *, inbound: list[dict[str, Any]] = (),  # type: ignore[assignment]
+        self, sg_id: str, vpc: str, *, inbound: Sequence[dict[str, Any]] = (),
         outbound: list[dict[str, Any]] | None = None,
     ) -> NetworkBuilder:
         """A security group; ``outbound=None`` spells out the new-SG default (all IPv4 out)."""
@@ -158,7 +159,7 @@ class NetworkBuilder:
 
     def eni(
         self, eni_id: str, subnet: str, private_ip: str, *, public_ip: str | None = None, ipv6: str | None = None,
-        sgs: list[str] = (), source_dest_check: bool = True,  # type: ignore[assignment]
+        sgs: Sequence[str] = (), source_dest_check: bool = True,
     ) -> NetworkBuilder:
         body: dict[str, Any] = {"subnet": subnet, "private_ip": private_ip, "security_groups": list(sgs)}
         if public_ip:
@@ -181,7 +182,7 @@ class NetworkBuilder:
         return self._put("aws_services", name, body)
 
     def gateway_endpoint(
-        self, vpce_id: str, vpc: str, service: str, *, route_tables: list[str] = (),  # type: ignore[assignment]
+        self, vpce_id: str, vpc: str, service: str, *, route_tables: Sequence[str] = (),
         policy: dict[str, Any] | None = None,
     ) -> NetworkBuilder:
         """A gateway endpoint plus its prefix-list route in each of ``route_tables``."""

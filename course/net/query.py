@@ -1,4 +1,9 @@
-"""The reachability question (spec §3), checked and resolved against one network."""
+"""The reachability question (spec §3), checked and resolved against one network.
+
+Ports: a null ``src_port`` means "some client ephemeral port", so replies must be allowed for every
+port in 1024-65535 (the range AWS recommends opening in NACLs); a null ``port`` for tcp/udp means
+every destination port. ICMP has no ports.
+"""
 
 from __future__ import annotations
 

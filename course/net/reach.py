@@ -260,7 +260,8 @@ class _Walk:
             if isinstance(sender, NatGateway) and internet_dst and not self.reply:
                 self.block("nat-no-igw-route", table.id)
             self.block("route-missing", table.id)
-        block, route = match  # type: ignore[misc]
+        assert match is not None
+        block, route = match
         if route.blackhole:
             self.hop(table.id, "route-table", "drop", f"{fmt(pkt.dst)} matches blackhole route {route.describe()}",
                      subnet=subnet.id)
