@@ -96,6 +96,12 @@ def _lint_parsed(p: Policy) -> list[Finding]:
                                     join_path(s.path, "Sid")))
             seen.setdefault(s.sid, s.index)
         out.extend(_lint_statement(s))
+        if p.kind == "rcp":
+            if s.is_allow:
+                out.append(_finding("IAM021", "RCPs only take Deny statements", join_path(s.path, "Effect")))
+            if s.principal is not None and not s.principal.wildcard:
+                out.append(_finding("IAM022", "use Principal \"*\" with a condition",
+                                    join_path(s.path, "Principal")))
     out.extend(_redundant(p))
     return out
 

@@ -93,3 +93,9 @@ def test_lint_question_paths() -> None:
     paths = {(f.id, f.path) for f in found}
     assert ("IAM006", "policies.identity[0].Statement[0].Action") in paths
     assert ("IAM004", "policies.resource.Statement[0].Principal") in paths
+
+
+def test_rcp_rules() -> None:
+    rcp = pol(allow(Principal="*"), deny("s3:*", Principal={"AWS": "111122223333"}))
+    found = ids(lint(rcp, kind="rcp"))
+    assert {"IAM021", "IAM022"} <= found
