@@ -254,10 +254,11 @@ class _Walk:
         table = subnet.route_table
         self.last_table = table.id
         match = routing.lookup(table, pkt.dst)
-        internet_dst = self.net.vpc_of(pkt.dst) is None
+        nat_sender = isinstance(sender, NatGateway) and not self.reply
+        internet_dst = nat_sender and self.net.vpc_of(pkt.dst) is None
         if match is None:
             self.hop(table.id, "route-table", "drop", f"no route matches {fmt(pkt.dst)}", subnet=subnet.id)
-            if isinstance(sender, NatGateway) and internet_dst and not self.reply:
+            if internet_dst:
                 self.block("nat-no-igw-route", table.id)
             self.block("route-missing", table.id)
         assert match is not None
@@ -277,7 +278,8 @@ class _Walk:
             return self.via_igw(pkt, net.internet_gateways[target], subnet, sender)
         if target in net.nat_gateways:
             nat = net.nat_gateways[target]
-            if isinstance(sender, NatGateway) and internet_dst and not self.reply:
+            if internet_dst:
+                assert sender is not None
                 self.hop(table.id, "route-table", "drop", f"{sender.id}'s subnet sends internet traffic to {target}")
                 self.block("nat-no-igw-route", table.id)
             return self.via_nat(pkt, nat, subnet)

@@ -79,3 +79,23 @@ def test_benchmark_network_shape_and_speed_smoke() -> None:
     rate, distinct, outcomes = module.measure(0.2)
     assert rate > 0 and distinct == len(module.queries())
     assert sum(outcomes.values()) == distinct
+
+
+def test_load_from_yaml_and_json_files(tmp_path: Path) -> None:
+    import json
+
+    import yaml
+
+    doc = two_tier().build()
+    (tmp_path / "net.yaml").write_text(yaml.safe_dump(doc))
+    (tmp_path / "net.json").write_text(json.dumps(doc))
+    for name in ("net.yaml", "net.json"):
+        net = load(tmp_path / name)
+        assert reach(net, q(INTERNET, "eni-web")).reachable
+        assert load(net) is net
+    import pytest
+
+    from course.net import NetworkError
+
+    with pytest.raises(NetworkError):
+        load(tmp_path / "missing.yaml")
