@@ -203,3 +203,35 @@ def test_same_account_user_explanation_names_statement() -> None:
     r = result(identity=[pol({"Sid": "ReadReports", **allow()})])
     assert r.allowed and r.explanation["deciding_statement"]["sid"] == "ReadReports"
     assert r.explanation["deciding_statement"]["path"] == "policies.identity[0].Statement[0]"
+
+
+def test_wildcard_principal_with_principal_arn_condition_not_limited_by_boundary_or_session() -> None:
+    """'Permissions boundaries and session policies do not limit permissions granted using the
+    aws:PrincipalArn condition key with a wildcard(*) in the Principal element, unless the
+    identity-based policies contain an explicit deny.' (evaluation logic, IAM role bullet)"""
+    bucket = pol(allow(Principal="*", Condition={"ArnEquals": {"aws:PrincipalArn": ROLE}}))
+    ctx = {"aws:PrincipalArn": ROLE}
+    assert decide(SESSION, resource=bucket, context=ctx, boundary=pol(allow("sqs:*")),
+                  session=pol(allow("sqs:*"))) == "Allow"
+    assert decide(SESSION, resource=bucket, context=ctx, identity=[pol(deny())]) == "ExplicitDeny"
+
+
+def test_root_user_needs_key_policy() -> None:
+    """KMS: even the root user is denied when the key policy does not allow the account."""
+    key = f"arn:aws:kms:us-east-1:{ACCT}:key/k1"
+    root = f"arn:aws:iam::{ACCT}:root"
+    only_admin = pol(allow("kms:*", Principal={"AWS": f"arn:aws:iam::{ACCT}:user/admin"}))
+    assert decide(root, "kms:Decrypt", key, resource=only_admin) == "ImplicitDeny"
+    assert decide(root, "kms:Decrypt", key, resource=pol(allow("kms:*", Principal={"AWS": ACCT}))) == "Allow"
+
+
+def test_scp_deny_beats_same_account_resource_grant() -> None:
+    bucket = pol(allow(Principal={"AWS": ALICE}))
+    assert decide(resource=bucket, scps=[[pol(allow("*"), deny("s3:GetObject"))]]) == "ExplicitDeny"
+
+
+def test_explanation_reports_skipped_scps_for_management_account() -> None:
+    r = result(identity=[pol(allow())], scps=[[pol(deny("*"))]], principalIsOrgManagementAccount=True)
+    assert r.allowed
+    assert any(s["step"] == "service control policies" and s["outcome"] == "skipped"
+               for s in r.explanation["steps"])

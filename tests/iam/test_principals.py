@@ -173,3 +173,9 @@ def test_parse_caller_errors(raw: object) -> None:
 def test_resource_deny_for_principal_not_named_does_not_apply() -> None:
     p = pol(deny(Principal={"AWS": BOB_OTHER}))
     assert decide(ALICE, identity=[pol(allow())], resource=p) == "Allow"
+
+
+def test_restrict_public_buckets_only_affects_s3() -> None:
+    queue = f"arn:aws:sqs:us-east-1:{ACCT}:public-q"
+    qp = pol(allow("sqs:SendMessage", Principal="*"))
+    assert decide("anonymous", "sqs:SendMessage", queue, resource=qp, settings=BPA) == "Allow"
