@@ -42,6 +42,12 @@ def _progress(args: argparse.Namespace) -> int:
     return main(args.folder, args.chart, args.csv)
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from course.demo import main
+
+    return main(args.folder)
+
+
 def _grade(args: argparse.Namespace) -> int:
     from autograder.cli import run
 
@@ -68,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     progress.add_argument("--chart", type=Path, metavar="PNG", help="also save a bar chart (PNG, with alt text)")
     progress.add_argument("--csv", type=Path, metavar="FILE", help="also save the table as CSV")
     progress.set_defaults(func=_progress)
+
+    demo = sub.add_parser("demo", help="set up a demo course with three fake students' submissions to grade")
+    demo.add_argument("folder", nargs="?", type=Path, help="where to create it (default: ./aws-course-demo)")
+    demo.set_defaults(func=_demo)
 
     from autograder.cli import add_arguments as grade_arguments
 

@@ -10,6 +10,7 @@ partial (every other answer) and one blank (the release notebook untouched).
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,7 +60,11 @@ def create(dest: Path, root: Path | None = None) -> list[Path]:
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     for folder in ("source", "release", "data"):
         if (root / folder).is_dir():
-            shutil.copytree(root / folder, dest / folder, ignore=ignore)
+            shutil.copytree(root / folder, dest / folder, ignore=ignore, dirs_exist_ok=True)
+    if not sorted((dest / "release").glob("*/*.ipynb")):  # a course whose release is not generated yet
+        from course.release import generate
+
+        generate(dest / "release", root)
     workspace = dest / "grading"
     (workspace / "exchange").mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
@@ -76,6 +81,8 @@ def create(dest: Path, root: Path | None = None) -> list[Path]:
             nbformat.validate(nb)
             nbformat.write(nb, folder / release_path.name)
             (folder / "timestamp.txt").write_text(stamp + "\n")
+            # what `nbgrader submit` leaves: release_feedback needs it to address the student's feedback
+            (folder / "submission_secret.txt").write_text(secrets.token_hex(64))
             written.append(folder / release_path.name)
     (dest / "README-demo.md").write_text(next_steps(dest, sorted({p.parent.name for p in written})))
     return written
@@ -92,10 +99,14 @@ active (`source <course>/.venv/bin/activate`), and with `AWS_COURSE_WORKSPACE` u
 `grading/` here.
 
     cd {dest}
-    aws-course grade {first} grading/submitted --workspace grading   # or: nbgrader autograde {first}
-    jupyter lab                                    # then open http://localhost:8888/formgrader in a new tab
-    nbgrader generate_feedback {first}             # feedback HTML in grading/feedback/<student>/{first}/
-    nbgrader export --to grades.csv                # one row per student and assignment, for your LMS
+    aws-course grade {first} grading/submitted --workspace grading
+    jupyter lab --no-browser     # open http://localhost:8888/formgrader in its own browser tab
+    nbgrader export --to grades.csv
+
+`aws-course grade` writes `grading/grades.csv`, per-student feedback in `grading/feedback/<student>/{first}/`
+and a batch report in `grading/reports/`. Formgrader shows the three submissions with their scores
+(log in with the URL and token `jupyter lab` prints). `nbgrader export` writes the gradebook as CSV for an
+LMS. (`nbgrader autograde {first}` also works here, without the sandbox.)
 
 See docs/instructor-guide.md in the course repository for the full workflow on a shared JupyterHub.
 """

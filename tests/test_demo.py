@@ -1,0 +1,153 @@
+"""`aws-course demo` builds a course nbgrader accepts, and the instructor loop of the guide runs on it."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT
+
+from course.demo import STUDENTS, answer_cells, create, filled, model_answer
+
+COURSE_ID = "aws-security-notebooks"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("demo") / "course"
+    create(folder, ROOT)
+    return folder
+
+
+def course_env(demo: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("AWS_COURSE_WORKSPACE", "AWS_COURSE_EXCHANGE",
+                                                            "AWS_COURSE_ROOT")}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def assignments(demo: Path) -> list[str]:
+    return sorted(p.name for p in (demo / "release").iterdir() if p.is_dir())
+
+
+def test_layout_is_what_nbgrader_expects(demo):
+    names = assignments(demo)
+    assert names, "the demo has at least one assignment"
+    assert (demo / "nbgrader_config.py").read_text() == (ROOT / "nbgrader_config.py").read_text()
+    assert (demo / "grading" / "exchange").is_dir() and (demo / "data").is_dir()
+    for name in names:
+        assert (demo / "source" / name / f"{name}.ipynb").is_file()
+        for student in STUDENTS:
+            folder = demo / "grading" / "submitted" / student / name
+            files = sorted(p.name for p in folder.iterdir())
+            assert files == [f"{name}.ipynb", "submission_secret.txt", "timestamp.txt"]
+            nbformat.validate(nbformat.read(folder / f"{name}.ipynb", as_version=4))
+    assert "aws-course grade" in (demo / "README-demo.md").read_text()
+
+
+def test_submissions_hold_full_partial_and_no_answers(demo):
+    for name in assignments(demo):
+        release = nbformat.read(demo / "release" / name / f"{name}.ipynb", as_version=4)
+        source = nbformat.read(demo / "source" / name / f"{name}.ipynb", as_version=4)
+        model = {c.metadata["nbgrader"]["grade_id"]: model_answer(c) for c in source.cells
+                 if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+
+        def answers(student: str, name: str = name) -> list[str]:
+            nb = nbformat.read(demo / "grading" / "submitted" / student / name / f"{name}.ipynb", as_version=4)
+            return [nb.cells[i].source for i in answer_cells(nb)]
+
+        ids = [release.cells[i].metadata["nbgrader"]["grade_id"] for i in answer_cells(release)]
+        full, partial, blank = answers("demo-full"), answers("demo-partial"), answers("demo-blank")
+        assert full == [model[g] for g in ids]
+        assert not any("BEGIN SOLUTION" in a or "NotImplementedError" in a for a in full)
+        assert blank == [release.cells[i].source for i in answer_cells(release)]
+        answered = sum(a == model[g] for a, g in zip(partial, ids, strict=True))
+        assert 0 < answered < len(ids), "the partial submission answers some questions, not all"
+
+
+def test_filled_never_changes_anything_but_answer_cells():
+    path = sorted((ROOT / "source").glob("*/*.ipynb"))[0]
+    source = nbformat.read(path, as_version=4)
+    release = nbformat.from_dict(source)
+    for i in answer_cells(release):
+        release.cells[i].source = "# YOUR CODE HERE\nraise NotImplementedError()"
+    full = filled(release, source, "full")
+    keep = set(range(len(release.cells))) - set(answer_cells(release))
+    assert all(full.cells[i] == release.cells[i] for i in keep)
+    assert filled(release, source, "blank") == release
+
+
+def test_the_command_refuses_to_overwrite_a_course(demo, tmp_path):
+    env = course_env(demo)
+    proc = subprocess.run(["aws-course", "demo", str(demo)], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=120)
+    assert proc.returncode == 1 and "already holds a course" in proc.stdout
+    fresh = subprocess.run(["aws-course", "demo", "fresh"], capture_output=True, text=True, env=env, cwd=tmp_path,
+                           timeout=120)
+    assert fresh.returncode == 0, fresh.stderr
+    assert (tmp_path / "fresh" / "grading" / "submitted" / "demo-full").is_dir()
+    assert "formgrader" in fresh.stdout
+
+
+@pytest.mark.slow
+def test_the_guides_loop_release_fetch_submit_collect_autograde_export(tmp_path_factory):
+    """The exchange round trip of docs/instructor-guide.md, then grading and the CSV an LMS imports."""
+    base = tmp_path_factory.mktemp("loop")
+    demo = base / "course"
+    create(demo, ROOT)
+    name = assignments(demo)[0]
+    env = course_env(demo)
+    exchange = demo / "grading" / "exchange"
+
+    def nbgrader(*args: str, cwd: Path = demo) -> subprocess.CompletedProcess:
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], capture_output=True, text=True,
+                              cwd=cwd, env=env, timeout=600)
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+        return proc
+
+    # instructor: record the assignment in the gradebook (release/ is regenerated identically), release it
+    nbgrader("generate_assignment", name, "--force")
+    nbgrader("release_assignment", name)
+    assert (exchange / COURSE_ID / "outbound" / name / f"{name}.ipynb").is_file()
+    # a student (this user) with only the exchange settings of the guide: fetch, answer, submit
+    home = base / "student"
+    home.mkdir()
+    (home / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\nc.Exchange.root = {str(exchange)!r}\n")
+    listed = nbgrader("list", cwd=home)
+    assert name in listed.stdout + listed.stderr
+    nbgrader("fetch_assignment", name, cwd=home)
+    work = home / name / f"{name}.ipynb"
+    source = nbformat.read(demo / "source" / name / f"{name}.ipynb", as_version=4)
+    nbformat.write(filled(nbformat.read(work, as_version=4), source, "full"), work)
+    nbgrader("submit", name, cwd=home)
+    # instructor: collect into grading/submitted/<student>/, then grade everyone
+    nbgrader("collect", name)
+    student = getpass.getuser()
+    assert (demo / "grading" / "submitted" / student / name / f"{name}.ipynb").is_file()
+    nbgrader("autograde", name)
+    nbgrader("export", "--to", "grades.csv")
+    with (demo / "grades.csv").open() as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == {*STUDENTS, student}
+    maximum = float(rows["demo-full"]["max_score"])
+    assert maximum > 0
+    assert float(rows["demo-full"]["score"]) == maximum == float(rows[student]["score"])
+    assert float(rows["demo-blank"]["score"]) == 0
+    assert 0 < float(rows["demo-partial"]["score"]) < maximum
+    # feedback back to the students through the exchange
+    nbgrader("generate_feedback", name)
+    nbgrader("release_feedback", name)
+    feedback = list((exchange / COURSE_ID / "feedback").glob("*.html"))
+    assert len(feedback) == len(rows), "release_feedback puts everyone's feedback in the exchange"
+    nbgrader("fetch_feedback", name, cwd=home)
+    fetched = list((home / name / "feedback").rglob("*.html"))
+    assert fetched, "the student fetched their feedback"
+    shutil.rmtree(base, ignore_errors=True)
