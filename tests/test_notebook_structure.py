@@ -18,7 +18,8 @@ IDS = [p.parent.name for p in SOURCE_NOTEBOOKS]
 def test_there_is_at_least_one_notebook_and_each_sits_in_its_own_assignment_folder():
     assert SOURCE_NOTEBOOKS, "no source notebooks found"
     for path in SOURCE_NOTEBOOKS:
-        assert path.stem == path.parent.name, f"{path}: the notebook is named after its assignment folder"
+        assert path.stem.startswith(path.parent.name), (
+            f"{path}: the notebook is named after its assignment folder (NN-slug.ipynb or NN-slug-partK.ipynb)")
 
 
 def test_grade_ids_are_unique_across_the_course_and_points_positive():

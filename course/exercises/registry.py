@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 from course.exercises.base import Exercise
 
 _REGISTRY: dict[str, Exercise] = {}
 
-# one module per notebook, in course order; each calls register() at import
-NOTEBOOK_MODULES = (
-    "course.exercises.customer_engagement",
-)
+# the framework's own modules; every other module in this package holds one notebook's exercises
+# and calls register() when imported, so adding a notebook needs no edit here
+FRAMEWORK_MODULES = frozenset({"answers", "base", "checking", "choice", "keys", "network", "policy", "registry",
+                               "results", "value"})
+
+
+def notebook_modules() -> list[str]:
+    """Names of the per-notebook exercise modules, found in this package."""
+    package = importlib.import_module("course.exercises")
+    return sorted(f"course.exercises.{m.name}" for m in pkgutil.iter_modules(package.__path__)
+                  if not m.name.startswith("_") and m.name not in FRAMEWORK_MODULES)
 
 
 class UnknownExercise(KeyError):
@@ -30,7 +38,7 @@ def register(*exercises: Exercise) -> None:
 
 
 def _load_all() -> None:
-    for name in NOTEBOOK_MODULES:
+    for name in notebook_modules():
         importlib.import_module(name)
 
 
