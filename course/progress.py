@@ -134,15 +134,23 @@ def _notebooks(folder: Path) -> list[Path]:
 
 
 def default_folder() -> Path:
-    """``my-work/`` of the course: where ``make lab`` puts the learner's copies."""
-    from course.paths import course_root
+    """Where the learner's notebooks are: ``my-work/`` of the course (what ``make lab`` makes), else, on a
+    JupyterHub where assignments are fetched into the home folder, the folder above the current notebook."""
+    from course.paths import CourseNotFound, course_root
 
-    return course_root() / WORK_DIR
+    try:
+        work = course_root() / WORK_DIR
+    except CourseNotFound:
+        work = None
+    if work is not None and work.is_dir():
+        return work
+    here = Path.cwd()
+    return here.parent if any(here.glob("*.ipynb")) else here
 
 
 def collect(folder: Path | None = None) -> list[ExerciseStatus]:
     """Every exercise of every notebook in ``folder`` (default: ``my-work/``)."""
-    folder = Path(folder) if folder is not None else default_folder()
+    folder = Path(folder).expanduser() if folder is not None else default_folder()
     if not folder.is_dir():
         raise FileNotFoundError(f"no folder {folder}: run `make lab` once to create your copies, "
                                 "or name the folder that holds your notebooks")

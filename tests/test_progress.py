@@ -199,3 +199,16 @@ def test_real_release_notebook_unrun_solved_and_blank(path, tmp_path):
     assert solved == {k: WRITTEN if v == WRITTEN else PASSED for k, v in expected.items()}
     blank = run(nbformat.from_dict(release), "blank")
     assert blank == {k: WRITTEN if v == WRITTEN else FAILED for k, v in expected.items()}
+
+
+def test_default_folder_is_my_work_else_the_folder_above_the_notebook(learner_folder, tmp_path, monkeypatch):
+    from course.progress import default_folder
+
+    course = tmp_path / "course"
+    (course / "my-work").mkdir(parents=True)
+    monkeypatch.setenv("AWS_COURSE_ROOT", str(course))
+    assert default_folder() == course / "my-work"
+    monkeypatch.setenv("AWS_COURSE_ROOT", str(tmp_path / "hub-home-has-no-course"))
+    monkeypatch.chdir(learner_folder / "99-test")  # a notebook fetched on JupyterHub runs here
+    assert default_folder() == learner_folder
+    assert [r.exercise for r in collect()] == ["99.1", "99.2", "99.3", "99.4"]
