@@ -10,14 +10,16 @@ from course.exercises.base import Exercise, MalformedAnswer
 from course.exercises.checking import ExerciseFailed, check, evaluate
 from course.exercises.choice import MultipleChoice, SingleChoice, choice_keys
 from course.exercises.keys import make_key
+from course.exercises.network import Flow, NetworkExercise, Option, Options, Slot, Slots
 from course.exercises.policy import PolicyCase, PolicyExercise, set_policy_evaluator
 from course.exercises.registry import all_exercises, get, register
 from course.exercises.results import CheckResult, Requirement
 from course.exercises.value import MappingMatch, Part, TableMatch, ValueMatch, part_key, table_keys
 
 __all__ = [
-    "CheckResult", "Exercise", "ExerciseFailed", "MalformedAnswer", "MappingMatch", "MultipleChoice", "Part",
-    "PolicyCase", "PolicyExercise", "Requirement", "SingleChoice", "TableMatch", "ValueMatch", "all_exercises",
+    "CheckResult", "Exercise", "ExerciseFailed", "Flow", "MalformedAnswer", "MappingMatch", "MultipleChoice",
+    "NetworkExercise", "Option", "Options", "Part", "PolicyCase", "PolicyExercise", "Requirement", "SingleChoice",
+    "Slot", "Slots", "TableMatch", "ValueMatch", "all_exercises",
     "check", "choice_keys", "evaluate", "from_data", "get", "make_key", "part_key", "register",
     "set_policy_evaluator", "table_keys", "to_data",
 ]
