@@ -8,7 +8,7 @@ as plain data: ``check("10.2", answer_10_2, hidden=[...])``.
 from course.exercises.answers import from_data, to_data
 from course.exercises.base import Exercise, MalformedAnswer
 from course.exercises.checking import ExerciseFailed, check, evaluate
-from course.exercises.choice import MultipleChoice, SingleChoice, choice_keys
+from course.exercises.choice import MultipleChoice, Ordering, Precedence, SingleChoice, choice_keys, precedence_key
 from course.exercises.keys import make_key
 from course.exercises.network import Flow, NetworkExercise, Option, Options, Slot, Slots
 from course.exercises.policy import PolicyCase, PolicyExercise, set_policy_evaluator
@@ -18,8 +18,8 @@ from course.exercises.value import MappingMatch, Part, TableMatch, ValueMatch, p
 
 __all__ = [
     "CheckResult", "Exercise", "ExerciseFailed", "Flow", "MalformedAnswer", "MappingMatch", "MultipleChoice",
-    "NetworkExercise", "Option", "Options", "Part", "PolicyCase", "PolicyExercise", "Requirement", "SingleChoice",
-    "Slot", "Slots", "TableMatch", "ValueMatch", "all_exercises",
-    "check", "choice_keys", "evaluate", "from_data", "get", "make_key", "part_key", "register",
+    "NetworkExercise", "Option", "Options", "Ordering", "Part", "PolicyCase", "PolicyExercise", "Precedence",
+    "Requirement", "SingleChoice", "Slot", "Slots", "TableMatch", "ValueMatch", "all_exercises",
+    "check", "choice_keys", "evaluate", "from_data", "get", "make_key", "part_key", "precedence_key", "register",
     "set_policy_evaluator", "table_keys", "to_data",
 ]

@@ -87,3 +87,48 @@ def choice_keys(exercise_id: str, applies: Iterable[str], options: Iterable[str]
     """Author helper: the ``keys`` table of a :class:`MultipleChoice`."""
     applies = set(applies)
     return {o: make_key(exercise_id, f"{o}:{'in' if o in applies else 'out'}") for o in options}
+
+
+@dataclass(frozen=True)
+class Precedence:
+    """One ordering rule of an :class:`Ordering`: some step must come before another.
+
+    ``key`` is :func:`precedence_key` of the two letters, so the rule does not say which steps it is
+    about; ``description`` says what the rule protects and ``hint`` names the mistake of breaking it.
+    """
+
+    description: str
+    key: str
+    hint: str
+
+
+@dataclass(kw_only=True)
+class Ordering(_Options):
+    """Put every option (a step) in order. Partial credit: the share of ordering rules kept.
+
+    The answer is a list (or tuple) of all the option letters, each once, first step first.
+    """
+
+    kind: ClassVar[str] = "ordering"
+    rules: list[Precedence]
+
+    def requirements(self, answer: Any, hidden: Any = None) -> list[Requirement]:
+        if not isinstance(answer, (list, tuple)):
+            raise MalformedAnswer(f"answer with a list of option letters in order, first step first, e.g. "
+                                  f"{sorted(self.options)!r}, not {type_name(answer)}")
+        order = [self._letter(item) for item in answer]
+        repeated = sorted({letter for letter in order if order.count(letter) > 1})
+        missing = sorted(set(self.options) - set(order))
+        if repeated or missing:
+            problems = ([f"{', '.join(repeated)} more than once"] if repeated else []) + (
+                [f"{', '.join(missing)} missing"] if missing else [])
+            raise MalformedAnswer(f"list every step exactly once ({'; '.join(problems)})")
+        kept = {precedence_key(self.id, first, then)
+                for i, first in enumerate(order) for then in order[i + 1:]}
+        return [Requirement(rule.description, rule.key in kept, "" if rule.key in kept else rule.hint)
+                for rule in self.rules]
+
+
+def precedence_key(exercise_id: str, first: str, then: str) -> str:
+    """Author helper: the key of the rule "``first`` comes before ``then``" of an :class:`Ordering`."""
+    return make_key(exercise_id, f"{first}<{then}")

@@ -18,6 +18,9 @@ from course.exercises.results import Requirement
 Evaluator = Callable[[dict], dict]
 _evaluator: Evaluator | None = None
 SLOTS = ("identity", "resource", "boundary", "session", "scps", "rcps")
+# the course.iam lint kind of a policy in each slot (a resource slot may also hold a trust or key policy)
+LINT_KINDS = {"identity": "identity", "resource": "resource", "boundary": "boundary", "session": "session",
+              "scps": "scp", "rcps": "rcp"}
 
 
 def set_policy_evaluator(evaluator: Evaluator | None) -> None:
@@ -36,24 +39,34 @@ def _evaluate(question: dict) -> dict:
 
 @dataclass(frozen=True)
 class PolicyCase:
-    """A request the policy must allow (``allow=True``) or must deny, and the hint when it does not."""
+    """A request the policy must allow (``allow=True``) or must deny, and the hint when it does not.
+
+    ``policies`` holds fixed policies for this case only (for example the key policy of the key the
+    request names), which replace the exercise's ``context_policies`` of the same type.
+    """
 
     description: str
     request: dict
     allow: bool
     hint: str = ""
+    policies: dict | None = None
 
     @classmethod
     def from_data(cls, data: dict) -> PolicyCase:
-        return cls(data["description"], data["request"], bool(data["allow"]), data.get("hint", ""))
+        return cls(data["description"], data["request"], bool(data["allow"]), data.get("hint", ""),
+                   data.get("policies"))
 
 
 @dataclass(kw_only=True)
 class PolicyExercise(Exercise):
     """The learner writes the policy for ``slot``; ``context_policies`` holds the fixed others.
 
-    ``hidden`` is a list of case dicts (``description``, ``request``, ``allow``, ``hint``).
-    ``lint_forbidden`` lists ``course.iam`` lint finding ids that must not appear.
+    ``hidden`` is a list of case dicts (``description``, ``request``, ``allow``, ``hint`` and optionally
+    ``policies``). ``lint_forbidden`` lists ``course.iam`` lint finding ids that must not appear;
+    ``lint_kind`` names the policy kind for the linter when the slot's default is not right (a trust
+    or key policy in the resource slot). For the ``scps`` and ``rcps`` slots the learner's policy
+    forms a level of its own, or with ``level`` set joins that level of the context policies (an SCP
+    attached to an OU beside ``FullAWSAccess``).
     """
 
     kind: ClassVar[str] = "policy"
@@ -61,6 +74,16 @@ class PolicyExercise(Exercise):
     cases: list[PolicyCase]
     context_policies: dict[str, Any] = field(default_factory=dict)
     lint_forbidden: list[str] = field(default_factory=list)
+    lint_kind: str = ""
+    level: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.slot not in SLOTS:
+            raise ValueError(f"slot must be one of {', '.join(SLOTS)}, not {self.slot!r}")
+        if self.level is not None:
+            levels = self.context_policies.get(self.slot) if self.slot in ("scps", "rcps") else None
+            if not levels or not -len(levels) <= self.level < len(levels):
+                raise ValueError(f"level {self.level} needs that level in context_policies[{self.slot!r}]")
 
     def requirements(self, answer: Any, hidden: Any = None) -> list[Requirement]:
         policy = parse_policy(answer)
@@ -72,10 +95,14 @@ class PolicyExercise(Exercise):
             reqs += self._lint(policy)
         return reqs
 
-    def _question(self, policy: dict, request: dict) -> dict:
-        policies = dict(self.context_policies)
+    def _question(self, policy: dict, request: dict, extra: dict | None = None) -> dict:
+        policies = {**self.context_policies, **(extra or {})}
         if self.slot == "identity":
             policies["identity"] = [policy, *policies.get("identity", [])]
+        elif self.slot in ("scps", "rcps") and self.level is not None:
+            levels = [list(level) for level in policies[self.slot]]
+            levels[self.level].append(policy)
+            policies[self.slot] = levels
         elif self.slot in ("scps", "rcps"):
             policies[self.slot] = [*policies.get(self.slot, []), [policy]]
         else:
@@ -83,10 +110,11 @@ class PolicyExercise(Exercise):
         return {"request": request, "policies": policies}
 
     def _run(self, policy: dict, case: PolicyCase, hidden: bool) -> Requirement:
-        answer = _evaluate(self._question(policy, case.request))
+        answer = _evaluate(self._question(policy, case.request, case.policies))
         if "error" in answer:
             error = answer["error"]
-            raise MalformedAnswer(f"{error.get('message', 'invalid policy')} (at {_learner_path(error, self.slot)})")
+            where = _learner_path(error, self._learner_prefix(case.policies))
+            raise MalformedAnswer(f"{error.get('message', 'invalid policy')} (at {where})")
         decision = answer.get("decision")
         ok = (decision == "Allow") == case.allow
         hint = ""
@@ -95,15 +123,27 @@ class PolicyExercise(Exercise):
             hint = f"this request should be {expected} but the decision is {decision}. {case.hint}".strip()
         return Requirement(case.description, ok, hint, hidden=hidden)
 
+    def _learner_prefix(self, extra: dict | None) -> str:
+        """Where ``_question`` puts the learner's policy, as the engine writes paths."""
+        if self.slot == "identity":
+            return "policies.identity[0]"
+        if self.slot in ("scps", "rcps"):
+            levels = {**self.context_policies, **(extra or {})}.get(self.slot) or []
+            if self.level is None:
+                return f"policies.{self.slot}[{len(levels)}][0]"
+            index = self.level % len(levels)
+            return f"policies.{self.slot}[{index}][{len(levels[index])}]"
+        return f"policies.{self.slot}"
+
     def _lint(self, policy: dict) -> list[Requirement]:
         from course.iam import lint
 
-        found = {f.id: f for f in lint(policy)}
+        found = {f.id: f for f in lint(policy, self.lint_kind or LINT_KINDS[self.slot])}
         reqs = []
         for finding_id in self.lint_forbidden:
             finding = found.get(finding_id)
-            reqs.append(Requirement(f"no lint finding {finding_id}", finding is None,
-                                    "" if finding is None else f"{finding.title}: {finding.explanation}"))
+            hint = "" if finding is None else f"{finding.title} ({finding.message}): {finding.explanation}"
+            reqs.append(Requirement(f"no lint finding {finding_id}", finding is None, hint))
         return reqs
 
 
@@ -123,10 +163,9 @@ def parse_policy(answer: Any) -> dict:
     return answer
 
 
-def _learner_path(error: dict, slot: str) -> str:
+def _learner_path(error: dict, prefix: str) -> str:
     """Rewrite the engine's path (policies.resource.Statement[0]) to one the learner recognises."""
     path = str(error.get("path", ""))
-    for prefix in (f"policies.{slot}[0][0]", f"policies.{slot}[0]", f"policies.{slot}"):
-        if path.startswith(prefix):
-            return "your policy" + path[len(prefix):]
+    if path == prefix or path.startswith((prefix + ".", prefix + "[")):
+        return "your policy" + path[len(prefix):]
     return path or "your policy"

@@ -12,9 +12,11 @@ from course.exercises import (
     ExerciseFailed,
     MappingMatch,
     MultipleChoice,
+    Ordering,
     Part,
     PolicyCase,
     PolicyExercise,
+    Precedence,
     SingleChoice,
     TableMatch,
     ValueMatch,
@@ -22,6 +24,7 @@ from course.exercises import (
     from_data,
     make_key,
     part_key,
+    precedence_key,
     set_policy_evaluator,
     table_keys,
     to_data,
@@ -201,3 +204,93 @@ def test_answers_that_cannot_travel_are_refused():
         to_data(lambda: 1)
     with pytest.raises(UnsupportedAnswer):
         from_data({"__answer_type__": "evil"})
+
+
+# --- ordering, and the PolicyExercise options for SCP levels, per-case policies and lint kinds ----------
+
+ORDER = Ordering(
+    id="99.7", title="Rotate a key", points=2, answer_name="a",
+    options={"A": "create the new key", "B": "switch the applications", "C": "delete the old key"},
+    rules=[Precedence("the new key exists before anything uses it", precedence_key("99.7", "A", "B"),
+                      "an application cannot switch to a key that does not exist yet"),
+           Precedence("nothing still uses the old key when it goes", precedence_key("99.7", "B", "C"),
+                      "deleting first breaks every application that has not switched")])
+
+
+def test_ordering_scores_the_share_of_rules_kept_and_names_the_broken_one():
+    assert ORDER.check(["A", "B", "C"]).passed and ORDER.check(("a", " b", "C")).passed
+    half = ORDER.check(["A", "C", "B"])
+    assert half.score == 0.5 and half.failures[0].hint.startswith("deleting first")
+    assert "A" not in half.failures[0].description, "a rule does not name its steps"
+    assert ORDER.check(["C", "B", "A"]).score == 0
+
+
+@pytest.mark.parametrize("bad, words", [
+    ("ABC", "list of option letters"), ({"A", "B", "C"}, "list of option letters"), ([], "A, B, C missing"),
+    (["A", "B"], "C missing"), (["A", "A", "B", "C"], "A more than once"), (["A", "B", "Z"], "not one of"),
+    ([1, 2, 3], "option letter"),
+])
+def test_ordering_malformed_answers(bad, words):
+    result = ORDER.check(bad)
+    assert result.error and words in result.error and result.score == 0
+
+
+FULL_ACCESS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+DENY_DELETE = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:DeleteBucket",
+                                                       "Resource": "*"}]}
+
+
+def _s3_request(action: str) -> dict:
+    return {"principal": "arn:aws:iam::111122223333:role/dev", "principalAccount": "111122223333",
+            "action": action, "resource": "arn:aws:s3:::example-bucket", "resourceAccount": "111122223333",
+            "context": {}}
+
+
+def _scp_exercise(level: int | None) -> PolicyExercise:
+    return PolicyExercise(
+        id="99.8", title="Deny-list SCP", points=1, answer_name="a", slot="scps", level=level,
+        context_policies={"identity": [FULL_ACCESS], "scps": [[FULL_ACCESS], [FULL_ACCESS]]},
+        cases=[PolicyCase("reads work", _s3_request("s3:ListBucket"), True),
+               PolicyCase("bucket deletion is denied", _s3_request("s3:DeleteBucket"), False)])
+
+
+def test_an_scp_can_join_a_level_beside_full_aws_access_or_form_a_level_of_its_own():
+    assert _scp_exercise(level=-1).check(DENY_DELETE).passed, "beside FullAWSAccess a Deny-only SCP denies one thing"
+    alone = _scp_exercise(level=None).check(DENY_DELETE)
+    assert [r.description for r in alone.failures] == ["reads work"], "a level of only Deny statements allows nothing"
+    broken = _scp_exercise(level=1).check({"Version": "2012-10-17", "Statement": [{"Effect": "Deny"}]})
+    assert broken.error and broken.error.endswith("(at your policy.Statement[0])"), broken.error
+    with pytest.raises(ValueError, match="level 2"):
+        _scp_exercise(level=2)
+    with pytest.raises(ValueError, match="slot must be"):
+        PolicyExercise(id="99.9", title="t", points=1, answer_name="a", slot="bucket", cases=[])
+
+
+def test_a_case_can_bring_its_own_fixed_policies_and_hidden_cases_too():
+    key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    key_policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*",
+        "Resource": "*"}]}
+    request = dict(_s3_request("kms:Decrypt"), resource=key)
+    exercise = PolicyExercise(id="99.10", title="t", points=1, answer_name="a", slot="identity", cases=[
+        PolicyCase("no key policy, no decrypt", request, False),
+        PolicyCase("a key policy that delegates to IAM", request, True, policies={"resource": key_policy})])
+    assert exercise.check(FULL_ACCESS).passed
+    hidden = [{"description": "again", "request": request, "allow": True, "policies": {"resource": key_policy}}]
+    assert exercise.check(FULL_ACCESS, hidden=hidden).passed
+
+
+def test_lint_uses_the_kind_of_the_slot_or_the_one_named():
+    rcp = PolicyExercise(id="99.11", title="t", points=1, answer_name="a", slot="rcps", lint_forbidden=["IAM021"],
+                         cases=[PolicyCase("reads work", _s3_request("s3:ListBucket"), True)],
+                         context_policies={"identity": [FULL_ACCESS]})
+    allow_rcp = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*",
+                                                         "Resource": "*"}]}
+    (failure,) = rcp.check(allow_rcp).failures
+    assert failure.description == "no lint finding IAM021", "an RCP is linted as an RCP, not as a bucket policy"
+    trust = PolicyExercise(id="99.12", title="t", points=1, answer_name="a", slot="resource", lint_kind="trust",
+                           lint_forbidden=["IAM001"], cases=[])
+    not_principal = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}
+    (failure,) = trust.check(not_principal).failures
+    assert "NotPrincipal" in failure.hint, "a trust policy may not use NotPrincipal"
