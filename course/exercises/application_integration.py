@@ -1,0 +1,182 @@
+"""Exercises of notebook 08, Application Integration (Amazon SNS and Amazon SQS).
+
+Four questions: who may subscribe to a topic (8.1), choosing SNS, SQS, both, or the FIFO pair for four
+workloads (8.2), an SQS queue policy that lets exactly one SNS topic send, graded by ``course.iam`` (8.3), and the
+KMS permissions an encrypted EventBridge -> SNS -> SQS path needs (8.4).
+
+Answer keys are salted hashes (``course.exercises.keys.make_key``), never plain values. Every option
+carries an explanation; only the explanations of options a learner got wrong are ever shown.
+"""
+
+from __future__ import annotations
+
+from course.exercises.choice import MultipleChoice, SingleChoice
+from course.exercises.policy import PolicyCase, PolicyExercise
+from course.exercises.registry import register
+from course.exercises.value import MappingMatch, Part
+
+# --- 8.1 Who may subscribe to a topic ---------------------------------------------------------------
+
+SUBSCRIBE_CONTROL = SingleChoice(
+    id="8.1", title="Stop strangers from subscribing to a findings topic", points=2, answer_name="answer_8_1",
+    options={
+        "A": "Nothing more is needed: every new subscription must be confirmed, so an outsider cannot receive "
+             "messages",
+        "B": "Limit sns:Subscribe in the topic policy to principals of your own account (optionally with "
+             "sns:Protocol or sns:Endpoint conditions), then delete the unknown subscription",
+        "C": "Encrypt the topic with a customer managed KMS key so that the outsider cannot read the messages",
+        "D": "Allow only HTTPS subscriptions so that the messages are encrypted in transit",
+    },
+    explanations={
+        "A": "The confirmation message goes to the endpoint being subscribed, and here the outsider owns that "
+             "endpoint, so the outsider confirms; confirmation proves the endpoint wants the messages, not "
+             "that you want to send them there.",
+        "B": "Who may call Subscribe is decided by the topic's resource policy, like any other topic action.",
+        "C": "Server-side encryption protects messages while SNS stores them; SNS decrypts each message before "
+             "delivering it, so every confirmed subscriber still receives plaintext.",
+        "D": "HTTPS protects the message on its way to the endpoint, whoever owns it; it says nothing about "
+             "whether that endpoint should receive it.",
+    },
+    key="7ccef2a7e28ab035ff7c6c180573ce5e2347c7dd284dcbcbf6a3613b3f7f2099",
+)
+
+# --- 8.2 SNS, SQS, both, or the FIFO pair -------------------------------------------------------
+
+_PATTERNS = ("sns", "sqs", "sns+sqs", "fifo")
+
+PATTERN_CHOICE = MappingMatch(
+    id="8.2", title="Choose SNS, SQS, both, or the FIFO pair", points=2, answer_name="answer_8_2",
+    parts=[
+        Part("w1", "09cda7f8c8c278c3af514cb279952be0dcf28571335ed7f3796d1a14cc79428f",
+             "Workload 1: people and a function must be told within seconds, and nothing needs to wait for a "
+             "slow reader; think about which service pushes to email and SMS without a consumer that polls.",
+             "workload 1: findings to on-call email, SMS and a Lambda function", _PATTERNS),
+        Part("w2", "8b106ad8cc9656c5315188621a2811e152695158644031d78754ce8f2fbd98da",
+             "Workload 2: there is one kind of consumer that must be able to stop for hours and catch up "
+             "later; a service that only pushes keeps no backlog for a reader that is away.",
+             "workload 2: scan jobs for a worker fleet that may pause", _PATTERNS),
+        Part("w3", "96736451db724faddf3234610e36906c02951e8152a264a8f720458b98507534",
+             "Workload 3: several independent consumers each need their own copy *and* their own backlog; one "
+             "queue shared by all of them hands each message to only one reader.",
+             "workload 3: every audit event to three independent consumers", _PATTERNS),
+        Part("w4", "6b4caecf078781572e02e4ac2dc7ad4781235fa26e1ea38796483f6b136b3efd",
+             "Workload 4: standard topics and queues give best-effort ordering and at-least-once delivery; "
+             "the requirement about order and duplicates rules them out.",
+             "workload 4: ordered, de-duplicated ledger updates to two services", _PATTERNS),
+    ],
+)
+
+# --- 8.3 Queue policy: only one topic may send (graded by course.iam) -----------------------------------
+
+OWNER = "111122223333"  # owns the topic and the queue
+STRANGER = "444455556666"  # any other AWS account
+REGION = "eu-west-1"
+QUEUE_ARN = f"arn:aws:sqs:{REGION}:{OWNER}:findings-intake"
+TOPIC_ARN = f"arn:aws:sns:{REGION}:{OWNER}:security-findings"
+OTHER_TOPIC_ARN = f"arn:aws:sns:{REGION}:{OWNER}:marketing-events"
+FOREIGN_TOPIC_ARN = f"arn:aws:sns:{REGION}:{STRANGER}:security-findings"
+
+
+def sns_delivery(source_arn: str, *, action: str = "sqs:SendMessage") -> dict:
+    """SNS delivering a message to the queue for the topic ``source_arn``, as ``course.iam`` sees it."""
+    source_account = source_arn.split(":")[4]
+    return {
+        "principal": "sns.amazonaws.com",
+        "principalAccount": None,
+        "action": action,
+        "resource": QUEUE_ARN,
+        "resourceAccount": OWNER,
+        "context": {"aws:SourceArn": source_arn, "aws:SourceAccount": source_account,
+                    "aws:SecureTransport": "true", "aws:RequestedRegion": REGION},
+    }
+
+
+def caller(principal: str, account: str | None, *, action: str = "sqs:SendMessage") -> dict:
+    """A direct call on the queue by an IAM principal (or ``anonymous``)."""
+    context = {"aws:SecureTransport": "true", "aws:RequestedRegion": REGION}
+    if account:
+        context["aws:PrincipalAccount"] = account
+    return {"principal": principal, "principalAccount": account, "action": action, "resource": QUEUE_ARN,
+            "resourceAccount": OWNER, "context": context}
+
+
+# The stranger's own administrators allow its roles every SQS action, so the queue policy (the learner's)
+# is what decides the cross-account request; identity policies play no part for the service principal.
+CALLER_IDENTITY_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "CallerAdminsAllowSqs", "Effect": "Allow", "Action": "sqs:*", "Resource": "*"}],
+}
+
+QUEUE_POLICY = PolicyExercise(
+    id="8.3", title="Write a queue policy that admits one SNS topic", points=4, answer_name="answer_8_3",
+    slot="resource", context_policies={"identity": [CALLER_IDENTITY_POLICY]},
+    # IAM010: "sqs:*" grants every SQS action; IAM004: Principal "*" with no condition at all.
+    lint_forbidden=["IAM010", "IAM004"],
+    cases=[
+        PolicyCase(
+            "SNS delivers a finding from the topic security-findings",
+            sns_delivery(TOPIC_ARN), True,
+            "allow the SNS service principal to send messages to this queue when it acts for the topic "
+            "security-findings."),
+        PolicyCase(
+            "SNS cannot deliver for another topic of the same account (marketing-events)",
+            sns_delivery(OTHER_TOPIC_ARN), False,
+            "naming the SNS service is not enough, and neither is the source account: every topic of the "
+            "account would qualify. Pin the one topic that may send."),
+        PolicyCase(
+            "SNS cannot deliver for a topic with the same name in a stranger's account",
+            sns_delivery(FOREIGN_TOPIC_ARN), False,
+            "SNS acts for every customer; without a condition on the source, a stranger's topic could make "
+            "SNS write into your queue (the confused-deputy problem)."),
+        PolicyCase(
+            "SNS cannot receive or delete messages from the queue",
+            sns_delivery(TOPIC_ARN, action="sqs:ReceiveMessage"), False,
+            "a subscription only needs to send; grant that one action, not reading or deleting."),
+        PolicyCase(
+            "an anonymous caller cannot send to the queue",
+            caller("anonymous", None), False,
+            "a wildcard principal with no condition on the source lets anyone on the internet send messages."),
+        PolicyCase(
+            "a role in a stranger's account cannot send to the queue",
+            caller(f"arn:aws:sts::{STRANGER}:assumed-role/intruder/x", STRANGER), False,
+            "only SNS, acting for the one topic, should be admitted by this policy."),
+    ],
+)
+
+# --- 8.4 Encryption keys on an EventBridge -> SNS -> SQS path --------------------------------------------
+
+ENCRYPTED_PATH = MultipleChoice(
+    id="8.4", title="Encrypt the findings path end to end", points=3, answer_name="answer_8_4",
+    options={
+        "A": "Encrypt the topic with a customer managed key whose key policy lets events.amazonaws.com call "
+             "kms:GenerateDataKey* and kms:Decrypt",
+        "B": "Encrypt the topic with the AWS managed key alias/aws/sns, because EventBridge is an AWS service "
+             "and is trusted by it automatically",
+        "C": "Let sns.amazonaws.com call kms:GenerateDataKey* and kms:Decrypt in the key policy of the key "
+             "that encrypts the queue",
+        "D": "Give the triage function's role kms:Decrypt on the queue's key, besides sqs:ReceiveMessage",
+        "E": "Allow Principal \"*\" to use both keys, so that whichever service needs them can",
+        "F": "Nothing extra: SNS decrypts with the topic's key and re-encrypts with the same key for the queue",
+    },
+    explanations={
+        "A": "A service that publishes to an encrypted topic needs a data key from the topic's key, and a "
+             "customer managed key is the kind whose policy you can change.",
+        "B": "The key policy of an AWS managed key cannot be edited, so you cannot grant EventBridge or other "
+             "publishing services the use of it; their publishes to the topic would fail.",
+        "C": "When SNS delivers to an encrypted queue it is the sender, so it needs the queue key's data keys.",
+        "D": "Reading an SSE-KMS message means decrypting its data key, so the consumer needs kms:Decrypt too.",
+        "E": "A wildcard principal on a key policy lets any AWS account's principals use the key; name the "
+             "services and roles that need it.",
+        "F": "The queue encrypts with its own key; SNS, sending to that queue, must be allowed to use that key.",
+    },
+    keys={
+        "A": "2fce9928b722925d01ee20d6ecee47da16e708530a9e7dddbdd557b858796a3e",
+        "B": "bdca8ba41cc7e40d7ef39acb92c46a2a8464e33aaaf035734c2c3df846c52154",
+        "C": "dce11bb926d707061776b8f8d8079eb061851c1802b83059920dbf54447afad7",
+        "D": "3c95d90e6f576dcee56f9dad306bce2728fb244d471f1674ee929bf6dfe746ba",
+        "E": "4aa37a4fda3fcef07fd774a7ff79fb7e67c1243586cae496ea49b24828d31e35",
+        "F": "baf3c5dd572065e63f21e6902598f6f24bd16c011b48d3f92a47a383a3e3b9fc",
+    },
+)
+
+register(PATTERN_CHOICE, SUBSCRIBE_CONTROL, QUEUE_POLICY, ENCRYPTED_PATH)
