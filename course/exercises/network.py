@@ -18,6 +18,7 @@ learner's answer, never an exception. Hidden test cells add flows as literal dat
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -26,7 +27,7 @@ from course.exercises.base import Exercise, MalformedAnswer, type_name
 from course.exercises.results import Requirement
 
 EXPECT = ("reachable", "blocked")
-SHAPES = ("nacl_rules", "sg_rules", "routes", "id")
+SHAPES = ("nacl_rules", "sg_rules", "routes", "id", "policy")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ class Slot:
     - ``nacl_rules``: a list of NACL rules (``rule``, ``protocol``, ``ports``, ``cidr``, ``action``);
     - ``sg_rules``: a list of security group rules (``protocol``, ``ports``, ``peer``);
     - ``routes``: a list of routes (``dest``, ``target``); the table keeps its local routes;
-    - ``id``: a resource id string (for example the subnet a NAT gateway sits in).
+    - ``id``: a resource id string (for example the subnet a NAT gateway sits in);
+    - ``policy``: a VPC endpoint policy (a dict or JSON text); ``key=()`` makes it the whole answer.
 
     ``optional`` slots may be left out of the answer; the base network's value then stays.
     """
@@ -106,6 +108,11 @@ class Slots:
 
     def apply(self, doc: dict, answer: Any, name: str) -> tuple[dict, dict[str, str]]:
         """The merged document, and a map from network paths to the learner's paths (for errors)."""
+        if len(self.slots) == 1 and self.slots[0].key == ():
+            slot = self.slots[0]
+            collection, rid, fld = slot.target
+            doc[collection][rid][fld] = _value(answer, name, slot.shape)
+            return doc, {f"{collection}.{rid}.{fld}": name}
         if not isinstance(answer, dict):
             raise MalformedAnswer(f"expected a dict with the keys {self.keys_text()}, got {type_name(answer)}")
         if not answer:
@@ -123,10 +130,8 @@ class Slots:
             body = doc[collection][rid]
             net_path = f"{collection}.{rid}.{fld}"
             paths[net_path] = where
-            if slot.shape == "id":
-                if not isinstance(value, str) or not value:
-                    raise MalformedAnswer(f"{where} must be a resource id string, got {type_name(value)}")
-                body[fld] = value
+            if slot.shape in ("id", "policy"):
+                body[fld] = _value(value, where, slot.shape)
                 continue
             if not isinstance(value, list):
                 raise MalformedAnswer(f"{where} must be a list of rules (dicts), got {type_name(value)}")
@@ -262,6 +267,32 @@ def _dig(answer: dict, slot: Slot, name: str) -> tuple[Any, str]:
             raise MalformedAnswer(f"{where} is missing")
         value = value[part]
     return value, where
+
+
+def _value(value: Any, where: str, shape: str) -> Any:
+    """An ``id`` or ``policy`` slot's value, checked."""
+    if shape == "id":
+        if not isinstance(value, str) or not value:
+            raise MalformedAnswer(f"{where} must be a resource id string, got {type_name(value)}")
+        return value
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise MalformedAnswer(f"the policy is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                                  f"column {exc.colno}") from None
+    if not isinstance(value, dict):
+        raise MalformedAnswer(f"{where} must be a policy (a dict or JSON text with 'Statement'), got "
+                              f"{type_name(value)}")
+    if "Statement" not in value:
+        raise MalformedAnswer(f"{where} has no 'Statement' key")
+    statements = value["Statement"] if isinstance(value["Statement"], list) else [value["Statement"]]
+    for i, statement in enumerate(statements):
+        if isinstance(statement, dict) and ("Condition" in statement or "NotAction" in statement
+                                            or "NotResource" in statement):
+            raise MalformedAnswer(f"{where}['Statement'][{i}]: this checker reads Effect, Principal, Action and "
+                                  "Resource only; write the rule without Condition, NotAction or NotResource")
+    return value
 
 
 def _rule(item: Any, where: str, shape: str) -> dict:

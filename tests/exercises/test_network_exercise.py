@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from course.exercises import CheckResult, Flow, NetworkExercise, Option, Options, Slot, Slots, from_data, to_data
@@ -205,3 +207,35 @@ def test_a_query_the_model_rejects_is_an_authoring_error_surfaced_as_error_not_e
                                                                    "protocol": "tcp", "port": 1}}]
     with pytest.raises(Exception):  # noqa: B017 - authoring mistakes in hidden data must be loud for the author
         NACL.check(GOOD_NACL, hidden=bad)
+
+
+def test_a_policy_slot_takes_the_whole_answer_as_dict_or_json_and_checks_it():
+    b = (NetworkBuilder().vpc("vpc-a", "10.0.0.0/16").subnet("subnet-a", "vpc-a", "10.0.1.0/24")
+         .route_table("rtb-a", "vpc-a", subnets=["subnet-a"]).sg("sg-a", "vpc-a")
+         .eni("eni-a", "subnet-a", "10.0.1.10", sgs=["sg-a"])
+         .prefix_list("pl-s3", "s3", ["52.218.0.0/17"]).service("s3", ["52.218.0.0/17"], prefix_list="pl-s3"))
+    b.gateway_endpoint("vpce-1", "vpc-a", "s3", route_tables=["rtb-a"])
+
+    def flow(action: str, resource: str, expect: str) -> Flow:
+        return Flow(action, {"src": "eni-a", "dst": "s3", "dst_ip": "52.218.1.1", "protocol": "tcp", "port": 443,
+                             "request": {"action": action, "resource": resource}}, expect)
+
+    exercise = NetworkExercise(id="99.5", title="t", points=1, answer_name="a", base=b.build(),
+                               form=Slots([Slot((), ("vpc_endpoints", "vpce-1", "policy"), "policy")]),
+                               flows=[flow("s3:GetObject", "arn:aws:s3:::mine/x", "reachable"),
+                                      flow("s3:PutObject", "arn:aws:s3:::theirs/x", "blocked")])
+    policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::mine/*"}]}
+    assert exercise.check(policy).passed
+    assert exercise.check(json.dumps(policy)).passed
+    everything = exercise.check({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})
+    assert everything.score == 0.5 and "gets through" in everything.failures[0].hint
+    assert "endpoint-policy" in exercise.check({"Statement": []}).failures[0].hint
+    for bad, words in [("{", "not valid JSON"), ([policy], "must be a policy"), ({}, "no 'Statement'"),
+                       ({"Statement": [{"Effect": "Permit", "Action": "s3:*", "Resource": "*"}]},
+                        "a['Statement'][0]['Effect']"),
+                       ({"Statement": [{"Effect": "Allow", "Resource": "*"}]}, "a['Statement'][0]['Action']"),
+                       ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+                                        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}]},
+                        "without Condition")]:
+        result = exercise.check(bad)
+        assert result.error and words in result.error, (bad, result.error)

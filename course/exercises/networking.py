@@ -1,0 +1,549 @@
+"""Exercises of notebook 02, Networking & Content Delivery.
+
+Ten questions. Network exercises are graded by ``course.net`` reachability (see
+``course.exercises.network``): an egress design for a private subnet (2.1), NACL rules for a public web
+tier (2.2), security group rules with group references for three tiers (2.3), fixing a broken network
+from the model's explanation (2.4), a gateway endpoint policy (2.5) and peering versus a transit gateway
+for centralized egress (2.7). Policies are graded by ``course.iam``: a bucket policy with
+``aws:SourceVpce`` (2.6), an API Gateway resource policy for a private API (2.9) and a bucket policy for
+CloudFront origin access control (2.10). 2.8 is a single choice about encrypting Direct Connect.
+
+The networks are built with ``course.net.NetworkBuilder``; the notebook draws them from these
+functions, so what a learner sees is exactly what is graded. Outside hosts use documentation
+addresses; Elastic IPs use the 198.18.0.0/15 benchmarking range, which is never routed on the internet.
+"""
+
+from __future__ import annotations
+
+from course.exercises.choice import SingleChoice
+from course.exercises.network import Flow, NetworkExercise, Option, Options, Slot, Slots
+from course.exercises.policy import PolicyCase, PolicyExercise
+from course.exercises.registry import register
+from course.net import NetworkBuilder, allow, sg_rule
+
+REGION = "eu-west-1"
+ACCOUNT = "111122223333"
+OTHER_ACCOUNT = "444455556666"
+INTERNET_CLIENT = "203.0.113.50"
+PARTNER_API = "192.0.2.77"
+OFFICE = "198.51.100.25"
+OFFICE_CIDR = "198.51.100.0/24"
+S3_CIDR = "52.218.0.0/17"  # one of the S3 address ranges of eu-west-1, as a prefix list would list it
+S3_IP = "52.218.16.10"
+
+
+def _s3(b: NetworkBuilder) -> NetworkBuilder:
+    return (b.prefix_list("pl-6da54004", f"com.amazonaws.{REGION}.s3", [S3_CIDR])
+            .service("s3", [S3_CIDR], prefix_list="pl-6da54004"))
+
+
+def _tcp(src: str, dst: str, port: int, **extra) -> dict:
+    return {"src": src, "dst": dst, "protocol": "tcp", "port": port, **extra}
+
+
+# --- 2.1 Egress for a private subnet ----------------------------------------------------------------
+
+def egress_base() -> dict:
+    """A VPC whose private worker must reach S3 and one partner API, and accept nothing inbound."""
+    return _s3(NetworkBuilder(REGION).vpc("vpc-batch", "10.0.0.0/16")
+               .subnet("subnet-public", "vpc-batch", "10.0.0.0/24", az=f"{REGION}a")
+               .subnet("subnet-private", "vpc-batch", "10.0.1.0/24", az=f"{REGION}a")
+               .route_table("rtb-public", "vpc-batch", subnets=["subnet-public"])
+               .route_table("rtb-private", "vpc-batch", subnets=["subnet-private"])
+               .igw("igw-batch", "vpc-batch").route("rtb-public", "0.0.0.0/0", "igw-batch")
+               # the perimeter NACL of the public subnet: HTTPS out to the partner's range only
+               .nacl("acl-public", "vpc-batch", subnets=["subnet-public"],
+                     inbound=[allow(100, "tcp", 443, "10.0.0.0/16"), allow(110, "tcp", (1024, 65535), "192.0.2.0/24")],
+                     outbound=[allow(100, "tcp", 443, "192.0.2.0/24"), allow(110, "tcp", (1024, 65535), "10.0.0.0/16")])
+               # a leftover rule from testing: the worker's group still admits HTTPS from anywhere
+               .sg("sg-worker", "vpc-batch", inbound=[sg_rule("tcp", 443, "0.0.0.0/0")])
+               .eni("eni-worker", "subnet-private", "10.0.1.20", sgs=["sg-worker"])).build()
+
+
+def _add_nat(doc: dict, subnet: str, private_ip: str) -> None:
+    doc.setdefault("nat_gateways", {})["nat-batch"] = {"subnet": subnet, "connectivity": "public",
+                                                       "private_ip": private_ip, "public_ip": "198.18.0.5"}
+    doc["route_tables"]["rtb-private"]["routes"].append({"dest": "0.0.0.0/0", "target": "nat-batch"})
+
+
+def _egress_igw(doc: dict) -> None:
+    doc["enis"]["eni-worker"]["public_ip"] = "198.18.0.20"
+    doc["route_tables"]["rtb-private"]["routes"].append({"dest": "0.0.0.0/0", "target": "igw-batch"})
+
+
+def _egress_nat_public(doc: dict) -> None:
+    _add_nat(doc, "subnet-public", "10.0.0.5")
+
+
+def _egress_nat_private(doc: dict) -> None:
+    _add_nat(doc, "subnet-private", "10.0.1.5")
+
+
+def _egress_s3_gateway(doc: dict) -> None:
+    doc.setdefault("vpc_endpoints", {})["vpce-0a1b2c3d4e5f60789"] = {
+        "type": "gateway", "vpc": "vpc-batch", "service": "s3", "route_tables": ["rtb-private"], "policy": None}
+    doc["route_tables"]["rtb-private"]["routes"].append({"dest": "pl-6da54004", "target": "vpce-0a1b2c3d4e5f60789"})
+
+
+def _egress_eigw(doc: dict) -> None:
+    doc.setdefault("egress_only_internet_gateways", {})["eigw-batch"] = {"vpc": "vpc-batch"}
+    doc["route_tables"]["rtb-private"]["routes"].append({"dest": "::/0", "target": "eigw-batch"})
+
+
+_DEFAULT_ROUTE = "the private route table's IPv4 default route (0.0.0.0/0)"
+
+EGRESS_OPTIONS = {
+    "A": Option("Give the worker a public IPv4 address and add 0.0.0.0/0 -> igw-batch to rtb-private",
+                _egress_igw, "a host with a public address behind an internet gateway can be reached from the "
+                "internet as well; only its security group then stands in the way.", sets=(_DEFAULT_ROUTE,)),
+    "B": Option("Create a public NAT gateway in subnet-public and add 0.0.0.0/0 -> nat-batch to rtb-private",
+                _egress_nat_public, "a NAT gateway's traffic leaves through its own subnet, so that subnet's NACL "
+                "and route table apply to everything it forwards.", sets=(_DEFAULT_ROUTE,)),
+    "C": Option("Create a public NAT gateway in subnet-private and add 0.0.0.0/0 -> nat-batch to rtb-private",
+                _egress_nat_private, "a NAT gateway forwards by the route table of the subnet it sits in.",
+                sets=(_DEFAULT_ROUTE,)),
+    "D": Option("Create an S3 gateway endpoint and add its prefix-list route to rtb-private",
+                _egress_s3_gateway, "a gateway endpoint carries S3 (or DynamoDB) traffic only."),
+    "E": Option("Create an egress-only internet gateway and add ::/0 -> eigw-batch to rtb-private",
+                _egress_eigw, "an egress-only internet gateway forwards IPv6 only."),
+}
+
+EGRESS = NetworkExercise(
+    id="2.1", title="Choose the egress for a private subnet", points=3, answer_name="answer_2_1",
+    base=egress_base(), form=Options(EGRESS_OPTIONS, multiple=True),
+    flows=[
+        Flow("the worker calls the partner API (192.0.2.77, HTTPS)", _tcp("eni-worker", PARTNER_API, 443),
+             hint="a host without a public address needs something that translates its IPv4 traffic, and that "
+                  "something must itself be able to reach the internet gateway."),
+        Flow("the worker reads its S3 bucket (HTTPS)",
+             _tcp("eni-worker", "s3", 443, dst_ip=S3_IP,
+                  request={"action": "s3:GetObject", "resource": "arn:aws:s3:::example-batch-input/day.csv"}),
+             hint="S3's public addresses are internet addresses too: whatever path you give S3 traffic must get "
+                  "past every filter on the way."),
+        Flow("nobody on the internet can open a connection to the worker (HTTPS)",
+             _tcp(INTERNET_CLIENT, "eni-worker", 443), expect="blocked",
+             hint="'private' is a property of the route and the address, not of the security group: here the "
+                  "group still admits HTTPS from anywhere."),
+        Flow("the worker cannot reach other internet hosts (203.0.113.50, HTTPS)",
+             _tcp("eni-worker", INTERNET_CLIENT, 443), expect="blocked",
+             hint="egress filtering only works if the traffic passes the filter; a direct path to the internet "
+                  "gateway skips the public subnet's NACL."),
+    ])
+
+# --- 2.2 NACL for a public web tier ----------------------------------------------------------------
+
+def web_base() -> dict:
+    return (NetworkBuilder(REGION).vpc("vpc-shop", "10.20.0.0/16")
+            .subnet("subnet-web", "vpc-shop", "10.20.1.0/24").subnet("subnet-app", "vpc-shop", "10.20.2.0/24")
+            .route_table("rtb-web", "vpc-shop", subnets=["subnet-web"])
+            .igw("igw-shop", "vpc-shop").route("rtb-web", "0.0.0.0/0", "igw-shop")
+            .nacl("acl-web", "vpc-shop", subnets=["subnet-web"])
+            # the web group is too generous: SSH is open to the world, so the NACL is the second line
+            .sg("sg-web", "vpc-shop", inbound=[sg_rule("tcp", 443, "0.0.0.0/0"), sg_rule("tcp", 22, "0.0.0.0/0")])
+            .sg("sg-app", "vpc-shop", inbound=[sg_rule("tcp", 8080, "sg-web")])
+            .eni("eni-web", "subnet-web", "10.20.1.10", public_ip="198.18.1.10", sgs=["sg-web"])
+            .eni("eni-app", "subnet-app", "10.20.2.10", sgs=["sg-app"])).build()
+
+
+_EPHEMERAL_OUT = ("NACLs are stateless: the server's reply leaves the subnet towards the client's ephemeral port "
+                  "(1024-65535), and needs an outbound rule of its own.")
+_EPHEMERAL_IN = ("replies to connections the server opens come back to its ephemeral ports; a NACL does not "
+                 "remember that the server asked for them.")
+
+WEB_NACL = NetworkExercise(
+    id="2.2", title="Write the network ACL of a public web subnet", points=4, answer_name="answer_2_2",
+    base=web_base(),
+    form=Slots([Slot(("inbound",), ("nacls", "acl-web", "inbound"), "nacl_rules"),
+                Slot(("outbound",), ("nacls", "acl-web", "outbound"), "nacl_rules")]),
+    flows=[
+        Flow("customers on the internet reach the site (HTTPS)", _tcp(INTERNET_CLIENT, "eni-web", 443),
+             hint=_EPHEMERAL_OUT),
+        Flow("administrators in the office reach the server over SSH", _tcp(OFFICE, "eni-web", 22),
+             hint="SSH from the office range is allowed; its replies need an outbound rule too. " + _EPHEMERAL_OUT),
+        Flow("the web server calls the app tier (10.20.2.10, TCP 8080)", _tcp("eni-web", "eni-app", 8080),
+             hint="traffic between subnets of one VPC crosses both subnets' NACLs. " + _EPHEMERAL_IN),
+        Flow("the web server downloads updates from the internet (HTTPS)", _tcp("eni-web", INTERNET_CLIENT, 443),
+             hint=_EPHEMERAL_IN),
+        Flow("SSH from anywhere else on the internet is refused", _tcp(INTERNET_CLIENT, "eni-web", 22),
+             expect="blocked",
+             hint="the security group admits SSH from everywhere, so the NACL must narrow it: an allow-all "
+                  "inbound rule, or a rule numbered before the restriction, lets it in."),
+        Flow("the web server cannot send mail to the internet (TCP 25)", _tcp("eni-web", INTERNET_CLIENT, 25),
+             expect="blocked",
+             hint="an allow-all outbound rule also lets a compromised server send spam or exfiltrate data; open "
+                  "only what the tier needs."),
+    ])
+
+# --- 2.3 Security groups for three tiers ------------------------------------------------------------
+
+def tiers_base() -> dict:
+    empty: list = []
+    return (NetworkBuilder(REGION).vpc("vpc-app", "10.30.0.0/16")
+            .subnet("subnet-edge", "vpc-app", "10.30.0.0/24").subnet("subnet-app", "vpc-app", "10.30.1.0/24")
+            .subnet("subnet-data", "vpc-app", "10.30.2.0/24")
+            .route_table("rtb-edge", "vpc-app", subnets=["subnet-edge"])
+            .igw("igw-app", "vpc-app").route("rtb-edge", "0.0.0.0/0", "igw-app")
+            .sg("sg-lb", "vpc-app", outbound=empty).sg("sg-app", "vpc-app", outbound=empty)
+            .sg("sg-db", "vpc-app", outbound=empty)
+            .sg("sg-ops", "vpc-app")  # an operations host: all outbound, nothing inbound
+            .eni("eni-lb", "subnet-edge", "10.30.0.10", public_ip="198.18.3.10", sgs=["sg-lb"])
+            .eni("eni-app", "subnet-app", "10.30.1.10", sgs=["sg-app"])
+            .eni("eni-ops", "subnet-app", "10.30.1.50", sgs=["sg-ops"])
+            .eni("eni-db", "subnet-data", "10.30.2.10", sgs=["sg-db"])).build()
+
+
+_STATEFUL = ("security groups are stateful, so replies need no rule, but the request needs an outbound rule on the "
+             "sender as well as an inbound rule on the receiver.")
+_CIDR_PEER = ("a CIDR peer admits every address in the range, including hosts that merely share the subnet; "
+              "reference the group of the one tier that should connect.")
+
+TIER_GROUPS = NetworkExercise(
+    id="2.3", title="Write security groups that reference each other", points=4, answer_name="answer_2_3",
+    base=tiers_base(),
+    form=Slots([Slot((sg, direction), ("security_groups", sg, direction), "sg_rules")
+                for sg in ("sg-lb", "sg-app", "sg-db") for direction in ("inbound", "outbound")]),
+    flows=[
+        Flow("users on the internet reach the load balancer (HTTPS)", _tcp(INTERNET_CLIENT, "eni-lb", 443),
+             hint=_STATEFUL),
+        Flow("the load balancer reaches the application (TCP 8443)", _tcp("eni-lb", "eni-app", 8443), hint=_STATEFUL),
+        Flow("the application reaches the database (TCP 5432)", _tcp("eni-app", "eni-db", 5432), hint=_STATEFUL),
+        Flow("the load balancer cannot reach the database", _tcp("eni-lb", "eni-db", 5432), expect="blocked",
+             hint="each tier talks only to its neighbour; " + _CIDR_PEER),
+        Flow("the operations host in the app subnet cannot reach the database", _tcp("eni-ops", "eni-db", 5432),
+             expect="blocked", hint=_CIDR_PEER),
+        Flow("the operations host cannot call the application directly", _tcp("eni-ops", "eni-app", 8443),
+             expect="blocked", hint=_CIDR_PEER),
+        Flow("nobody on the internet reaches SSH on the load balancer", _tcp(INTERNET_CLIENT, "eni-lb", 22),
+             expect="blocked", hint="open only the port the load balancer serves; 'all traffic' rules open SSH too."),
+    ])
+
+# --- 2.4 Fix a broken network -----------------------------------------------------------------------
+
+def broken_base() -> dict:
+    """Three faults: default route to a NAT gateway in a private subnet, a blackhole, a missing return route."""
+    return (NetworkBuilder(REGION).vpc("vpc-a", "10.40.0.0/16").vpc("vpc-b", "10.50.0.0/16")
+            .subnet("subnet-pub", "vpc-a", "10.40.0.0/24").subnet("subnet-priv", "vpc-a", "10.40.1.0/24")
+            .subnet("subnet-report", "vpc-b", "10.50.1.0/24")
+            .route_table("rtb-pub", "vpc-a", subnets=["subnet-pub"])
+            .route_table("rtb-priv", "vpc-a", subnets=["subnet-priv"])
+            .route_table("rtb-b", "vpc-b", subnets=["subnet-report"])
+            .igw("igw-a", "vpc-a").route("rtb-pub", "0.0.0.0/0", "igw-a")
+            .nat("nat-0pub", "subnet-pub", "10.40.0.5", "198.18.4.5")
+            .nat("nat-0priv", "subnet-priv", "10.40.1.5", "198.18.4.6")
+            .peering("pcx-ab", "vpc-a", "vpc-b")
+            .route("rtb-priv", "0.0.0.0/0", "nat-0priv")
+            .route("rtb-priv", "10.50.0.0/16", "pcx-0deleted", blackhole=True)
+            .sg("sg-worker", "vpc-a", inbound=[sg_rule("tcp", 443, "10.40.0.0/16")])
+            .sg("sg-report", "vpc-b", inbound=[sg_rule("tcp", 5432, "10.40.1.0/24")])
+            .eni("eni-worker", "subnet-priv", "10.40.1.20", sgs=["sg-worker"])
+            .eni("eni-report", "subnet-report", "10.50.1.10", sgs=["sg-report"])).build()
+
+
+BROKEN = NetworkExercise(
+    id="2.4", title="Repair a network from the model's explanation", points=3, answer_name="answer_2_4",
+    base=broken_base(),
+    form=Slots([Slot(("rtb-priv",), ("route_tables", "rtb-priv", "routes"), "routes"),
+                Slot(("rtb-b",), ("route_tables", "rtb-b", "routes"), "routes")]),
+    flows=[
+        Flow("the worker reaches an internet API (HTTPS)", _tcp("eni-worker", INTERNET_CLIENT, 443),
+             hint="a NAT gateway only reaches the internet if the subnet it sits in has a route to the internet "
+                  "gateway; a private host cannot use an internet gateway without a public address."),
+        Flow("the worker reaches the reporting database in vpc-b (TCP 5432)", _tcp("eni-worker", "eni-report", 5432),
+             hint="a blackhole route drops traffic even when a working path exists, and peering needs a route on "
+                  "both sides: the reply is routed by the destination subnet's table."),
+        Flow("the internet cannot open connections to the worker", _tcp(INTERNET_CLIENT, "eni-worker", 443),
+             expect="blocked", hint="the private subnet should stay private."),
+    ])
+
+# --- 2.5 Gateway endpoint policy --------------------------------------------------------------------
+
+BUCKET = "example-reports-prod"
+VPCE = "vpce-0a1b2c3d4e5f60789"
+
+
+def endpoint_base() -> dict:
+    return _s3(NetworkBuilder(REGION).vpc("vpc-data", "10.60.0.0/16")
+               .subnet("subnet-private", "vpc-data", "10.60.1.0/24")
+               .route_table("rtb-private", "vpc-data", subnets=["subnet-private"])
+               .sg("sg-reporter", "vpc-data")
+               .eni("eni-reporter", "subnet-private", "10.60.1.20", sgs=["sg-reporter"])) \
+        .gateway_endpoint(VPCE, "vpc-data", "s3", route_tables=["rtb-private"]).build()
+
+
+def s3_flow(description: str, action: str, resource: str, expect: str = "reachable", hint: str = "") -> Flow:
+    return Flow(description, _tcp("eni-reporter", "s3", 443, dst_ip=S3_IP,
+                                  request={"action": action, "resource": resource}), expect, hint)
+
+
+ENDPOINT_POLICY = NetworkExercise(
+    id="2.5", title="Write a gateway endpoint policy against exfiltration", points=3, answer_name="answer_2_5",
+    base=endpoint_base(),
+    form=Slots([Slot((), ("vpc_endpoints", VPCE, "policy"), "policy")]),
+    flows=[
+        s3_flow("the reporter reads a report", "s3:GetObject", f"arn:aws:s3:::{BUCKET}/2026/q1.csv",
+                hint="the endpoint policy must allow the actions the workload needs on its own bucket's objects."),
+        s3_flow("the reporter writes a report", "s3:PutObject", f"arn:aws:s3:::{BUCKET}/2026/q2.csv",
+                hint="the endpoint policy must allow the actions the workload needs on its own bucket's objects."),
+        s3_flow("nobody in the VPC can upload to another bucket", "s3:PutObject",
+                "arn:aws:s3:::exfil-drop-bucket/dump.tgz", "blocked",
+                hint="the endpoint's default policy allows every bucket in the world, including an attacker's; "
+                     "name the bucket in Resource."),
+        s3_flow("nobody in the VPC can change the bucket policy through the endpoint", "s3:PutBucketPolicy",
+                f"arn:aws:s3:::{BUCKET}", "blocked",
+                hint="s3:* through the endpoint includes administrative actions; list only what the workload uses."),
+    ])
+
+# --- 2.6 Bucket policy that requires the endpoint ----------------------------------------------------
+
+WRITER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/report-writer"
+WRITER_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/report-writer/i-0abc12345def67890"
+WRITER_IDENTITY_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "ReportsBucket", "Effect": "Allow", "Action": "s3:*",
+                   "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]}],
+}
+
+
+def s3_request(action: str, resource: str, *, vpce: str | None = VPCE, vpc: str | None = "vpc-0d4ta5e7",
+               session: str = WRITER_SESSION, role: str = WRITER_ROLE, account: str = ACCOUNT,
+               source_ip: str | None = None) -> dict:
+    context = {"aws:PrincipalAccount": account, "aws:PrincipalArn": role, "aws:SecureTransport": "true"}
+    if vpce:
+        context["aws:SourceVpce"] = vpce
+        context["aws:SourceVpc"] = vpc
+    if source_ip:
+        context["aws:SourceIp"] = source_ip
+    return {"principal": session, "principalAccount": account, "action": action, "resource": resource,
+            "resourceAccount": ACCOUNT, "context": context}
+
+
+OBJECT = f"arn:aws:s3:::{BUCKET}/2026/q1.csv"
+BUCKET_POLICY = PolicyExercise(
+    id="2.6", title="Require the VPC endpoint in a bucket policy", points=3, answer_name="answer_2_6",
+    slot="resource", context_policies={"identity": [WRITER_IDENTITY_POLICY]}, lint_forbidden=["IAM015"],
+    cases=[
+        PolicyCase("report-writer reads an object through the endpoint", s3_request("s3:GetObject", OBJECT), True,
+                   "a Deny must not catch requests that do arrive through the endpoint."),
+        PolicyCase("report-writer writes an object through the endpoint", s3_request("s3:PutObject", OBJECT), True,
+                   "a Deny must not catch requests that do arrive through the endpoint."),
+        PolicyCase("report-writer's stolen credentials used from the internet cannot read an object",
+                   s3_request("s3:GetObject", OBJECT, vpce=None, source_ip=INTERNET_CLIENT), False,
+                   "the role's identity policy already allows S3 in the same account; an Allow in the bucket policy "
+                   "cannot take that away, only an explicit Deny can."),
+        PolicyCase("the same credentials cannot list the bucket from the internet",
+                   s3_request("s3:ListBucket", f"arn:aws:s3:::{BUCKET}", vpce=None, source_ip=INTERNET_CLIENT),
+                   False, "bucket-level actions use the bucket ARN, object actions the object ARN: the Deny needs "
+                          "both."),
+        PolicyCase("a request through a second S3 endpoint in the same VPC is denied",
+                   s3_request("s3:GetObject", OBJECT, vpce="vpce-0f9e8d7c6b5a43210"), False,
+                   "aws:SourceVpc accepts every endpoint in the VPC, including one whose policy is not restricted; "
+                   "the requirement names one endpoint."),
+    ])
+
+# --- 2.7 Peering or transit gateway -------------------------------------------------------------------
+
+def hub_base() -> dict:
+    """An egress VPC with the only NAT gateway, and two spoke VPCs (prod, dev) that must use it."""
+    b = (NetworkBuilder(REGION)
+         .vpc("vpc-egress", "10.0.0.0/16").vpc("vpc-prod", "10.1.0.0/16").vpc("vpc-dev", "10.2.0.0/16")
+         .subnet("subnet-nat", "vpc-egress", "10.0.0.0/24", az=f"{REGION}a")
+         .subnet("subnet-tools", "vpc-egress", "10.0.1.0/24", az=f"{REGION}a")
+         .subnet("subnet-prod", "vpc-prod", "10.1.1.0/24", az=f"{REGION}a")
+         .subnet("subnet-dev", "vpc-dev", "10.2.1.0/24", az=f"{REGION}a")
+         .route_table("rtb-nat", "vpc-egress", subnets=["subnet-nat"])
+         .route_table("rtb-tools", "vpc-egress", subnets=["subnet-tools"])
+         .route_table("rtb-prod", "vpc-prod", subnets=["subnet-prod"])
+         .route_table("rtb-dev", "vpc-dev", subnets=["subnet-dev"])
+         .igw("igw-egress", "vpc-egress").route("rtb-nat", "0.0.0.0/0", "igw-egress")
+         .nat("nat-egress", "subnet-nat", "10.0.0.5", "198.18.5.5")
+         .route("rtb-tools", "0.0.0.0/0", "nat-egress")
+         .sg("sg-tools", "vpc-egress", inbound=[sg_rule("tcp", 443, "10.0.0.0/8")])
+         .sg("sg-prod", "vpc-prod", inbound=[sg_rule("tcp", None, "10.0.0.0/8")])
+         .sg("sg-dev", "vpc-dev", inbound=[sg_rule("tcp", None, "10.0.0.0/8")])
+         .eni("eni-tools", "subnet-tools", "10.0.1.10", sgs=["sg-tools"])
+         .eni("eni-prod", "subnet-prod", "10.1.1.10", sgs=["sg-prod"])
+         .eni("eni-dev", "subnet-dev", "10.2.1.10", sgs=["sg-dev"]))
+    return b.build()
+
+
+def _route(doc: dict, rtb: str, dest: str, target: str) -> None:
+    doc["route_tables"][rtb]["routes"].append({"dest": dest, "target": target})
+
+
+def _hub_peering(doc: dict, mesh: bool) -> None:
+    doc["peering_connections"] = {"pcx-prod": {"requester_vpc": "vpc-prod", "accepter_vpc": "vpc-egress",
+                                               "status": "active"},
+                                  "pcx-dev": {"requester_vpc": "vpc-dev", "accepter_vpc": "vpc-egress",
+                                              "status": "active"}}
+    for spoke, cidr, pcx in (("prod", "10.1.0.0/16", "pcx-prod"), ("dev", "10.2.0.0/16", "pcx-dev")):
+        _route(doc, f"rtb-{spoke}", "0.0.0.0/0", pcx)
+        for rtb in ("rtb-nat", "rtb-tools"):
+            _route(doc, rtb, cidr, pcx)
+    if mesh:
+        doc["peering_connections"]["pcx-prod-dev"] = {"requester_vpc": "vpc-prod", "accepter_vpc": "vpc-dev",
+                                                      "status": "active"}
+        _route(doc, "rtb-prod", "10.2.0.0/16", "pcx-prod-dev")
+        _route(doc, "rtb-dev", "10.1.0.0/16", "pcx-prod-dev")
+
+
+def _hub_tgw(doc: dict, isolated: bool, blackholes: bool = False) -> None:
+    spokes_rt = "tgw-rtb-spokes" if isolated else "tgw-rtb-all"
+    egress_rt = "tgw-rtb-egress" if isolated else "tgw-rtb-all"
+    tables = {spokes_rt: {"routes": []}, egress_rt: {"routes": []}}
+    doc["transit_gateways"] = {"tgw-hub": {"route_tables": tables, "attachments": {
+        "tgw-attach-egress": {"vpc": "vpc-egress", "subnets": ["subnet-tools"], "association": egress_rt},
+        "tgw-attach-prod": {"vpc": "vpc-prod", "subnets": ["subnet-prod"], "association": spokes_rt},
+        "tgw-attach-dev": {"vpc": "vpc-dev", "subnets": ["subnet-dev"], "association": spokes_rt}}}}
+    tables[spokes_rt]["routes"] += [{"dest": "0.0.0.0/0", "attachment": "tgw-attach-egress"},
+                                    {"dest": "10.0.0.0/16", "attachment": "tgw-attach-egress"}]
+    if blackholes:
+        tables[spokes_rt]["routes"] += [{"dest": "10.1.0.0/16", "blackhole": True},
+                                        {"dest": "10.2.0.0/16", "blackhole": True}]
+    tables[egress_rt]["routes"] += [{"dest": "10.1.0.0/16", "attachment": "tgw-attach-prod"},
+                                    {"dest": "10.2.0.0/16", "attachment": "tgw-attach-dev"}]
+    for spoke in ("prod", "dev"):
+        _route(doc, f"rtb-{spoke}", "0.0.0.0/0", "tgw-hub")
+    for rtb in ("rtb-nat", "rtb-tools"):
+        _route(doc, rtb, "10.0.0.0/8", "tgw-hub")
+
+
+HUB_OPTIONS = {
+    "A": Option("Peer vpc-prod and vpc-dev with vpc-egress; the spokes' default routes point at their peering "
+                "connection, and the egress VPC routes each spoke's CIDR back over its peering connection",
+                lambda doc: _hub_peering(doc, mesh=False),
+                "a peered VPC's NAT gateway, internet gateway and gateway endpoints cannot be borrowed."),
+    "B": Option("As A, and also peer vpc-prod with vpc-dev so that every VPC can reach every other",
+                lambda doc: _hub_peering(doc, mesh=True),
+                "a full mesh adds paths between every pair of VPCs, and still cannot borrow a peer's gateways."),
+    "C": Option("A transit gateway with one route table shared by all three attachments: 0.0.0.0/0 and "
+                "10.0.0.0/16 to the egress attachment, 10.1.0.0/16 and 10.2.0.0/16 to the spokes",
+                lambda doc: _hub_tgw(doc, isolated=False),
+                "a transit gateway route table associated with every attachment routes every attachment to "
+                "every other one it has a route for."),
+    "D": Option("A transit gateway with two route tables: the spokes' table sends 0.0.0.0/0 and 10.0.0.0/16 to "
+                "the egress attachment; the egress table sends 10.1.0.0/16 and 10.2.0.0/16 to the spokes",
+                lambda doc: _hub_tgw(doc, isolated=True),
+                "a spoke's packet for another spoke matches the default route, enters the egress VPC, and is "
+                "routed back to the transit gateway by the attachment subnet's table."),
+    "E": Option("As D, plus blackhole routes for 10.1.0.0/16 and 10.2.0.0/16 in the spokes' table",
+                lambda doc: _hub_tgw(doc, isolated=True, blackholes=True),
+                "blackhole routes for the spoke CIDRs stop spoke-to-spoke traffic at the transit gateway."),
+}
+
+HUB = NetworkExercise(
+    id="2.7", title="Peering or a transit gateway for centralized egress", points=3, answer_name="answer_2_7",
+    base=hub_base(), form=Options(HUB_OPTIONS),
+    flows=[
+        Flow("prod reaches the internet through the egress VPC's NAT gateway", _tcp("eni-prod", INTERNET_CLIENT, 443),
+             hint="reaching the internet through another VPC's NAT gateway is transitive routing."),
+        Flow("dev reaches the internet through the egress VPC's NAT gateway", _tcp("eni-dev", INTERNET_CLIENT, 443),
+             hint="reaching the internet through another VPC's NAT gateway is transitive routing."),
+        Flow("prod reaches the shared tools server in vpc-egress", _tcp("eni-prod", "eni-tools", 443)),
+        Flow("dev cannot reach prod", _tcp("eni-dev", "eni-prod", 5432), expect="blocked",
+             hint="the two environments must stay apart even though their security groups trust 10.0.0.0/8."),
+        Flow("prod cannot reach dev", _tcp("eni-prod", "eni-dev", 22), expect="blocked",
+             hint="the two environments must stay apart even though their security groups trust 10.0.0.0/8."),
+    ])
+
+# --- 2.9 API Gateway private API resource policy ----------------------------------------------------
+
+API_ID = "a1b2c3d4e5"
+API_VPCE = "vpce-0c4a7e9b1d2f3a456"
+API_ARN = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}"
+
+
+def api_request(method: str, path: str, *, vpce: str | None = API_VPCE, stage: str = "prod") -> dict:
+    context = {"aws:SecureTransport": "true"}
+    if vpce:
+        context["aws:SourceVpce"] = vpce
+    return {"principal": "anonymous", "principalAccount": None, "action": "execute-api:Invoke",
+            "resource": f"{API_ARN}/{stage}/{method}/{path}", "resourceAccount": ACCOUNT, "context": context}
+
+
+API_POLICY = PolicyExercise(
+    id="2.9", title="Restrict a private API to one VPC endpoint", points=3, answer_name="answer_2_9",
+    slot="resource", lint_forbidden=["IAM010", "IAM015"],
+    cases=[
+        PolicyCase("a client in the VPC calls GET /reports through the team's endpoint", api_request("GET", "reports"),
+                   True, "callers of this API do not sign their requests, so the statement that allows must name "
+                         "every principal and let the endpoint condition do the restricting."),
+        PolicyCase("a client in the VPC calls POST /reports through the team's endpoint",
+                   api_request("POST", "reports"), True,
+                   "the Resource must cover every method and path of the API (use the full ARN with wildcards)."),
+        PolicyCase("a caller using another account's interface endpoint is refused",
+                   api_request("GET", "reports", vpce="vpce-0ffff1111aaaa2222"), False,
+                   "a private API can be reached through any execute-api endpoint whose owner knows its id; "
+                   "only the resource policy ties it to yours."),
+        PolicyCase("a request with no endpoint at all is refused", api_request("GET", "reports", vpce=None), False,
+                   "an Allow without a condition admits every caller, wherever it comes from."),
+    ])
+
+# --- 2.10 CloudFront origin access control ------------------------------------------------------------
+
+SITE_BUCKET = "example-static-site"
+DISTRIBUTION = f"arn:aws:cloudfront::{ACCOUNT}:distribution/EDFDVBD6EXAMPLE"
+
+
+def cf_request(action: str, key: str, *, source_arn: str | None = DISTRIBUTION,
+               source_account: str | None = ACCOUNT, principal: str = "cloudfront.amazonaws.com") -> dict:
+    context: dict = {"aws:SecureTransport": "true"}
+    if source_arn:
+        context["aws:SourceArn"] = source_arn
+    if source_account:
+        context["aws:SourceAccount"] = source_account
+    return {"principal": principal, "principalAccount": None, "action": action,
+            "resource": f"arn:aws:s3:::{SITE_BUCKET}/{key}", "resourceAccount": ACCOUNT, "context": context}
+
+
+OAC_POLICY = PolicyExercise(
+    id="2.10", title="Let only your distribution read a private bucket", points=3, answer_name="answer_2_10",
+    slot="resource", lint_forbidden=["IAM004", "IAM010"],
+    cases=[
+        PolicyCase("your distribution fetches index.html through origin access control",
+                   cf_request("s3:GetObject", "index.html"), True,
+                   "with origin access control, CloudFront signs its requests as the service principal "
+                   "cloudfront.amazonaws.com; the bucket policy must name that service."),
+        PolicyCase("your distribution fetches an image", cf_request("s3:GetObject", "img/logo.png"), True,
+                   "the Resource must cover every object in the bucket."),
+        PolicyCase("another customer's distribution cannot read your bucket",
+                   cf_request("s3:GetObject", "index.html",
+                              source_arn=f"arn:aws:cloudfront::{OTHER_ACCOUNT}:distribution/E2OTHEREXAMPLE",
+                              source_account=OTHER_ACCOUNT), False,
+                   "every CloudFront distribution in the world uses the same service principal; without a "
+                   "condition on the distribution, anyone can put your bucket behind their distribution."),
+        PolicyCase("nobody reads objects straight from S3 without CloudFront",
+                   {"principal": "anonymous", "principalAccount": None, "action": "s3:GetObject",
+                    "resource": f"arn:aws:s3:::{SITE_BUCKET}/index.html", "resourceAccount": ACCOUNT,
+                    "context": {"aws:SecureTransport": "true", "aws:SourceIp": INTERNET_CLIENT}}, False,
+                   "a public-read statement defeats the point of putting CloudFront in front."),
+        PolicyCase("the distribution cannot overwrite objects", cf_request("s3:PutObject", "index.html"), False,
+                   "a static site's distribution only reads; grant only the read action."),
+    ])
+
+# --- 2.8 Encrypting Direct Connect ------------------------------------------------------------------
+
+DX_ENCRYPTION = SingleChoice(
+    id="2.8", title="Encrypt a Direct Connect link at layer 2", points=2, answer_name="answer_2_8",
+    options={
+        "A": "Nothing: a Direct Connect link is a private fibre, so its traffic is already encrypted",
+        "B": "Turn on MACsec on the dedicated connection with the encryption mode should_encrypt",
+        "C": "Turn on MACsec on the dedicated connection with the encryption mode must_encrypt",
+        "D": "Run a Site-to-Site VPN over the Direct Connect connection",
+        "E": "Ask for a hosted connection and configure MACsec keys on it yourself",
+    },
+    explanations={
+        "A": "Direct Connect does not encrypt traffic on its own; 'private' describes who shares the path, not "
+             "whether anyone on it can read it.",
+        "B": "should_encrypt prefers encryption but lets traffic flow in clear when MACsec cannot be "
+             "established, which the rule forbids.",
+        "C": "With must_encrypt the connection stays down unless MACsec protects it.",
+        "D": "IPsec tunnels are encryption at layer 3, and each tunnel has a throughput ceiling far below the "
+             "link's speed; the rule asks for line-rate layer-2 encryption.",
+        "E": "Customers cannot set MACsec on hosted connections; only a partner that secures its own "
+             "interconnect can offer that.",
+    },
+    key="eb4f2f69ca191051f8102a70cfd9ed73ce4b0076aab796229046cefee2504c23",
+)
+
+register(EGRESS, WEB_NACL, TIER_GROUPS, BROKEN, ENDPOINT_POLICY, BUCKET_POLICY, HUB, API_POLICY, OAC_POLICY,
+         DX_ENCRYPTION)
