@@ -23,8 +23,9 @@ th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:
 
 def render(spec: AssignmentSpec, row: dict[str, Any]) -> str:
     esc = html.escape
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-             f"<title>Feedback: {esc(spec.name)} for {esc(row['student_id'])}</title><style>{STYLE}</style></head><body>",
+    parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+             f"<title>Feedback: {esc(spec.name)} for {esc(row['student_id'])}</title>",
+             f"<style>{STYLE}</style></head><body>",
              f"<h1>{esc(spec.name)}: feedback for {esc(row['student_id'])}</h1>",
              f"<p>Score <strong>{row['score']:g} / {row['max_score']:g}</strong> · "
              f"<span class='status'>{esc(row['status'])}</span></p>"]

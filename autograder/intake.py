@@ -41,11 +41,13 @@ def validate(data: bytes) -> str | None:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return f"invalid notebook: not JSON ({exc})"
-    if not isinstance(raw, dict) or "cells" not in raw:
+    if not isinstance(raw, dict):
         return "invalid notebook: JSON without notebook cells"
     major = raw.get("nbformat")
     if major != 4:
         return f"invalid notebook: nbformat {major!r}, the course uses nbformat 4"
+    if "cells" not in raw:
+        return "invalid notebook: JSON without notebook cells"
     try:
         nbformat.validate(nbformat.reads(data.decode("utf-8"), as_version=4))
     except Exception as exc:  # nbformat raises several types for broken structure

@@ -9,6 +9,7 @@ chain adds milliseconds, not a Python start-up.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import signal
@@ -71,11 +72,18 @@ def _drop_privileges(uid: int | None) -> list[str]:
             "--bounding-set=-all", "--"]
 
 
+_COUNTER = itertools.count()
+
+
 def sandbox_uid() -> int | None:
-    """A uid nobody else uses, one per grading process (only when we run as root and can switch)."""
+    """A uid nobody else uses, fresh for every kernel (only when we run as root and can switch).
+
+    Fresh per kernel, so the process limit of one submission never counts the dying processes of the
+    previous one (a fork bomb takes a moment to be reaped).
+    """
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         return None
-    return 300_000 + os.getpid() % 600_000
+    return 300_000 + (os.getpid() % 4_000_000) * 16 % 4_000_000 + next(_COUNTER) % 16
 
 
 @dataclass
@@ -175,7 +183,8 @@ def kill_tree(pid: int | None, uid: int | None) -> None:
             except (ProcessLookupError, PermissionError):
                 pass
     if uid is not None:
-        for _ in range(3):
+        deadline = time.monotonic() + 2
+        while _processes_of(uid) and time.monotonic() < deadline:
             child = os.fork()
             if child == 0:  # pragma: no cover - runs in the forked helper
                 try:
@@ -186,6 +195,17 @@ def kill_tree(pid: int | None, uid: int | None) -> None:
                     os._exit(0)
             os.waitpid(child, 0)
             time.sleep(0.01)
+
+
+def _processes_of(uid: int) -> bool:
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 def describe(use_bwrap: bool) -> str:

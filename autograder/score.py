@@ -58,16 +58,19 @@ def _visible_dict(result: CheckResult) -> dict[str, Any]:
     return result.to_dict()
 
 
-def in_kernel_outcomes(nb: nbformat.NotebookNode, spec: AssignmentSpec) -> dict[str, bool | None]:
-    """For each check cell: True if it ran without an error output, False if it raised, None if it never ran."""
+def in_kernel_outcomes(nb: nbformat.NotebookNode, spec: AssignmentSpec,
+                       replies: dict[int, str | None]) -> dict[str, bool | None]:
+    """For each check cell: did the kernel report it ``ok`` (True), an error (False), or never run it (None)?
+
+    Read from the execute replies, not the outputs: the output budget may have dropped an error output.
+    """
     outcome: dict[str, bool | None] = {c.grade_id: None for c in spec.checks}
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or not nbutils.is_grade(cell):
             continue
         gid = cell.metadata.nbgrader.get("grade_id")
-        if gid not in outcome or cell.get("execution_count") is None:
-            continue
-        outcome[gid] = not any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        if gid in outcome and index in replies:
+            outcome[gid] = replies[index] == "ok"
     return outcome
 
 

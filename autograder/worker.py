@@ -102,7 +102,7 @@ def _grade(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome) -> Outco
         prepared = prepare(student_nb, spec, extraction)
         execution = run(prepared.nb, sandbox, cell_timeout=job.cell_timeout,
                         notebook_timeout=job.notebook_timeout, extra_pythonpath=list(job.extra_paths))
-        outcomes = in_kernel_outcomes(execution.nb, spec)
+        outcomes = in_kernel_outcomes(execution.nb, spec, execution.replies)
         cells: list[CellScore] = []
         for check in spec.checks:
             found, answer, problem = extraction.read(check.grade_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -95,3 +96,28 @@ def write_nb(nb: nbformat.NotebookNode, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(nb, indent=1))
     return path
+
+
+# --- the real course notebook -------------------------------------------------------------------
+
+REAL = "10-customer-engagement"
+_SOLUTION = re.compile(r"^### (BEGIN|END) SOLUTION\n?", re.M)
+
+
+def real_notebook(root: Path, assignment: str = REAL) -> tuple[nbformat.NotebookNode, dict[str, str]]:
+    """The release notebook learners get, and the model answer of each answer cell (from source/)."""
+    release = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    source = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    solutions = {c.metadata.nbgrader["grade_id"]: _SOLUTION.sub("", c.source) for c in source.cells
+                 if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    return release, solutions
+
+
+def remove_cells(nb: nbformat.NotebookNode, grade_ids: set[str]) -> nbformat.NotebookNode:
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in grade_ids]
+    return nb
+
+
+def replace_source(nb: nbformat.NotebookNode, grade_id: str, source: str) -> nbformat.NotebookNode:
+    return with_answers(nb, {grade_id: source})
