@@ -142,7 +142,7 @@ def cloudtrail_frame(records: Iterable[dict], source: str = "CloudTrail records"
     frame["readOnly"] = frame["readOnly"].astype("boolean")
     for column in frame.columns:
         if column not in CLOUDTRAIL_NESTED and column not in ("eventTime", "readOnly"):
-            frame[column] = frame[column].astype("string")
+            frame[column] = frame[column].astype("str")
     return frame.sort_values(["eventTime", "eventID"], kind="stable").reset_index(drop=True)
 
 
@@ -232,10 +232,10 @@ def honey_bucket() -> pd.DataFrame:
     frame = _csv(path, HONEY_COLUMNS)
     users = [_literal(v, path, "User ID") for v in frame["User ID"]]
     params = [_literal(v, path, "Request Parameters") for v in frame["Request Parameters"]]
-    frame["userType"] = pd.array([u.get("type") for u in users], dtype="string")
-    frame["accountId"] = pd.array([u.get("accountId") for u in users], dtype="string")
-    frame["bucketName"] = pd.array([p.get("bucketName") for p in params], dtype="string")
-    frame["key"] = pd.array([p.get("key") for p in params], dtype="string")
+    frame["userType"] = pd.array([u.get("type") for u in users], dtype="str")
+    frame["accountId"] = pd.array([u.get("accountId") for u in users], dtype="str")
+    frame["bucketName"] = pd.array([p.get("bucketName") for p in params], dtype="str")
+    frame["key"] = pd.array([p.get("key") for p in params], dtype="str")
     frame["Event DateTime"] = _times(frame["Event DateTime"], path, "Event DateTime")
     frame["Alarm DateTime"] = _times(frame["Alarm DateTime"], path, "Alarm DateTime")
     frame["Repeated Attempts"] = _ints(frame["Repeated Attempts"], path, "Repeated Attempts")
@@ -278,7 +278,7 @@ def parse_flow_log(text: str, source: str = "flow log") -> pd.DataFrame:
         if column in FLOW_INT_FIELDS or column in ("start", "end"):
             frame[column] = _ints(frame[column], source, column)
         else:
-            frame[column] = frame[column].astype("string")
+            frame[column] = frame[column].astype("str")
     for column in ("start", "end"):
         if column in frame:
             frame[column] = pd.to_datetime(frame[column].astype("Int64"), unit="s", utc=True)
@@ -338,7 +338,7 @@ def _space_log(path: Path, fields: list[str]) -> pd.DataFrame:
         rows.append([None if v == "-" else v for v in values[:len(fields)]])
     if not rows:
         raise DataFileError(f"{path} holds no log lines")
-    return pd.DataFrame(rows, columns=fields).astype("string")
+    return pd.DataFrame(rows, columns=fields).astype("str")
 
 
 def s3_access_log_examples() -> pd.DataFrame:
@@ -406,7 +406,7 @@ def guardduty_findings() -> pd.DataFrame:
                                     labels=["Low", "Medium", "High", "Critical"])
     for column in frame.columns:
         if frame[column].dtype == object and column != "detail":
-            frame[column] = frame[column].astype("string")
+            frame[column] = frame[column].astype("str")
     return frame.sort_values("createdAt", kind="stable").reset_index(drop=True)
 
 
@@ -449,7 +449,7 @@ def config_snapshot() -> pd.DataFrame:
     frame["configurationItemCaptureTime"] = _times(frame["configurationItemCaptureTime"], path,
                                                    "configurationItemCaptureTime")
     for column in CONFIG_FLAT[:-1]:
-        frame[column] = frame[column].astype("string")
+        frame[column] = frame[column].astype("str")
     return frame
 
 
@@ -458,7 +458,7 @@ def config_snapshot() -> pd.DataFrame:
 def _csv(path: Path, required: list[str]) -> pd.DataFrame:
     text = _read_text(path)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype="string", keep_default_na=False, na_values=[""],
+        frame = pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False, na_values=[""],
                             quoting=csv.QUOTE_MINIMAL, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataFileError(f"{path} is not a readable CSV file: {exc}") from None
