@@ -75,13 +75,21 @@ def _drop_privileges(uid: int | None) -> list[str]:
 _COUNTER = itertools.count()
 
 
-def sandbox_uid() -> int | None:
+def _world_traversable(path: Path) -> bool:
+    """Can any uid reach ``path``? (An interpreter under /root is not, without bwrap to rebind it.)"""
+    path = path.resolve()
+    return all(os.stat(p).st_mode & 0o001 for p in [*reversed(path.parents), path] if p.is_dir())
+
+
+def sandbox_uid(use_bwrap: bool = True) -> int | None:
     """A uid nobody else uses, fresh for every kernel (only when we run as root and can switch).
 
     Fresh per kernel, so the process limit of one submission never counts the dying processes of the
     previous one (a fork bomb takes a moment to be reaped).
     """
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        return None
+    if not use_bwrap and not (_world_traversable(Path(sys.base_prefix)) and _world_traversable(Path(sys.prefix))):
         return None
     return 300_000 + (os.getpid() % 4_000_000) * 16 % 4_000_000 + next(_COUNTER) % 16
 
@@ -98,6 +106,7 @@ class Sandbox:
 
     def prepare(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.workdir.parent, 0o711)  # the sandbox uid may pass through, not list
         if self.uid is not None:
             os.chown(self.workdir, self.uid, self.uid)
         os.chmod(self.workdir, 0o700)

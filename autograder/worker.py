@@ -97,7 +97,7 @@ def _grade(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome) -> Outco
     scratch = Path(tempfile.mkdtemp(prefix="ag-"))
     try:
         sandbox = Sandbox(scratch / "work", limits=job.limits, use_bwrap=job.use_bwrap,
-                          readonly=_readonly(job), uid=sandbox_uid())
+                          readonly=_readonly(job), uid=sandbox_uid(job.use_bwrap))
         extraction = Extraction(sandbox.workdir)
         prepared = prepare(student_nb, spec, extraction)
         execution = run(prepared.nb, sandbox, cell_timeout=job.cell_timeout,
