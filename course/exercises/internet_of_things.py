@@ -1,0 +1,156 @@
+"""Exercises of notebook 12, Internet of Things (AWS IoT Device Defender, AWS IoT Device Management).
+
+Four questions: triaging Device Defender audit findings with pandas, graded as a table (12.1), the mitigation
+action that fits each finding (12.2), choosing Audit, Rules Detect or ML Detect (12.3), and the steps that
+replace a certificate shared by a whole batch of devices, using Device Management (12.4).
+
+Answer keys are salted hashes (``course.exercises.keys.make_key``), never plain values. Every option
+carries an explanation; only the explanations of options a learner got wrong are ever shown.
+"""
+
+from __future__ import annotations
+
+from course.exercises.choice import MultipleChoice, SingleChoice
+from course.exercises.registry import register
+from course.exercises.value import MappingMatch, Part, TableMatch
+
+# The constructed audit findings of the notebook (one scheduled audit of a fleet of water pumps).
+FINDINGS_COLUMNS = ["finding_id", "check_name", "severity", "resource_type", "resource", "is_suppressed"]
+FINDINGS = [
+    ("F-101", "DEVICE_CERTIFICATE_SHARED_CHECK", "CRITICAL", "DEVICE_CERTIFICATE", "cert 7f3a19c2 (pump batch 2024-03)",
+     False),
+    ("F-102", "IOT_POLICY_OVERLY_PERMISSIVE_CHECK", "CRITICAL", "IOT_POLICY", "pump-telemetry, version 4", False),
+    ("F-103", "LOGGING_DISABLED_CHECK", "LOW", "ACCOUNT_SETTINGS", "account 111122223333", False),
+    ("F-104", "CONFLICTING_CLIENT_IDS_CHECK", "HIGH", "CLIENT_ID", "pump-0042", False),
+    ("F-105", "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK", "MEDIUM", "DEVICE_CERTIFICATE", "cert 91c04e7d",
+     False),
+    ("F-106", "REVOKED_CA_CERTIFICATE_STILL_ACTIVE_CHECK", "CRITICAL", "CA_CERTIFICATE", "factory-ca-2019", False),
+    ("F-107", "IOT_POLICY_OVERLY_PERMISSIVE_CHECK", "CRITICAL", "IOT_POLICY", "lab-bench, version 1", True),
+    ("F-108", "DEVICE_CERTIFICATE_AGE_CHECK", "LOW", "DEVICE_CERTIFICATE", "cert 0b44d1aa", False),
+    ("F-109", "CONFLICTING_CLIENT_IDS_CHECK", "HIGH", "CLIENT_ID", "test-rig-07", True),
+    ("F-110", "DEVICE_CERTIFICATE_SHARED_CHECK", "CRITICAL", "DEVICE_CERTIFICATE", "cert c5d2808f (valve controllers)",
+     False),
+    ("F-111", "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK", "MEDIUM", "DEVICE_CERTIFICATE", "cert 3e9f6b21",
+     True),
+]
+
+
+def findings_frame():
+    """The audit findings as a pandas DataFrame (what the notebook shows and the learner filters)."""
+    import pandas as pd
+
+    return pd.DataFrame(FINDINGS, columns=FINDINGS_COLUMNS)
+
+
+# --- 12.1 Triage the audit findings (a table) ----------------------------------------------------------
+
+TRIAGE = TableMatch(
+    id="12.1", title="Triage the audit findings", points=3, answer_name="answer_12_1",
+    columns=["finding_id", "check_name", "severity"],
+    rows_key="9edd345026e7eef4d2c346b74a35c024d317da49eba18dc228e308c383a60b62",
+    column_keys={
+        "finding_id": "ac0812c280c4c24baa1c08cd07d635e580e1e5335a871e6f8efd6334cfef3f5c",
+        "check_name": "6a74be0db1d6bf5673a6491ff6d8067aa0492a396e28231ee3e97310c353e975",
+        "severity": "d86f95b5404bd47a0b4bde86bfe8420d051c4b8faec83f9823055fa8cda70c2c",
+    },
+    hints={
+        "rows": "the number of rows is not right: keep findings that are not suppressed and whose severity is one "
+                "of the two highest levels (severity values are upper case).",
+        "finding_id": "the set of findings is not right: check both conditions, suppression and severity.",
+        "check_name": "the checks in your table are not the right ones: a suppressed finding or a lower severity "
+                      "may have slipped in, or one of the highest ones dropped out.",
+        "severity": "the severities are not right: both of the two highest levels belong in the table.",
+    },
+)
+
+# --- 12.2 Mitigation actions ---------------------------------------------------------------------------
+
+_ACTIONS = ("UPDATE_DEVICE_CERTIFICATE", "UPDATE_CA_CERTIFICATE", "ADD_THINGS_TO_THING_GROUP",
+            "REPLACE_DEFAULT_POLICY_VERSION", "ENABLE_IOT_LOGGING", "PUBLISH_FINDINGS_TO_SNS")
+
+MITIGATIONS = MappingMatch(
+    id="12.2", title="Choose a mitigation action for each finding", points=3, answer_name="answer_12_2",
+    casefold=True,
+    parts=[
+        Part("F-102", "b8cb21271c2daec4d3b83c870700f745bed3848715ebf8a42e061459edaed554",
+             "F-102: the finding is about what a policy allows; the fix changes the policy that every attached "
+             "certificate uses, not the certificates themselves.",
+             "F-102 (policy too broad)", _ACTIONS),
+        Part("F-106", "2cc878fa2b985113507d9cdd22a7c9e089677a833ddc6a16e7a6b62077832f1d",
+             "F-106: the revoked object is a certificate authority, so the action must change the CA "
+             "certificate's status in AWS IoT.",
+             "F-106 (revoked CA still active)", _ACTIONS),
+        Part("F-103", "4b18c4d5076cf71181c8b5ece8ea37d455b5af33f82f4cb914ece54aebf5a263",
+             "F-103: this is an account setting, not a device problem; one action switches the missing setting "
+             "on.",
+             "F-103 (logging disabled)", _ACTIONS),
+        Part("F-104", "c844ebd634abc214d68c285531bece7b0421d4bfed239ee19d6b330d521c8fb5",
+             "F-104: no built-in action changes client IDs, which are chosen by the device software; the only "
+             "mitigation is to hand the finding to your own process.",
+             "F-104 (conflicting client IDs)", _ACTIONS),
+        Part("F-101", "0f530382f90071898a08d09c0fefe9f7fa295bd16dc65d86bb2253c1f4df94af",
+             "F-101: the team wants the devices kept online but restricted while it investigates; revoking or "
+             "deactivating the certificate would cut off the whole batch at once.",
+             "F-101 (shared certificate, quarantine first)", _ACTIONS),
+    ],
+)
+
+# --- 12.3 Audit, Rules Detect or ML Detect -------------------------------------------------------------
+
+DETECT_CHOICE = SingleChoice(
+    id="12.3", title="Watch device behaviour without hand-set thresholds", points=2, answer_name="answer_12_3",
+    options={
+        "A": "A daily scheduled Device Defender audit with every check enabled",
+        "B": "A Rules Detect security profile with static thresholds on each metric",
+        "C": "An ML Detect security profile on the fleet's thing group, with alarms sent to SNS",
+        "D": "Fleet indexing queries run every hour against the device registry",
+    },
+    explanations={
+        "A": "Audit checks configuration (policies, certificates, settings) against best practice; it does not "
+             "watch how each device behaves.",
+        "B": "Rules Detect needs you to choose the thresholds, which is exactly what the team cannot do for a "
+             "mixed fleet.",
+        "C": "ML Detect learns each metric's normal range from recent data and alarms on deviations.",
+        "D": "Fleet indexing searches registry, shadow and connectivity data; it raises no alarms on traffic "
+             "patterns by itself.",
+    },
+    key="2e37f0ab6e36eb4502830ed94694d28b0dd3f915f381deed45719163a200fce4",
+)
+
+# --- 12.4 Replacing a shared certificate with Device Management ----------------------------------------
+
+ROTATION = MultipleChoice(
+    id="12.4", title="Replace a certificate shared by a whole batch", points=3, answer_name="answer_12_4",
+    options={
+        "A": "Turn on fleet indexing and define a dynamic thing group whose query selects the pumps of batch "
+             "2024-03",
+        "B": "Run an AWS IoT job on that group that makes each pump obtain and install a certificate of its own",
+        "C": "Give all the pumps one new certificate, so that the change is a single step",
+        "D": "Once the pumps connect with their new certificates, set the old shared certificate to REVOKED "
+             "(or INACTIVE)",
+        "E": "Use ML Detect to rotate the certificates automatically",
+        "F": "Suppress the DEVICE_CERTIFICATE_SHARED_CHECK finding for this certificate, because the pumps are "
+             "legitimate devices",
+    },
+    explanations={
+        "A": "A dynamic group keeps matching devices by query, including ones registered later, and it "
+             "depends on fleet indexing.",
+        "B": "Jobs deliver remote operations to a group of devices and track each device's progress.",
+        "C": "A certificate used by many devices is exactly the finding you are fixing: one stolen copy "
+             "still speaks for the whole batch.",
+        "D": "Until the old certificate is revoked or deactivated, a clone holding it can still connect.",
+        "E": "Detect watches behaviour and raises alarms; it does not issue or install certificates.",
+        "F": "A cloned identity looks like a legitimate device; suppressing the finding hides the risk "
+             "instead of removing it.",
+    },
+    keys={
+        "A": "96be057dd94e7c9a15e70e3e1ca36eaf3d9c37278f935d19be0e409b83a0c24e",
+        "B": "5aadc50445214cdfe7ad0e7a8bf7a5ce5145104b187c02cbcfda37323daaa66a",
+        "C": "e21738ebe4d6ae57daf5f25402f6f145f3d03f0d0acd0aff4f7c2ae312087f1d",
+        "D": "56dd7f3f899410921ddd92d8f12cc2a090ba9b42a9f9519a068439237061a6fa",
+        "E": "9722588c175f564fe6699b34c324bcb106a3d64465e3732fc50d37f4d2c62525",
+        "F": "868b97fe206f5a5c3cd52485254f5dc6570d625d4f01871cb8c0693cdd3d876a",
+    },
+)
+
+register(TRIAGE, MITIGATIONS, DETECT_CHOICE, ROTATION)

@@ -1,0 +1,198 @@
+"""Exercises of notebook 12 (IoT Device Defender and Device Management): reference solutions, realistic wrong
+answers, malformed input. The triage table (12.1) is checked with the notebook's own findings DataFrame."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from course.exercises import CheckResult, evaluate, get
+from course.exercises.internet_of_things import FINDINGS, findings_frame
+
+COLUMNS = ["finding_id", "check_name", "severity"]
+
+
+def reference_triage() -> pd.DataFrame:
+    findings = findings_frame()
+    keep = ~findings["is_suppressed"] & findings["severity"].isin(["CRITICAL", "HIGH"])
+    return findings[keep][COLUMNS]
+
+
+REFERENCE_MITIGATIONS = {
+    "F-102": "REPLACE_DEFAULT_POLICY_VERSION",
+    "F-106": "UPDATE_CA_CERTIFICATE",
+    "F-103": "ENABLE_IOT_LOGGING",
+    "F-104": "PUBLISH_FINDINGS_TO_SNS",
+    "F-101": "ADD_THINGS_TO_THING_GROUP",
+}
+
+REFERENCES = {"12.1": reference_triage(), "12.2": REFERENCE_MITIGATIONS, "12.3": "C", "12.4": {"A", "B", "D"}}
+
+
+def assert_error(result: CheckResult, *words: str) -> None:
+    assert result.error is not None, f"expected an error, got requirements {result.requirements}"
+    assert result.score == 0 and not result.passed
+    for word in words:
+        assert word in result.error, f"{word!r} not in {result.error!r}"
+
+
+# --- every exercise ------------------------------------------------------------------------------
+
+def test_the_module_registers_four_exercises_of_four_kinds_with_the_notebook_points():
+    exercises = {i: get(i) for i in REFERENCES}
+    assert {e.kind for e in exercises.values()} == {"table", "mapping", "single-choice", "multiple-choice"}
+    assert {i: e.points for i, e in exercises.items()} == {"12.1": 3, "12.2": 3, "12.3": 2, "12.4": 3}
+    for exercise_id, exercise in exercises.items():
+        assert exercise.answer_name == "answer_" + exercise_id.replace(".", "_")
+
+
+@pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
+def test_reference_solution_scores_full_marks(exercise_id):
+    result = evaluate(exercise_id, REFERENCES[exercise_id])
+    assert result.error is None, result.error
+    assert result.passed and result.score == 1.0, str(result)
+
+
+@pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
+@pytest.mark.parametrize("bad", [None, ..., 42, 3.5, True, [1, 2], "", object()],
+                         ids=lambda v: "object" if type(v) is object else repr(v))
+def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
+    result = evaluate(exercise_id, bad)
+    assert result.error, f"{exercise_id} accepted {bad!r}: {result}"
+    assert result.score == 0
+
+
+def test_keys_do_not_appear_in_plain_text_in_the_module():
+    source = (ROOT / "course" / "exercises" / "internet_of_things.py").read_text()
+    assert "make_key(" not in source and "part_key(" not in source and "table_keys(" not in source
+    assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 4 + 5 + 1 + 6, "every key is a 64-hex salted hash"
+
+
+def test_the_findings_data_are_consistent():
+    frame = findings_frame()
+    assert list(frame["finding_id"]) == [f"F-1{n:02d}" for n in range(1, len(FINDINGS) + 1)]
+    assert set(frame["severity"]) == {"CRITICAL", "HIGH", "MEDIUM", "LOW"}
+    assert frame["is_suppressed"].dtype == bool
+
+
+# --- 12.1: triage table ---------------------------------------------------------------------------------
+
+def test_order_and_index_do_not_matter_for_the_triage_table():
+    shuffled = reference_triage().sample(frac=1, random_state=3).reset_index(drop=True)
+    assert evaluate("12.1", shuffled).passed
+    with_extra_column = reference_triage().assign(resource="x")
+    assert evaluate("12.1", with_extra_column).passed, "extra columns are tolerated"
+
+
+def test_triage_that_forgets_suppression_gets_partial_credit_and_a_hint():
+    findings = findings_frame()
+    wrong = findings[findings["severity"].isin(["CRITICAL", "HIGH"])][COLUMNS]
+    result = evaluate("12.1", wrong)
+    assert not result.passed and 0 < result.score < 1
+    descriptions = [r.description for r in result.failures]
+    assert "has the right number of rows" in descriptions
+    assert "column severity holds the right values" not in descriptions or len(descriptions) >= 2
+    assert "not suppressed" in result.failures[0].hint
+
+
+def test_triage_with_critical_only_or_with_medium_fails_rows_and_values():
+    findings = findings_frame()
+    critical_only = findings[~findings["is_suppressed"] & (findings["severity"] == "CRITICAL")][COLUMNS]
+    result = evaluate("12.1", critical_only)
+    assert result.score == pytest.approx(1 / 5), "only the columns requirement is met"
+    assert "two highest levels" in " ".join(r.hint for r in result.failures)
+    with_medium = findings[~findings["is_suppressed"] & (findings["severity"] != "LOW")][COLUMNS]
+    assert evaluate("12.1", with_medium).score == pytest.approx(1 / 5)
+
+
+def test_triage_with_lower_case_severities_matches_nothing():
+    findings = findings_frame()
+    wrong = findings[~findings["is_suppressed"] & findings["severity"].isin(["critical", "high"])][COLUMNS]
+    result = evaluate("12.1", wrong)
+    assert result.score == pytest.approx(1 / 5)
+    assert "upper case" in result.failures[0].hint
+
+
+def test_triage_missing_a_column_and_a_series_answer():
+    result = evaluate("12.1", reference_triage()[["finding_id", "severity"]])
+    assert "missing column(s): check_name" in result.failures[0].hint
+    assert 0 < result.score < 1
+    series = evaluate("12.1", reference_triage()["finding_id"])
+    assert series.error is None and not series.passed
+    assert_error(evaluate("12.1", reference_triage().to_dict()), "DataFrame")
+
+
+def test_triage_hints_never_list_the_answer():
+    findings = findings_frame()
+    hints = " ".join(r.hint for r in evaluate("12.1", findings[COLUMNS]).failures)
+    for finding_id in ("F-101", "F-102", "F-104", "F-106", "F-110"):
+        assert finding_id not in hints
+
+
+# --- 12.2: mitigation actions -------------------------------------------------------------------------------
+
+def test_mitigations_that_revoke_the_shared_certificate_lose_one_part():
+    result = evaluate("12.2", dict(REFERENCE_MITIGATIONS, **{"F-101": "UPDATE_DEVICE_CERTIFICATE"}))
+    assert result.score == pytest.approx(4 / 5)
+    assert "cut off the whole batch" in result.failures[0].hint
+
+
+def test_mitigations_that_confuse_device_and_ca_certificates_and_policy_fixes():
+    wrong = dict(REFERENCE_MITIGATIONS, **{"F-106": "UPDATE_DEVICE_CERTIFICATE",
+                                           "F-102": "UPDATE_DEVICE_CERTIFICATE"})
+    result = evaluate("12.2", wrong)
+    assert result.score == pytest.approx(3 / 5)
+    hints = " ".join(r.hint for r in result.failures)
+    assert "certificate authority" in hints and "not the certificates themselves" in hints
+
+
+def test_mitigations_accept_case_and_refuse_unknown_actions():
+    assert evaluate("12.2", {k: v.lower() for k, v in REFERENCE_MITIGATIONS.items()}).passed
+    assert_error(evaluate("12.2", dict(REFERENCE_MITIGATIONS, **{"F-104": "CHANGE_CLIENT_ID"})), "'F-104'")
+    assert_error(evaluate("12.2", dict(REFERENCE_MITIGATIONS, **{"F-999": "ENABLE_IOT_LOGGING"})), "unexpected key")
+    assert_error(evaluate("12.2", {}), "empty")
+    assert evaluate("12.2", {"F-103": "ENABLE_IOT_LOGGING"}).score == pytest.approx(1 / 5)
+
+
+# --- 12.3: which Device Defender feature -------------------------------------------------------------------
+
+@pytest.mark.parametrize("wrong, words", [
+    ("A", "configuration"),
+    ("B", "choose the thresholds"),
+    ("D", "raises no alarms"),
+])
+def test_detect_wrong_options_explain_the_misconception(wrong, words):
+    result = evaluate("12.3", wrong)
+    assert not result.passed and words in result.failures[0].hint
+    assert "ML Detect" not in result.failures[0].hint
+
+
+def test_detect_choice_malformed():
+    assert evaluate("12.3", "c ").passed
+    assert_error(evaluate("12.3", ["C"]), "exactly one")
+    assert_error(evaluate("12.3", "E"), "not one of the options")
+
+
+# --- 12.4: replacing the shared certificate ----------------------------------------------------------------
+
+def test_rotation_with_one_new_shared_certificate_is_explained():
+    result = evaluate("12.4", {"A", "B", "C"})
+    assert result.score == pytest.approx(4 / 6)
+    hints = " ".join(r.hint for r in result.failures)
+    assert "one stolen copy" in hints and "1 more option" in hints
+
+
+def test_rotation_by_suppressing_or_by_ml_detect_is_explained():
+    result = evaluate("12.4", {"E", "F"})
+    assert result.score == pytest.approx(1 / 6)
+    hints = " ".join(r.hint for r in result.failures)
+    assert "does not issue" in hints and "hides the risk" in hints
+
+
+def test_rotation_malformed_choices():
+    assert_error(evaluate("12.4", set()), "at least one")
+    assert_error(evaluate("12.4", "ABD"), "set of option letters")
+    assert_error(evaluate("12.4", {"A", "X"}), "not one of the options")
