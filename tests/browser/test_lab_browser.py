@@ -96,6 +96,35 @@ def get_url(url: str, timeout: float = 5) -> tuple[int, str]:
         return exc.code, ""
 
 
+def start_lab(env: dict[str, str], log_path: Path, attempts: int = 3) -> tuple[subprocess.Popen, str, float]:
+    """`make lab ARGS=...` on a free port, waiting until /lab answers; another port if that one was taken."""
+    for _ in range(attempts):
+        port = free_port()
+        args = (f"--no-browser --port={port} --ip=127.0.0.1 --ServerApp.token={TOKEN} "
+                "--ServerApp.port_retries=0 --LabApp.news_url=''")
+        started = time.monotonic()
+        with log_path.open("w") as log:
+            # -o: the virtual environment is already installed (make test made it); never reinstall in a test
+            proc = subprocess.Popen(["make", "--no-print-directory", "-C", str(ROOT), "-o", ".venv/.installed",
+                                     "lab", f"ARGS={args}"],
+                                    env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        while proc.poll() is None and time.monotonic() - started < WAIT:
+            try:
+                if get_url(f"{base}/lab?token={TOKEN}", timeout=2)[0] == 200:
+                    return proc, base, time.monotonic() - started
+            except OSError:
+                pass
+            time.sleep(0.5)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+            pytest.fail(f"JupyterLab did not answer on /lab within {WAIT} s:\n{log_path.read_text()[-3000:]}")
+        if "already in use" not in log_path.read_text():
+            break
+    pytest.fail(f"`make lab` exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> Iterator[dict]:
     """`make lab ARGS=...` on a free port; yields its base URL; stops it and its kernels afterwards."""
@@ -106,31 +135,11 @@ def lab(tmp_path_factory) -> Iterator[dict]:
     released = subprocess.run([sys.executable, "-m", "nbgrader", "release_assignment", "--force", name],
                               cwd=course, env=env, capture_output=True, text=True, timeout=120)
     assert released.returncode == 0, released.stdout[-2000:] + released.stderr[-3000:]
-    port = free_port()
-    args = (f"--no-browser --port={port} --ip=127.0.0.1 --ServerApp.token={TOKEN} "
-            "--ServerApp.port_retries=0 --LabApp.news_url=''")
-    log = (tmp / "lab.log").open("w")
-    # -o: the virtual environment is already installed (make test made it); never reinstall from a test
-    proc = subprocess.Popen(["make", "--no-print-directory", "-C", str(ROOT), "-o", ".venv/.installed", "lab",
-                             f"PYTHON={sys.executable}", f"ARGS={args}"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    started = time.monotonic()
+    log_path = tmp / "lab.log"
+    proc, base, startup = start_lab(env, log_path)
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"`make lab` exited with {proc.returncode}:\n{(tmp / 'lab.log').read_text()[-3000:]}")
-            try:
-                status, _ = get_url(f"{base}/lab?token={TOKEN}", timeout=2)
-            except OSError:
-                status = 0
-            if status == 200:
-                break
-            if time.monotonic() - started > WAIT:
-                pytest.fail(f"JupyterLab did not answer on /lab within {WAIT} s:\n{(tmp / 'lab.log').read_text()}")
-            time.sleep(0.5)
-        yield {"base": base, "course": course, "startup": time.monotonic() - started, "log": tmp / "lab.log",
-               "assignment": name, "question": question}
+        yield {"base": base, "course": course, "startup": startup, "log": log_path, "assignment": name,
+               "question": question}
     finally:
         try:  # stop kernels through the API first, so none outlives the test
             _, body = get_url(f"{base}/api/kernels?token={TOKEN}")
@@ -146,17 +155,16 @@ def lab(tmp_path_factory) -> Iterator[dict]:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
+def browser(tmp_path_factory) -> Iterator:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"aws-course-chromium-{os.getpid()}-{time.time_ns()}"
+    profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh profile for every run
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--window-size=1400,1000", f"--user-data-dir={profile}"):
