@@ -43,6 +43,8 @@ class Options:
     extra_paths: tuple[Path, ...] = ()
     extra_modules: tuple[str, ...] = ()
     progress: bool | None = None  # None: only on a terminal
+    executor: str = "local"  # local | dask
+    scheduler: str | None = None  # Dask scheduler address
 
 
 @dataclass
@@ -86,12 +88,16 @@ def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, fil
         if done is not None:
             rows[sub.student_id] = done
             continue
+        content = sub.path.read_bytes() if opts.executor == "dask" and sub.path is not None else None
         todo.append(Job(opts.course_root, opts.assignment, sub, opts.workspace, opts.cell_timeout,
-                        opts.notebook_timeout, use_bwrap, opts.limits, opts.extra_paths, opts.extra_modules))
+                        opts.notebook_timeout, use_bwrap, opts.limits, opts.extra_paths, opts.extra_modules,
+                        content))
     skipped = len(rows)
     progress = Progress(len(todo), opts.progress if opts.progress is not None else sys.stderr.isatty())
     try:
-        for outcome in _execute(todo, opts.jobs):
+        results = _execute_dask(todo, opts.scheduler) if opts.executor == "dask" else _execute(todo, opts.jobs)
+        for outcome in results:
+            _save_autograded(opts.workspace, spec, outcome)
             ledger.record(outcome)
             writer.write(outcome)
             rows[outcome["student_id"]] = outcome
@@ -141,6 +147,40 @@ def _execute(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
                     yield {"student_id": sub.student_id, "assignment": job.assignment, "sha256": sub.sha256,
                            "status": "failed", "score": 0.0, "max_score": 0.0, "cells": [], "seconds": 0.0,
                            "detail": f"grader worker crashed: {type(exc).__name__}: {exc}"[:300]}
+
+
+def _execute_dask(jobs: list[Job], address: str | None) -> Iterator[dict[str, Any]]:
+    """The same jobs on a Dask distributed cluster; results come back as plain data to this process."""
+    if not jobs:
+        return
+    if not address:
+        raise ValueError("--executor dask needs --scheduler ADDRESS")
+    from distributed import Client, as_completed
+
+    from autograder.worker import grade_to_dict
+
+    with Client(address) as client:
+        futures = {client.submit(grade_to_dict, job, pure=False, key=f"grade-{job.submission.student_id}-"
+                                 f"{job.submission.sha256[:12]}"): job for job in jobs}
+        for fut in as_completed(futures):
+            job = futures[fut]
+            try:
+                yield fut.result()
+            except Exception as exc:  # a lost worker costs one row, not the batch
+                sub = job.submission
+                yield {"student_id": sub.student_id, "assignment": job.assignment, "sha256": sub.sha256,
+                       "status": "failed", "score": 0.0, "max_score": 0.0, "cells": [], "seconds": 0.0,
+                       "detail": f"dask worker failed: {type(exc).__name__}: {exc}"[:300]}
+
+
+def _save_autograded(workspace: Path, spec: assignment_mod.AssignmentSpec, outcome: dict[str, Any]) -> None:
+    """nbgrader's ``autograded/<student>/<assignment>/<notebook>.ipynb`` (formgrader shows it)."""
+    text = outcome.pop("autograded", None)
+    if not text:
+        return
+    target = workspace / "autograded" / outcome["student_id"] / spec.name / f"{spec.notebook_name}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
 
 def _write_csv(path: Path, rows: dict[str, dict[str, Any]]) -> None:

@@ -31,8 +31,8 @@ def run(args: argparse.Namespace) -> int:
     from autograder.sandbox import SandboxUnavailable
     from course.paths import course_root
 
-    if args.executor == "dask":
-        print("aws-course grade: --executor dask is not available yet; use --executor local", file=sys.stderr)
+    if args.executor == "dask" and not args.scheduler:
+        print("aws-course grade: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
     root = course_root()
     workspace = args.workspace or Path(os.environ.get("AWS_COURSE_WORKSPACE", root / "grading"))
@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     opts = Options(args.assignment, args.submissions.resolve(), workspace.resolve(), root, jobs=max(1, args.jobs),
                    csv_path=args.csv, db_url=args.db, cell_timeout=args.timeout_cell,
                    notebook_timeout=args.timeout_notebook, require_sandbox=args.require_sandbox,
-                   force=args.force, extra_paths=paths, extra_modules=modules)
+                   force=args.force, extra_paths=paths, extra_modules=modules, executor=args.executor,
+                   scheduler=args.scheduler)
     try:
         result = run_batch(opts)
     except SandboxUnavailable as exc:

@@ -39,6 +39,7 @@ class Job:
     limits: Limits = field(default_factory=Limits)
     extra_paths: tuple[Path, ...] = ()  # extra importable folders (exercise modules of new notebooks)
     extra_modules: tuple[str, ...] = ()
+    content: bytes | None = None  # the notebook itself, for workers that do not share our file system (Dask)
 
 
 @dataclass
@@ -52,9 +53,15 @@ class Outcome:
     detail: str
     cells: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    autograded: str | None = None  # the executed notebook (JSON); the parent writes it, then drops it
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def grade_to_dict(job: Job) -> dict[str, Any]:
+    """What remote executors call: plain data in, plain data out."""
+    return grade(job).to_dict()
 
 
 @functools.lru_cache(maxsize=8)
@@ -93,7 +100,10 @@ def grade(job: Job) -> Outcome:
 
 def _grade(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome) -> Outcome:
     assert job.submission.path is not None
-    student_nb = nbformat.read(job.submission.path, as_version=4)
+    if job.content is not None:
+        student_nb = nbformat.reads(job.content.decode("utf-8"), as_version=4)
+    else:
+        student_nb = nbformat.read(job.submission.path, as_version=4)
     scratch = Path(tempfile.mkdtemp(prefix="ag-"))
     try:
         sandbox = Sandbox(scratch / "work", limits=job.limits, use_bwrap=job.use_bwrap,
@@ -109,7 +119,7 @@ def _grade(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome) -> Outco
             cell = trusted(check, found, answer, problem)
             cell.in_kernel_passed = outcomes.get(check.grade_id)
             cells.append(cell)
-        _save_autograded(job, spec, strip_extraction(execution.nb))
+        out.autograded = nbformat.writes(strip_extraction(execution.nb))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     out.cells = [asdict(c) for c in cells]
@@ -142,10 +152,3 @@ def _readonly(job: Job) -> list[Path]:
     if data.is_dir():
         paths.append(data.resolve())
     return paths + [p.resolve() for p in job.extra_paths]
-
-
-def _save_autograded(job: Job, spec: assignment_mod.AssignmentSpec, nb: nbformat.NotebookNode) -> None:
-    """nbgrader's ``autograded/<student>/<assignment>/<notebook>.ipynb`` (formgrader shows it)."""
-    target = job.workspace / "autograded" / job.submission.student_id / job.assignment / f"{spec.notebook_name}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, target)
