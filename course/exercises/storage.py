@@ -1,0 +1,443 @@
+"""Exercises of notebook 03, Storage (Amazon S3, EBS, EFS, S3 Glacier, AWS Backup, Snow Family, Storage Gateway).
+
+Ten questions: predicting S3 decisions across identity policy, bucket policy and Block Public Access
+(3.1), rewriting the bucket policy so that the right callers get in (3.2, graded by ``course.iam``),
+object ownership and ACLs (3.3), the four Block Public Access settings (3.4), a bucket policy that
+requires TLS and SSE-KMS with one key (3.5, ``course.iam``), choosing an S3 encryption option (3.6),
+Object Lock modes, legal hold and MFA delete (3.7), a lifecycle rule for log retention (3.8), an EFS
+file system policy for TLS and IAM authorization (3.9, ``course.iam``) and AWS Backup Vault Lock (3.10).
+
+Answer keys are salted hashes (``course.exercises.keys.make_key``), never plain values. ACLs are not
+modelled by ``course.iam``, so 3.3 and 3.4 are mapping exercises rather than policy evaluations.
+"""
+
+from __future__ import annotations
+
+from course.exercises.choice import MultipleChoice
+from course.exercises.policy import PolicyCase, PolicyExercise
+from course.exercises.registry import register
+from course.exercises.value import MappingMatch, Part
+
+OWNER = "111122223333"  # owns the buckets, the KMS key and the file system
+PARTNER = "444455556666"  # a partner that may read one prefix
+STRANGER = "777788889999"  # any other AWS account
+REGION = "eu-west-1"
+
+# --- 3.1 Predict S3 decisions (the scenario's policies are shown in the notebook) ----------------------
+
+ANALYTICS_BUCKET = "example-analytics"
+
+# The bucket policy as the learner finds it: an old public grant, a partner grant and a TLS guard.
+ANALYTICS_BUCKET_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Sid": "PublicReadWebsiteAssets", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::{ANALYTICS_BUCKET}/public/*"},
+        {"Sid": "PartnerReadsShared", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"},
+         "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{ANALYTICS_BUCKET}/shared/*"},
+        {"Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": [f"arn:aws:s3:::{ANALYTICS_BUCKET}", f"arn:aws:s3:::{ANALYTICS_BUCKET}/*"],
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    ],
+}
+
+# Identity policies: the analyst role and the partner's reader role may read the whole bucket;
+# the intern role has no S3 permissions at all.
+READ_WHOLE_BUCKET = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "ReadAnalytics", "Effect": "Allow", "Action": "s3:GetObject",
+                   "Resource": f"arn:aws:s3:::{ANALYTICS_BUCKET}/*"}],
+}
+
+_DECISIONS = ("Allow", "ImplicitDeny", "ExplicitDeny")
+
+PREDICT_S3 = MappingMatch(
+    id="3.1", title="Predict who can read from a bucket", points=3, answer_name="answer_3_1",
+    parts=[
+        Part("a", "18e64c70f123469d02c3397e15a83d58b316d2b4df41abeb9ec7b96a371b262a",
+             "Request a: in the bucket owner's own account, one Allow in either the identity policy or the "
+             "bucket policy is enough, as long as nothing denies.",
+             "a: analyst reads reports/q1.csv over HTTPS", _DECISIONS),
+        Part("b", "cd8207addf76d5f562f2e17068b41b313c0fa98b0b17547df36116489fbb3c93",
+             "Request b: a public grant is only as good as Block Public Access lets it be; check which "
+             "callers RestrictPublicBuckets still lets use a public bucket policy, and whether a Deny "
+             "statement matched or merely nothing allowed.",
+             "b: an anonymous visitor reads public/logo.png", _DECISIONS),
+        Part("c", "767aaefca62fecc7fb95d9f4d8122448c35c6ca459c4de8f2f589c8e8815da43",
+             "Request c: RestrictPublicBuckets does not cut off principals of the bucket owner's account, "
+             "and in the same account a bucket-policy grant needs no identity-policy grant.",
+             "c: the intern (no S3 permissions) reads public/logo.png", _DECISIONS),
+        Part("d", "1d743b2ed764f4e54a7e8bf80a63ced1038e18a6fc466e2de678af1cd2737be3",
+             "Request d: both sides grant the read on paper, but RestrictPublicBuckets judges the bucket "
+             "policy as a whole: ask whether this policy counts as public, and what that means for callers "
+             "from other accounts.",
+             "d: the partner's reader role reads shared/data.csv", _DECISIONS),
+        Part("e", "4b74a3d6b4317c4ddf1d9c6a5e55129a1e00b707025a53659fe6a498caf02988",
+             "Request e: an identity policy in another account cannot open a bucket on its own, and no "
+             "statement denies the call either: which kind of deny is that?",
+             "e: the partner's reader role reads reports/q1.csv", _DECISIONS),
+        Part("f", "1b4e79f94345c32fff2edb4449f5ef6a0d1ebf953997fa001f279c098d51f088",
+             "Request f: an Allow never outweighs a matching Deny, and a Deny statement with Principal "
+             "\"*\" applies to the bucket owner's own roles too.",
+             "f: analyst reads reports/q1.csv over plain HTTP", _DECISIONS),
+    ],
+)
+
+# --- 3.2 Fix the bucket policy (graded by course.iam) --------------------------------------------------
+
+DISTRIBUTION_ARN = f"arn:aws:cloudfront::{OWNER}:distribution/EDFDVBD6EXAMPLE"
+OTHER_DISTRIBUTION_ARN = f"arn:aws:cloudfront::{STRANGER}:distribution/E2QWRUHEXAMPLE"
+PARTNER_ROLE = f"arn:aws:iam::{PARTNER}:role/reader"
+PARTNER_SESSION = f"arn:aws:sts::{PARTNER}:assumed-role/reader/etl"
+ANALYST_ROLE = f"arn:aws:iam::{OWNER}:role/analyst"
+ANALYST_SESSION = f"arn:aws:sts::{OWNER}:assumed-role/analyst/maria"
+
+# Every principal in this scenario has broad S3 permissions of its own, so the bucket policy decides.
+BROAD_S3_IDENTITY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "TeamsOwnS3Permissions", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+}
+
+
+def s3_request(principal: str, account: str | None, action: str, key: str, *, bucket: str = ANALYTICS_BUCKET,
+               tls: bool = True, role: str | None = None, extra: dict | None = None) -> dict:
+    """An S3 object request as ``course.iam`` sees it, with Block Public Access RestrictPublicBuckets on."""
+    context: dict = {"aws:SecureTransport": "true" if tls else "false"}
+    if account is not None:
+        context["aws:PrincipalAccount"] = account
+    if role is not None:
+        context["aws:PrincipalArn"] = role
+    context.update(extra or {})
+    request = {"principal": principal, "action": action, "resource": f"arn:aws:s3:::{bucket}/{key}",
+               "resourceAccount": OWNER, "context": context,
+               "settings": {"s3BlockPublicAccess": {"RestrictPublicBuckets": True}}}
+    if account is not None:
+        request["principalAccount"] = account
+    return request
+
+
+def cloudfront_request(key: str, source_arn: str = DISTRIBUTION_ARN) -> dict:
+    """CloudFront fetching an object through origin access control (service principal)."""
+    account = source_arn.split(":")[4]
+    return s3_request("cloudfront.amazonaws.com", None, "s3:GetObject", key,
+                      extra={"aws:SourceArn": source_arn, "aws:SourceAccount": account})
+
+
+FIX_BUCKET_POLICY = PolicyExercise(
+    id="3.2", title="Fix the bucket policy", points=4, answer_name="answer_3_2", slot="resource",
+    context_policies={"identity": [BROAD_S3_IDENTITY]},
+    lint_forbidden=["IAM004"],
+    cases=[
+        PolicyCase("the partner's reader role reads shared/data.csv over HTTPS",
+                   s3_request(PARTNER_SESSION, PARTNER, "s3:GetObject", "shared/data.csv", role=PARTNER_ROLE),
+                   True,
+                   "a cross-account read needs a statement that names the partner's account (or its role) for "
+                   "objects under shared/."),
+        PolicyCase("the company's CloudFront distribution fetches public/logo.png",
+                   cloudfront_request("public/logo.png"), True,
+                   "CloudFront with origin access control calls S3 as the service principal "
+                   "cloudfront.amazonaws.com; grant that principal, limited to your own distribution."),
+        PolicyCase("a CloudFront distribution of another account cannot fetch public/logo.png",
+                   cloudfront_request("public/logo.png", OTHER_DISTRIBUTION_ARN), False,
+                   "every customer's distribution calls S3 as the same service principal; without a condition "
+                   "on the source distribution anyone could point CloudFront at your bucket (confused deputy)."),
+        PolicyCase("an anonymous visitor cannot read public/logo.png directly",
+                   s3_request("anonymous", None, "s3:GetObject", "public/logo.png"), False,
+                   "visitors should reach the assets through CloudFront only; a grant to Principal \"*\" makes "
+                   "the policy public, which Block Public Access exists to stop."),
+        PolicyCase("the partner's reader role cannot read reports/q1.csv",
+                   s3_request(PARTNER_SESSION, PARTNER, "s3:GetObject", "reports/q1.csv", role=PARTNER_ROLE),
+                   False, "the partner's grant should cover the shared/ prefix only."),
+        PolicyCase("the partner's reader role cannot upload to shared/",
+                   s3_request(PARTNER_SESSION, PARTNER, "s3:PutObject", "shared/upload.csv", role=PARTNER_ROLE),
+                   False, "the partner reads; grant it s3:GetObject only."),
+        PolicyCase("another AWS account cannot read shared/data.csv",
+                   s3_request(f"arn:aws:sts::{STRANGER}:assumed-role/etl/x", STRANGER, "s3:GetObject",
+                              "shared/data.csv", role=f"arn:aws:iam::{STRANGER}:role/etl"), False,
+                   "name the partner's account, not every AWS account."),
+        PolicyCase("the company's analyst cannot read reports/q1.csv over plain HTTP",
+                   s3_request(ANALYST_SESSION, OWNER, "s3:GetObject", "reports/q1.csv", tls=False,
+                              role=ANALYST_ROLE), False,
+                   "the analyst's own identity policy allows S3, so only an explicit Deny in the bucket policy "
+                   "can refuse unencrypted connections."),
+    ],
+)
+
+# --- 3.3 Object ownership and ACLs ----------------------------------------------------------------------
+
+_OWNERS = ("bucket owner", "uploader", "request fails")
+
+OBJECT_OWNERSHIP = MappingMatch(
+    id="3.3", title="Who owns an object that another account uploads?", points=3, answer_name="answer_3_3",
+    parts=[
+        Part("enforced_no_acl", "6178e8f98e74252dad2ff42bea193eacf90e00d41fdc2209c6a2e05604ed3d4e",
+             "Bucket owner enforced turns ACLs off: ownership no longer depends on who wrote the object.",
+             "Bucket owner enforced, upload without an ACL", _OWNERS),
+        Part("enforced_bofc", "5647fd8f559c430c108b93398cf590c42aa508af65a36349b0b2fb6e4e34709c",
+             "With ACLs disabled, S3 still accepts the one ACL that only restates what is already true; it "
+             "does not reject the request.",
+             "Bucket owner enforced, upload with bucket-owner-full-control", _OWNERS),
+        Part("enforced_public_read", "4d06c57b4f441caad7154737b7895ceb589d9d28a831b0b8e1681b5d61883ec9",
+             "When ACLs are disabled S3 does not silently drop a grant in the request: think about what it "
+             "does with a PUT that tries to set a public ACL.",
+             "Bucket owner enforced, upload with public-read", _OWNERS),
+        Part("preferred_bofc", "c381845aa2f31c6e169feef1a056f11a6b1ea471dec1c2ef670032b064b34339",
+             "Bucket owner preferred hands ownership to the bucket owner exactly when the upload carries a "
+             "particular canned ACL.",
+             "Bucket owner preferred, upload with bucket-owner-full-control", _OWNERS),
+        Part("preferred_no_acl", "bf5c7201c313ecb8014b9c44c4bfae0a2ea8c66f14b871ebfe185e4ecbbb9703",
+             "Bucket owner preferred is a preference, not a rule: without the canned ACL the old behaviour "
+             "applies.",
+             "Bucket owner preferred, upload without an ACL", _OWNERS),
+        Part("writer_bofc", "1abb49c174a2c8ed433b5ca56dc5565dbd29cefad8449701ed0ae1aa39dbbe84",
+             "Under Object writer, an ACL can give the bucket owner full control, but full control is a "
+             "permission, not ownership.",
+             "Object writer, upload with bucket-owner-full-control", _OWNERS),
+    ],
+)
+
+# --- 3.4 The four Block Public Access settings ------------------------------------------------------------
+
+_BPA = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+
+BLOCK_PUBLIC_ACCESS = MappingMatch(
+    id="3.4", title="Match each effect to its Block Public Access setting", points=2, answer_name="answer_3_4",
+    parts=[
+        Part("put_with_public_acl", "93fb7893b1c9ebef8e07efa1dd10a04ed184ab1121f8c2911b77b9a436be2d16",
+             "This effect happens when the request is made: a setting that rejects new public ACLs, not one "
+             "that disregards ACLs already in place.",
+             "a PutObject with the public-read canned ACL is rejected", _BPA),
+        Part("old_public_acl", "e8c4bc1c25f7aaceec08fca484507c9b29f09d46ec5b2e8d29e71e56794a52b1",
+             "The ACL is not changed and no request is rejected: the setting makes S3 disregard public "
+             "ACLs that already exist.",
+             "an old object whose ACL grants AllUsers read can no longer be read anonymously", _BPA),
+        Part("put_public_policy", "7da2dc4822616484fe75e79e610830b723969c384df4d267ab493938312950bb",
+             "This is about writing a bucket policy, not about using one that is already attached.",
+             "a PutBucketPolicy with Principal \"*\" and no limiting condition is rejected", _BPA),
+        Part("existing_public_policy", "917c0d7c22b3b8c89eb75893db3bf817588cf23bcba041167ea4dc2bcb4562af",
+             "The policy stays attached and nothing is rejected at write time: the setting narrows who may "
+             "use a public policy.",
+             "an attached public bucket policy now serves only service principals and the owner's account",
+             _BPA),
+    ],
+)
+
+# --- 3.5 Bucket policy: TLS and SSE-KMS with one key (graded by course.iam) -------------------------------
+
+PAYROLL_BUCKET = "example-payroll-exports"
+PAYROLL_KEY_ARN = f"arn:aws:kms:{REGION}:{OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+OTHER_KEY_ARN = f"arn:aws:kms:{REGION}:{OWNER}:key/0987dcba-09fe-87dc-65ba-ab0987654321"
+EXPORTER_ROLE = f"arn:aws:iam::{OWNER}:role/payroll-exporter"
+EXPORTER_SESSION = f"arn:aws:sts::{OWNER}:assumed-role/payroll-exporter/nightly"
+
+EXPORTER_IDENTITY_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "ExporterUsesTheBucket", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"],
+                   "Resource": f"arn:aws:s3:::{PAYROLL_BUCKET}/*"}],
+}
+
+
+def payroll_request(action: str = "s3:PutObject", *, tls: bool = True, sse: str | None = "aws:kms",
+                    key_id: str | None = PAYROLL_KEY_ARN, key: str = "2026/03/payroll.csv") -> dict:
+    """The exporter's request; ``sse``/``key_id`` None leave the encryption headers out."""
+    extra: dict = {}
+    if action == "s3:PutObject":
+        if sse is not None:
+            extra["s3:x-amz-server-side-encryption"] = sse
+        if key_id is not None:
+            extra["s3:x-amz-server-side-encryption-aws-kms-key-id"] = key_id
+    request = s3_request(EXPORTER_SESSION, OWNER, action, key, bucket=PAYROLL_BUCKET, tls=tls,
+                         role=EXPORTER_ROLE, extra=extra)
+    request.pop("settings")
+    return request
+
+
+TLS_AND_KMS_POLICY = PolicyExercise(
+    id="3.5", title="Require TLS and SSE-KMS with the payroll key", points=4, answer_name="answer_3_5",
+    slot="resource", context_policies={"identity": [EXPORTER_IDENTITY_POLICY]},
+    cases=[
+        PolicyCase("an upload over HTTPS with SSE-KMS under the payroll key is allowed", payroll_request(), True,
+                   "the right upload must still get through: check that no Deny matches a TLS request that "
+                   "names aws:kms and the payroll key's ARN."),
+        PolicyCase("a download over HTTPS is allowed", payroll_request("s3:GetObject"), True,
+                   "reads carry no encryption headers; the encryption conditions should only apply to uploads."),
+        PolicyCase("an upload that asks for SSE-S3 (AES256) is denied", payroll_request(sse="AES256", key_id=None),
+                   False,
+                   "the exporter's identity policy already allows uploads, so an Allow with conditions changes "
+                   "nothing: only a Deny can refuse the wrong encryption type."),
+        PolicyCase("an upload with SSE-KMS under another key is denied", payroll_request(key_id=OTHER_KEY_ARN),
+                   False, "requiring aws:kms is not enough; the key itself must be the payroll key."),
+        PolicyCase("an upload without encryption headers is denied", payroll_request(sse=None, key_id=None),
+                   False,
+                   "a condition key that is absent from the request makes positive operators fail; choose the "
+                   "operator so that a missing header also triggers the Deny."),
+        PolicyCase("an upload over plain HTTP is denied, even with the right key", payroll_request(tls=False),
+                   False, "deny every request whose aws:SecureTransport is false."),
+        PolicyCase("a download over plain HTTP is denied", payroll_request("s3:GetObject", tls=False), False,
+                   "the TLS rule covers every S3 action on the bucket, not only uploads."),
+    ],
+)
+
+# --- 3.6 Choosing an encryption option --------------------------------------------------------------------
+
+_SSE = ("SSE-S3", "SSE-KMS", "DSSE-KMS", "SSE-C", "client-side")
+
+ENCRYPTION_CHOICE = MappingMatch(
+    id="3.6", title="Choose the S3 encryption option for each requirement", points=3, answer_name="answer_3_6",
+    parts=[
+        Part("nothing_to_manage", "5174276824cb363395277fbb4c0bce1e0e290ae8ca4a108a3641f645f37ca7cc",
+             "The requirement asks for no key to manage and no per-request KMS cost: which option does S3 "
+             "apply by itself?",
+             "encryption at rest with no keys to manage and no KMS charges", _SSE),
+        Part("key_policy_and_audit", "18ac83c7d9b68aaf715136d79426866e466166446e7e25c6fed14c050243dcb7",
+             "A separate key policy and a CloudTrail entry for each key use come from KMS; one layer of "
+             "encryption is all the requirement asks for.",
+             "a key policy separate from S3 permissions, and every key use in CloudTrail", _SSE),
+        Part("two_layers", "6da0963810340b5fcad018b2f8f1881b219a8303783b40ec64f3eab66231c279",
+             "Two independent layers applied by the service is a specific option, not SSE-KMS twice.",
+             "two independent layers of encryption applied by the storage service", _SSE),
+        Part("own_key_every_request", "11d9b3ab78c29d57c339a1de99c71fdab82349bbe34eba0191a494ad3ed69959",
+             "S3 should still do the encryption, but the key must never be stored by AWS: the key then has "
+             "to travel with every request.",
+             "S3 encrypts, but the company's own key is never stored in AWS", _SSE),
+        Part("no_plaintext_to_aws", "34161c87cb5bc09b8c3e77c19a93b98b2763d01f5214905a308a2b2042d8e1fb",
+             "Every server-side option means that S3 receives the plaintext (over TLS) before encrypting it.",
+             "AWS must never receive the plaintext", _SSE),
+    ],
+)
+
+# --- 3.7 Object Lock, legal hold, MFA delete --------------------------------------------------------------
+
+_LOCKS = ("governance", "compliance", "legal hold", "MFA delete")
+
+RETENTION_CONTROLS = MappingMatch(
+    id="3.7", title="Pick the control that makes objects undeletable", points=3, answer_name="answer_3_7",
+    parts=[
+        Part("broker_records", "aaad1f7836aa9e5050922b754b0e600979e50f6e49fc31511aa13494b6aa8dd3",
+             "If any principal, even a highly privileged one, can shorten the retention, the rule is broken: "
+             "one retention mode allows no exceptions at all.",
+             "records nobody, root user included, may delete or shorten for six years", _LOCKS),
+        Part("trial_retention", "e950d335410c3926bc74892ad583e1cf34eb97d3906f127f9a933b8809d38ed6",
+             "Being able to delete early with a special permission (and a bypass header) is the defining "
+             "property of one retention mode.",
+             "a trial retention that two administrators can still override", _LOCKS),
+        Part("litigation", "4e12f8d641d707e78f4259c7bc86369775b80963ddebf886c12c6991de21de5a",
+             "Retention modes need a retain-until date; the scenario has no end date.",
+             "keep these objects until counsel releases them, date unknown", _LOCKS),
+        Part("root_code", "13e456ddaf7dca0d7192295c7b7ee9333a2f785121c023a6189aecf0a22416a5",
+             "This control is part of the bucket's versioning configuration and asks for a device code, not "
+             "a retention date.",
+             "permanent deletes need a code from the root user's MFA device", _LOCKS),
+    ],
+)
+
+# --- 3.8 Lifecycle rule for log retention -------------------------------------------------------------------
+
+_CLASSES = ("STANDARD_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
+
+LOG_LIFECYCLE = MappingMatch(
+    id="3.8", title="Write the lifecycle rule for CloudTrail logs", points=3, answer_name="answer_3_8",
+    parts=[
+        Part("transition_days", "e27e593abf88d457922ddc139184f0fa94d1899e1769d9d16d7846d0781153aa",
+             "Transition when the logs stop being searched day to day, as the retention standard says; "
+             "lifecycle days count from object creation.",
+             "transition_days"),
+        Part("storage_class", "31ed5e765269eee2abd94956ecef2fda6f6cb8ecc3e07c80ed4bfaabb76326fa",
+             "Compare the classes' prices and retrieval times: the cheapest class whose standard retrieval "
+             "fits inside 48 hours, with instant access not required.",
+             "storage_class", _CLASSES),
+        Part("expiration_days", "daa76f333346a80597c58f738e3b8af4ff392bdbe0733f403bb0570f3159e88c",
+             "Expiration counts days from the object's creation, not from the transition to the archive "
+             "class.",
+             "expiration_days"),
+        Part("noncurrent_days", "ff035fed4eb7b83853071ddacb04ac9be806823e8a1f1fd4419e032ad729f4e2",
+             "Old versions are not removed by the Expiration action, which only places a delete marker on "
+             "the current version; they need their own setting, counted from when they became noncurrent.",
+             "noncurrent_days"),
+    ],
+)
+
+# --- 3.9 EFS file system policy (graded by course.iam) --------------------------------------------------
+
+FILE_SYSTEM_ARN = f"arn:aws:elasticfilesystem:{REGION}:{OWNER}:file-system/fs-0123456789abcdef0"
+ACCESS_POINT_ARN = f"arn:aws:elasticfilesystem:{REGION}:{OWNER}:access-point/fsap-0a1b2c3d4e5f67890"
+OTHER_ACCESS_POINT_ARN = f"arn:aws:elasticfilesystem:{REGION}:{OWNER}:access-point/fsap-0fedcba9876543210"
+WEB_ROLE = f"arn:aws:iam::{OWNER}:role/web-app"
+WEB_SESSION = f"arn:aws:sts::{OWNER}:assumed-role/web-app/i-0abcd1234efgh5678"
+REPORT_ROLE = f"arn:aws:iam::{OWNER}:role/reporting"
+REPORT_SESSION = f"arn:aws:sts::{OWNER}:assumed-role/reporting/i-0fedc4321hgfe8765"
+
+
+def efs_request(action: str, *, tls: bool = True, access_point: str | None = ACCESS_POINT_ARN,
+                session: str = WEB_SESSION, role: str = WEB_ROLE) -> dict:
+    """An NFS client's IAM-authorized mount or write, as the EFS mount helper sends it."""
+    context = {"aws:SecureTransport": "true" if tls else "false", "aws:PrincipalArn": role,
+               "aws:PrincipalAccount": OWNER, "elasticfilesystem:AccessedViaMountTarget": "true"}
+    if access_point is not None:
+        context["elasticfilesystem:AccessPointArn"] = access_point
+    return {"principal": session, "principalAccount": OWNER, "action": f"elasticfilesystem:{action}",
+            "resource": FILE_SYSTEM_ARN, "resourceAccount": OWNER, "context": context}
+
+
+EFS_POLICY = PolicyExercise(
+    id="3.9", title="Write an EFS file system policy", points=4, answer_name="answer_3_9", slot="resource",
+    context_policies={"identity": []},  # the instance roles have no EFS permissions of their own
+    lint_forbidden=["IAM004"],
+    cases=[
+        PolicyCase("the web-app role mounts through its access point over TLS", efs_request("ClientMount"), True,
+                   "grant the web-app role ClientMount on the file system when it comes through its access point "
+                   "over TLS."),
+        PolicyCase("the web-app role writes through its access point over TLS", efs_request("ClientWrite"), True,
+                   "mounting gives read-only access; writing is a separate action."),
+        PolicyCase("the web-app role cannot act as root on the file system", efs_request("ClientRootAccess"), False,
+                   "root access (UID 0 keeps its privileges) is a third action; leave it out."),
+        PolicyCase("the web-app role cannot mount without TLS", efs_request("ClientMount", tls=False), False,
+                   "require aws:SecureTransport on the grant, or deny requests without it."),
+        PolicyCase("the web-app role cannot mount the whole file system without the access point",
+                   efs_request("ClientMount", access_point=None), False,
+                   "a mount that does not use the access point escapes its root directory and POSIX identity; "
+                   "require the access point's ARN."),
+        PolicyCase("the reporting role cannot mount the file system",
+                   efs_request("ClientMount", session=REPORT_SESSION, role=REPORT_ROLE), False,
+                   "name the web-app role as the principal, not the whole account or everyone."),
+    ],
+)
+
+# --- 3.10 AWS Backup Vault Lock ---------------------------------------------------------------------------
+
+VAULT_LOCK = MultipleChoice(
+    id="3.10", title="What AWS Backup Vault Lock guarantees", points=3, answer_name="answer_3_10",
+    options={
+        "A": "In compliance mode, once the grace period has ended, nobody (not the root user, not AWS) can "
+             "remove the lock or shorten the retention it enforces",
+        "B": "In governance mode, only AWS Support can remove the lock",
+        "C": "A compliance-mode lock can still be changed or removed during its grace period of at least 72 "
+             "hours, which is the time to test it",
+        "D": "Vault Lock re-encrypts recovery points under a key that only AWS holds",
+        "E": "A logically air-gapped vault is always locked in compliance mode and can be shared with another "
+             "account through AWS RAM for recovery",
+        "F": "A vault access policy that denies backup:DeleteRecoveryPoint to everyone gives the same "
+             "guarantee as compliance mode",
+    },
+    explanations={
+        "A": "After the grace period a compliance-mode lock is immutable for everyone.",
+        "B": "Governance mode is the flexible one: principals with the right IAM permissions can remove it; "
+             "AWS Support plays no part.",
+        "C": "The grace period exists so that you can test the settings before they become permanent.",
+        "D": "Vault Lock is about retention and deletion, not encryption; the vault's KMS key is unchanged.",
+        "E": "These vaults are built for recovery when the owning account is lost or compromised.",
+        "F": "An administrator of the account can edit or delete a vault access policy; a compliance-mode lock "
+             "cannot be lifted once its grace period is over.",
+    },
+    keys={
+        "A": "0def7c274788bef788fc40bb87c2e14e89771b126be7afc91499d11d917f361b",
+        "B": "fbb985cb5f8eeea811fa3ac3aea5e1224d79fd38ba6d4634c9fb54c9f5a89749",
+        "C": "3a3e9c31641fd3e4102eddf685e2e3dbba4b98ed2c8a6d1620c31cb93d758ced",
+        "D": "8934df16a5bb4e70789ad7fb64f0ba2abc2d4f15e5356b93116e3b5e3d9782f5",
+        "E": "96a74173402d783624fdc19a6adf7914a76cde568130a793b184cc318df557c9",
+        "F": "f81e9778b1ff4f2fde3b91cbaca8503d892683548863faa5ced2179fd90b3d91",
+    },
+)
+
+register(PREDICT_S3, FIX_BUCKET_POLICY, OBJECT_OWNERSHIP, BLOCK_PUBLIC_ACCESS, TLS_AND_KMS_POLICY,
+         ENCRYPTION_CHOICE, RETENTION_CONTROLS, LOG_LIFECYCLE, EFS_POLICY, VAULT_LOCK)
