@@ -1,0 +1,411 @@
+"""Exercises of notebook 04, Compute.
+
+Eight questions: an SCP that enforces IMDSv2 (4.1, ``course.iam``), protecting an application's
+credentials on EC2 (4.2, multiple choice), ECS task role, execution role and network mode (4.3, mapping),
+an ECR repository policy for cross-account pulls (4.4, ``course.iam``), a Lambda function policy with
+source conditions (4.5, ``course.iam``), an identity policy limiting ``lambda:AddPermission`` with
+``lambda:Principal`` (4.6, ``course.iam``), the network of a Lambda function in a VPC (4.7, graded by
+``course.net`` reachability) and TLS and security groups on a Network Load Balancer (4.8, multiple choice).
+
+Answer keys of the choice and mapping kinds are salted hashes; the policy and network exercises are
+graded by evaluating the learner's answer.
+"""
+
+from __future__ import annotations
+
+from course.exercises.choice import MultipleChoice
+from course.exercises.network import Flow, NetworkExercise, Option, Options
+from course.exercises.policy import PolicyCase, PolicyExercise
+from course.exercises.registry import register
+from course.exercises.value import MappingMatch, Part
+from course.net import NetworkBuilder, allow, sg_rule
+
+REGION = "eu-west-1"
+ACCOUNT = "111122223333"
+PROD = "444455556666"
+STRANGER = "777788889999"
+
+
+def _policy(*statements: dict) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+FULL_AWS_ACCESS = _policy({"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"})
+
+# --- 4.1 IMDSv2 enforcement SCP ----------------------------------------------------------------------
+
+DEV_ROLE = f"arn:aws:iam::{ACCOUNT}:role/developer"
+DEV_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/developer/alice"
+ADMIN_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ec2-imds-admin"
+ADMIN_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/ec2-imds-admin/bob"
+EC2_ADMIN_POLICY = _policy({"Sid": "Ec2Everything", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"})
+
+
+def ec2_request(action: str, resource: str, *, tokens: str | None = None, session: str = DEV_SESSION,
+                role: str = DEV_ROLE) -> dict:
+    context = {"aws:PrincipalArn": role, "aws:PrincipalAccount": ACCOUNT, "aws:RequestedRegion": REGION}
+    if tokens is not None:
+        context["ec2:MetadataHttpTokens"] = tokens
+    return {"principal": session, "principalAccount": ACCOUNT, "action": action, "resource": resource,
+            "resourceAccount": ACCOUNT, "context": context}
+
+
+INSTANCE = f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/*"
+SUBNET = f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0a1b2c3d"
+RUNNING = f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0abc12345def67890"
+
+IMDS_SCP = PolicyExercise(
+    id="4.1", title="Enforce IMDSv2 with a service control policy", points=4, answer_name="answer_4_1",
+    slot="scps", level=-1, lint_kind="scp",
+    context_policies={"identity": [EC2_ADMIN_POLICY], "scps": [[FULL_AWS_ACCESS], [FULL_AWS_ACCESS]]},
+    cases=[
+        PolicyCase("a developer launches an instance that requires IMDSv2 tokens",
+                   ec2_request("ec2:RunInstances", INSTANCE, tokens="required"), True,
+                   "launches that do require tokens must still work."),
+        PolicyCase("the same launch is also authorized against its subnet (a resource without metadata options)",
+                   ec2_request("ec2:RunInstances", SUBNET), True,
+                   "RunInstances is authorized once for every resource it touches (instance, subnet, volume, "
+                   "network interface, image...); only the instance carries the metadata condition key, so a "
+                   "Deny that covers every resource blocks all launches."),
+        PolicyCase("a launch that leaves IMDSv1 available (tokens optional) is denied",
+                   ec2_request("ec2:RunInstances", INSTANCE, tokens="optional"), False,
+                   "an Allow in an SCP never stops a launch that the identity policy allows; only an explicit "
+                   "Deny on the instance resource does."),
+        PolicyCase("a launch that does not set the metadata options at all is denied",
+                   ec2_request("ec2:RunInstances", INSTANCE), False,
+                   "a condition that only matches the value 'optional' lets through requests that do not carry "
+                   "the key; deny whatever is not 'required'."),
+        PolicyCase("a developer cannot switch a running instance back to IMDSv1",
+                   ec2_request("ec2:ModifyInstanceMetadataOptions", RUNNING, tokens="optional"), False,
+                   "enforcement at launch is undone by ModifyInstanceMetadataOptions unless that action is "
+                   "restricted too."),
+        PolicyCase("the ec2-imds-admin role may still change metadata options",
+                   ec2_request("ec2:ModifyInstanceMetadataOptions", RUNNING, tokens="required",
+                               session=ADMIN_SESSION, role=ADMIN_ROLE), True,
+                   "exempt the administrators' role by its ARN (aws:PrincipalArn) rather than denying everyone."),
+    ])
+
+# --- 4.2 Credentials for an application on EC2 ------------------------------------------------------
+
+EC2_CREDENTIALS = MultipleChoice(
+    id="4.2", title="Give an EC2 application credentials safely", points=3, answer_name="answer_4_2",
+    options={
+        "A": "Create an IAM role whose trust policy names ec2.amazonaws.com, with only the table's permissions, "
+             "and attach it to the instance through an instance profile",
+        "B": "Create an IAM user for the application and pass its access key in the instance's user data",
+        "C": "Give the engineers who launch the instances iam:PassRole for that role only",
+        "D": "Require IMDSv2 on the instances (HttpTokens required) and keep the response hop limit at 1 "
+             "where no containers need the metadata service",
+        "E": "Bake the SSH private key of the instances' key pair into the AMI so that operators can always "
+             "log in",
+        "F": "Use Systems Manager Session Manager for operator access instead of opening SSH to the office",
+        "G": "Store the access key in an environment variable set by the AMI, which is safer than user data",
+    },
+    explanations={
+        "A": "The instance profile makes the role's temporary credentials available to code on the instance.",
+        "B": "User data is readable by anyone who can describe the instance or reach its metadata service, and "
+             "a long-lived access key never expires on its own.",
+        "C": "Without PassRole limits, anyone who can launch instances can run code with any role.",
+        "D": "Session tokens defeat the request-forgery tricks that read credentials from IMDSv1.",
+        "E": "A private key inside an image is copied to every instance, snapshot and account the AMI is "
+             "shared with; key pairs are for you to keep, and AWS only stores the public half.",
+        "F": "Session Manager needs no inbound port and no key pair, and logs every session.",
+        "G": "An environment variable baked into an image is as static and as copyable as the key itself; "
+             "the problem is the long-lived key, not where it is written.",
+    },
+    keys={
+        "A": "e4724d754584b97b4446df2b9c36df3a5eb1ba656a1764413c13ed54097a0bc5",
+        "B": "5c55cba01fcf76e79ab34f501fd5653c35dc0ae2ed0394439a5cf4a7cd1461fd",
+        "C": "49aab9195c3573070f05e17a39eee87ddd6f63cd4615f51b3d9ce8f62c4842e0",
+        "D": "ede99b9e8437ec1586c6b11ee80008d832b07c7bd6a3544feee3fdbd120ce276",
+        "E": "c0abbbb56cbac13f5e5dd92595a42fd0b86b9711598cb5b0d0d1896fb0f66d04",
+        "F": "82ddf70f228f08ab27d004187fdfcaa8c7867fd264447fe25e77fc297e791609",
+        "G": "b105b306609289a02745a8846047c1aed911d6048e2837b15d51db7193758382",
+    },
+)
+
+# --- 4.3 ECS roles and network mode -------------------------------------------------------------------
+
+_ROLE = ("task role", "execution role")
+_EXEC = ("this happens before or around your code, done by the ECS or Fargate agent when it starts the task; "
+         "the application's own credentials are not available yet, and are not what the agent uses.")
+_TASK = ("this call is made by your application's code while it runs; the credentials the agent uses to start "
+         "the task are never exposed to the containers.")
+
+ECS_ROLES = MappingMatch(
+    id="4.3", title="Task role, execution role and awsvpc", points=3, answer_name="answer_4_3",
+    parts=[
+        Part("pull_private_image", "876cd888d899ce51214c221cf81d482697d89c9086e82220f1ba39c4f62cbe72",
+             _EXEC, "pulling the image from a private ECR repository", _ROLE),
+        Part("awslogs", "56520c8637cc08cf636bd1adadd095685a9b5040f849ad3db7f4c018f4bfb19c",
+             _EXEC, "sending container output to CloudWatch Logs with the awslogs driver", _ROLE),
+        Part("secret_in_task_definition", "937f18f216e953def1bd20a068dd22c97d90ca3590609585b7a8f79476776677", _EXEC,
+             "injecting a Secrets Manager secret named in the task definition's secrets section", _ROLE),
+        Part("app_writes_dynamodb", "1cb8211347a40a7f33ee1604e6ff3506581b1985b5b90493cca2f0eec601c580",
+             _TASK, "the application writing orders to its DynamoDB table", _ROLE),
+        Part("app_reads_s3_at_runtime", "886e15c39360dd505a60c21a38044bcaaaf16513145385e820b1cb318fd5b609",
+             _TASK, "the application reading a template from S3 while it runs",
+             _ROLE),
+        Part("network_mode", "1c7a3790ab39181940e4372de0afcff01f7587c1ad75858400ca5ec139c65371",
+             "only one network mode gives each task its own ENI, and so its own security group and flow logs; "
+             "it is also the only one Fargate supports.",
+             "network mode that gives each task its own security group", ("awsvpc", "bridge", "host", "none")),
+    ],
+)
+
+# --- 4.4 ECR repository policy ------------------------------------------------------------------------
+
+REPO = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/payments-api"
+PROD_DEPLOYER = f"arn:aws:iam::{PROD}:role/ecs-task-execution"
+PROD_SESSION = f"arn:aws:sts::{PROD}:assumed-role/ecs-task-execution/task-7f3a"
+PROD_IDENTITY = _policy({"Sid": "PullAnything", "Effect": "Allow", "Action": "ecr:*", "Resource": "*"})
+
+
+def ecr_request(action: str, *, account: str = PROD, role: str = PROD_DEPLOYER, session: str = PROD_SESSION) -> dict:
+    return {"principal": session, "principalAccount": account, "action": action, "resource": REPO,
+            "resourceAccount": ACCOUNT,
+            "context": {"aws:PrincipalAccount": account, "aws:PrincipalArn": role, "aws:SecureTransport": "true"}}
+
+
+ECR_POLICY = PolicyExercise(
+    id="4.4", title="Let the production account pull, and only pull", points=3, answer_name="answer_4_4",
+    slot="resource", context_policies={"identity": [PROD_IDENTITY]}, lint_forbidden=["IAM004", "IAM010"],
+    cases=[
+        PolicyCase("production pulls the image manifest (BatchGetImage)", ecr_request("ecr:BatchGetImage"), True,
+                   "a cross-account pull needs the repository policy to name the other account as well as that "
+                   "account's own IAM policy."),
+        PolicyCase("production downloads the layers (GetDownloadUrlForLayer)",
+                   ecr_request("ecr:GetDownloadUrlForLayer"), True,
+                   "pulling an image takes more than one action: the manifest and the layers."),
+        PolicyCase("production checks which layers it already has (BatchCheckLayerAvailability)",
+                   ecr_request("ecr:BatchCheckLayerAvailability"), True,
+                   "pulling an image takes more than one action: the manifest and the layers."),
+        PolicyCase("production cannot push a new image (PutImage)", ecr_request("ecr:PutImage"), False,
+                   "a pull-only consumer must not be able to replace the images it runs; grant the read actions "
+                   "only."),
+        PolicyCase("production cannot start a layer upload", ecr_request("ecr:InitiateLayerUpload"), False,
+                   "a pull-only consumer must not be able to replace the images it runs; grant the read actions "
+                   "only."),
+        PolicyCase("an unrelated account cannot pull",
+                   ecr_request("ecr:BatchGetImage", account=STRANGER, role=f"arn:aws:iam::{STRANGER}:role/x",
+                               session=f"arn:aws:sts::{STRANGER}:assumed-role/x/y"), False,
+                   "name the production account, not everyone."),
+    ])
+
+# --- 4.5 Lambda function policy -----------------------------------------------------------------------
+
+FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:thumbnailer"
+UPLOADS = "arn:aws:s3:::example-uploads"
+PARTNER_ROLE = f"arn:aws:iam::{PROD}:role/order-sync"
+PARTNER_SESSION = f"arn:aws:sts::{PROD}:assumed-role/order-sync/run-42"
+PARTNER_IDENTITY = _policy({"Sid": "CallLambda", "Effect": "Allow", "Action": "lambda:*", "Resource": "*"})
+
+
+def invoke_by_s3(bucket_arn: str, source_account: str, action: str = "lambda:InvokeFunction") -> dict:
+    return {"principal": "s3.amazonaws.com", "principalAccount": None, "action": action, "resource": FUNCTION,
+            "resourceAccount": ACCOUNT,
+            "context": {"aws:SourceArn": bucket_arn, "aws:SourceAccount": source_account}}
+
+
+def invoke_by_account(account: str, action: str = "lambda:InvokeFunction") -> dict:
+    role = f"arn:aws:iam::{account}:role/order-sync"
+    return {"principal": f"arn:aws:sts::{account}:assumed-role/order-sync/run-42", "principalAccount": account,
+            "action": action, "resource": FUNCTION, "resourceAccount": ACCOUNT,
+            "context": {"aws:PrincipalAccount": account, "aws:PrincipalArn": role}}
+
+
+FUNCTION_POLICY = PolicyExercise(
+    id="4.5", title="Write a Lambda function policy for S3 and a partner", points=4, answer_name="answer_4_5",
+    slot="resource", context_policies={"identity": [PARTNER_IDENTITY]}, lint_forbidden=["IAM004", "IAM010"],
+    cases=[
+        PolicyCase("the example-uploads bucket's event notification invokes the function",
+                   invoke_by_s3(UPLOADS, ACCOUNT), True,
+                   "S3 invokes functions as the service principal s3.amazonaws.com; the function policy must "
+                   "name that service."),
+        PolicyCase("another customer's bucket cannot invoke the function",
+                   invoke_by_s3("arn:aws:s3:::someone-elses-bucket", STRANGER), False,
+                   "every bucket in the world notifies as the same service principal; without a condition on "
+                   "the source bucket (and its account) anyone can trigger your function."),
+        PolicyCase("the partner account's role invokes the function", invoke_by_account(PROD), True,
+                   "another account is granted by naming it as a principal; its own IAM policy must allow the "
+                   "call too."),
+        PolicyCase("the partner cannot replace the function's code", invoke_by_account(PROD,
+                                                                                       "lambda:UpdateFunctionCode"),
+                   False, "invoking is one action; the partner needs nothing else."),
+        PolicyCase("an unrelated account cannot invoke the function", invoke_by_account(STRANGER), False,
+                   "name the partner's account, not everyone."),
+    ])
+
+# --- 4.6 lambda:Principal in an identity policy -------------------------------------------------------
+
+FUNCTIONS = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:*"
+
+
+def add_permission(principal_value: str, action: str = "lambda:AddPermission") -> dict:
+    return {"principal": DEV_SESSION, "principalAccount": ACCOUNT, "action": action,
+            "resource": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:thumbnailer", "resourceAccount": ACCOUNT,
+            "context": {"aws:PrincipalArn": DEV_ROLE, "aws:PrincipalAccount": ACCOUNT,
+                        "lambda:Principal": principal_value}}
+
+
+ADD_PERMISSION = PolicyExercise(
+    id="4.6", title="Let developers wire triggers, not open functions", points=3, answer_name="answer_4_6",
+    slot="identity", lint_forbidden=["IAM010", "IAM015"],
+    cases=[
+        PolicyCase("a developer lets S3 invoke a function", add_permission("s3.amazonaws.com"), True,
+                   "lambda:AddPermission must be allowed when the principal being added is S3."),
+        PolicyCase("a developer lets EventBridge invoke a function", add_permission("events.amazonaws.com"), True,
+                   "lambda:AddPermission must be allowed when the principal being added is EventBridge."),
+        PolicyCase("a developer cannot grant another AWS account", add_permission(STRANGER), False,
+                   "lambda:Principal holds the principal that the new statement would name; limit its values."),
+        PolicyCase("a developer cannot wire a trigger type the platform does not support (SNS)",
+                   add_permission("sns.amazonaws.com"), False,
+                   "a pattern such as *.amazonaws.com admits every AWS service, not the two that are supported."),
+        PolicyCase("a developer cannot make a function public", add_permission("*"), False,
+                   "a wildcard principal in a function policy lets anyone invoke it; a condition on "
+                   "lambda:Principal with the service names excludes it."),
+    ])
+
+# --- 4.7 Lambda in a VPC ------------------------------------------------------------------------------
+
+DDB_CIDR = "52.119.240.0/21"
+DDB_IP = "52.119.240.10"
+SM_CIDR = "52.94.0.0/22"
+SM_IP = "52.94.0.10"
+WEBHOOK = "192.0.2.77"
+
+
+def lambda_base() -> dict:
+    """A function's ENI in a private subnet; the public subnet's NACL only lets HTTPS out to the partner."""
+    return (NetworkBuilder(REGION).vpc("vpc-orders", "10.70.0.0/16")
+            .subnet("subnet-public", "vpc-orders", "10.70.0.0/24", az=f"{REGION}a")
+            .subnet("subnet-fn", "vpc-orders", "10.70.1.0/24", az=f"{REGION}a")
+            .route_table("rtb-public", "vpc-orders", subnets=["subnet-public"])
+            .route_table("rtb-fn", "vpc-orders", subnets=["subnet-fn"])
+            .igw("igw-orders", "vpc-orders").route("rtb-public", "0.0.0.0/0", "igw-orders")
+            .nacl("acl-public", "vpc-orders", subnets=["subnet-public"],
+                  inbound=[allow(100, "tcp", 443, "10.70.0.0/16"), allow(110, "tcp", (1024, 65535), "192.0.2.0/24")],
+                  outbound=[allow(100, "tcp", 443, "192.0.2.0/24"), allow(110, "tcp", (1024, 65535), "10.70.0.0/16")])
+            .prefix_list("pl-fabb4b93", f"com.amazonaws.{REGION}.dynamodb", [DDB_CIDR])
+            .service("dynamodb", [DDB_CIDR], prefix_list="pl-fabb4b93")
+            .service("secretsmanager", [SM_CIDR])
+            .sg("sg-fn", "vpc-orders")
+            .sg("sg-endpoints", "vpc-orders", inbound=[sg_rule("tcp", 443, "sg-fn")], outbound=[])
+            # a Lambda function's ENI never has a public address
+            .eni("eni-fn", "subnet-fn", "10.70.1.30", sgs=["sg-fn"])).build()
+
+
+def _fn_public_subnet(doc: dict) -> None:
+    doc["route_tables"]["rtb-fn"]["routes"].append({"dest": "0.0.0.0/0", "target": "igw-orders"})
+
+
+def _fn_nat(doc: dict) -> None:
+    doc.setdefault("nat_gateways", {})["nat-orders"] = {"subnet": "subnet-public", "connectivity": "public",
+                                                        "private_ip": "10.70.0.5", "public_ip": "198.18.7.5"}
+    doc["route_tables"]["rtb-fn"]["routes"].append({"dest": "0.0.0.0/0", "target": "nat-orders"})
+
+
+def _fn_ddb_gateway(doc: dict) -> None:
+    doc.setdefault("vpc_endpoints", {})["vpce-0ddb0000000000001"] = {
+        "type": "gateway", "vpc": "vpc-orders", "service": "dynamodb", "route_tables": ["rtb-fn"], "policy": None}
+    doc["route_tables"]["rtb-fn"]["routes"].append({"dest": "pl-fabb4b93", "target": "vpce-0ddb0000000000001"})
+
+
+def _fn_sm_interface(doc: dict) -> None:
+    doc["enis"]["eni-vpce-sm"] = {"subnet": "subnet-fn", "private_ip": "10.70.1.200",
+                                  "security_groups": ["sg-endpoints"], "endpoint": "vpce-0sm00000000000001"}
+    doc.setdefault("vpc_endpoints", {})["vpce-0sm00000000000001"] = {
+        "type": "interface", "vpc": "vpc-orders", "service": "secretsmanager", "enis": ["eni-vpce-sm"],
+        "private_dns": True, "policy": None}
+
+
+def _fn_eip(doc: dict) -> None:
+    doc["route_tables"]["rtb-fn"]["routes"].append({"dest": "0.0.0.0/0", "target": "igw-orders"})
+    doc["enis"]["eni-fn"]["public_ip"] = "198.18.7.30"
+
+
+_FN_DEFAULT = "rtb-fn's IPv4 default route (0.0.0.0/0)"
+
+LAMBDA_OPTIONS = {
+    "A": Option("Route 0.0.0.0/0 in rtb-fn to igw-orders, making the function's subnet public", _fn_public_subnet,
+                "an internet gateway only translates for interfaces that have a public address.",
+                sets=(_FN_DEFAULT,)),
+    "B": Option("Create a NAT gateway in subnet-public and route 0.0.0.0/0 in rtb-fn to it", _fn_nat,
+                "traffic through the NAT gateway also passes the public subnet's NACL.", sets=(_FN_DEFAULT,)),
+    "C": Option("Create a DynamoDB gateway endpoint with its prefix-list route in rtb-fn", _fn_ddb_gateway,
+                "a gateway endpoint carries only its own service's traffic."),
+    "D": Option("Create a Secrets Manager interface endpoint (private DNS on) in subnet-fn, in sg-endpoints",
+                _fn_sm_interface, "an interface endpoint serves only its own service."),
+    "E": Option("Associate an Elastic IP with the function's network interface and route 0.0.0.0/0 to igw-orders",
+                _fn_eip, "Lambda manages the function's network interfaces itself; you cannot give them Elastic "
+                "IPs, and a function reachable from the internet is exactly what the requirement forbids.",
+                sets=(_FN_DEFAULT,)),
+}
+
+LAMBDA_VPC = NetworkExercise(
+    id="4.7", title="Network a Lambda function in a VPC", points=4, answer_name="answer_4_7",
+    base=lambda_base(), form=Options(LAMBDA_OPTIONS, multiple=True),
+    flows=[
+        Flow("the function posts to the partner's webhook (192.0.2.77, HTTPS)", {
+            "src": "eni-fn", "dst": WEBHOOK, "protocol": "tcp", "port": 443},
+             hint="a function attached to a VPC has no internet access of its own and its interfaces never get "
+                  "public addresses; IPv4 traffic to the internet needs a NAT gateway."),
+        Flow("the function writes to DynamoDB", {
+            "src": "eni-fn", "dst": "dynamodb", "dst_ip": DDB_IP, "protocol": "tcp", "port": 443,
+            "request": {"action": "dynamodb:PutItem",
+                        "resource": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/orders"}},
+             hint="AWS service endpoints are public addresses; from a VPC they need either an internet path that "
+                  "the filters allow, or a VPC endpoint."),
+        Flow("the function reads its database password from Secrets Manager", {
+            "src": "eni-fn", "dst": "secretsmanager", "dst_ip": SM_IP, "protocol": "tcp", "port": 443,
+            "request": {"action": "secretsmanager:GetSecretValue",
+                        "resource": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:orders-db-AbCdEf"}},
+             hint="Secrets Manager has no gateway endpoint; without an internet path it needs an interface "
+                  "endpoint."),
+        Flow("the function cannot reach any other internet host (203.0.113.50, HTTPS)", {
+            "src": "eni-fn", "dst": "203.0.113.50", "protocol": "tcp", "port": 443}, expect="blocked",
+             hint="the egress filter in the public subnet only works for traffic that passes through it."),
+        Flow("nothing on the internet can connect to the function's interface", {
+            "src": "203.0.113.50", "dst": "eni-fn", "protocol": "tcp", "port": 443}, expect="blocked",
+             hint="the function must not be reachable from the internet."),
+    ])
+
+# --- 4.8 ELB TLS and security groups ------------------------------------------------------------------
+
+NLB_TLS = MultipleChoice(
+    id="4.8", title="TLS and security groups on a Network Load Balancer", points=3, answer_name="answer_4_8",
+    options={
+        "A": "Name a TLS 1.3/1.2 security policy such as ELBSecurityPolicy-TLS13-1-2-2021-06 on the TLS "
+             "listener in the CloudFormation template",
+        "B": "Leave the listener's security policy unset: CloudFormation picks a TLS 1.3 policy by default",
+        "C": "Put both ACM certificates on the one TLS listener (a default certificate plus the certificate "
+             "list); the NLB chooses by SNI",
+        "D": "Create two Network Load Balancers, one per domain, because NLBs do not support SNI",
+        "E": "Create the NLB with a security group, and let the targets' security group admit traffic only "
+             "from that group",
+        "F": "Create the NLB now without a security group and attach one later once the targets are ready",
+        "G": "Use a Classic Load Balancer instead, which supports SNI for several domains",
+    },
+    explanations={
+        "A": "A named policy fixes the protocols and ciphers; TLS 1.3 policies also accept TLS 1.2 clients.",
+        "B": "Listeners created through the API, CLI or CloudFormation still default to the older "
+             "ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1; only the console now defaults to a "
+             "TLS 1.3 policy.",
+        "C": "A TLS listener holds a default certificate and a list that it picks from by SNI.",
+        "D": "NLB TLS listeners have supported SNI for years; one load balancer can serve both names.",
+        "E": "Referencing the load balancer's group admits the NLB and nothing else on the target port.",
+        "F": "A Network Load Balancer created without security groups cannot have them added later.",
+        "G": "Classic Load Balancers still do not support SNI.",
+    },
+    keys={
+        "A": "dd7489db51e64213979921d59398cd6a7b9ca072a1804c51062d9913bf89971c",
+        "B": "7c37049fdeff74bfef1f7b630d5411123982684e6fcbca170a30974000e2363c",
+        "C": "7bcf4e23f679fa2cfb4dd604f2815578e48eefabd20477fd43cca47aa0d5277d",
+        "D": "cf5cbacbd225387f53e14bd47e62102356a7f33d6fec6ce281b4d9917da46dc7",
+        "E": "cd2a3b79b56e7f0dd8771042930079cfdcbe8ad4995cf3476fb89f4e772af7ba",
+        "F": "ca27045078b63f5b21af294b280cff4e50677c0a5321ffb6c1849875a3631e86",
+        "G": "54866419b7a759491ceaaa765768ad873c85b06067895bbb7a19a0308d9296f4",
+    },
+)
+
+register(IMDS_SCP, EC2_CREDENTIALS, ECS_ROLES, ECR_POLICY, FUNCTION_POLICY, ADD_PERMISSION, LAMBDA_VPC, NLB_TLS)
