@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -80,7 +81,15 @@ def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, fil
     ledger = Ledger(opts.workspace / "autograder-ledger.jsonl")
     writer = GradebookWriter(db_url, spec)
     unpack = Path(tempfile.mkdtemp(prefix="ag-intake-"))
-    submissions = collect(opts.submissions, opts.assignment, spec.notebook_name, unpack)
+    try:
+        submissions = collect(opts.submissions, opts.assignment, spec.notebook_name, unpack)
+        return _grade_all(opts, spec, submissions, ledger, writer, csv_path, use_bwrap, start)
+    finally:
+        shutil.rmtree(unpack, ignore_errors=True)
+
+
+def _grade_all(opts: Options, spec: assignment_mod.AssignmentSpec, submissions: list, ledger: Ledger,
+               writer: GradebookWriter, csv_path: Path, use_bwrap: bool, start: float) -> BatchResult:
     rows: dict[str, dict[str, Any]] = {}
     todo: list[Job] = []
     for sub in submissions:
