@@ -1,0 +1,279 @@
+"""Exercises of notebook 07, Analytics (Athena, OpenSearch Service, Glue, Kinesis).
+
+Nine questions. Six are graded against ground truth computed from data: real CloudTrail of an S3
+exfiltration and real honey-bucket alerts (OTRF Security-Datasets), and generated VPC flow logs and
+GuardDuty findings (``course.generate``):
+
+- 7.1 what an Athena query scans (partitions, text versus columnar files);
+- 7.2 what was exfiltrated from S3 and when (the Athena-style question answered in pandas);
+- 7.3 the write attempts on a honey bucket;
+- 7.4 a port-scan detector function, graded on the generated day and on unseen flow logs;
+- 7.5 the permissions an Athena query needs;
+- 7.6 rejected traffic over time (the data behind the chart);
+- 7.7 joining flow logs with GuardDuty findings;
+- 7.8 securing an OpenSearch Service domain;
+- 7.9 the analytics service for each job.
+"""
+
+from __future__ import annotations
+
+from course.exercises._logs import DetectorMatch, TimedMapping, run_detector
+from course.exercises.choice import MultipleChoice
+from course.exercises.registry import register
+from course.exercises.value import MappingMatch, Part, TableMatch
+
+__all__ = ["run_detector", "scan_cases"]
+
+YES_NO = ("yes", "no")
+
+# --- 7.1 bytes scanned ------------------------------------------------------------------------
+
+BYTES_SCANNED = MappingMatch(
+    id="7.1", title="What does the query scan?", points=3, answer_name="answer_7_1",
+    parts=[
+        Part("full_scan_bytes", "ec5108808a47de3e1933cf2fc996d6db75662098452fb22092ec81642fed5d35",
+             "Without a partition filter Athena reads every object under the table's location: the whole file, "
+             "header included, byte for byte.", "bytes read by a query with no partition filter"),
+        Part("hour_bytes", "ea985b44ff6bd7f1c13ee1709f40352ab843b066cd333c1049edea5a196bfceb",
+             "Only the 09:00 object is read: its header line plus every record whose start falls in that hour, "
+             "each line with its newline, counted in bytes.", "bytes read from the 09:00 hourly partition"),
+        Part("text_fewer_columns", "0261a3d68e844481121ac896ab0a98c98a3bb55d6968752efca95c7e653d520d",
+             "A text file stores whole lines; to find two fields Athena must still read each line entirely.",
+             "fewer columns on text files", YES_NO),
+        Part("parquet_fewer_columns", "b0a74a6b3234e78dd5231b591f08419e1db6cc027347193697351dc06e4ca784",
+             "A columnar file stores each column separately, so a query can skip the columns it does not use.",
+             "fewer columns on Parquet files", YES_NO),
+    ],
+)
+
+# --- 7.2 what was exfiltrated, and when -------------------------------------------------------
+
+EXFILTRATION = TimedMapping(
+    id="7.2", title="What was taken from S3, and when?", points=3, answer_name="answer_7_2",
+    time_parts=("first_download",),
+    parts=[
+        Part("bucket", "481840a512bc0fb5aa6e51ed0bd635cecee7dc4fe7d31c1e5c5c2493e625ae32",
+             "Read requestParameters.bucketName of the stolen session's GetObject calls.", "bucket: where from"),
+        Part("key", "cc047d998dacb397a55ac1fcc5dfafc50c67e04d0b973a3ba5f8d3c6d1463332",
+             "ListObjects only lists names; the object that left the bucket is the key of a GetObject call.",
+             "key: which object"),
+        Part("first_download", "b929eb8711305164b915ad76bfa788da201a178b4d635af8da6cd004088644ff",
+             "Take the earliest GetObject of the stolen session, not its first call of any kind.",
+             "first_download: when it first left"),
+        Part("downloads", "1a26faf3c24a6d5d95bedbc555210ff5a0cb9acf9218fef8a3c2b7954bd86fe6",
+             "Count the stolen session's GetObject calls, not all of its calls.", "downloads: how many times"),
+    ],
+)
+
+# --- 7.3 honey bucket writes ------------------------------------------------------------------
+
+HONEY_WRITES = TableMatch(
+    id="7.3", title="Who tried to write to the honey bucket?", points=3, answer_name="answer_7_3",
+    columns=["Event DateTime", "accountId", "Source IP", "key"],
+    rows_key="d3f3bf159610e381ede652d6d63a177a8ee0ee70ed6ce5863b39de8347986348",
+    column_keys={
+        "Event DateTime": "2da5dd6a6b1eb14f618b604e004022f1c8506f1be1ddc69a8f9c0d721e8dc45c",
+        "accountId": "40252b456ca47fc8fcd80196f2c042c0f771148b9207926c76618b24e932bcde",
+        "Source IP": "db22edc007345ad74e16f63741dbe3ec026fb8c89c14e8df7d98f439bd3dcb1f",
+        "key": "fc428ba69cb092ecf31af45d97c898f9b547c8ac1c0104b35968f613f970fae9",
+    },
+    hints={
+        "rows": "Keep only the alerts whose Event Name is the API that writes an object; listing and HeadBucket "
+                "only read.",
+        "Event DateTime": "Keep the Event DateTime column as loaded (UTC timestamps), one row per write attempt.",
+        "accountId": "The accountId column is parsed from User ID; write attempts came from authenticated callers.",
+        "Source IP": "Copy Source IP from the same rows.",
+        "key": "The key column is parsed from Request Parameters.",
+    },
+)
+
+# --- 7.4 port-scan detector (a function, graded on unseen data) ----------------------------------
+
+
+def scan_cases() -> dict:
+    """Inputs of 7.4: the generated day of flow logs and three generated hours the learner has not seen."""
+    from course import data
+    from course.generate import flow_log_case
+
+    cases = {"generated_day": data.vpc_flow_logs()}
+    for n, seed in enumerate((4, 9, 12), start=1):
+        cases[f"unseen_{n}"] = flow_log_case(seed)
+    return cases
+
+
+def scan_pairs(frame) -> list[str]:
+    """``srcaddr>dstaddr`` of each row of a returned DataFrame, sorted and without duplicates."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"got {type(frame).__name__}")
+    missing = {"srcaddr", "dstaddr"} - set(frame.columns)
+    if missing:
+        raise KeyError(f"missing column(s) {', '.join(sorted(missing))}")
+    return sorted({f"{s}>{d}" for s, d in zip(frame["srcaddr"].astype(str), frame["dstaddr"].astype(str),
+                                               strict=True)})
+
+
+_SCAN_HINTS = {
+    "generated_day": "On the generated day: replies of accepted connections go to many ephemeral ports; count "
+                     "only rejected flows, per source and destination pair.",
+    "unseen_1": "On unseen data: at least 100 distinct destination ports (100 itself counts) of one destination.",
+    "unseen_2": "On unseen data: a source that touched a few dozen ports, or one port on several hosts, is not a "
+                "vertical scan by this rule.",
+    "unseen_3": "On unseen data: return one row per (srcaddr, dstaddr) pair that meets the rule, with both columns.",
+}
+_SCAN_KEYS = {
+    "generated_day": "a6c630119fae5d733fbd1ed6f33c959c2d86b69068e313ad1bce3a7556710704",
+    "unseen_1": "18b1343fc3bc448705c1d551e4d6490167dd9c64d96922763f97160fa2baff05",
+    "unseen_2": "056b983c8d7441b6978b55378ff37400512596fc43bfd543d5b97c1bfd5b7d71",
+    "unseen_3": "ea5f5b60dd921876dea31add277b477085f9b1118b7b0e9427f3609dee29b2f3",
+}
+
+PORT_SCAN = DetectorMatch(
+    id="7.4", title="A port-scan detector for flow logs", points=4, answer_name="answer_7_4",
+    cases=scan_cases, to_value=scan_pairs,
+    returns="a DataFrame with the columns srcaddr and dstaddr, one row per scanning pair",
+    parts=[Part(name, _SCAN_KEYS[name], hint, f"the right pairs on {name.replace('_', ' ')}")
+           for name, hint in _SCAN_HINTS.items()],
+)
+
+# --- 7.6 rejected traffic over time -----------------------------------------------------------
+
+REJECTS_OVER_TIME = TableMatch(
+    id="7.6", title="Rejected traffic over time", points=3, answer_name="answer_7_6",
+    columns=["window", "rejected"],
+    rows_key="ced1eeba381497d88dc0aaf2705cbeea65cb1f98a28f560405cf228d693a7ca6",
+    column_keys={
+        "window": "19e1a3025e31227052ca6291c5fe44c0b879ed649ecf6d6b57e9971cd5f0251f",
+        "rejected": "a38e32addbf0e5c28ddfe065b43b03326b1405a9b1d541ecbf0f0397f0d6d1c1",
+    },
+    hints={
+        "rows": "One row per 10-minute window aligned on the clock (06:00, 06:10, ...) over the whole log, "
+                "including windows with no rejected flow.",
+        "window": "window holds the start of each 10-minute window as a UTC timestamp (from the start column).",
+        "rejected": "Count flow records whose action is REJECT in each window (records, not packets or bytes).",
+    },
+)
+
+# --- 7.7 flow logs meet GuardDuty --------------------------------------------------------------
+
+SEVERITIES = ("Low", "Medium", "High", "Critical")
+
+SCANNER_FINDING = MappingMatch(
+    id="7.7", title="What did GuardDuty say about the scanner?", points=3, answer_name="answer_7_7",
+    casefold=False,
+    parts=[
+        Part("scanner_finding", "f53a5d5d8568288ae67b09f0e2e10273fd24f5a84c6888c6ee23b267fe64d23b",
+             "Match the scanner's address from the flow logs against remoteIp of the findings, and copy the type "
+             "exactly.", "scanner_finding: the finding type that names the scanner"),
+        Part("scanner_severity", "07deaa2f6999ca4da6753f80e678c31586aeb426b57b8d083e253c715a94a815",
+             "GuardDuty's bands: Low 1.0-3.9, Medium 4.0-6.9, High 7.0-8.9, Critical 9.0 and above.",
+             "scanner_severity: its severity band", SEVERITIES),
+        Part("high_findings", "c65077ce7f5561a3f0292775f40bbe5e4590f6be12786d8290287c57833621cc",
+             "Count findings whose severity is in the High band (7.0 to 8.9), archived or not.",
+             "high_findings: how many High findings in total"),
+    ],
+)
+
+# --- 7.8 securing OpenSearch Service ----------------------------------------------------------
+
+OPENSEARCH = MultipleChoice(
+    id="7.8", title="Secure an OpenSearch Service domain for security logs", points=3,
+    answer_name="answer_7_8",
+    options={
+        "A": "Create the domain with VPC access, so it has no public endpoint",
+        "B": "Turn on fine-grained access control, with encryption at rest and node-to-node encryption",
+        "C": "Rely on a domain access policy with Principal \"*\" limited to the office's IP range to decide which "
+             "analysts may read which indices",
+        "D": "Authenticate OpenSearch Dashboards users through Amazon Cognito or SAML",
+        "E": "Publish audit logs to CloudWatch Logs",
+        "F": "Give the Firehose delivery role es:* on every domain in the account so that delivery never fails",
+    },
+    explanations={
+        "A": "A VPC domain is reachable only from inside the VPC (and connected networks), so its security groups "
+             "apply.",
+        "B": "Fine-grained access control adds users and roles down to index, document and field level, and "
+             "needs both kinds of encryption.",
+        "C": "An address range says where a request comes from, not who sent it: everyone in the office would "
+             "get the same access, and nothing would tell analysts apart.",
+        "D": "Dashboards sign-in then goes through the organization's identity provider.",
+        "E": "Audit logs record who searched and changed what; they need fine-grained access control to be on.",
+        "F": "A delivery role needs write access to its own domain only; a wildcard over all domains and actions "
+             "breaks least privilege.",
+    },
+    keys={
+        "A": "14e13d10a8275c43c07170da04596d2dfafb46c1303b711e8e3b350e54d4baa1",
+        "B": "20e281ce13a10539037c4f3edf9591e910079556539df14f043158ab38143f8a",
+        "C": "ba78075df0d9a5bd47ba37fa87fdf0424ce1b6ac476fde29a15bdbddfe590132",
+        "D": "eff3e13e4812ac504870d4ca70c60fc1004a29d3cac8ae9c588c5b33df0709d3",
+        "E": "a50503938cf38563267c3d69fb805f358f2355abda61ddc9c6fc023db910d113",
+        "F": "db6974449a44779b9aeff886b1dde8193e0fb06d7e1dde875a9c1ee2da03ac31",
+    },
+)
+
+# --- 7.9 the right analytics service -------------------------------------------------------------
+
+SERVICES = ("Amazon Athena", "Amazon OpenSearch Service", "AWS Glue", "Amazon Kinesis Data Streams",
+            "Amazon Data Firehose", "Amazon Redshift", "Amazon Managed Service for Apache Flink")
+
+WHICH_SERVICE = MappingMatch(
+    id="7.9", title="Pick the analytics service", points=2, answer_name="answer_7_9",
+    parts=[
+        Part("deliver_to_s3", "93e06281e04467171b4346b3d0bfda804b93aed0b6beb80a9de421e7a8c68117",
+             "The job is delivery with buffering and an optional transformation, with no consumer code to run.",
+             "deliver a log subscription to S3", SERVICES),
+        Part("replay", "410d2bcf86478a810096ea296f28127e36499fc35d23a608c3d95973989e8fe3",
+             "Several independent consumers must read the same records and be able to re-read the last days.",
+             "several consumers that can replay", SERVICES),
+        Part("catalog", "ab9d6866fa5ae3b13bdc14d886c049bee2a150ed49dd88463696c9d634321f89",
+             "Something must discover the schema and store table definitions that Athena reads.",
+             "table definitions for files in S3", SERVICES),
+        Part("ad_hoc_sql", "2b66b2535c7822a817a23172823357ba93c7b298636ffc2c43887a24c3d3ea84",
+             "Serverless SQL straight over the files, paid by the data each query reads.",
+             "occasional SQL over S3 logs", SERVICES),
+        Part("search", "465707cc97dba29656bc64c13e98f4c729a215754e9c4612b44ad1a2080e9c71",
+             "Full-text search and live dashboards over recent events need an indexed search engine.",
+             "search and dashboards", SERVICES),
+        Part("warehouse", "5dc58f41f2b1f4be7cef0cfeb2feaddb89b53b0aec5ac4b083601807e62c1b9c",
+             "Heavy, repeated joins over years of structured data suit a data warehouse.",
+             "large structured reporting", SERVICES),
+    ],
+)
+
+# --- 7.5 Athena permissions -----------------------------------------------------------------
+
+ATHENA_PERMISSIONS = MultipleChoice(
+    id="7.5", title="What does an Athena query need?", points=3, answer_name="answer_7_5",
+    options={
+        "A": "athena:StartQueryExecution and athena:GetQueryResults in the workgroup",
+        "B": "glue:GetDatabase, glue:GetTable and glue:GetPartitions on the catalog, database and table",
+        "C": "s3:ListBucket and s3:GetObject on the CloudTrail bucket and prefix",
+        "D": "kms:Decrypt on the KMS key that encrypts the CloudTrail log files",
+        "E": "s3:PutObject on the workgroup's query result location",
+        "F": "cloudtrail:LookupEvents, because the table holds CloudTrail data",
+        "G": "s3:PutObject on the CloudTrail bucket, because Athena stages data next to the table",
+    },
+    explanations={
+        "A": "The Athena API actions themselves are authorized by IAM like any other service.",
+        "B": "Athena reads the table's definition and partitions from the Glue Data Catalog with the caller's "
+             "permissions.",
+        "C": "Athena reads the files in S3 as the caller, so the caller needs read access to them.",
+        "D": "Objects encrypted with SSE-KMS can be read only by someone allowed to decrypt with the key.",
+        "E": "Query results are written to S3 as the caller, in the result location.",
+        "F": "LookupEvents is the Event history API; Athena never calls it, it reads the delivered files.",
+        "G": "Athena writes only to the query result location; write access to the log bucket would let an analyst "
+             "tamper with evidence.",
+    },
+    keys={
+        "A": "d05f21f89d09b0e596f42ee1bda465ad73319241eead8711999fbe4142c4d9b9",
+        "B": "6d2dcd549e41bcfbdf59d1476b5f64f14373fd720d3cc4fca843d587d1d4bc78",
+        "C": "627ebb2245fa8f79f358362dd32893d566e88be7350af7c503df81782a373d9b",
+        "D": "b1bbd042cd930db8cd0845248d479e7912c01b3d62167ebee89ed9c303c0c7ec",
+        "E": "60bb77bef9a30b485f94a38359d16ec75e2ebc531cd7a9cf6a0085d24f673e6a",
+        "F": "fef584fccd844a4f8e66644a64f4a63e59b81340181905291364fe6f51f2f12c",
+        "G": "1abf2558f035c4ea087f343df7a278a45c56695dd0639f48039642c47e2b6f39",
+    },
+)
+
+register(BYTES_SCANNED, EXFILTRATION, HONEY_WRITES, PORT_SCAN, REJECTS_OVER_TIME, SCANNER_FINDING, OPENSEARCH,
+         WHICH_SERVICE, ATHENA_PERMISSIONS)
