@@ -8,6 +8,7 @@ to its own interpreter can then change a score.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 _TAG = "__answer_type__"
@@ -29,6 +30,8 @@ def to_data(value: Any) -> Any:
         return {_TAG: "tuple", "items": [to_data(v) for v in value]}
     if isinstance(value, (set, frozenset)):
         return {_TAG: "set", "items": [to_data(v) for v in value]}
+    if isinstance(value, datetime):  # also pandas Timestamp (a datetime subclass), e.g. an event time
+        return {_TAG: "Timestamp", "iso": value.isoformat()}
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - pandas is a dependency
@@ -55,6 +58,10 @@ def from_data(data: Any) -> Any:
         return tuple(from_data(v) for v in data["items"])
     if tag == "set":
         return {_hashable(from_data(v)) for v in data["items"]}
+    if tag == "Timestamp":
+        import pandas as pd
+
+        return pd.Timestamp(data["iso"])
     if tag in ("DataFrame", "Series"):
         import io
 
