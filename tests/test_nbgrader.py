@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT, SOURCE_NOTEBOOKS
 
 IDS = [p.parent.name for p in SOURCE_NOTEBOOKS]
+# An assignment may be split into parts (NN-slug-partK.ipynb): a submission holds all of its notebooks.
+ASSIGNMENTS = sorted({p.parent for p in SOURCE_NOTEBOOKS})
 
 
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=IDS)
@@ -20,15 +22,15 @@ def test_source_notebook_passes_nbgrader_validate(path, venv_env):
     assert "Success! Your notebook passes all the tests." in proc.stdout, proc.stdout[-3000:]
 
 
-@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=IDS)
-def test_nbgrader_autograde_gives_the_solution_full_marks_and_a_blank_zero(path, tmp_path, venv_env):
+@pytest.mark.parametrize("folder", ASSIGNMENTS, ids=[f.name for f in ASSIGNMENTS])
+def test_nbgrader_autograde_gives_the_solution_full_marks_and_a_blank_zero(folder, tmp_path, venv_env):
     from nbgrader.api import Gradebook
 
-    name = path.parent.name
+    name = folder.name
     course = tmp_path / "course"
     (course / "source").mkdir(parents=True)
     shutil.copy2(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(path.parent, course / "source" / name)
+    shutil.copytree(folder, course / "source" / name)
     env = dict(venv_env, AWS_COURSE_WORKSPACE=str(tmp_path / "workspace"))
     (tmp_path / "workspace").mkdir()
 
@@ -39,10 +41,11 @@ def test_nbgrader_autograde_gives_the_solution_full_marks_and_a_blank_zero(path,
         return proc
 
     nbgrader("generate_assignment", name, "--force")
-    for student, notebook in (("solution", path), ("blank", course / "release" / name / path.name)):
+    for student, notebooks in (("solution", folder), ("blank", course / "release" / name)):
         target = tmp_path / "workspace" / "submitted" / student / name
         target.mkdir(parents=True)
-        shutil.copy2(notebook, target / path.name)
+        for notebook in sorted(notebooks.glob("*.ipynb")):
+            shutil.copy2(notebook, target / notebook.name)
     nbgrader("autograde", name, "--force")
 
     with Gradebook(f"sqlite:///{tmp_path / 'workspace' / 'gradebook.db'}") as gb:
