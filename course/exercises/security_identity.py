@@ -5,7 +5,14 @@ of policies and predicting each decision (1.2), a role trust policy with an exte
 a permissions boundary for developers who create roles (1.4), a Region-restricting SCP (1.5),
 choosing SCP, RCP, declarative policy, boundary or session policy (1.6), a DynamoDB policy with a
 Cognito policy variable (1.7) and choosing an identity service (1.8).
-Part 2, KMS, secrets and certificates (1.9-1.14). Part 3, detection and protection (1.15-1.19).
+Part 2, KMS, secrets and certificates (1.9-1.14): a key policy separating administrators from users with
+kms:ViaService and the encryption context (1.9), choosing a kind of key or key store (1.10), Secrets
+Manager ABAC with a principal-tag variable (1.11), a bucket policy for one VPC endpoint (1.12), a data
+perimeter RCP (1.13) and ACM certificates for CloudFront and an ALB (1.14).
+Part 3, detection and protection (1.15-1.19): GuardDuty finding types that need S3 Protection, from the
+GuardDuty guide's table with pandas (1.15), a session policy for an incident-response run (1.16),
+choosing a detection service (1.17), an SCP that keeps the security services on (1.18) and choosing a
+protection or compliance service (1.19).
 
 Every policy exercise is graded by ``course.iam``. Answer keys are salted hashes, never plain values;
 hints name the misconception, never the answer. The scenario data (accounts, ARNs, the fixed policies)
@@ -14,10 +21,10 @@ live here so that the notebook can show exactly what the checker uses.
 
 from __future__ import annotations
 
-from course.exercises.choice import Ordering, Precedence
+from course.exercises.choice import MultipleChoice, Ordering, Precedence
 from course.exercises.policy import PolicyCase, PolicyExercise
 from course.exercises.registry import register
-from course.exercises.value import MappingMatch, Part
+from course.exercises.value import MappingMatch, Part, TableMatch
 
 # --- the fictional organization used by every scenario -------------------------------------------
 
@@ -473,3 +480,517 @@ IDENTITY_CHOICE = MappingMatch(
 )
 
 register(KEY_ROTATION, READING, TRUST_POLICY, BOUNDARY, REGION_SCP, CONTROL_CHOICE, NOTES_POLICY, IDENTITY_CHOICE)
+
+
+# =================================================================================================
+# Part 2 — KMS, secrets and certificates
+# =================================================================================================
+
+# --- 1.9 KMS key policy: administrators apart from users, S3 only, one bucket only -------------------
+
+PAYROLL_KEY = f"arn:aws:kms:{REGION}:{PROD}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+PAYROLL_BUCKET = "arn:aws:s3:::payroll-archive"
+KEY_ADMINS = f"arn:aws:iam::{PROD}:role/KeyAdmins"
+PAYROLL_APP = f"arn:aws:iam::{PROD}:role/PayrollApp"
+S3_VIA = f"s3.{REGION}.amazonaws.com"
+# Every role in the account carries the AWS managed PowerUserAccess policy, which includes kms:*.
+POWER_USER = policy(
+    {"Sid": "PowerUserAccess", "Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"],
+     "Resource": "*"},
+)
+
+
+def session(role_arn: str, name: str = "session") -> str:
+    """The role session ARN of ``role_arn``."""
+    account, role = account_of(role_arn), role_arn.rsplit("/", 1)[-1]
+    return f"arn:aws:sts::{account}:assumed-role/{role}/{name}"
+
+
+def kms_call(role_arn: str, action: str, via: str | None = S3_VIA, bucket: str | None = PAYROLL_BUCKET) -> dict:
+    """A KMS request on the payroll key, made directly or by a service (``via``) for a bucket."""
+    context = {"kms:CallerAccount": account_of(role_arn)}
+    if via:
+        context["kms:ViaService"] = via
+    if bucket:
+        context["kms:EncryptionContext:aws:s3:arn"] = bucket
+        context["kms:EncryptionContextKeys"] = ["aws:s3:arn"]
+    return request(session(role_arn), action, PAYROLL_KEY, context, resource_account=PROD)
+
+
+KEY_POLICY = PolicyExercise(
+    id="1.9", title="A key policy that separates key administrators from key users", points=5,
+    answer_name="answer_1_9", slot="resource", lint_kind="key",
+    context_policies={"identity": [POWER_USER]},
+    lint_forbidden=["IAM004", "IAM006", "IAM015"],
+    cases=[
+        PolicyCase("the payroll app gets a data key through S3 for payroll-archive",
+                   kms_call(PAYROLL_APP, "kms:GenerateDataKey"), True,
+                   "name the PayrollApp role as a key user for the data-key and decrypt actions, with conditions "
+                   "that S3 in this Region and the payroll-archive bucket satisfy."),
+        PolicyCase("the payroll app decrypts through S3 for payroll-archive",
+                   kms_call(PAYROLL_APP, "kms:Decrypt"), True,
+                   "reading an SSE-KMS object makes S3 call Decrypt for the app."),
+        PolicyCase("the payroll app cannot call Decrypt directly", kms_call(PAYROLL_APP, "kms:Decrypt", via=None),
+                   False,
+                   "without kms:ViaService a key user can decrypt anything encrypted under the key outside S3, "
+                   "for example ciphertext copied out of the bucket."),
+        PolicyCase("the payroll app cannot use the key for another bucket",
+                   kms_call(PAYROLL_APP, "kms:Decrypt", bucket="arn:aws:s3:::hr-exports"), False,
+                   "S3 passes the bucket's ARN as the encryption context aws:s3:arn: compare it, so that the key "
+                   "serves only payroll-archive."),
+        PolicyCase("the key administrators schedule the key's deletion",
+                   kms_call(KEY_ADMINS, "kms:ScheduleKeyDeletion", via=None, bucket=None), True,
+                   "key administrators manage the key: policy, rotation, enabling, disabling, tags, deletion."),
+        PolicyCase("the key administrators change the key policy",
+                   kms_call(KEY_ADMINS, "kms:PutKeyPolicy", via=None, bucket=None), True,
+                   "key administrators must be able to change the key policy, or nobody can fix it later."),
+        PolicyCase("the key administrators cannot decrypt payroll data",
+                   kms_call(KEY_ADMINS, "kms:Decrypt"), False,
+                   "managing a key is not using it: list the administrative actions instead of kms:* or "
+                   "kms:Decrypt for the administrators."),
+        PolicyCase("a developer with PowerUserAccess cannot decrypt payroll data",
+                   kms_call(f"arn:aws:iam::{PROD}:role/Developer", "kms:Decrypt"), False,
+                   "a statement for the account root delegates to IAM policies, and PowerUserAccess allows kms:*: "
+                   "name the roles in the key policy instead."),
+    ],
+)
+
+# --- 1.10 Which kind of key or key store? ---------------------------------------------------------------
+
+_KEY_OPTIONS = ("AWS owned key", "AWS managed key", "customer managed key", "imported key material",
+                "CloudHSM key store", "external key store", "multi-Region key", "CloudHSM cluster without KMS")
+
+KEY_CHOICE = MappingMatch(
+    id="1.10", title="Choose the kind of key or key store", points=4, answer_name="answer_1_10",
+    parts=[
+        Part("need1", "3f61400b2622ffe3c05dc8da45a8ac2c43762abe85d9faab256ceda3bcfd573a",
+             "Need 1 asks for no key in the account at all: no key policy, no KMS request charges, nothing to "
+             "see in CloudTrail.", "need 1", _KEY_OPTIONS),
+        Part("need2", "a62b80abe420366cbed83b59f20811b92d3e7d3000212b6ac134d7b4b4e8f025",
+             "Need 2 wants KMS usage in CloudTrail but nothing to administer: no key policy to write, rotation "
+             "done by AWS, one key per service in the account.", "need 2", _KEY_OPTIONS),
+        Part("need3", "f2c46046501c9e043ac41aa1f2c5ad8a8d29fecd8c2b11d3779f127c1a7535ed",
+             "Need 3 needs a key policy you write and sharing with another account, which the keys AWS "
+             "manages for you do not offer; nothing asks for special key material.", "need 3", _KEY_OPTIONS),
+        Part("need4", "43bdf2f440ceef34168aa1475fe593e7d737db09e3a6026a93c493f85b8fc3f0",
+             "Need 4 is about where the key material is generated and being able to remove it at once; "
+             "KMS keeps using it afterwards.", "need 4", _KEY_OPTIONS),
+        Part("need5", "ae3a73b023aeb59c89a91c1825ce0512f92fb82b828430ce469ac0264aa6d10d",
+             "Need 5 keeps KMS's integration with AWS services but puts the key material in single-tenant "
+             "HSMs that you control inside AWS.", "need 5", _KEY_OPTIONS),
+        Part("need6", "5f83875aa887c34595c0457610a73d25dc5333b6e37498d2003ce7f218981aa9",
+             "Need 6 says the key material must never be inside AWS at all.", "need 6", _KEY_OPTIONS),
+        Part("need7", "370b88154a12e0cf65f39a39356a65f6a687efd3edd884d20f027801bbd5bc7a",
+             "Need 7 decrypts in another Region what was encrypted in the first, without calling back across "
+             "Regions; a normal KMS key never leaves its Region.", "need 7", _KEY_OPTIONS),
+        Part("need8", "e6402b4c3ea5b36a6283967cc8d63672256bb7c7b64cd4630a9cb6c76b1e340e",
+             "Need 8 uses an HSM through PKCS#11 from its own code, which KMS's API does not offer.", "need 8",
+             _KEY_OPTIONS),
+    ],
+)
+
+# --- 1.11 Secrets Manager with attribute-based access control ------------------------------------------------
+
+
+def secret_arn(name: str) -> str:
+    return f"arn:aws:secretsmanager:{REGION}:{PROD}:secret:{name}-a1B2c3"
+
+
+def app_reads(role: str, project: str | None, action: str, secret: str, secret_project: str | None) -> dict:
+    """A call by the application role ``role`` (tagged project=``project``) on a secret."""
+    context = {}
+    if project is not None:
+        context["aws:PrincipalTag/project"] = project
+    if secret_project is not None:
+        context["aws:ResourceTag/project"] = secret_project
+        context["secretsmanager:ResourceTag/project"] = secret_project
+    return request(session(f"arn:aws:iam::{PROD}:role/{role}", "lambda"), action, secret_arn(secret), context)
+
+
+SECRETS_ABAC = PolicyExercise(
+    id="1.11", title="One policy for every application: read the secrets of your own project", points=4,
+    answer_name="answer_1_11", slot="identity",
+    lint_forbidden=["IAM006", "IAM010"],
+    cases=[
+        PolicyCase("the orders function reads a secret of project orders",
+                   app_reads("OrdersFunction", "orders", "secretsmanager:GetSecretValue", "orders/db", "orders"),
+                   True, "allow reading secrets whose project tag equals the caller's project tag."),
+        PolicyCase("the payments function reads a secret of project payments",
+                   app_reads("PaymentsFunction", "payments", "secretsmanager:GetSecretValue", "payments/api-key",
+                             "payments"), True,
+                   "the same policy serves every project: compare the two tags with a policy variable, not with "
+                   "one project's name."),
+        PolicyCase("the orders function describes its secret",
+                   app_reads("OrdersFunction", "orders", "secretsmanager:DescribeSecret", "orders/db", "orders"),
+                   True, "the applications also call DescribeSecret."),
+        PolicyCase("the orders function cannot read a payments secret",
+                   app_reads("OrdersFunction", "orders", "secretsmanager:GetSecretValue", "payments/api-key",
+                             "payments"), False,
+                   "without a condition on the secret's tag every application reads every secret."),
+        PolicyCase("an untagged secret is not readable",
+                   app_reads("OrdersFunction", "orders", "secretsmanager:GetSecretValue", "legacy/ldap", None),
+                   False,
+                   "a negated operator or an ...IfExists operator is satisfied when the secret has no tag at all."),
+        PolicyCase("a role without a project tag cannot read an untagged secret",
+                   app_reads("LegacyJob", None, "secretsmanager:GetSecretValue", "legacy/ldap", None), False,
+                   "a role without the tag must get nothing: an ...IfExists operator on the role's tag is "
+                   "satisfied when the role has no tag at all."),
+        PolicyCase("the orders function cannot change its secret's value",
+                   app_reads("OrdersFunction", "orders", "secretsmanager:PutSecretValue", "orders/db", "orders"),
+                   False, "applications only read secrets; rotation writes them."),
+    ],
+)
+
+# --- 1.12 A bucket reachable only through one VPC endpoint -----------------------------------------------
+
+ENDPOINT = "vpce-0a1b2c3d4e5f67890"
+OTHER_ENDPOINT = "vpce-0fedcba9876543210"
+VPC = "vpc-0123456789abcdef0"
+ARCHIVE_ADMIN = f"arn:aws:iam::{PROD}:role/ArchiveAdmin"
+# Every role in the account has an identity policy that allows S3 on the archive bucket.
+S3_ON_ARCHIVE = policy({"Sid": "ArchiveAccess", "Effect": "Allow", "Action": "s3:*",
+                        "Resource": [PAYROLL_BUCKET, f"{PAYROLL_BUCKET}/*"]})
+
+
+def s3_call(role_arn: str, action: str, key: str | None = "2026/03/payslips.csv",
+            endpoint: str | None = ENDPOINT) -> dict:
+    """An S3 request by ``role_arn`` on the archive bucket, through ``endpoint`` or over the internet."""
+    resource = f"{PAYROLL_BUCKET}/{key}" if key else PAYROLL_BUCKET
+    context = {"aws:SourceVpce": endpoint, "aws:SourceVpc": VPC} if endpoint else {"aws:SourceIp": "203.0.113.25"}
+    return request(session(role_arn), action, resource, context, resource_account=PROD)
+
+
+ENDPOINT_POLICY = PolicyExercise(
+    id="1.12", title="A bucket policy that admits only one VPC endpoint", points=4, answer_name="answer_1_12",
+    slot="resource", context_policies={"identity": [S3_ON_ARCHIVE]},
+    lint_forbidden=["IAM004", "IAM018"],
+    cases=[
+        PolicyCase("the payroll app reads a payslip through the endpoint",
+                   s3_call(PAYROLL_APP, "s3:GetObject"), True,
+                   "requests through the endpoint must still work: check the endpoint ID in your condition."),
+        PolicyCase("the payroll app writes a payslip through the endpoint",
+                   s3_call(PAYROLL_APP, "s3:PutObject"), True,
+                   "requests through the endpoint must still work, writes included."),
+        PolicyCase("the payroll app is refused over the internet",
+                   s3_call(PAYROLL_APP, "s3:GetObject", endpoint=None), False,
+                   "the roles' identity policies already allow S3, so an Allow in the bucket policy changes nothing; "
+                   "only a Deny can take access away."),
+        PolicyCase("a request through another endpoint in the same VPC is refused",
+                   s3_call(PAYROLL_APP, "s3:GetObject", endpoint=OTHER_ENDPOINT), False,
+                   "aws:SourceVpc matches every endpoint of the VPC; aws:SourceVpce names one endpoint."),
+        PolicyCase("a developer browsing from the internet cannot list the bucket",
+                   s3_call(f"arn:aws:iam::{PROD}:role/Developer", "s3:ListBucket", key=None, endpoint=None), False,
+                   "the Deny must cover the bucket itself (ListBucket, policy changes) as well as its objects."),
+        PolicyCase("ArchiveAdmin can still manage the bucket policy from anywhere",
+                   s3_call(ARCHIVE_ADMIN, "s3:PutBucketPolicy", key=None, endpoint=None), True,
+                   "exempt the administrator role with a condition on aws:PrincipalArn; NotPrincipal with a role ARN "
+                   "does not exempt the role's sessions."),
+    ],
+)
+
+# --- 1.13 A resource control policy: the organization's data perimeter -----------------------------------
+
+OTHER_ORG = "o-9z8y7x6w5v"
+ORDERS_SECRET = secret_arn("orders/db")
+LOG_BUCKET = "arn:aws:s3:::example-org-cloudtrail"
+
+
+def perimeter_call(account: str, action: str, resource: str, org: str | None) -> dict:
+    """A call by a role of ``account``; ``org`` is the organization that account belongs to (or None)."""
+    req = request(f"arn:aws:sts::{account}:assumed-role/DataReader/session", action, resource,
+                  resource_account=PROD)
+    req["context"].pop("aws:PrincipalOrgID", None)
+    if org:
+        req["context"]["aws:PrincipalOrgID"] = org
+    return req
+
+
+def service_call(service: str, action: str, resource: str) -> dict:
+    """A call by an AWS service principal on behalf of the PROD account."""
+    return {"principal": service, "principalAccount": None, "action": action, "resource": resource,
+            "resourceAccount": PROD,
+            "context": {"aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": service,
+                        "aws:SourceAccount": PROD, "aws:SecureTransport": "true", "aws:RequestedRegion": REGION}}
+
+
+def anonymous_call(action: str, resource: str) -> dict:
+    return {"principal": "anonymous", "principalAccount": None, "action": action, "resource": resource,
+            "resourceAccount": PROD, "context": {"aws:SecureTransport": "true", "aws:RequestedRegion": REGION}}
+
+
+READ_ANYTHING = policy({"Sid": "ReadData", "Effect": "Allow",
+                        "Action": ["s3:GetObject", "kms:Decrypt", "secretsmanager:GetSecretValue"],
+                        "Resource": "*"})
+# The resource policies written by the teams. Two of them share too much: that is what the RCP is for.
+SHARED_SECRET_POLICY = policy(
+    {"Sid": "ShareWithSecurityAndPartner", "Effect": "Allow",
+     "Principal": {"AWS": [f"arn:aws:iam::{SECURITY}:root", f"arn:aws:iam::{STRANGER}:root",
+                           f"arn:aws:iam::{VENDOR}:root"]},
+     "Action": "secretsmanager:GetSecretValue", "Resource": "*"},
+)
+SHARED_KEY_POLICY = policy(
+    {"Sid": "AccountAdmins", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PROD}:root"},
+     "Action": "kms:*", "Resource": "*"},
+    {"Sid": "SecurityAndPartnerDecrypt", "Effect": "Allow",
+     "Principal": {"AWS": [f"arn:aws:iam::{SECURITY}:root", f"arn:aws:iam::{STRANGER}:root"]},
+     "Action": "kms:Decrypt", "Resource": "*"},
+)
+PUBLIC_BUCKET_POLICY = policy(
+    {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+     "Resource": "arn:aws:s3:::example-marketing/*"},
+    {"Sid": "PartnerRead", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{STRANGER}:root"},
+     "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-marketing/*"},
+)
+TRAIL_BUCKET_POLICY = policy(
+    {"Sid": "CloudTrailWrites", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": f"{LOG_BUCKET}/*",
+     "Condition": {"StringEquals": {"aws:SourceAccount": PROD}}},
+)
+OBJECT = "arn:aws:s3:::example-marketing/brochure.pdf"
+
+PERIMETER_RCP = PolicyExercise(
+    id="1.13", title="An RCP that keeps keys, secrets and buckets inside the organization", points=5,
+    answer_name="answer_1_13", slot="rcps",
+    context_policies={"identity": [READ_ANYTHING]},
+    lint_forbidden=["IAM021", "IAM022"],
+    cases=[
+        PolicyCase("the security account (in the organization) reads the shared secret",
+                   perimeter_call(SECURITY, "secretsmanager:GetSecretValue", ORDERS_SECRET, ORG_ID), True,
+                   "principals of your own organization must keep working: compare aws:PrincipalOrgID with "
+                   "your organization's ID.", policies={"resource": SHARED_SECRET_POLICY}),
+        PolicyCase("an account of another organization cannot read the secret",
+                   perimeter_call(STRANGER, "secretsmanager:GetSecretValue", ORDERS_SECRET, OTHER_ORG), False,
+                   "an RCP only ever takes away: write a Deny that matches principals whose aws:PrincipalOrgID is "
+                   "not yours.", policies={"resource": SHARED_SECRET_POLICY}),
+        PolicyCase("a vendor account in no organization cannot read the secret",
+                   perimeter_call(VENDOR, "secretsmanager:GetSecretValue", ORDERS_SECRET, None), False,
+                   "an account outside any organization has no aws:PrincipalOrgID at all: a positive or "
+                   "...IfExists comparison must still deny it.", policies={"resource": SHARED_SECRET_POLICY}),
+        PolicyCase("an outside account cannot decrypt with the shared KMS key",
+                   perimeter_call(STRANGER, "kms:Decrypt", PAYROLL_KEY, OTHER_ORG), False,
+                   "the perimeter must cover KMS as well as Secrets Manager and S3.",
+                   policies={"resource": SHARED_KEY_POLICY}),
+        PolicyCase("an anonymous visitor cannot read an object of a public bucket",
+                   anonymous_call("s3:GetObject", OBJECT), False,
+                   "an anonymous request carries neither aws:PrincipalOrgID nor aws:PrincipalIsAWSService; make "
+                   "sure your conditions still match it.", policies={"resource": PUBLIC_BUCKET_POLICY}),
+        PolicyCase("CloudTrail still delivers logs to the trail bucket",
+                   service_call("cloudtrail.amazonaws.com", "s3:PutObject", f"{LOG_BUCKET}/AWSLogs/x.json.gz"), True,
+                   "AWS services writing on your behalf have no aws:PrincipalOrgID: exempt requests where "
+                   "aws:PrincipalIsAWSService is true.", policies={"resource": TRAIL_BUCKET_POLICY}),
+    ],
+)
+
+# --- 1.14 Certificates for CloudFront and an ALB ----------------------------------------------------------
+
+CERTIFICATES = MultipleChoice(
+    id="1.14", title="Certificates for a site behind CloudFront and a load balancer", points=3,
+    answer_name="answer_1_14",
+    options={
+        "A": "Request a public ACM certificate for shop.example.com in us-east-1 and use it on the CloudFront "
+             "distribution",
+        "B": "Request a public ACM certificate for shop.example.com in eu-west-1 and use it on the ALB",
+        "C": "Validate the domain with DNS, leaving the CNAME record that ACM gives you in the hosted zone",
+        "D": "Validate the domain by email, so that ACM can renew without anybody doing anything",
+        "E": "Export the certificate's private key from ACM and upload it to the load balancer",
+        "F": "Request a single certificate in eu-west-1 and attach it to both the distribution and the ALB",
+        "G": "Import a certificate bought from another CA into ACM and let ACM renew it",
+    },
+    explanations={
+        "A": "CloudFront takes certificates from ACM in us-east-1 only.",
+        "B": "An ALB uses ACM certificates from its own Region.",
+        "C": "With the validation record left in place ACM renews a DNS-validated certificate on its own.",
+        "D": "An email-validated certificate needs someone to answer a renewal email, or it expires.",
+        "E": "Load balancers use ACM certificates directly; the private key never has to leave ACM.",
+        "F": "ACM certificates are Regional, and CloudFront looks for them in us-east-1 only.",
+        "G": "ACM does not renew imported certificates; you import a new one before the old one expires.",
+    },
+    keys={
+        "A": "d6a117cfff0d2f2310856bea78dbd447adac67fc363b806a792b17d055bc9d34",
+        "B": "25d3ee66ae8619e1d38c73c73c0552a598374bb056445d2ba2ccedb952b72878",
+        "C": "5c0a71da2450f5962b8e6a51b2982b7b7c696936e46467118e5128dfd636f7a1",
+        "D": "5185656c48ded1dccfbec9e5b96cfbb7603932166849e216a751a8cb59012fa9",
+        "E": "9bddb751b47ccebf34b12c79ed1a385f04cc9a1c4d3aaed864a078262a4d037f",
+        "F": "b6e7388f045bffb426f545f2a8326304bf9a9050e7955931fa28280575a974c5",
+        "G": "7c7ec48dff10c3f8949b6c71990ef4c3c37dbf596a74889a88277821a4de67d5",
+    },
+)
+
+register(KEY_POLICY, KEY_CHOICE, SECRETS_ABAC, ENDPOINT_POLICY, PERIMETER_RCP, CERTIFICATES)
+
+
+# =================================================================================================
+# Part 3 — detection and protection services
+# =================================================================================================
+
+# --- 1.15 GuardDuty finding types that depend on S3 data events --------------------------------------------
+
+S3_DATA_EVENT_TYPES = TableMatch(
+    id="1.15", title="Which finding types need S3 Protection?", points=3, answer_name="answer_1_15",
+    columns=["finding_type", "severity"],
+    rows_key="6492b79c23ce75366c455986cf6220e827f97ea06543379e6f834ccd62e68e10",
+    column_keys={
+        "finding_type": "978e564021d091e69e61f918ff938a511de9aff287f17412aa85807a1e44af8a",
+        "severity": "626820ac5400ba88ad66911a3b22d2247aa985c96b761033190824ebd9fb23f2",
+    },
+    hints={"rows": "count again: the data source column is written by hand, and one S3 finding type spells its data "
+                   "source with the words in another order; a finding type that can also come from management "
+                   "events does not depend on S3 Protection.",
+           "finding_type": "keep the finding types whose data source is a CloudTrail data event for S3 only.",
+           "severity": "take the severity column as it is, for the same rows."},
+)
+
+# --- 1.16 A session policy for one incident --------------------------------------------------------------------
+
+RESPONDER_SESSION = f"arn:aws:sts::{PROD}:assumed-role/IncidentResponder/case-4711"
+SUSPECT = f"arn:aws:ec2:{REGION}:{PROD}:instance/i-0abc1234def567890"
+OTHER_INSTANCE = f"arn:aws:ec2:{REGION}:{PROD}:instance/i-0fedcba9876543210"
+FORENSICS = "arn:aws:s3:::example-forensics"
+# The IncidentResponder role can do a lot: its permissions policy is broad on purpose.
+RESPONDER_ROLE_POLICY = policy(
+    {"Sid": "BroadResponse", "Effect": "Allow", "Action": ["ec2:*", "s3:*", "ssm:*"], "Resource": "*"},
+)
+
+
+def responder(action: str, resource: str) -> dict:
+    return request(RESPONDER_SESSION, action, resource)
+
+
+INCIDENT_SESSION = PolicyExercise(
+    id="1.16", title="A session policy that limits an incident-response run to one instance", points=4,
+    answer_name="answer_1_16", slot="session", context_policies={"identity": [RESPONDER_ROLE_POLICY]},
+    lint_forbidden=["IAM006"],
+    cases=[
+        PolicyCase("the run isolates the suspect instance (changes its security groups)",
+                   responder("ec2:ModifyInstanceAttribute", SUSPECT), True,
+                   "allow changing the attributes of the suspect instance, named by its ARN."),
+        PolicyCase("the run tags the suspect instance", responder("ec2:CreateTags", SUSPECT), True,
+                   "the run tags the instance with the case number."),
+        PolicyCase("the run describes instances", responder("ec2:DescribeInstances", "*"), True,
+                   "Describe actions do not support resource ARNs: they need Resource \"*\"."),
+        PolicyCase("the run uploads a memory image under case-4711/",
+                   responder("s3:PutObject", f"{FORENSICS}/case-4711/memory.lime"), True,
+                   "allow PutObject under the case's prefix of the forensics bucket."),
+        PolicyCase("the run cannot terminate the suspect instance",
+                   responder("ec2:TerminateInstances", SUSPECT), False,
+                   "a session policy only narrows the role; the role allows ec2:*, so ec2:* (or any action "
+                   "you do not need) in the session policy lets the run destroy the evidence."),
+        PolicyCase("the run cannot change another instance",
+                   responder("ec2:ModifyInstanceAttribute", OTHER_INSTANCE), False,
+                   "name the suspect instance's ARN, not every instance."),
+        PolicyCase("the run cannot write under another case's prefix",
+                   responder("s3:PutObject", f"{FORENSICS}/case-4702/memory.lime"), False,
+                   "limit uploads to the prefix of this case."),
+        PolicyCase("the run cannot delete evidence",
+                   responder("s3:DeleteObject", f"{FORENSICS}/case-4711/memory.lime"), False,
+                   "the run only adds evidence: grant PutObject, not every S3 action."),
+    ],
+)
+
+# --- 1.17 Which detection service? ----------------------------------------------------------------------
+
+_DETECTORS = ("Amazon GuardDuty", "Amazon Inspector", "Amazon Macie", "AWS Security Hub", "AWS Config",
+              "IAM Access Analyzer", "Amazon Detective")
+
+DETECTION_CHOICE = MappingMatch(
+    id="1.17", title="Choose the detection service for each scenario", points=4, answer_name="answer_1_17",
+    parts=[
+        Part("scenario1", "3dae96fa6ab4ee1a0a079688d7944720a3adfb9c4bbb059774fd998558a255df",
+             "Scenario 1 is a threat seen in network and DNS activity as it happens, not a weakness in "
+             "software or configuration.", "scenario 1", _DETECTORS),
+        Part("scenario2", "42871f826d67b0f247a2d380f932cac55ae60b636bb535e735bdcc51ac83cef9",
+             "Scenario 2 is about known vulnerabilities (CVEs) in installed packages, rescanned when new ones are "
+             "published.", "scenario 2", _DETECTORS),
+        Part("scenario3", "f0c7d2c29d1c6245c7bb19decd446e4376c591cfd900729cf6f1488452eedba8",
+             "Scenario 3 needs the content of S3 objects to be inspected for sensitive data.", "scenario 3",
+             _DETECTORS),
+        Part("scenario4", "af5791841a80677c13486aaa9506b5dee3bb3676aedf870132d6aa335441c466",
+             "Scenario 4 aggregates other services' findings across accounts and Regions and scores accounts "
+             "against published standards.", "scenario 4", _DETECTORS),
+        Part("scenario5", "91ba4b84dd73cedef98de7f62228d73137dc7048378d655d996f87474438df46",
+             "Scenario 5 needs a history of each resource's configuration and rules evaluated on every change.",
+             "scenario 5", _DETECTORS),
+        Part("scenario6", "7f0094bc0734437b9056ae94368766496986bb381c7f6007eb26dea769cd2c1d",
+             "Scenario 6 is about what resource policies let in from outside a zone of trust, worked out by "
+             "reasoning over the policies rather than watching traffic.", "scenario 6", _DETECTORS),
+        Part("scenario7", "6c8ad6905cdf0fa48f73a31155b7eeb828e8cdb45e8c0884bab94b5fbd6ec478",
+             "Scenario 7 investigates a finding after the fact, following related entities over weeks of "
+             "activity.", "scenario 7", _DETECTORS),
+    ],
+)
+
+# --- 1.18 An SCP that keeps the security services switched on ------------------------------------------------
+
+SECURITY_AUTOMATION = "SecurityAutomation"
+
+
+def member_admin(action: str, resource: str = "*", role: str = "AccountAdmin") -> dict:
+    """A request by a role in the member account PROD (admin roles have AdministratorAccess)."""
+    return request(f"arn:aws:sts::{PROD}:assumed-role/{role}/session", action, resource)
+
+
+DETECTOR = f"arn:aws:guardduty:{REGION}:{PROD}:detector/12abc34d567e8fa901bc2d34e56789f0"
+HUB = f"arn:aws:securityhub:{REGION}:{PROD}:hub/default"
+
+GUARD_SCP = PolicyExercise(
+    id="1.18", title="An SCP that stops member accounts from switching off security services", points=5,
+    answer_name="answer_1_18", slot="scps", level=-1,
+    context_policies={"identity": [ALLOW_ALL], "scps": [[FULL_AWS_ACCESS], [FULL_AWS_ACCESS]]},
+    lint_forbidden=["IAM015"],
+    cases=[
+        PolicyCase("an account administrator cannot delete the GuardDuty detector",
+                   member_admin("guardduty:DeleteDetector", DETECTOR), False,
+                   "FullAWSAccess allows everything beside your SCP: list the actions that switch the services off "
+                   "in a Deny statement."),
+        PolicyCase("an account administrator cannot disable Security Hub",
+                   member_admin("securityhub:DisableSecurityHub", HUB), False,
+                   "Security Hub can be switched off in a member account too."),
+        PolicyCase("an account administrator cannot stop the Config recorder",
+                   member_admin("config:StopConfigurationRecorder"), False,
+                   "Security Hub's controls rely on the AWS Config recorder: stopping it blinds them."),
+        PolicyCase("an account administrator still reads GuardDuty findings",
+                   member_admin("guardduty:GetFindings", DETECTOR), True,
+                   "deny only the actions that switch services off or hide findings; a Deny on guardduty:* also "
+                   "blocks the people who respond to findings."),
+        PolicyCase("an account administrator still reads Security Hub findings",
+                   member_admin("securityhub:GetFindings", HUB), True,
+                   "deny only the actions that switch services off; reading findings must keep working."),
+        PolicyCase("an account administrator still launches instances",
+                   member_admin("ec2:RunInstances", f"arn:aws:ec2:{REGION}:{PROD}:instance/*"), True,
+                   "the SCP is about the security services; everything else stays as it was."),
+        PolicyCase("the SecurityAutomation role may delete a detector (for example to move accounts)",
+                   member_admin("guardduty:DeleteDetector", DETECTOR, role=SECURITY_AUTOMATION), True,
+                   "exempt the security team's SecurityAutomation role (in every account) with a condition on "
+                   "aws:PrincipalArn."),
+    ],
+)
+
+# --- 1.19 Which protection or compliance service? -----------------------------------------------------------
+
+_PROTECTION = ("AWS WAF", "AWS Shield Standard", "AWS Shield Advanced", "AWS Firewall Manager", "AWS Artifact",
+               "AWS Network Firewall")
+
+PROTECTION_CHOICE = MappingMatch(
+    id="1.19", title="Choose the protection or compliance service", points=3, answer_name="answer_1_19",
+    parts=[
+        Part("need1", "201f463844ef1726adf3565be2f06276ac85b772b56bf3e1982a1163091961eb",
+             "Need 1 inspects HTTP requests (the body, the rate per client) in front of one application.",
+             "need 1", _PROTECTION),
+        Part("need2", "09d00107229cac2ee8fd862c0c2490eff2578d1f168d14b323fe3244e341f197",
+             "Need 2 asks for nothing to buy and nothing to configure.", "need 2", _PROTECTION),
+        Part("need3", "406014e0abaef903cc79c3ce08e84b03159ed2d44488d015e36e1c5dd06ef5ee",
+             "Need 3 wants a response team and protection against the bill of an attack: paid services.",
+             "need 3", _PROTECTION),
+        Part("need4", "2da7ca331c6b1df7b6d0de1c1621bb452374ee987361fc5553d1b0a9d29ba4c7",
+             "Need 4 is about applying rules across many accounts of an organization, including accounts that "
+             "do not exist yet.", "need 4", _PROTECTION),
+        Part("need5", "0497e7ddcdaec3695f405393e49093c38cecab5ba65c23dc5cb16ece6a99697a",
+             "Need 5 is about AWS's own audit reports and agreements, not about protecting a workload.",
+             "need 5", _PROTECTION),
+        Part("need6", "4b9171797fcd4a8f722121dcd72638d2e8677ea5281406c6f4984a49c0fc9aeb",
+             "Need 6 filters traffic leaving VPCs by domain and with IDS-style rules, which is not HTTP in "
+             "front of one application.", "need 6", _PROTECTION),
+    ],
+)
+
+register(S3_DATA_EVENT_TYPES, INCIDENT_SESSION, DETECTION_CHOICE, GUARD_SCP, PROTECTION_CHOICE)

@@ -12,9 +12,11 @@ import copy
 import json
 import re
 
+import nbformat
 import pytest
 from conftest import ROOT
 
+from course import data
 from course.exercises import CheckResult, evaluate, get
 from course.exercises import security_identity as s
 from course.iam import evaluate_json
@@ -157,57 +159,6 @@ def assert_partial(result: CheckResult, failing: list[str], *hint_words: str) ->
     hints = " ".join(r.hint for r in result.failures)
     for word in hint_words:
         assert word in hints, f"{word!r} not in the hints: {hints}"
-
-
-# --- every exercise ---------------------------------------------------------------------------------------
-
-def test_part1_registers_its_exercises_with_the_notebook_points_and_answer_names():
-    for exercise_id, points in POINTS.items():
-        exercise = get(exercise_id)
-        assert exercise.points == points
-        assert exercise.answer_name == "answer_" + exercise_id.replace(".", "_")
-
-
-@pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
-def test_reference_solution_scores_full_marks_with_the_hidden_cases(exercise_id):
-    hidden = notebook_hidden_cases(exercise_id) if get(exercise_id).kind == "policy" else None
-    result = evaluate(exercise_id, REFERENCES[exercise_id], hidden=hidden)
-    assert result.passed and result.score == 1.0, str(result)
-    if hidden:
-        assert sum(r.hidden for r in result.requirements) == len(hidden) >= 3
-
-
-@pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
-def test_the_notebook_solution_is_the_reference(exercise_id):
-    assert notebook_solution(exercise_id) == REFERENCES[exercise_id]
-
-
-@pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
-@pytest.mark.parametrize("bad", [None, ..., 42, 3.5, True, "", object()],
-                         ids=lambda v: "object" if type(v) is object else repr(v))
-def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
-    result = evaluate(exercise_id, bad)
-    assert result.error, f"{exercise_id} accepted {bad!r}: {result}"
-    assert result.score == 0
-
-
-def test_keys_do_not_appear_in_plain_text_in_the_module():
-    source = (ROOT / "course" / "exercises" / "security_identity.py").read_text()
-    for helper in ("make_key(", "part_key(", "choice_keys(", "precedence_key("):
-        assert helper not in source
-    assert re.findall(r'"[0-9a-f]{64}"', source), "keys are 64-hex salted hashes"
-
-
-@pytest.mark.parametrize("exercise_id", [k for k in sorted(REFERENCES) if get(k).kind == "policy"])
-def test_policy_hints_never_give_the_solution_away(exercise_id):
-    empty = {"Version": "2012-10-17", "Statement": []}
-    result = evaluate(exercise_id, empty, hidden=notebook_hidden_cases(exercise_id))
-    hints = " ".join(r.hint for r in result.failures)
-    assert result.failures
-    reference = json.dumps(REFERENCES[exercise_id])
-    for value in re.findall(r'"([^"]{12,})"', reference):
-        if value.startswith("arn:") or value.startswith("${") or "*" in value:
-            assert value not in hints, f"a hint gives away {value!r}"
 
 
 # --- 1.1 access-key rotation --------------------------------------------------------------------------
@@ -465,3 +416,489 @@ def test_identity_choice_that_keeps_access_keys():
     result = evaluate("1.8", dict(IDENTITY_SERVICES, need6="IAM users with access keys", need5="Simple AD"))
     assert result.score == pytest.approx(4 / 6)
     assert "get rid of" in " ".join(r.hint for r in result.failures)
+
+
+# =====================================================================================================
+# Part 2 — KMS, secrets and certificates
+# =====================================================================================================
+
+KEY_ADMIN_ACTIONS = ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+                     "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
+                     "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"]
+KEY_USER_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+
+
+def key_policy(admin_actions: list | str = KEY_ADMIN_ACTIONS, condition: dict | None = None,
+               extra: tuple = ()) -> dict:
+    if condition is None:
+        condition = {"StringEquals": {"kms:ViaService": s.S3_VIA,
+                                      "kms:EncryptionContext:aws:s3:arn": s.PAYROLL_BUCKET}}
+    user = {"Sid": "PayrollAppThroughS3ForTheArchive", "Effect": "Allow", "Principal": {"AWS": s.PAYROLL_APP},
+            "Action": KEY_USER_ACTIONS, "Resource": "*"}
+    if condition:
+        user["Condition"] = condition
+    return policy(*extra, {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": s.KEY_ADMINS},
+                           "Action": admin_actions, "Resource": "*"}, user)
+
+
+def secrets_policy(condition: dict | None = None, actions: list | str = ("secretsmanager:GetSecretValue",
+                                                                        "secretsmanager:DescribeSecret")) -> dict:
+    statement = {"Sid": "ReadOwnProjectSecrets", "Effect": "Allow", "Action": list(actions) if not isinstance(
+        actions, str) else actions, "Resource": "*"}
+    condition = {"StringEquals": {"aws:ResourceTag/project": "${aws:PrincipalTag/project}"}} \
+        if condition is None else condition
+    if condition:
+        statement["Condition"] = condition
+    return policy(statement)
+
+
+ARCHIVE = [s.PAYROLL_BUCKET, f"{s.PAYROLL_BUCKET}/*"]
+
+
+def endpoint_policy(condition: dict | None = None, resource: list | str = ARCHIVE, **changes) -> dict:
+    statement = {"Sid": "OnlyThroughTheArchiveEndpoint", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                 "Resource": resource,
+                 "Condition": condition or {"StringNotEquals": {"aws:SourceVpce": s.ENDPOINT},
+                                            "ArnNotEquals": {"aws:PrincipalArn": s.ARCHIVE_ADMIN}}}
+    for key, value in changes.items():
+        if value is None:
+            statement.pop(key)
+        else:
+            statement[key] = value
+    return policy(statement)
+
+
+PERIMETER_CONDITION = {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": s.ORG_ID},
+                       "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}
+
+
+def rcp(condition: dict = PERIMETER_CONDITION, actions: list | str = ("s3:*", "kms:*", "secretsmanager:*"),
+        **changes) -> dict:
+    statement = {"Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+                 "Action": list(actions) if not isinstance(actions, str) else actions, "Resource": "*",
+                 "Condition": condition}
+    statement.update(changes)
+    return policy(statement)
+
+
+KEY_CHOICES = {"need1": "AWS owned key", "need2": "AWS managed key", "need3": "customer managed key",
+               "need4": "imported key material", "need5": "CloudHSM key store", "need6": "external key store",
+               "need7": "multi-Region key", "need8": "CloudHSM cluster without KMS"}
+
+REFERENCES.update({
+    "1.9": key_policy(),
+    "1.10": KEY_CHOICES,
+    "1.11": secrets_policy(),
+    "1.12": endpoint_policy(),
+    "1.13": rcp(),
+    "1.14": {"A", "B", "C"},
+})
+POINTS.update({"1.9": 5, "1.10": 4, "1.11": 4, "1.12": 4, "1.13": 5, "1.14": 3})
+
+
+# --- 1.9 key policy ---------------------------------------------------------------------------------------
+
+def test_key_policy_that_also_delegates_to_iam_lets_power_users_decrypt():
+    root = {"Sid": "EnableIamPolicies", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{s.PROD}:root"},
+            "Action": "kms:*", "Resource": "*"}
+    result = evaluate("1.9", key_policy(extra=(root,)))
+    assert_partial(result, ["cannot call Decrypt directly", "another bucket", "administrators cannot decrypt",
+                            "PowerUserAccess cannot decrypt"], "delegates to IAM policies")
+
+
+def test_key_policy_that_gives_administrators_every_kms_action():
+    result = evaluate("1.9", key_policy(admin_actions="kms:*"))
+    assert_partial(result, ["administrators cannot decrypt"], "managing a key is not using it")
+
+
+def test_key_policy_without_via_service_or_without_any_condition():
+    no_via = key_policy(condition={"StringEquals": {"kms:EncryptionContext:aws:s3:arn": s.PAYROLL_BUCKET}})
+    assert_partial(evaluate("1.9", no_via), ["cannot call Decrypt directly"], "copied out of the bucket")
+    assert_partial(evaluate("1.9", key_policy(condition={})), ["cannot call Decrypt directly", "another bucket"],
+                   "encryption context aws:s3:arn")
+
+
+def test_key_policy_with_a_wildcard_under_string_equals():
+    loose = key_policy(condition={"StringEquals": {"kms:ViaService": s.S3_VIA,
+                                                   "kms:EncryptionContext:aws:s3:arn": f"{s.PAYROLL_BUCKET}/*"}})
+    result = evaluate("1.9", loose)
+    assert failed(result)[:2] == ["the payroll app gets a data key through S3 for payroll-archive",
+                                  "the payroll app decrypts through S3 for payroll-archive"]
+    assert "no lint finding IAM015" in failed(result)
+
+
+def test_key_policy_hidden_cases_catch_a_role_name_without_an_account():
+    any_account = key_policy()
+    any_account["Statement"][1]["Principal"] = "*"
+    any_account["Statement"][1]["Condition"]["ArnLike"] = {"aws:PrincipalArn": "arn:aws:iam::*:role/PayrollApp"}
+    assert evaluate("1.9", any_account).passed, "the visible cases cannot see this mistake"
+    result = evaluate("1.9", any_account, hidden=notebook_hidden_cases("1.9"))
+    assert failed(result) == ["a role of another account cannot decrypt through S3"]
+
+
+# --- 1.10 kinds of key ----------------------------------------------------------------------------------
+
+def test_key_choice_that_confuses_the_keys_aws_manages():
+    result = evaluate("1.10", dict(KEY_CHOICES, need1="AWS managed key", need2="AWS owned key"))
+    assert result.score == pytest.approx(6 / 8)
+    hints = " ".join(r.hint for r in result.failures)
+    assert "no key in the account at all" in hints and "nothing to administer" in hints
+
+
+def test_key_choice_that_uses_cloudhsm_for_everything():
+    result = evaluate("1.10", dict(KEY_CHOICES, need4="CloudHSM key store", need6="CloudHSM key store"))
+    assert result.score == pytest.approx(6 / 8)
+    assert "never be inside AWS" in " ".join(r.hint for r in result.failures)
+
+
+# --- 1.11 Secrets Manager ABAC -----------------------------------------------------------------------------
+
+def test_secrets_policy_with_one_project_written_in():
+    result = evaluate("1.11", secrets_policy({"StringEquals": {"aws:ResourceTag/project": "orders"}}))
+    assert_partial(result, ["payments function reads"], "policy variable")
+
+
+def test_secrets_policy_with_if_exists_reads_untagged_secrets():
+    if_exists = secrets_policy({"StringEqualsIfExists": {"aws:ResourceTag/project": "${aws:PrincipalTag/project}"}})
+    assert_partial(evaluate("1.11", if_exists), ["untagged secret is not readable", "role without a project tag"],
+                   "no tag at all")
+
+
+def test_secrets_policy_with_if_exists_on_the_roles_tag():
+    reverse = secrets_policy({"StringEqualsIfExists": {"aws:PrincipalTag/project": "${aws:ResourceTag/project}"}})
+    assert_partial(evaluate("1.11", reverse), ["role without a project tag"], "role has no tag")
+
+
+def test_secrets_policy_with_every_action_or_no_condition():
+    assert_partial(evaluate("1.11", secrets_policy(actions="secretsmanager:*")),
+                   ["cannot change its secret's value", "no lint finding IAM010"], "rotation writes them")
+    assert_partial(evaluate("1.11", secrets_policy(condition={})),
+                   ["cannot read a payments secret", "untagged secret", "role without a project tag"],
+                   "every application reads every secret")
+
+
+# --- 1.12 VPC endpoint bucket policy --------------------------------------------------------------------
+
+def test_endpoint_policy_that_allows_instead_of_denying():
+    allow = endpoint_policy(condition={"StringEquals": {"aws:SourceVpce": s.ENDPOINT}}, Effect="Allow")
+    assert_partial(evaluate("1.12", allow), ["over the internet", "another endpoint", "cannot list the bucket"],
+                   "only a Deny can take access away")
+
+
+def test_endpoint_policy_on_the_vpc_instead_of_the_endpoint():
+    vpc = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpc": s.VPC},
+                                     "ArnNotEquals": {"aws:PrincipalArn": s.ARCHIVE_ADMIN}})
+    assert_partial(evaluate("1.12", vpc), ["another endpoint in the same VPC"], "names one endpoint")
+
+
+def test_endpoint_policy_for_objects_only_and_without_the_admin_exemption():
+    assert_partial(evaluate("1.12", endpoint_policy(resource=f"{s.PAYROLL_BUCKET}/*")),
+                   ["cannot list the bucket"], "bucket itself")
+    no_exemption = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpce": s.ENDPOINT}})
+    assert_partial(evaluate("1.12", no_exemption), ["ArchiveAdmin can still manage"], "aws:PrincipalArn")
+
+
+def test_endpoint_policy_that_exempts_the_admin_with_not_principal():
+    not_principal = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpce": s.ENDPOINT}},
+                                    Principal=None, NotPrincipal={"AWS": s.ARCHIVE_ADMIN})
+    assert_partial(evaluate("1.12", not_principal), ["ArchiveAdmin can still manage", "no lint finding IAM018"],
+                   "does not exempt the role's sessions")
+
+
+def test_endpoint_policy_hidden_cases_catch_a_prefix_exemption():
+    prefix = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpce": s.ENDPOINT},
+                                        "ArnNotLike": {"aws:PrincipalArn": f"{s.ARCHIVE_ADMIN}*"}})
+    assert evaluate("1.12", prefix).passed
+    result = evaluate("1.12", prefix, hidden=notebook_hidden_cases("1.12"))
+    assert failed(result) == ["a role named ArchiveAdminTest is not exempt"]
+
+
+# --- 1.13 resource control policy ------------------------------------------------------------------------
+
+def test_rcp_without_the_service_exemption_breaks_cloudtrail():
+    result = evaluate("1.13", rcp({"StringNotEqualsIfExists": {"aws:PrincipalOrgID": s.ORG_ID}}))
+    assert_partial(result, ["CloudTrail still delivers"], "aws:PrincipalIsAWSService")
+
+
+def test_rcp_without_if_exists_misses_anonymous_callers():
+    plain = rcp({"StringNotEquals": {"aws:PrincipalOrgID": s.ORG_ID}, "Bool": {"aws:PrincipalIsAWSService": "false"}})
+    assert_partial(evaluate("1.13", plain), ["anonymous visitor"], "anonymous request")
+
+
+def test_rcp_written_as_an_allow_list():
+    allow = rcp({"StringEquals": {"aws:PrincipalOrgID": s.ORG_ID}}, Effect="Allow")
+    assert_partial(evaluate("1.13", allow), ["another organization", "vendor account", "shared KMS key",
+                                             "anonymous visitor", "no lint finding IAM021"], "only ever takes away")
+
+
+def test_rcp_for_s3_only_and_with_a_named_principal():
+    assert_partial(evaluate("1.13", rcp(actions="s3:*")),
+                   ["another organization", "vendor account", "shared KMS key"], "cover KMS as well")
+    named = rcp(Principal={"AWS": f"arn:aws:iam::{s.STRANGER}:root"})
+    assert_partial(evaluate("1.13", named), ["vendor account", "anonymous visitor", "no lint finding IAM022"])
+
+
+def test_rcp_hidden_cases_catch_a_perimeter_that_exempts_only_cloudtrail():
+    cloudtrail_only = rcp({"StringNotEqualsIfExists": {"aws:PrincipalOrgID": s.ORG_ID,
+                                                       "aws:PrincipalServiceName": "cloudtrail.amazonaws.com"}})
+    assert evaluate("1.13", cloudtrail_only).passed
+    result = evaluate("1.13", cloudtrail_only, hidden=notebook_hidden_cases("1.13"))
+    assert failed(result) == ["AWS Config still delivers its snapshots"]
+
+
+# --- 1.14 certificates --------------------------------------------------------------------------------------
+
+def test_certificates_with_email_validation_or_one_regional_certificate():
+    email = evaluate("1.14", {"A", "B", "C", "D"})
+    assert email.score == pytest.approx(6 / 7) and "renewal email" in email.failures[0].hint
+    single = evaluate("1.14", {"B", "C", "F"})
+    assert single.score == pytest.approx(5 / 7)
+    assert "us-east-1 only" in single.failures[0].hint and "1 more option" in single.failures[1].hint
+
+
+def test_certificates_with_imported_or_exported_keys():
+    imported = evaluate("1.14", {"A", "B", "C", "G"})
+    assert "does not renew imported" in imported.failures[0].hint
+    exported = evaluate("1.14", {"A", "E"})
+    assert exported.score == pytest.approx(4 / 7) and "never has to leave ACM" in exported.failures[0].hint
+    assert_error(evaluate("1.14", "ABC"), "set of option letters")
+
+
+
+# =====================================================================================================
+# Part 3 — detection and protection services
+# =====================================================================================================
+
+FINDING_TYPES = data.guardduty_finding_types()
+S3_DATA = FINDING_TYPES["data_source"].str.contains("S3") & FINDING_TYPES["data_source"].str.contains("data event")
+DETECTORS = {"scenario1": "Amazon GuardDuty", "scenario2": "Amazon Inspector", "scenario3": "Amazon Macie",
+             "scenario4": "AWS Security Hub", "scenario5": "AWS Config", "scenario6": "IAM Access Analyzer",
+             "scenario7": "Amazon Detective"}
+PROTECTION = {"need1": "AWS WAF", "need2": "AWS Shield Standard", "need3": "AWS Shield Advanced",
+              "need4": "AWS Firewall Manager", "need5": "AWS Artifact", "need6": "AWS Network Firewall"}
+SWITCH_OFF = ["guardduty:DeleteDetector", "guardduty:UpdateDetector", "guardduty:DisassociateFromAdministratorAccount",
+              "guardduty:CreateFilter", "securityhub:DisableSecurityHub",
+              "securityhub:DisassociateFromAdministratorAccount", "config:StopConfigurationRecorder",
+              "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel", "macie2:DisableMacie",
+              "inspector2:Disable", "access-analyzer:DeleteAnalyzer"]
+EXEMPT = {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/SecurityAutomation"}}
+
+
+def guard_scp(actions: list | str = SWITCH_OFF, condition: dict | None = EXEMPT, effect: str = "Deny") -> dict:
+    statement = {"Sid": "KeepSecurityServicesOn", "Effect": effect, "Action": actions, "Resource": "*"}
+    if condition:
+        statement["Condition"] = condition
+    return policy(statement)
+
+
+def incident_session(isolate: dict | None = None, describe: dict | None = None, upload: dict | None = None) -> dict:
+    statements = [
+        {"Sid": "IsolateAndTagTheSuspect", "Effect": "Allow",
+         "Action": ["ec2:ModifyInstanceAttribute", "ec2:CreateTags"], "Resource": s.SUSPECT, **(isolate or {})},
+        {"Sid": "Describe", "Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*", **(describe or {})},
+        {"Sid": "UploadEvidence", "Effect": "Allow", "Action": "s3:PutObject",
+         "Resource": f"{s.FORENSICS}/case-4711/*", **(upload or {})},
+    ]
+    return policy(*statements)
+
+
+REFERENCES.update({
+    "1.15": FINDING_TYPES.loc[S3_DATA, ["finding_type", "severity"]],
+    "1.16": incident_session(),
+    "1.17": DETECTORS,
+    "1.18": guard_scp(),
+    "1.19": PROTECTION,
+})
+POINTS.update({"1.15": 3, "1.16": 4, "1.17": 4, "1.18": 5, "1.19": 3})
+
+
+# --- 1.15 GuardDuty finding types (pandas) ------------------------------------------------------------------
+
+def test_finding_types_the_reference_has_eleven_rows_and_ignores_row_order_and_index():
+    reference = REFERENCES["1.15"]
+    assert len(reference) == 11 and set(reference["severity"]) == {"High", "Medium"}
+    assert evaluate("1.15", reference.iloc[::-1].reset_index(drop=True)).passed
+
+
+def test_finding_types_matching_one_spelling_only_misses_a_row():
+    exact = FINDING_TYPES.loc[FINDING_TYPES["data_source"] == "CloudTrail S3 data event", ["finding_type", "severity"]]
+    result = evaluate("1.15", exact)
+    assert result.score == pytest.approx(1 / 4)
+    assert "words in another order" in result.failures[0].hint
+
+
+def test_finding_types_with_every_data_event_or_every_s3_type():
+    any_data = FINDING_TYPES.loc[FINDING_TYPES["data_source"].str.contains("data event"), ["finding_type", "severity"]]
+    result = evaluate("1.15", any_data)
+    assert result.score == pytest.approx(1 / 4) and "management events" in result.failures[0].hint
+    all_s3 = FINDING_TYPES.loc[FINDING_TYPES["resource"] == "S3", ["finding_type", "severity"]]
+    assert evaluate("1.15", all_s3).score == pytest.approx(1 / 4)
+
+
+def test_finding_types_with_a_missing_column_or_not_a_frame():
+    result = evaluate("1.15", REFERENCES["1.15"][["finding_type"]])
+    assert result.score == pytest.approx(2 / 4) and "missing column" in result.failures[0].hint
+    assert_error(evaluate("1.15", REFERENCES["1.15"].to_dict()), "DataFrame")
+    assert_error(evaluate("1.15", []), "DataFrame")
+
+
+# --- 1.16 session policy -----------------------------------------------------------------------------------
+
+def test_session_policy_with_every_ec2_action_on_the_instance():
+    result = evaluate("1.16", incident_session(isolate={"Action": "ec2:*"}))
+    assert_partial(result, ["cannot terminate"], "destroy the evidence")
+
+
+def test_session_policy_for_every_instance_or_the_whole_bucket():
+    assert_partial(evaluate("1.16", incident_session(isolate={"Resource": "*"})), ["cannot change another instance"],
+                   "suspect instance's ARN")
+    wide = incident_session(upload={"Action": "s3:*", "Resource": f"{s.FORENSICS}/*"})
+    assert_partial(evaluate("1.16", wide), ["another case's prefix", "cannot delete evidence"], "prefix of this case")
+
+
+def test_session_policy_whose_describe_names_the_instance():
+    narrow = incident_session(describe={"Resource": s.SUSPECT})
+    assert_partial(evaluate("1.16", narrow), ["describes instances"], 'Resource "*"')
+
+
+def test_session_policy_that_allows_everything():
+    result = evaluate("1.16", policy({"Effect": "Allow", "Action": "*", "Resource": "*"}))
+    assert_partial(result, ["cannot terminate", "another instance", "another case's prefix", "delete evidence",
+                            "no lint finding IAM006"])
+
+
+def test_session_policy_hidden_cases_catch_a_wildcard_on_modify_and_stop():
+    verbs = incident_session(isolate={"Action": ["ec2:Modify*", "ec2:CreateTags", "ec2:Stop*"]})
+    assert evaluate("1.16", verbs).passed, "the visible cases cannot see this mistake"
+    result = evaluate("1.16", verbs, hidden=notebook_hidden_cases("1.16"))
+    assert failed(result) == ["the run cannot stop the suspect instance"]
+
+
+# --- 1.17 choosing a detection service -------------------------------------------------------------------
+
+def test_detection_choice_with_guardduty_for_vulnerabilities_and_security_hub_for_history():
+    result = evaluate("1.17", dict(DETECTORS, scenario2="Amazon GuardDuty", scenario5="AWS Security Hub"))
+    assert result.score == pytest.approx(5 / 7)
+    hints = " ".join(r.hint for r in result.failures)
+    assert "known vulnerabilities" in hints and "history of each resource" in hints
+
+
+def test_detection_choice_with_access_analyzer_confused_with_detective():
+    result = evaluate("1.17", dict(DETECTORS, scenario6="Amazon Detective", scenario7="IAM Access Analyzer"))
+    assert result.score == pytest.approx(5 / 7)
+    assert "reasoning over the policies" in " ".join(r.hint for r in result.failures)
+
+
+# --- 1.18 SCP for the security services --------------------------------------------------------------------
+
+def test_guard_scp_that_denies_whole_services_blocks_the_responders():
+    whole = guard_scp(actions=["guardduty:*", "securityhub:*", "config:*", "macie2:*", "inspector2:*",
+                               "access-analyzer:*"])
+    assert_partial(evaluate("1.18", whole), ["reads GuardDuty findings", "reads Security Hub findings"],
+                   "blocks the people who respond")
+
+
+def test_guard_scp_without_the_exemption_or_as_an_allow_list():
+    assert_partial(evaluate("1.18", guard_scp(condition=None)), ["SecurityAutomation role may delete"],
+                   "aws:PrincipalArn")
+    allow = guard_scp(actions=["guardduty:Get*", "guardduty:List*", "securityhub:Get*", "ec2:*"], condition=None,
+                      effect="Allow")
+    assert_partial(evaluate("1.18", allow), ["cannot delete the GuardDuty detector", "cannot disable Security Hub",
+                                             "cannot stop the Config recorder"], "Deny statement")
+
+
+def test_guard_scp_that_forgets_config_or_uses_string_not_equals_with_a_wildcard():
+    no_config = guard_scp(actions=[a for a in SWITCH_OFF if not a.startswith("config:")])
+    assert_partial(evaluate("1.18", no_config), ["cannot stop the Config recorder"], "blinds them")
+    literal = guard_scp(condition={"StringNotEquals": {"aws:PrincipalArn": "arn:aws:iam::*:role/SecurityAutomation"}})
+    assert_partial(evaluate("1.18", literal), ["SecurityAutomation role may delete", "no lint finding IAM015"])
+
+
+def test_guard_scp_hidden_cases_catch_what_the_visible_ones_do_not():
+    partial = guard_scp(actions=["guardduty:DeleteDetector", "securityhub:DisableSecurityHub",
+                                 "config:StopConfigurationRecorder"])
+    assert evaluate("1.18", partial).passed, "the visible cases check three services only"
+    result = evaluate("1.18", partial, hidden=notebook_hidden_cases("1.18"))
+    assert failed(result) == ["Macie cannot be disabled", "Inspector cannot be disabled",
+                              "an account cannot leave the GuardDuty administrator",
+                              "an Access Analyzer analyzer cannot be deleted",
+                              "a suppression rule cannot be created in a member account"]
+
+
+# --- 1.19 choosing a protection or compliance service -------------------------------------------------------
+
+def test_protection_choice_with_shield_advanced_everywhere():
+    result = evaluate("1.19", dict(PROTECTION, need2="AWS Shield Advanced", need4="AWS Shield Advanced"))
+    assert result.score == pytest.approx(4 / 6)
+    hints = " ".join(r.hint for r in result.failures)
+    assert "nothing to buy" in hints and "many accounts" in hints
+
+
+def test_protection_choice_with_waf_for_egress_and_artifact_confused():
+    result = evaluate("1.19", dict(PROTECTION, need6="AWS WAF", need5="AWS Firewall Manager"))
+    assert result.score == pytest.approx(4 / 6)
+    assert "not HTTP in front of one application" in " ".join(r.hint for r in result.failures)
+
+
+# =====================================================================================================
+# Every exercise of every part (after all the references are defined)
+# =====================================================================================================
+
+def test_every_exercise_is_registered_with_the_notebook_points_and_answer_names():
+    for exercise_id, points in POINTS.items():
+        exercise = get(exercise_id)
+        assert exercise.points == points
+        assert exercise.answer_name == "answer_" + exercise_id.replace(".", "_")
+
+
+@pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
+def test_reference_solution_scores_full_marks_with_the_hidden_cases(exercise_id):
+    hidden = notebook_hidden_cases(exercise_id) if get(exercise_id).kind == "policy" else None
+    result = evaluate(exercise_id, REFERENCES[exercise_id], hidden=hidden)
+    assert result.passed and result.score == 1.0, str(result)
+    if hidden:
+        assert sum(r.hidden for r in result.requirements) == len(hidden) >= 3
+
+
+@pytest.mark.parametrize("exercise_id", [k for k in sorted(REFERENCES) if get(k).kind != "table"])
+def test_the_notebook_solution_is_the_reference(exercise_id):
+    assert notebook_solution(exercise_id) == REFERENCES[exercise_id]
+
+
+def test_the_notebook_solution_of_the_pandas_question_is_the_reference():
+    import pandas as pd
+
+    body = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", "".join(
+        c.source for p in NOTEBOOKS for c in nbformat.read(p, as_version=4).cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "answer-1-15"), re.S).group(1)
+    scope = {"finding_types": data.guardduty_finding_types()}
+    exec(body, scope)  # the notebook's own reference solution, run on the shipped data
+    pd.testing.assert_frame_equal(scope["answer_1_15"], REFERENCES["1.15"])
+
+
+@pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
+@pytest.mark.parametrize("bad", [None, ..., 42, 3.5, True, "", object()],
+                         ids=lambda v: "object" if type(v) is object else repr(v))
+def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
+    result = evaluate(exercise_id, bad)
+    assert result.error, f"{exercise_id} accepted {bad!r}: {result}"
+    assert result.score == 0
+
+
+def test_keys_do_not_appear_in_plain_text_in_the_module():
+    source = (ROOT / "course" / "exercises" / "security_identity.py").read_text()
+    for helper in ("make_key(", "part_key(", "choice_keys(", "precedence_key("):
+        assert helper not in source
+    assert re.findall(r'"[0-9a-f]{64}"', source), "keys are 64-hex salted hashes"
+
+
+@pytest.mark.parametrize("exercise_id", [k for k in sorted(REFERENCES) if get(k).kind == "policy"])
+def test_policy_hints_never_give_the_solution_away(exercise_id):
+    empty = {"Version": "2012-10-17", "Statement": []}
+    result = evaluate(exercise_id, empty, hidden=notebook_hidden_cases(exercise_id))
+    hints = " ".join(r.hint for r in result.failures)
+    assert result.failures
+    reference = json.dumps(REFERENCES[exercise_id])
+    for value in re.findall(r'"([^"]{12,})"', reference):
+        if value.startswith("arn:") or value.startswith("${") or "*" in value:
+            assert value not in hints, f"a hint gives away {value!r}"
