@@ -3,8 +3,8 @@
 Part 1, IAM and Organizations (1.1-1.8): the access-key rotation steps in order (1.1), reading a set
 of policies and predicting each decision (1.2), a role trust policy with an external ID and MFA (1.3),
 a permissions boundary for developers who create roles (1.4), a Region-restricting SCP (1.5),
-choosing SCP, RCP, declarative policy, boundary or session policy (1.6), a DynamoDB policy with a
-Cognito policy variable (1.7) and choosing an identity service (1.8).
+choosing SCP, RCP, declarative policy, boundary or session policy (1.6), an S3 policy with a Cognito
+policy variable (1.7) and choosing an identity service (1.8).
 Part 2, KMS, secrets and certificates (1.9-1.14): a key policy separating administrators from users with
 kms:ViaService and the encryption context (1.9), choosing a kind of key or key store (1.10), Secrets
 Manager ABAC with a principal-tag variable (1.11), a bucket policy for one VPC endpoint (1.12), a data
@@ -402,49 +402,51 @@ CONTROL_CHOICE = MappingMatch(
     ],
 )
 
-# --- 1.7 DynamoDB fine-grained access with a Cognito identity pool variable ------------------------------
+# --- 1.7 S3 per-user folders with a Cognito identity pool variable ---------------------------------------
 
-NOTES_TABLE = f"arn:aws:dynamodb:{REGION}:{PROD}:table/Notes"
+PHOTOS = "arn:aws:s3:::example-photos"
 MARIA_ID = "eu-west-1:6f1c2a4e-51b7-4a8e-9b1d-0c6f1e2d3a4b"
 OMAR_ID = "eu-west-1:0d9e8f7a-2b3c-4d5e-8f90-a1b2c3d4e5f6"
 
 
-def app_user(action: str, keys: list[str] | None, identity: str = MARIA_ID, table: str = NOTES_TABLE) -> dict:
-    """A DynamoDB call made with the Cognito identity pool's credentials for ``identity``."""
+def app_user(action: str, key: str | None = None, identity: str = MARIA_ID, prefix: str | None = None,
+             bucket: str = PHOTOS) -> dict:
+    """An S3 call made with the Cognito identity pool's credentials for ``identity``: on the object ``key``,
+    or on the bucket itself (a listing sends the requested ``prefix`` as ``s3:prefix``)."""
     context = {"cognito-identity.amazonaws.com:sub": identity,
                "cognito-identity.amazonaws.com:aud": f"{REGION}:11111111-2222-3333-4444-555555555555",
                "cognito-identity.amazonaws.com:amr": ["authenticated", "cognito-idp"]}
-    if keys is not None:
-        context["dynamodb:LeadingKeys"] = keys
-    return request(f"arn:aws:sts::{PROD}:assumed-role/NotesAppAuthenticated/CognitoIdentityCredentials",
-                   action, table, context)
+    if prefix is not None:
+        context["s3:prefix"] = prefix
+    resource = f"{bucket}/{key}" if key is not None else bucket
+    return request(f"arn:aws:sts::{PROD}:assumed-role/PhotosAppAuthenticated/CognitoIdentityCredentials",
+                   f"s3:{action}", resource, context, resource_account=PROD)
 
 
-NOTES_POLICY = PolicyExercise(
-    id="1.7", title="Each app user reaches only their own items in DynamoDB", points=4, answer_name="answer_1_7",
+PHOTOS_POLICY = PolicyExercise(
+    id="1.7", title="Each app user reaches only their own folder in S3", points=4, answer_name="answer_1_7",
     slot="identity",
     lint_forbidden=["IAM006", "IAM010"],
     cases=[
-        PolicyCase("Maria reads one of her notes (GetItem)", app_user("dynamodb:GetItem", [MARIA_ID]), True,
-                   "allow the item actions on the Notes table when the partition key is the caller's own "
-                   "identity ID."),
-        PolicyCase("Omar reads one of his own notes", app_user("dynamodb:GetItem", [OMAR_ID], OMAR_ID), True,
-                   "one policy serves every user: compare with a policy variable, not with one user's ID."),
-        PolicyCase("Maria lists her notes (Query)", app_user("dynamodb:Query", [MARIA_ID]), True,
-                   "the app also queries and writes the user's own items."),
-        PolicyCase("Maria saves a note (PutItem)", app_user("dynamodb:PutItem", [MARIA_ID]), True,
-                   "the app also queries and writes the user's own items."),
-        PolicyCase("Maria cannot read Omar's note", app_user("dynamodb:GetItem", [OMAR_ID]), False,
-                   "without a condition on dynamodb:LeadingKeys every user reads every item."),
-        PolicyCase("a batch write that mixes Maria's and Omar's items is denied",
-                   app_user("dynamodb:BatchWriteItem", [MARIA_ID, OMAR_ID]), False,
-                   "dynamodb:LeadingKeys can hold several keys; ForAnyValue (or no set operator) is "
-                   "satisfied by one matching key. Every key must match."),
-        PolicyCase("Maria cannot scan the whole table", app_user("dynamodb:Scan", None), False,
-                   "a Scan names no partition key, and ForAllValues is true when the key is absent: do not "
-                   "grant Scan (or require the key with a Null condition)."),
-        PolicyCase("Maria cannot delete the table", app_user("dynamodb:DeleteTable", None), False,
-                   "grant only the item actions the app needs, not every DynamoDB action."),
+        PolicyCase("Maria uploads a photo into her own folder",
+                   app_user("PutObject", f"private/{MARIA_ID}/2026/beach.jpg"), True,
+                   "allow the object actions on keys under private/ followed by the caller's own identity ID."),
+        PolicyCase("Omar reads one of his own photos", app_user("GetObject", f"private/{OMAR_ID}/cat.jpg", OMAR_ID),
+                   True, "one policy serves every user: put a policy variable in the Resource, not one user's ID."),
+        PolicyCase("Maria lists her own folder", app_user("ListBucket", prefix=f"private/{MARIA_ID}/"), True,
+                   "ListBucket is an action on the bucket's ARN, not on object ARNs; narrow it with a condition "
+                   "on s3:prefix."),
+        PolicyCase("Maria cannot read Omar's photo", app_user("GetObject", f"private/{OMAR_ID}/cat.jpg"), False,
+                   "a wildcard in place of the identity ID (private/*) opens every user's folder."),
+        PolicyCase("Maria cannot list Omar's folder", app_user("ListBucket", prefix=f"private/{OMAR_ID}/"), False,
+                   "without a condition on s3:prefix, ListBucket shows the names of every user's files."),
+        PolicyCase("Maria cannot list the whole bucket", app_user("ListBucket"), False,
+                   "a listing without a prefix carries no s3:prefix key: an ...IfExists or negated operator lets "
+                   "it through."),
+        PolicyCase("Maria cannot write outside the private/ area", app_user("PutObject", "public/index.html"), False,
+                   "the Resource must begin with private/ and the caller's identity ID."),
+        PolicyCase("Maria cannot change the bucket policy", app_user("PutBucketPolicy"), False,
+                   "grant only the object actions and the listing, not every S3 action."),
     ],
 )
 
@@ -479,7 +481,7 @@ IDENTITY_CHOICE = MappingMatch(
     ],
 )
 
-register(KEY_ROTATION, READING, TRUST_POLICY, BOUNDARY, REGION_SCP, CONTROL_CHOICE, NOTES_POLICY, IDENTITY_CHOICE)
+register(KEY_ROTATION, READING, TRUST_POLICY, BOUNDARY, REGION_SCP, CONTROL_CHOICE, PHOTOS_POLICY, IDENTITY_CHOICE)
 
 
 # =================================================================================================

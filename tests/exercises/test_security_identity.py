@@ -74,17 +74,23 @@ def region_scp(*, not_action: list | None = None, regions: dict | None = None, e
     return policy(statement)
 
 
-ITEM_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
-                "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
+OWN_FOLDER = f"{s.PHOTOS}/private/${{cognito-identity.amazonaws.com:sub}}/*"
+OWN_PREFIX = {"StringLike": {"s3:prefix": "private/${cognito-identity.amazonaws.com:sub}/*"}}
 
 
-def notes_policy(condition: dict | None = None, actions: list | str = ITEM_ACTIONS) -> dict:
-    if condition is None:
-        condition = {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"]}}
-    statement = {"Sid": "OwnItemsOnly", "Effect": "Allow", "Action": actions, "Resource": s.NOTES_TABLE}
-    if condition:
-        statement["Condition"] = condition
-    return policy(statement)
+def photos_policy(objects: dict | None = None, listing: dict | None = None) -> dict:
+    """The reference policy of 1.7 with fields of its two statements replaced (None removes a field)."""
+    own = {"Sid": "OwnPhotos", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+           "Resource": OWN_FOLDER}
+    folder = {"Sid": "ListOwnFolder", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": s.PHOTOS,
+              "Condition": OWN_PREFIX}
+    for statement, changes in ((own, objects), (folder, listing)):
+        for key, value in (changes or {}).items():
+            if value is None:
+                statement.pop(key)
+            else:
+                statement[key] = value
+    return policy(own, folder)
 
 
 READING = {"r1_decision": "Allow", "r1_statement": "ReadReports", "r2_decision": "ExplicitDeny",
@@ -103,7 +109,7 @@ REFERENCES = {
     "1.4": BOUNDARY,
     "1.5": region_scp(),
     "1.6": CONTROLS,
-    "1.7": notes_policy(),
+    "1.7": photos_policy(),
     "1.8": IDENTITY_SERVICES,
 }
 POINTS = {"1.1": 3, "1.2": 5, "1.3": 5, "1.4": 5, "1.5": 5, "1.6": 3, "1.7": 4, "1.8": 3}
@@ -371,36 +377,44 @@ def test_control_choice_that_uses_an_scp_for_a_setting():
     assert_error(evaluate("1.6", dict(CONTROLS, req3="tag policy")), "'SCP' or 'RCP'")
 
 
-# --- 1.7 DynamoDB with a Cognito variable -----------------------------------------------------------------
+# --- 1.7 S3 folders with a Cognito variable ----------------------------------------------------------------
 
-def test_notes_with_for_any_value_lets_a_mixed_batch_through():
-    variable = "${cognito-identity.amazonaws.com:sub}"
-    any_value = notes_policy({"ForAnyValue:StringEquals": {"dynamodb:LeadingKeys": variable}})
-    assert_partial(evaluate("1.7", any_value), ["mixes Maria's and Omar's"], "Every key must match")
-
-
-def test_notes_with_every_dynamodb_action():
-    result = evaluate("1.7", notes_policy(actions="dynamodb:*"))
-    assert_partial(result, ["scan the whole table", "delete the table", "no lint finding IAM010"],
-                   "ForAllValues is true when the key is absent")
+def test_photos_with_a_wildcard_instead_of_the_variable():
+    result = evaluate("1.7", photos_policy(objects={"Resource": f"{s.PHOTOS}/private/*"}))
+    assert_partial(result, ["cannot read Omar's photo"], "opens every user's folder")
+    hidden = evaluate("1.7", photos_policy(objects={"Resource": f"{s.PHOTOS}/private/*"}),
+                      hidden=notebook_hidden_cases("1.7"))
+    assert "Omar cannot upload into Maria's folder" in failed(hidden)
 
 
-def test_notes_with_one_users_id_written_in():
-    fixed = notes_policy({"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [s.MARIA_ID]}})
-    assert_partial(evaluate("1.7", fixed), ["Omar reads one of his own notes"], "policy variable")
+def test_photos_with_one_users_id_written_in():
+    fixed = photos_policy(objects={"Resource": f"{s.PHOTOS}/private/{s.MARIA_ID}/*"})
+    assert_partial(evaluate("1.7", fixed), ["Omar reads one of his own photos"], "policy variable")
 
 
-def test_notes_without_a_condition():
-    result = evaluate("1.7", notes_policy(condition={}))
-    assert_partial(result, ["cannot read Omar's note", "mixes Maria's and Omar's"], "dynamodb:LeadingKeys")
+def test_photos_listing_without_a_prefix_condition_or_with_if_exists():
+    assert_partial(evaluate("1.7", photos_policy(listing={"Condition": None})),
+                   ["cannot list Omar's folder", "cannot list the whole bucket"], "every user's files")
+    if_exists = photos_policy(listing={"Condition": {"StringLikeIfExists": OWN_PREFIX["StringLike"]}})
+    assert_partial(evaluate("1.7", if_exists), ["cannot list the whole bucket"], "no s3:prefix key")
 
 
-def test_notes_hidden_cases_catch_a_table_wildcard():
-    wide = notes_policy()
-    wide["Statement"][0]["Resource"] = f"arn:aws:dynamodb:{s.REGION}:{s.PROD}:table/*"
-    assert evaluate("1.7", wide).passed
-    result = evaluate("1.7", wide, hidden=notebook_hidden_cases("1.7"))
-    assert failed(result) == ["Maria cannot read her key in another table"]
+def test_photos_listing_granted_on_object_arns():
+    result = evaluate("1.7", photos_policy(listing={"Resource": OWN_FOLDER, "Condition": None}))
+    assert_partial(result, ["lists her own folder"], "bucket's ARN")
+
+
+def test_photos_with_every_s3_action():
+    result = evaluate("1.7", photos_policy(objects={"Action": "s3:*", "Resource": f"{s.PHOTOS}/*"}))
+    assert_partial(result, ["cannot read Omar's photo", "outside the private/ area", "no lint finding IAM010"])
+
+
+def test_photos_hidden_cases_catch_a_prefix_pattern_that_also_admits_the_parent():
+    loose = photos_policy(listing={"Condition": {"StringLike": {"s3:prefix": [
+        "private/", "private/${cognito-identity.amazonaws.com:sub}/*"]}}})
+    assert evaluate("1.7", loose).passed, "the visible cases cannot see this mistake"
+    result = evaluate("1.7", loose, hidden=notebook_hidden_cases("1.7"))
+    assert failed(result) == ["Maria cannot list the parent private/ folder"]
 
 
 # --- 1.8 choosing an identity service ---------------------------------------------------------------------
