@@ -184,7 +184,7 @@ def pick_question(course: Path) -> tuple[str, dict]:
         source = nbformat.read(course / "source" / path.relative_to(course / "release"), as_version=4)
         question = choice_exercise(nbformat.read(path, as_version=4), source)
         if question is not None:
-            return path.parent.name, question
+            return path.parent.name, {**question, "notebook": path.name}
     raise AssertionError("no release notebook has a single-choice question to answer in the browser")
 
 
@@ -238,7 +238,7 @@ def walk_through(lab: dict, browser) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     assert lab["startup"] < WAIT
     course: Path = lab["course"]
-    release_path = course / "my-work" / lab["assignment"] / f"{lab['assignment']}.ipynb"
+    release_path = course / "my-work" / lab["assignment"] / lab["question"]["notebook"]
     assert release_path.read_bytes() == (course / "release" / release_path.relative_to(course / "my-work")
                                          ).read_bytes(), "make lab gave the learner a copy of the release"
     question = lab["question"]
