@@ -55,6 +55,59 @@ class AssignmentSpec:
                 if nbutils.is_locked(c) and not nbutils.is_solution(c)}
 
 
+@dataclass
+class Assignment:
+    """Every notebook of an assignment (nbgrader: one SubmittedNotebook per notebook), in name order.
+
+    Most assignments have one notebook; a split one (``01-...-part1``, ``-part2``...) has several, and a
+    submission is still one student's whole assignment: scores summed, the worst status, one CSV row.
+    """
+
+    name: str
+    parts: list[AssignmentSpec]
+
+    @property
+    def multi(self) -> bool:
+        return len(self.parts) > 1
+
+    @property
+    def notebook_names(self) -> list[str]:
+        return [p.notebook_name for p in self.parts]
+
+    @property
+    def max_score(self) -> float:
+        return sum(p.max_score for p in self.parts)
+
+    @property
+    def manual_points(self) -> float:
+        return sum(p.manual_points for p in self.parts)
+
+    def label(self, notebook_name: str) -> str:
+        """``part2`` for ``01-security-identity-compliance-part2``: how details name a notebook."""
+        prefix = f"{self.name}-"
+        return notebook_name[len(prefix):] if notebook_name.startswith(prefix) and notebook_name != prefix \
+            else notebook_name
+
+
+def as_assignment(spec: AssignmentSpec | Assignment) -> Assignment:
+    return spec if isinstance(spec, Assignment) else Assignment(spec.name, [spec])
+
+
+def find_sources(root: Path, assignment: str) -> list[Path]:
+    """Every source notebook of the assignment; one notebook named like the assignment wins alone."""
+    folder = root / "source" / assignment
+    notebooks = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    if not notebooks:
+        raise AssignmentError(f"no source notebook in {folder}")
+    named = [p for p in notebooks if p.stem == assignment]
+    return named or notebooks
+
+
+def load_assignment(root: Path, assignment: str) -> Assignment:
+    """All notebooks of ``source/<assignment>/`` (one :class:`AssignmentSpec` each)."""
+    return Assignment(assignment, [load(root, assignment, path) for path in find_sources(root, assignment)])
+
+
 def find_source(root: Path, assignment: str) -> Path:
     folder = root / "source" / assignment
     notebooks = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
@@ -75,9 +128,9 @@ def _run(preprocessors: list, nb: nbformat.NotebookNode) -> nbformat.NotebookNod
     return nb
 
 
-def load(root: Path, assignment: str) -> AssignmentSpec:
-    """Read ``source/<assignment>/<notebook>.ipynb`` and derive what grading needs."""
-    path = find_source(root, assignment)
+def load(root: Path, assignment: str, path: Path | None = None) -> AssignmentSpec:
+    """Read ``source/<assignment>/<notebook>.ipynb`` (``path``, or the only one) and derive what grading needs."""
+    path = path or find_source(root, assignment)
     source = nbformat.read(path, as_version=4)
     graded = _run([LockCells(), ClearSolutions(code_stub=CODE_STUB), ClearOutput(), ComputeChecksums()],
                   copy.deepcopy(source))

@@ -74,7 +74,7 @@ def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, fil
             sys.path.insert(0, str(path))
     for name in opts.extra_modules:
         __import__(name)
-    spec = assignment_mod.load(opts.course_root, opts.assignment)
+    spec = assignment_mod.load_assignment(opts.course_root, opts.assignment)
     opts.workspace.mkdir(parents=True, exist_ok=True)
     db_url = opts.db_url or f"sqlite:///{(opts.workspace / 'gradebook.db').resolve()}"
     csv_path = opts.csv_path or opts.workspace / "grades.csv"
@@ -82,13 +82,13 @@ def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, fil
     writer = GradebookWriter(db_url, spec)
     unpack = Path(tempfile.mkdtemp(prefix="ag-intake-"))
     try:
-        submissions = collect(opts.submissions, opts.assignment, spec.notebook_name, unpack)
+        submissions = collect(opts.submissions, opts.assignment, spec.notebook_names, unpack)
         return _grade_all(opts, spec, submissions, ledger, writer, csv_path, use_bwrap, start)
     finally:
         shutil.rmtree(unpack, ignore_errors=True)
 
 
-def _grade_all(opts: Options, spec: assignment_mod.AssignmentSpec, submissions: list, ledger: Ledger,
+def _grade_all(opts: Options, spec: assignment_mod.Assignment, submissions: list, ledger: Ledger,
                writer: GradebookWriter, csv_path: Path, use_bwrap: bool, start: float) -> BatchResult:
     rows: dict[str, dict[str, Any]] = {}
     todo: list[Job] = []
@@ -97,10 +97,15 @@ def _grade_all(opts: Options, spec: assignment_mod.AssignmentSpec, submissions: 
         if done is not None:
             rows[sub.student_id] = done
             continue
-        content = sub.path.read_bytes() if opts.executor == "dask" and sub.path is not None else None
+        content, contents = None, ()
+        if opts.executor == "dask" and sub.parts:
+            contents = tuple((name, path.read_bytes()) for name, path, error in sub.parts
+                             if path is not None and error is None)
+        elif opts.executor == "dask" and sub.path is not None:
+            content = sub.path.read_bytes()
         todo.append(Job(opts.course_root, opts.assignment, sub, opts.workspace, opts.cell_timeout,
                         opts.notebook_timeout, use_bwrap, opts.limits, opts.extra_paths, opts.extra_modules,
-                        content))
+                        content, contents))
     skipped = len(rows)
     progress = Progress(len(todo), opts.progress if opts.progress is not None else sys.stderr.isatty())
     try:
@@ -121,7 +126,7 @@ def _grade_all(opts: Options, spec: assignment_mod.AssignmentSpec, submissions: 
     return BatchResult(ordered, len(todo), skipped, time.monotonic() - start, use_bwrap)
 
 
-def _after_batch(opts: Options, spec: assignment_mod.AssignmentSpec, rows: list[dict[str, Any]]) -> None:
+def _after_batch(opts: Options, spec: assignment_mod.Assignment, rows: list[dict[str, Any]]) -> None:
     """Feedback files and the batch report (best effort: grades are already safe)."""
     try:
         from autograder.feedback import write_all
@@ -182,14 +187,18 @@ def _execute_dask(jobs: list[Job], address: str | None) -> Iterator[dict[str, An
                        "detail": f"dask worker failed: {type(exc).__name__}: {exc}"[:300]}
 
 
-def _save_autograded(workspace: Path, spec: assignment_mod.AssignmentSpec, outcome: dict[str, Any]) -> None:
+def _save_autograded(workspace: Path, spec: assignment_mod.AssignmentSpec | assignment_mod.Assignment,
+                     outcome: dict[str, Any]) -> None:
     """nbgrader's ``autograded/<student>/<assignment>/<notebook>.ipynb`` (formgrader shows it)."""
+    whole = assignment_mod.as_assignment(spec)
     text = outcome.pop("autograded", None)
     if not text:
         return
-    target = workspace / "autograded" / outcome["student_id"] / spec.name / f"{spec.notebook_name}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    by_notebook = text if isinstance(text, dict) else {whole.parts[0].notebook_name: text}
+    for name, content in by_notebook.items():
+        target = workspace / "autograded" / outcome["student_id"] / whole.name / f"{name}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
 
 
 def _write_csv(path: Path, rows: dict[str, dict[str, Any]]) -> None:

@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from autograder.assignment import AssignmentSpec
+from autograder.assignment import Assignment, AssignmentSpec, as_assignment
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -21,14 +21,20 @@ th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:
 """
 
 
-def render(spec: AssignmentSpec, row: dict[str, Any]) -> str:
+def render(spec: AssignmentSpec, row: dict[str, Any], whole: dict[str, Any] | None = None) -> str:
+    """The feedback of one notebook; ``whole``: the assignment's row when it has several notebooks."""
     esc = html.escape
+    title = spec.name if whole is None else f"{spec.name} / {spec.notebook_name}"
     parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-             f"<title>Feedback: {esc(spec.name)} for {esc(row['student_id'])}</title>",
+             f"<title>Feedback: {esc(title)} for {esc(row['student_id'])}</title>",
              f"<style>{STYLE}</style></head><body>",
-             f"<h1>{esc(spec.name)}: feedback for {esc(row['student_id'])}</h1>",
-             f"<p>Score <strong>{row['score']:g} / {row['max_score']:g}</strong> · "
-             f"<span class='status'>{esc(row['status'])}</span></p>"]
+             f"<h1>{esc(title)}: feedback for {esc(row['student_id'])}</h1>"]
+    if whole is not None:
+        parts.append(f"<p>Whole assignment: <strong>{whole['score']:g} / {whole['max_score']:g}</strong> · "
+                     f"<span class='status'>{esc(whole['status'])}</span></p>")
+    parts.append(f"<p>{'This notebook' if whole is not None else 'Score'}: "
+                 f"<strong>{row['score']:g} / {row['max_score']:g}</strong> · "
+                 f"<span class='status'>{esc(row['status'])}</span></p>")
     if row["status"] != "graded" or row.get("detail", "ok") != "ok":
         parts.append(f"<p><strong>Note:</strong> {esc(str(row.get('detail', '')))}</p>")
     for cell in row.get("cells", []):
@@ -53,12 +59,31 @@ def render(spec: AssignmentSpec, row: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def write_all(workspace: Path, spec: AssignmentSpec, rows: list[dict[str, Any]]) -> list[Path]:
-    """``feedback/<student>/<assignment>/<notebook>.html``, where nbgrader puts its own feedback."""
+def _part_rows(whole: Assignment, row: dict[str, Any]) -> list[tuple[AssignmentSpec, dict[str, Any]]]:
+    """Each notebook's own row: its cells, score and verdict (all of them failed when the row has no parts)."""
+    parts = {p["notebook"]: p for p in row.get("parts", [])}
+    out = []
+    for spec in whole.parts:
+        verdict = parts.get(spec.notebook_name, {"status": row["status"], "score": 0.0,
+                                                 "max_score": spec.max_score, "detail": row.get("detail", "")})
+        cells = [c for c in row.get("cells", []) if c.get("notebook") == spec.notebook_name]
+        out.append((spec, {**verdict, "student_id": row["student_id"], "cells": cells}))
+    return out
+
+
+def write_all(workspace: Path, spec: AssignmentSpec | Assignment, rows: list[dict[str, Any]]) -> list[Path]:
+    """``feedback/<student>/<assignment>/<notebook>.html``, where nbgrader puts its own feedback
+    (one file per notebook when the assignment has several)."""
+    whole = as_assignment(spec)
     written = []
     for row in rows:
-        target = workspace / "feedback" / row["student_id"] / spec.name / f"{spec.notebook_name}.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(spec, row), encoding="utf-8")
-        written.append(target)
+        if whole.multi:
+            pages = [(part, render(part, part_row, row)) for part, part_row in _part_rows(whole, row)]
+        else:
+            pages = [(whole.parts[0], render(whole.parts[0], row))]
+        for part, text in pages:
+            target = workspace / "feedback" / row["student_id"] / whole.name / f"{part.notebook_name}.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
     return written

@@ -17,7 +17,7 @@ from typing import Any
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import SaveCells
 
-from autograder.assignment import AssignmentSpec
+from autograder.assignment import Assignment, AssignmentSpec, as_assignment
 
 COURSE_ID = "aws-security-notebooks"
 
@@ -30,28 +30,32 @@ def _alembic_on_path() -> None:
 
 
 class GradebookWriter:
-    def __init__(self, db_url: str, spec: AssignmentSpec) -> None:
+    """One SubmittedNotebook per notebook of the assignment (nbgrader's model), even when split in parts."""
+
+    def __init__(self, db_url: str, spec: AssignmentSpec | Assignment) -> None:
         _alembic_on_path()
         self.db_url = db_url
-        self.spec = spec
+        self.whole = as_assignment(spec)
+        self.spec = self.whole.parts[0] if not self.whole.multi else None  # the single notebook, if one
         self.gb = Gradebook(db_url, course_id=COURSE_ID)
         self._register()
 
     def _register(self) -> None:
-        """Record assignment, notebook and cells unless submissions already pin them."""
-        self.gb.update_or_create_assignment(self.spec.name)
-        try:
-            notebook = self.gb.find_notebook(self.spec.notebook_name, self.spec.name)
-            if notebook.submissions:
-                return
-        except MissingEntry:
-            pass
-        resources: dict[str, Any] = {"nbgrader": {"notebook": self.spec.notebook_name,
-                                                  "assignment": self.spec.name, "db_url": self.db_url}}
-        SaveCells(db_url=self.db_url).preprocess(copy.deepcopy(self.spec.graded_nb), resources)
+        """Record assignment, notebooks and cells unless submissions already pin them."""
+        self.gb.update_or_create_assignment(self.whole.name)
+        for part in self.whole.parts:
+            try:
+                notebook = self.gb.find_notebook(part.notebook_name, self.whole.name)
+                if notebook.submissions:
+                    continue
+            except MissingEntry:
+                pass
+            resources: dict[str, Any] = {"nbgrader": {"notebook": part.notebook_name,
+                                                      "assignment": self.whole.name, "db_url": self.db_url}}
+            SaveCells(db_url=self.db_url).preprocess(copy.deepcopy(part.graded_nb), resources)
 
     def write(self, outcome: dict[str, Any]) -> None:
-        student, assignment = outcome["student_id"], self.spec.name
+        student, assignment = outcome["student_id"], self.whole.name
         self.gb.update_or_create_student(student)
         try:
             self.gb.find_submission(assignment, student)
@@ -59,17 +63,20 @@ class GradebookWriter:
             with warnings.catch_warnings():  # nbgrader's own add_submission trips an SQLAlchemy warning
                 warnings.simplefilter("ignore")
                 self.gb.add_submission(assignment, student)
-        by_cell = {c["grade_id"]: c for c in outcome.get("cells", [])}
-        failed = outcome["status"] == "failed"
-        flagged = outcome["status"] == "flagged"
-        for check in self.spec.checks:
-            grade = self.gb.find_grade(check.grade_id, self.spec.notebook_name, assignment, student)
-            cell = by_cell.get(check.grade_id)
-            grade.auto_score = float(cell["score"]) if cell else 0.0
-            grade.manual_score = None
-            grade.needs_manual_grade = bool(failed or flagged)
-        submission_nb = self.gb.find_submission_notebook(self.spec.notebook_name, assignment, student)
-        submission_nb.flagged = bool(failed or flagged)
+        single = None if self.whole.multi else self.whole.parts[0].notebook_name
+        by_cell = {(c.get("notebook", single), c["grade_id"]): c for c in outcome.get("cells", [])}
+        part_status = {p["notebook"]: p["status"] for p in outcome.get("parts", [])}
+        for part in self.whole.parts:
+            status = part_status.get(part.notebook_name, outcome["status"])
+            review = status in ("failed", "flagged")
+            for check in part.checks:
+                grade = self.gb.find_grade(check.grade_id, part.notebook_name, assignment, student)
+                cell = by_cell.get((part.notebook_name, check.grade_id))
+                grade.auto_score = float(cell["score"]) if cell else 0.0
+                grade.manual_score = None
+                grade.needs_manual_grade = review
+            submission_nb = self.gb.find_submission_notebook(part.notebook_name, assignment, student)
+            submission_nb.flagged = review
         self.gb.db.commit()
 
     def close(self) -> None:

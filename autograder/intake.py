@@ -27,6 +27,9 @@ class Submission:
     path: Path | None
     sha256: str
     error: str | None = None  # why the file is not a gradable notebook
+    # several-notebook assignments: (notebook name, path or None when missing, why it is not gradable)
+    # for each of the assignment's notebooks; ``path`` is then the student's folder
+    parts: tuple[tuple[str, Path | None, str | None], ...] = ()
 
 
 def _hash(data: bytes) -> str:
@@ -74,8 +77,35 @@ def _pick(notebooks: list[Path], notebook_name: str) -> Path | None:
     return notebooks[0] if len(notebooks) == 1 else None
 
 
-def collect(submissions: Path, assignment: str, notebook_name: str, unpack_dir: Path) -> list[Submission]:
-    """All submissions under ``submissions`` (a folder or a .zip, unpacked into ``unpack_dir``)."""
+def _multi_submission(student_id: str, folder: Path, notebook_names: list[str]) -> Submission:
+    """One student's folder holding several notebooks: each part found by name, hashed together."""
+    present = {p.stem: p for p in folder.glob("*.ipynb")} if folder.is_dir() else {}
+    parts: list[tuple[str, Path | None, str | None]] = []
+    digest = hashlib.sha256()
+    for name in notebook_names:
+        path = present.get(name)
+        if path is None:
+            parts.append((name, None, f"{name}.ipynb is missing from the submission (0 points)"))
+            digest.update(f"{name}:missing\n".encode())
+            continue
+        data = path.read_bytes()
+        parts.append((name, path, validate(data)))
+        digest.update(f"{name}:{_hash(data)}\n".encode())
+    error = None if any(p is not None for _, p, _ in parts) else \
+        f"no notebook of the assignment ({', '.join(n + '.ipynb' for n in notebook_names)}) in the submission"
+    return Submission(student_id, folder, digest.hexdigest(), error, tuple(parts))
+
+
+def collect(submissions: Path, assignment: str, notebook_name: str | list[str], unpack_dir: Path) -> list[Submission]:
+    """All submissions under ``submissions`` (a folder or a .zip, unpacked into ``unpack_dir``).
+
+    ``notebook_name``: the assignment's notebook, or the list of its notebooks. With several, only the
+    nbgrader layout (``<student>/<assignment>/<notebook>.ipynb`` for each) can hold a whole submission.
+    """
+    names = [notebook_name] if isinstance(notebook_name, str) else list(notebook_name)
+    if len(names) > 1:
+        return _collect_multi(submissions, assignment, names, unpack_dir)
+    notebook_name = names[0]
     if submissions.is_file() and zipfile.is_zipfile(submissions):
         submissions = _unzip(submissions, unpack_dir)
     if not submissions.is_dir():
@@ -92,6 +122,32 @@ def collect(submissions: Path, assignment: str, notebook_name: str, unpack_dir: 
                                      f"no notebook for {assignment} in {child.name}/"))
         elif child.suffix == ".ipynb":
             found.append(_submission(_clean_id(child.stem), child))
+    ids = [s.student_id for s in found]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise IntakeError(f"several submissions for the student id(s) {', '.join(sorted(dupes))}")
+    return found
+
+
+def _collect_multi(submissions: Path, assignment: str, names: list[str], unpack_dir: Path) -> list[Submission]:
+    if submissions.is_file() and zipfile.is_zipfile(submissions):
+        submissions = _unzip(submissions, unpack_dir)
+    if not submissions.is_dir():
+        raise IntakeError(f"{submissions} is neither a folder nor a .zip of submissions")
+    root = _descend(submissions)
+    layout = (f"{assignment} has {len(names)} notebooks ({', '.join(n + '.ipynb' for n in names)}): "
+              f"submit them as <student>/{assignment}/<notebook>.ipynb (nbgrader's layout)")
+    entries = [c for c in sorted(root.iterdir()) if not c.name.startswith(".") and c.name != "__MACOSX"]
+    if entries and not any(c.is_dir() for c in entries):
+        raise IntakeError(f"{root} holds single notebooks, one per student, but {layout}")
+    found: list[Submission] = []
+    for child in entries:
+        if child.is_dir():
+            folder = child / assignment if (child / assignment).is_dir() else child
+            found.append(_multi_submission(_clean_id(child.name), folder, names))
+        elif child.suffix == ".ipynb":  # a stray single notebook: a failed row that says why
+            found.append(Submission(_clean_id(child.stem), None, _hash(child.read_bytes()),
+                                    f"a single notebook cannot be graded: {layout}"))
     ids = [s.student_id for s in found]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:

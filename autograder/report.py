@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from autograder.assignment import AssignmentSpec
+from autograder.assignment import Assignment, AssignmentSpec, as_assignment
 
 
 def _plot(scores: list[float], max_score: float, target: Path) -> None:
@@ -26,30 +26,35 @@ def _plot(scores: list[float], max_score: float, target: Path) -> None:
     plt.close(fig)
 
 
-def write_report(workspace: Path, spec: AssignmentSpec, rows: list[dict[str, Any]]) -> Path:
+def write_report(workspace: Path, spec: AssignmentSpec | Assignment, rows: list[dict[str, Any]]) -> Path:
+    whole = as_assignment(spec)  # name and max_score: the whole assignment's
     folder = workspace / "reports"
     folder.mkdir(parents=True, exist_ok=True)
-    png = folder / f"{spec.name}-scores.png"
-    _plot([float(r["score"]) for r in rows], spec.max_score, png)
-    lines = [f"# Grading report: {spec.name}", "",
+    png = folder / f"{whole.name}-scores.png"
+    _plot([float(r["score"]) for r in rows], whole.max_score, png)
+    lines = [f"# Grading report: {whole.name}", "",
              f"{len(rows)} submissions: " + ", ".join(
                  f"{sum(r['status'] == s for r in rows)} {s}" for s in ("graded", "flagged", "failed")), ""]
     if rows:
         mean = sum(float(r["score"]) for r in rows) / len(rows)
-        lines += [f"Mean score {mean:.2f} / {spec.max_score:g}.", ""]
+        lines += [f"Mean score {mean:.2f} / {whole.max_score:g}.", ""]
     lines += [f"![Score distribution: a histogram of the {len(rows)} scores]({png.name})", "",
               "## Per-question pass rates", "", "| question | check cell | points | passed | pass rate |",
               "|---|---|---|---|---|"]
-    for check in spec.checks:
-        cells = [c for r in rows for c in r.get("cells", []) if c["grade_id"] == check.grade_id]
-        passed = sum(bool(c["passed"]) for c in cells)
-        rate = f"{passed / len(rows):.0%}" if rows else "-"
-        lines.append(f"| {check.exercise_id} | {check.grade_id} | {check.points:g} | {passed}/{len(rows)} | {rate} |")
+    single = None if whole.multi else whole.parts[0].notebook_name
+    for part in whole.parts:
+        for check in part.checks:
+            cells = [c for r in rows for c in r.get("cells", []) if c["grade_id"] == check.grade_id
+                     and c.get("notebook", single) == part.notebook_name]
+            passed = sum(bool(c["passed"]) for c in cells)
+            rate = f"{passed / len(rows):.0%}" if rows else "-"
+            cell_name = check.grade_id if single else f"{whole.label(part.notebook_name)}/{check.grade_id}"
+            lines.append(f"| {check.exercise_id} | {cell_name} | {check.points:g} | {passed}/{len(rows)} | {rate} |")
     for status in ("failed", "flagged"):
         chosen = [r for r in rows if r["status"] == status]
         lines += ["", f"## {status.capitalize()} submissions ({len(chosen)})", ""]
         lines += [f"- **{r['student_id']}** ({r['score']:g}/{r['max_score']:g}): {r['detail']}" for r in chosen] \
             or ["None."]
-    target = folder / f"{spec.name}.md"
+    target = folder / f"{whole.name}.md"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target

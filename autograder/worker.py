@@ -40,6 +40,7 @@ class Job:
     extra_paths: tuple[Path, ...] = ()  # extra importable folders (exercise modules of new notebooks)
     extra_modules: tuple[str, ...] = ()
     content: bytes | None = None  # the notebook itself, for workers that do not share our file system (Dask)
+    contents: tuple[tuple[str, bytes], ...] = ()  # the same for each notebook of a several-notebook assignment
 
 
 @dataclass
@@ -53,7 +54,8 @@ class Outcome:
     detail: str
     cells: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
-    autograded: str | None = None  # the executed notebook (JSON); the parent writes it, then drops it
+    autograded: str | dict[str, str] | None = None  # the executed notebook (JSON; by notebook name when several)
+    parts: list[dict[str, Any]] = field(default_factory=list)  # several notebooks: each one's own verdict
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,6 +71,11 @@ def load_spec(course_root: Path, assignment: str) -> assignment_mod.AssignmentSp
     return assignment_mod.load(course_root, assignment)
 
 
+@functools.lru_cache(maxsize=8)
+def load_parts(course_root: Path, assignment: str) -> assignment_mod.Assignment:
+    return assignment_mod.load_assignment(course_root, assignment)
+
+
 def _import_extras(job: Job) -> None:
     for path in job.extra_paths:
         if str(path) not in sys.path:
@@ -82,10 +89,13 @@ def grade(job: Job) -> Outcome:
     sub = job.submission
     try:
         _import_extras(job)
-        spec = load_spec(job.course_root, job.assignment)
+        whole = load_parts(job.course_root, job.assignment)
     except Exception as exc:
         return Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, 0.0,
                        f"grader error loading the assignment: {exc}")
+    if whole.multi:
+        return _grade_parts(job, whole)
+    spec = whole.parts[0]
     base = Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, spec.max_score, "")
     if sub.error is not None or sub.path is None:
         base.detail = sub.error or "no notebook"
@@ -98,12 +108,60 @@ def grade(job: Job) -> Outcome:
         return base
 
 
+SEVERITY = {"graded": 0, "flagged": 1, "failed": 2}
+
+
+def _grade_parts(job: Job, whole: assignment_mod.Assignment) -> Outcome:
+    """Each notebook in its own fresh sandbox and kernel, then one verdict for the whole assignment:
+    scores summed, the worst status (failed > flagged > graded), details prefixed with the part."""
+    sub = job.submission
+    out = Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, whole.max_score, "")
+    if sub.error is not None or not sub.parts:
+        out.detail = sub.error or "no notebook"
+        return out
+    entries = {name: (path, error) for name, path, error in sub.parts}
+    contents = dict(job.contents)
+    autograded: dict[str, str] = {}
+    for spec in whole.parts:
+        name = spec.notebook_name
+        part = Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, spec.max_score, "")
+        path, error = entries.get(name, (None, f"{name}.ipynb is missing from the submission (0 points)"))
+        if error is not None or path is None:
+            part.detail = error or f"{name}.ipynb is missing from the submission (0 points)"
+        else:
+            try:
+                text = contents[name].decode("utf-8") if name in contents else path.read_text(encoding="utf-8")
+                part = _grade_notebook(job, spec, part, nbformat.reads(text, as_version=4))
+            except Exception as exc:  # a grader bug costs this part, not the row
+                part.detail = f"grader error: {type(exc).__name__}: {exc}"[:500]
+                traceback.print_exc(file=sys.stderr)
+        if isinstance(part.autograded, str):
+            autograded[name] = part.autograded
+        for cell in part.cells:
+            cell["notebook"] = name
+        out.cells.extend(part.cells)
+        out.seconds += part.seconds
+        out.parts.append({"notebook": name, "status": part.status, "score": part.score,
+                          "max_score": part.max_score, "detail": part.detail})
+    out.score = round(sum(p["score"] for p in out.parts), 2)
+    out.status = max((p["status"] for p in out.parts), key=SEVERITY.__getitem__)
+    out.detail = "; ".join(f"{whole.label(p['notebook'])}: {p['detail']}" for p in out.parts
+                           if p["detail"] != "ok") or "ok"
+    out.autograded = autograded or None
+    return out
+
+
 def _grade(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome) -> Outcome:
     assert job.submission.path is not None
     if job.content is not None:
         student_nb = nbformat.reads(job.content.decode("utf-8"), as_version=4)
     else:
         student_nb = nbformat.read(job.submission.path, as_version=4)
+    return _grade_notebook(job, spec, out, student_nb)
+
+
+def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome,
+                    student_nb: nbformat.NotebookNode) -> Outcome:
     scratch = Path(tempfile.mkdtemp(prefix="ag-"))
     try:
         sandbox = Sandbox(scratch / "work", limits=job.limits, use_bwrap=job.use_bwrap,

@@ -121,3 +121,39 @@ def remove_cells(nb: nbformat.NotebookNode, grade_ids: set[str]) -> nbformat.Not
 
 def replace_source(nb: nbformat.NotebookNode, grade_id: str, source: str) -> nbformat.NotebookNode:
     return with_answers(nb, {grade_id: source})
+
+
+# --- an assignment split into two notebooks -------------------------------------------------------
+
+SPLIT = "98-split"
+SPLIT_PARTS = {f"{SPLIT}-part1": (1, 2), f"{SPLIT}-part2": (3,)}  # notebook -> exercises 99.N in it
+
+
+def write_split_course(root: Path) -> Path:
+    """``source/98-split/98-split-part1.ipynb`` (99.1, 99.2: 6 points) and ``-part2.ipynb`` (99.3: 2 points)."""
+    pkg = write_course(root)
+    titles = {1: ("Egress", 2, ""), 2: ("Mail", 4, ""),
+              3: ("Logins", 2, 'check("99.3", answer_99_3, hidden={"expected": 42})')}
+    for name, numbers in SPLIT_PARTS.items():
+        setup = f"from course.exercises import check\nimport {EXERCISES_MODULE}"
+        cells = [authoring.markdown(f"# {name}"), authoring.locked_code(f"{name}-setup", setup)]
+        for n in numbers:
+            title, points, hidden = titles[n]
+            cells += [authoring.markdown(f"### Question 99.{n} — {title} ({points} points)"),
+                      authoring.answer(f"answer-99-{n}", f"answer_99_{n} = {SOLUTIONS[f'answer_99_{n}']}"),
+                      authoring.check_cell(f"check-99-{n}", f'check("99.{n}", answer_99_{n})', points, hidden=hidden)]
+        authoring.write(authoring.notebook(cells), root / "source" / SPLIT / f"{name}.ipynb")
+    return pkg
+
+
+def split_release(root: Path) -> dict[str, nbformat.NotebookNode]:
+    """The release version of each part, by notebook name."""
+    from autograder.assignment import load_assignment
+
+    return {spec.notebook_name: copy.deepcopy(spec.student_nb) for spec in load_assignment(root, SPLIT).parts}
+
+
+def split_correct(root: Path) -> dict[str, nbformat.NotebookNode]:
+    return {name: with_answers(nb, {f"answer-99-{n}": f"answer_99_{n} = {SOLUTIONS[f'answer_99_{n}']}"
+                                    for n in SPLIT_PARTS[name]})
+            for name, nb in split_release(root).items()}
