@@ -1,0 +1,341 @@
+"""Exercises of notebook 05 (Database): reference solutions, realistic wrong answers, malformed input.
+
+The policy exercises (5.3 DynamoDB LeadingKeys, 5.6 rds-db:connect) are graded by the real ``course.iam``
+engine; their hidden cases are read from the notebook's check cells.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import re
+
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from course.exercises import CheckResult, evaluate, get
+from course.exercises.database import (
+    ALICE,
+    COLUMNS,
+    COMPARISON,
+    DB_USER,
+    MISSING,
+    TABLE_ARN,
+    dbuser_arn,
+)
+
+NOTEBOOK = ROOT / "source" / "05-database" / "05-database.ipynb"
+
+DATABASES = pd.DataFrame(COMPARISON, columns=COLUMNS)
+
+REFERENCE_5_1 = {
+    "rds_at_rest": "chosen at creation", "dynamodb_at_rest": "always on",
+    "aurora_audit_destination": "CloudWatch Logs", "dynamodb_audit_destination": "CloudTrail only",
+    "redshift_audit_destination": "S3 or CloudWatch Logs", "neptune_audit_destination": "CloudWatch Logs",
+    "dynamodb_resource_policy": "yes",
+}
+REFERENCE_5_2 = DATABASES.loc[DATABASES["authorization_by"] == "IAM policies", ["service", "authentication"]]
+REFERENCE_5_3 = {
+    "Version": "2012-10-17",
+    "Statement": [{
+        "Sid": "OwnItemsOnly", "Effect": "Allow",
+        "Action": ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
+                   "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
+        "Resource": TABLE_ARN,
+        "Condition": {"ForAllValues:StringEquals": {
+            "dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"]}},
+    }],
+}
+REFERENCE_5_4 = {
+    "CreateTable": "management", "UpdateTable": "management", "DescribeTable": "management",
+    "UpdateTimeToLive": "management", "RestoreTableToPointInTime": "management", "PutItem": "data",
+    "Query": "data", "ExecuteStatement": "data", "TransactWriteItems": "data", "GetRecords": "data",
+}
+REFERENCE_5_6 = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "ConnectAsOrdersApp", "Effect": "Allow", "Action": "rds-db:connect",
+                   "Resource": dbuser_arn(DB_USER)}],
+}
+REFERENCES = {"5.1": REFERENCE_5_1, "5.2": REFERENCE_5_2, "5.3": REFERENCE_5_3, "5.4": REFERENCE_5_4,
+              "5.5": "C", "5.6": REFERENCE_5_6}
+
+
+def statement_with(policy: dict, **changes) -> dict:
+    policy = copy.deepcopy(policy)
+    statement = policy["Statement"][0]
+    for field, value in changes.items():
+        if value is None:
+            statement.pop(field, None)
+        else:
+            statement[field] = value
+    return policy
+
+
+def failed(result: CheckResult) -> list[str]:
+    return [r.description for r in result.failures]
+
+
+def notebook_cell(grade_id: str) -> str:
+    nb = json.loads(NOTEBOOK.read_text())
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
+            return "".join(cell["source"])
+    raise AssertionError(f"no cell {grade_id} in {NOTEBOOK.name}")
+
+
+def notebook_hidden_cases(exercise_id: str) -> list:
+    source = notebook_cell("check-" + exercise_id.replace(".", "-"))
+    block = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S)
+    if not block:
+        return []
+    call = ast.parse(block.group(1)).body[0].value
+    return ast.literal_eval(next(k.value for k in call.keywords if k.arg == "hidden"))
+
+
+def notebook_solution(exercise_id: str):
+    """The value the notebook's solution cell assigns (5.2's is pandas code, run against the table)."""
+    source = notebook_cell("answer-" + exercise_id.replace(".", "-"))
+    block = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", source, re.S).group(1)
+    if exercise_id == "5.2":
+        scope = {"databases": DATABASES.copy(), "pd": pd}
+        exec(block, scope)  # noqa: S102 - the notebook's own solution code
+        return scope["answer_5_2"]
+    return ast.literal_eval(ast.parse(block).body[0].value)
+
+
+def assert_error(result: CheckResult, *words: str) -> None:
+    assert result.error is not None, f"expected an error, got requirements {result.requirements}"
+    assert result.score == 0 and not result.passed
+    for word in words:
+        assert word in result.error, f"{word!r} not in {result.error!r}"
+
+
+# --- every exercise --------------------------------------------------------------------------------
+
+def test_the_module_registers_six_exercises_of_five_kinds_with_the_notebook_points():
+    exercises = {i: get(i) for i in REFERENCES}
+    assert {e.kind for e in exercises.values()} == {"mapping", "table", "policy", "single-choice"}
+    assert {i: e.points for i, e in exercises.items()} == {"5.1": 3, "5.2": 2, "5.3": 4, "5.4": 3, "5.5": 2,
+                                                          "5.6": 3}
+    for exercise_id, exercise in exercises.items():
+        assert exercise.answer_name == "answer_" + exercise_id.replace(".", "_")
+
+
+@pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
+def test_reference_solution_scores_full_marks(exercise_id):
+    result = evaluate(exercise_id, REFERENCES[exercise_id])
+    assert result.error is None, result.error
+    assert result.passed and result.score == 1.0, str(result)
+
+
+@pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
+def test_the_notebook_solution_is_a_full_marks_answer_and_passes_the_hidden_cases(exercise_id):
+    hidden = notebook_hidden_cases(exercise_id)
+    result = evaluate(exercise_id, notebook_solution(exercise_id), hidden=hidden or None)
+    assert result.passed and result.score == 1.0, str(result)
+    if exercise_id in ("5.3", "5.6"):
+        assert hidden and sum(r.hidden for r in result.requirements) == len(hidden)
+
+
+@pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
+@pytest.mark.parametrize("bad", [None, ..., 42, 3.5, True, [1, 2], "", object()],
+                         ids=lambda v: "object" if type(v) is object else repr(v))
+def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
+    result = evaluate(exercise_id, bad)
+    assert result.error, f"{exercise_id} accepted {bad!r}: {result}"
+    assert result.score == 0
+
+
+def test_keys_do_not_appear_in_plain_text_in_the_module():
+    source = (ROOT / "course" / "exercises" / "database.py").read_text()
+    assert "make_key(" not in source and "part_key(" not in source and "table_keys(" not in source
+    assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 7 + 2 + 10 + 1
+
+
+# --- the comparison table --------------------------------------------------------------------------
+
+def test_the_table_has_six_services_and_exactly_the_seven_cells_5_1_asks_for_are_missing():
+    assert list(DATABASES["service"]) == ["RDS", "Aurora", "DynamoDB", "Redshift", "Neptune", "DocumentDB"]
+    missing = {(row.service, column) for row in DATABASES.itertuples() for column in COLUMNS
+               if getattr(row, column) == MISSING}
+    assert missing == {("RDS", "at_rest_summary"), ("DynamoDB", "at_rest_summary"),
+                       ("Aurora", "audit_destination"), ("DynamoDB", "audit_destination"),
+                       ("Redshift", "audit_destination"), ("Neptune", "audit_destination"),
+                       ("DynamoDB", "resource_policy")}
+    assert MISSING not in set(DATABASES["authorization_by"]), "5.2 queries a complete column"
+
+
+def test_the_2019_picture_gets_partial_credit_with_hints_about_what_changed():
+    notes_2019 = dict(REFERENCE_5_1, dynamodb_at_rest="chosen at creation", dynamodb_resource_policy="no",
+                      neptune_audit_destination="console download only")
+    result = evaluate("5.1", notes_2019)
+    assert result.score == pytest.approx(4 / 7)
+    hints = " ".join(r.hint for r in result.failures)
+    assert "called encryption at rest optional" in hints and "2019" in hints
+
+
+def test_confusing_cloudtrail_with_engine_logs():
+    result = evaluate("5.1", dict(REFERENCE_5_1, aurora_audit_destination="CloudTrail only",
+                                  dynamodb_audit_destination="CloudWatch Logs"))
+    assert result.score == pytest.approx(5 / 7)
+    assert any("management API" in r.hint for r in result.failures)
+
+
+def test_completion_values_outside_the_choices_are_errors():
+    assert_error(evaluate("5.1", dict(REFERENCE_5_1, dynamodb_at_rest="optional")), "'always on'")
+    assert_error(evaluate("5.1", dict(REFERENCE_5_1, dynamodb_resource_policy=True)), "'yes' or 'no'")
+    assert_error(evaluate("5.1", {**REFERENCE_5_1, "documentdb_at_rest": "chosen at creation"}), "unexpected key")
+
+
+def test_filtering_on_iam_authentication_instead_of_authorization_returns_too_many_rows():
+    wrong = DATABASES.loc[DATABASES["authentication"].str.contains("IAM"), ["service", "authentication"]]
+    result = evaluate("5.2", wrong)
+    assert result.error is None and not result.passed
+    assert failed(result) == ["has the right number of rows", "column service holds the right values"]
+    assert "not IAM authorization" in result.failures[0].hint
+
+
+def test_a_query_that_forgets_to_select_the_columns_or_picks_the_engine_services():
+    all_columns = DATABASES[DATABASES["authorization_by"] == "IAM policies"]
+    result = evaluate("5.2", all_columns)
+    assert result.passed, "extra columns are not penalised; the two asked for are present"
+    only_service = DATABASES.loc[DATABASES["authorization_by"] == "IAM policies", ["service"]]
+    result = evaluate("5.2", only_service)
+    assert failed(result) == ["has the columns service, authentication"]
+    assert result.score == pytest.approx(2 / 3)
+    engine = DATABASES.loc[DATABASES["authorization_by"] == "database engine", ["service", "authentication"]]
+    assert evaluate("5.2", engine).score == pytest.approx(1 / 3)
+
+
+def test_a_series_or_a_list_for_5_2():
+    result = evaluate("5.2", REFERENCE_5_2["service"])
+    assert result.error is None and "has the columns service, authentication" in failed(result)
+    assert_error(evaluate("5.2", ["DynamoDB", "Neptune"]), "pandas DataFrame")
+
+
+# --- 5.3 LeadingKeys ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("operator", ["StringEquals", "ForAnyValue:StringEquals"])
+def test_an_operator_without_for_all_values_lets_a_mixed_batch_through(operator):
+    policy = statement_with(REFERENCE_5_3, Condition={operator: {
+        "dynamodb:LeadingKeys": "${cognito-identity.amazonaws.com:sub}"}})
+    result = evaluate("5.3", policy)
+    assert failed(result) == ["Alice cannot fetch her item and Bob's in one BatchGetItem"]
+    assert "multivalued" in result.failures[0].hint and result.score == pytest.approx(9 / 10)
+
+
+def test_granting_scan_with_for_all_values_opens_the_whole_table():
+    policy = statement_with(REFERENCE_5_3, Action=REFERENCE_5_3["Statement"][0]["Action"] + ["dynamodb:Scan"])
+    result = evaluate("5.3", policy)
+    assert failed(result) == ["Alice cannot Scan the table"]
+    assert "absent" in result.failures[0].hint
+
+
+def test_a_null_check_makes_scan_safe_again():
+    policy = statement_with(REFERENCE_5_3, Action=REFERENCE_5_3["Statement"][0]["Action"] + ["dynamodb:Scan"],
+                            Condition={**REFERENCE_5_3["Statement"][0]["Condition"],
+                                       "Null": {"dynamodb:LeadingKeys": "false"}})
+    assert evaluate("5.3", policy).passed
+
+
+def test_dynamodb_star_fails_scan_delete_table_and_the_linter():
+    result = evaluate("5.3", statement_with(REFERENCE_5_3, Action="dynamodb:*"))
+    assert failed(result) == ["Alice cannot Scan the table", "Alice cannot delete the table", "no lint finding IAM010"]
+
+
+def test_hard_coding_one_players_id_is_caught_by_the_hidden_cases():
+    policy = statement_with(REFERENCE_5_3, Condition={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ALICE}})
+    assert evaluate("5.3", policy).passed, "the visible cases only involve Alice"
+    result = evaluate("5.3", policy, hidden=notebook_hidden_cases("5.3"))
+    assert failed(result) == ["Bob reads his own item", "Bob cannot overwrite Alice's item"]
+    assert all(r.hidden for r in result.failures)
+
+
+def test_a_policy_variable_in_a_2008_policy_matches_nothing():
+    old = dict(copy.deepcopy(REFERENCE_5_3), Version="2008-10-17")
+    result = evaluate("5.3", old)
+    assert failed(result)[:3] == ["Alice reads her own item (GetItem)", "Alice queries her own scores (Query)",
+                                  "Alice writes her own item (PutItem)"]
+
+
+def test_every_table_instead_of_game_scores():
+    result = evaluate("5.3", statement_with(REFERENCE_5_3, Resource="arn:aws:dynamodb:*:*:table/*"))
+    assert failed(result) == ["Alice cannot read from another table"]
+
+
+def test_leading_keys_policy_errors():
+    assert_error(evaluate("5.3", "{not json"), "not valid JSON")
+    assert_error(evaluate("5.3", {"Version": "2012-10-17"}), "no 'Statement'")
+    assert_error(evaluate("5.3", statement_with(REFERENCE_5_3, Effect="Allowed")))
+
+
+# --- 5.4 and 5.5 -------------------------------------------------------------------------------------
+
+def test_treating_read_only_calls_as_data_events():
+    read_only = dict(REFERENCE_5_4, DescribeTable="data")
+    result = evaluate("5.4", read_only)
+    assert result.score == pytest.approx(9 / 10) and "read-only does not make" in result.failures[0].hint
+
+
+def test_the_2019_belief_that_only_management_calls_reach_cloudtrail():
+    # "Get and Put are not logged": a learner who thinks PartiQL, transactions and streams are management calls.
+    result = evaluate("5.4", dict(REFERENCE_5_4, ExecuteStatement="management", TransactWriteItems="management",
+                                  GetRecords="management"))
+    assert result.score == pytest.approx(7 / 10)
+    assert any("PartiQL" in r.hint for r in result.failures)
+    assert_error(evaluate("5.4", dict(REFERENCE_5_4, PutItem="data event")), "'management' or 'data'")
+    assert_error(evaluate("5.4", {**REFERENCE_5_4, "Scan": "data"}), "unexpected key")
+
+
+@pytest.mark.parametrize("wrong, words", [
+    ("A", "fixed when an instance is created"),
+    ("B", "keeps its source's encryption state"),
+    ("D", "EC2 volumes"),
+    ("E", "SQL Server and Oracle only"),
+])
+def test_encrypting_an_existing_instance_wrong_options_explain_the_misconception(wrong, words):
+    result = evaluate("5.5", wrong)
+    assert not result.passed and words in result.failures[0].hint
+    assert "snapshot" not in result.failures[0].hint.lower() or wrong != "A", "the hint does not give the answer"
+
+
+def test_single_choice_form():
+    assert evaluate("5.5", " c ").passed
+    assert_error(evaluate("5.5", ["C"]), "exactly one")
+    assert_error(evaluate("5.5", "F"), "not one of the options")
+
+
+# --- 5.6 rds-db:connect ------------------------------------------------------------------------------
+
+def test_the_cluster_name_instead_of_its_resource_id_never_matches():
+    result = evaluate("5.6", statement_with(REFERENCE_5_6, Resource=dbuser_arn(DB_USER, "orders-db")))
+    assert failed(result) == ["the orders service connects to orders-db as orders_app"]
+    assert "resource ID" in result.failures[0].hint
+
+
+def test_a_wildcard_user_or_cluster_lets_the_role_in_as_anyone_or_anywhere():
+    any_user = evaluate("5.6", statement_with(REFERENCE_5_6, Resource=dbuser_arn("*")))
+    assert failed(any_user) == ["the orders service cannot connect as the master user postgres",
+                                "the orders service cannot connect as orders_app_admin"]
+    prefix = evaluate("5.6", statement_with(REFERENCE_5_6, Resource=dbuser_arn("orders_app*")))
+    assert failed(prefix) == ["the orders service cannot connect as orders_app_admin"]
+    any_cluster = evaluate("5.6", statement_with(REFERENCE_5_6, Resource=dbuser_arn(DB_USER, "*")))
+    assert failed(any_cluster) == ["the orders service cannot connect to another cluster"]
+
+
+def test_the_wrong_action_names_fail_the_connection():
+    for action in ("rds:connect", "rds:*", "rds-data:*"):
+        result = evaluate("5.6", statement_with(REFERENCE_5_6, Action=action))
+        assert "the orders service connects to orders-db as orders_app" in failed(result), action
+    everything = evaluate("5.6", statement_with(REFERENCE_5_6, Action="*", Resource="*"))
+    assert "no lint finding IAM006" in failed(everything)
+    assert "the orders service cannot modify the cluster (rds:ModifyDBCluster)" in failed(everything)
+
+
+def test_hidden_case_catches_a_wildcard_region():
+    loose = statement_with(REFERENCE_5_6, Resource=dbuser_arn(DB_USER, region="*"))
+    assert evaluate("5.6", loose).passed, "the visible cases alone do not see this mistake"
+    result = evaluate("5.6", loose, hidden=notebook_hidden_cases("5.6"))
+    assert not result.passed and {r.hidden for r in result.failures} == {True}
