@@ -77,3 +77,31 @@ def write(nb: nbformat.NotebookNode, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
+
+
+def hidden_cases(notebooks: str | Path | list[Path], exercise_id: str) -> Any:
+    """The literal ``hidden=`` data of question ``exercise_id``'s check cell (``[]`` when it has none).
+
+    ``notebooks`` is a notebook, a list of them, or an assignment folder (for assignments in parts).
+    Tests use it to run the notebook's own hidden cases through the checker, so the two cannot drift.
+    """
+    import ast
+    import re
+
+    paths = [Path(notebooks)] if isinstance(notebooks, (str, Path)) else list(notebooks)
+    paths = [p for path in paths for p in (sorted(path.glob("*.ipynb")) if path.is_dir() else [path])]
+    grade_id = "check-" + exercise_id.replace(".", "-")
+    for path in paths:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") != grade_id:
+                continue
+            block = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
+            if not block:
+                return []
+            for node in ast.walk(ast.parse(block.group(1))):
+                if isinstance(node, ast.Call):
+                    for keyword in node.keywords:
+                        if keyword.arg == "hidden":
+                            return ast.literal_eval(keyword.value)
+            return []
+    raise LookupError(f"no check cell {grade_id} in {', '.join(p.name for p in paths)}")

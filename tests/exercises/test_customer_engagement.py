@@ -6,7 +6,6 @@ from the notebook's check cell so that the tests and the notebook can never drif
 
 from __future__ import annotations
 
-import ast
 import copy
 import json
 import re
@@ -14,6 +13,7 @@ import re
 import pytest
 from conftest import ROOT
 
+from course.authoring import hidden_cases
 from course.exercises import CheckResult, MappingMatch, Part, evaluate, get, part_key
 from course.exercises.customer_engagement import IDENTITY_ARN, PARTNER, PARTNER_IDENTITY_POLICY
 
@@ -68,17 +68,7 @@ def policy_with(**changes) -> dict:
 
 def notebook_hidden_cases(exercise_id: str) -> list:
     """The literal ``hidden=[...]`` data in the notebook's check cell of ``exercise_id``."""
-    nb = json.loads(NOTEBOOK.read_text())
-    grade_id = "check-" + exercise_id.replace(".", "-")
-    for cell in nb["cells"]:
-        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
-            source = "".join(cell["source"])
-            block = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S)
-            if not block:
-                return []
-            call = ast.parse(block.group(1)).body[0].value
-            return ast.literal_eval(next(k.value for k in call.keywords if k.arg == "hidden"))
-    raise AssertionError(f"no cell {grade_id} in {NOTEBOOK.name}")
+    return hidden_cases(NOTEBOOK, exercise_id)
 
 
 def assert_error(result: CheckResult, *words: str) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
+from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
 from course.exercises.database import (
     ALICE,
@@ -86,12 +87,8 @@ def notebook_cell(grade_id: str) -> str:
 
 
 def notebook_hidden_cases(exercise_id: str) -> list:
-    source = notebook_cell("check-" + exercise_id.replace(".", "-"))
-    block = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S)
-    if not block:
-        return []
-    call = ast.parse(block.group(1)).body[0].value
-    return ast.literal_eval(next(k.value for k in call.keywords if k.arg == "hidden"))
+    """The literal ``hidden=[...]`` data in the notebook's check cell of ``exercise_id``."""
+    return hidden_cases(NOTEBOOK, exercise_id)
 
 
 def notebook_solution(exercise_id: str):

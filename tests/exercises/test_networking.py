@@ -3,7 +3,6 @@ partial credit and the model's explanation in the hint, malformed input, and the
 
 from __future__ import annotations
 
-import ast
 import copy
 import json
 import re
@@ -11,6 +10,7 @@ import re
 import pytest
 from conftest import ROOT
 
+from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
 from course.exercises.networking import BUCKET, DISTRIBUTION, VPCE
 from course.net import allow, load, reach, sg_rule
@@ -57,12 +57,8 @@ def notebook_cells() -> dict[str, str]:
 
 
 def notebook_hidden(exercise_id: str) -> list:
-    source = notebook_cells()["check-" + exercise_id.replace(".", "-")]
-    block = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S)
-    if not block:
-        return []
-    call = ast.parse(block.group(1)).body[0].value
-    return ast.literal_eval(next(k.value for k in call.keywords if k.arg == "hidden"))
+    """The literal ``hidden=[...]`` data in the notebook's check cell of ``exercise_id``."""
+    return hidden_cases(NOTEBOOK, exercise_id)
 
 
 def assert_error(result: CheckResult, *words: str) -> None:

@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT
 
 from course import data
+from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
 from course.exercises import security_identity as s
 from course.iam import evaluate_json
@@ -116,19 +117,8 @@ POINTS = {"1.1": 3, "1.2": 5, "1.3": 5, "1.4": 5, "1.5": 5, "1.6": 3, "1.7": 4, 
 
 
 def notebook_hidden_cases(exercise_id: str) -> list:
-    """The literal ``hidden=[...]`` data in the check cell of ``exercise_id``, in whichever part it is."""
-    grade_id = "check-" + exercise_id.replace(".", "-")
-    for path in NOTEBOOKS:
-        for cell in json.loads(path.read_text())["cells"]:
-            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") != grade_id:
-                continue
-            source = "".join(cell["source"])
-            block = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S)
-            if not block:
-                return []
-            call = ast.parse(block.group(1)).body[0].value
-            return ast.literal_eval(next(k.value for k in call.keywords if k.arg == "hidden"))
-    raise AssertionError(f"no cell {grade_id} in {FOLDER.name}")
+    """The literal ``hidden=[...]`` data in the notebook's check cell of ``exercise_id``."""
+    return hidden_cases(NOTEBOOKS, exercise_id)
 
 
 def notebook_solution(exercise_id: str):

@@ -14,6 +14,7 @@ import re
 import pytest
 from conftest import ROOT
 
+from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
 from course.exercises.storage import (
     ACCESS_POINT_ARN,
@@ -118,17 +119,7 @@ def failed(result: CheckResult) -> list[str]:
 
 def notebook_hidden_cases(exercise_id: str) -> list:
     """The literal ``hidden=[...]`` data in the notebook's check cell of ``exercise_id``."""
-    nb = json.loads(NOTEBOOK.read_text())
-    grade_id = "check-" + exercise_id.replace(".", "-")
-    for cell in nb["cells"]:
-        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
-            source = "".join(cell["source"])
-            block = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S)
-            if not block:
-                return []
-            call = ast.parse(block.group(1)).body[0].value
-            return ast.literal_eval(next(k.value for k in call.keywords if k.arg == "hidden"))
-    raise AssertionError(f"no cell {grade_id} in {NOTEBOOK.name}")
+    return hidden_cases(NOTEBOOK, exercise_id)
 
 
 def notebook_solution(exercise_id: str):
