@@ -57,12 +57,13 @@ class BatchResult:
     sandboxed: bool
 
 
-def extras_from_env() -> tuple[tuple[Path, ...], tuple[str, ...]]:
-    """``AUTOGRADER_EXTRA_PATHS``/``AUTOGRADER_EXTRA_MODULES``: exercise modules outside ``course``
-    (notebooks in development, test fixtures), importable in the grader and bound read-only in the sandbox."""
-    paths = tuple(Path(p).resolve() for p in os.environ.get("AUTOGRADER_EXTRA_PATHS", "").split(os.pathsep) if p)
-    modules = tuple(m.strip() for m in os.environ.get("AUTOGRADER_EXTRA_MODULES", "").split(",") if m.strip())
-    return paths, modules
+def notebook_packages() -> tuple[tuple[Path, ...], tuple[str, ...]]:
+    """Notebook modules of other installed packages (entry-point group ``aws_course.notebooks``, e.g. a
+    course in development or a test fixture): their sys.path entries, bound read-only in the sandbox.
+    The registry imports the modules themselves, so no module list is needed."""
+    from course.exercises.registry import notebook_package_paths
+
+    return tuple(notebook_package_paths()), ()
 
 
 def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BatchResult:

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.batch import Options, extras_from_env, run_batch
+    from autograder.batch import Options, notebook_packages, run_batch
     from autograder.intake import IntakeError
     from autograder.sandbox import SandboxUnavailable
     from course.paths import course_root
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     root = course_root()
     workspace = args.workspace or Path(os.environ.get("AWS_COURSE_WORKSPACE", root / "grading"))
-    paths, modules = extras_from_env()
+    paths, modules = notebook_packages()
     opts = Options(args.assignment, args.submissions.resolve(), workspace.resolve(), root, jobs=max(1, args.jobs),
                    csv_path=args.csv, db_url=args.db, cell_timeout=args.timeout_cell,
                    notebook_timeout=args.timeout_notebook, require_sandbox=args.require_sandbox,

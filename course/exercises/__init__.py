@@ -8,13 +8,20 @@ as plain data: ``check("10.2", answer_10_2, hidden=[...])``.
 from course.exercises.answers import from_data, to_data
 from course.exercises.base import Exercise, MalformedAnswer
 from course.exercises.checking import ExerciseFailed, check, evaluate
-from course.exercises.choice import MultipleChoice, Ordering, Precedence, SingleChoice, choice_keys, precedence_key
 from course.exercises.keys import make_key
-from course.exercises.network import Flow, NetworkExercise, Option, Options, Slot, Slots
-from course.exercises.policy import PolicyCase, PolicyExercise, set_policy_evaluator
+from course.exercises.kinds.choice import (
+    MultipleChoice,
+    Ordering,
+    Precedence,
+    SingleChoice,
+    choice_keys,
+    precedence_key,
+)
+from course.exercises.kinds.network import Flow, NetworkExercise, Option, Options, Slot, Slots
+from course.exercises.kinds.policy import PolicyCase, PolicyExercise, set_policy_evaluator
+from course.exercises.kinds.value import MappingMatch, Part, TableMatch, ValueMatch, part_key, table_keys
 from course.exercises.registry import all_exercises, get, register
 from course.exercises.results import CheckResult, Requirement
-from course.exercises.value import MappingMatch, Part, TableMatch, ValueMatch, part_key, table_keys
 
 __all__ = [
     "CheckResult", "Exercise", "ExerciseFailed", "Flow", "MalformedAnswer", "MappingMatch", "MultipleChoice",

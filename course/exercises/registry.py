@@ -3,23 +3,56 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import sys
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 
 from course.exercises.base import Exercise
 
 _REGISTRY: dict[str, Exercise] = {}
 
-# the framework's own modules; every other module in this package holds one notebook's exercises
-# and calls register() when imported, so adding a notebook needs no edit here
-FRAMEWORK_MODULES = frozenset({"answers", "base", "checking", "choice", "keys", "network", "policy", "registry",
-                               "results", "value"})
+# installed packages name their notebook modules in this group (see pyproject.toml); importing a module
+# registers its exercises, so adding a notebook, here or in another package, needs no edit here
+ENTRY_POINT_GROUP = "aws_course.notebooks"
+
+
+class NotebookModuleError(ImportError):
+    """A registered notebook module cannot be imported: names the entry point and the cause."""
+
+
+def _entry_points() -> list[EntryPoint]:
+    found = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.value)
+    if not found:
+        raise NotebookModuleError(f"no notebook modules are registered in the entry-point group "
+                                  f"{ENTRY_POINT_GROUP!r}: install the course with `pip install -e .` "
+                                  "(`make venv` does it)")
+    return list({ep.value: ep for ep in found}.values())  # a package seen twice on sys.path counts once
 
 
 def notebook_modules() -> list[str]:
-    """Names of the per-notebook exercise modules, found in this package."""
-    package = importlib.import_module("course.exercises")
-    return sorted(f"course.exercises.{m.name}" for m in pkgutil.iter_modules(package.__path__)
-                  if not m.name.startswith("_") and m.name not in FRAMEWORK_MODULES)
+    """Names of the modules that define the course's exercises, from every installed package."""
+    return [ep.value for ep in _entry_points()]
+
+
+def notebook_package_paths() -> list[Path]:
+    """Where registered notebook modules of other packages live (their sys.path entries), so that a
+    grading sandbox can make exactly those readable. The course's own distribution is left out: the
+    sandbox binds the ``course`` package itself, never the checkout around it."""
+    import sysconfig
+
+    import course
+
+    own = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
+    own.add(Path(course.__file__).resolve().parents[1])
+    paths: list[Path] = []
+    for ep in _entry_points():
+        dist = ep.dist
+        if dist is None or dist.name == "aws-security-notebooks":
+            continue
+        location = Path(str(dist.locate_file(""))).resolve()
+        if location not in own and location not in paths:
+            paths.append(location)
+    return paths
 
 
 class UnknownExercise(KeyError):
@@ -37,9 +70,21 @@ def register(*exercises: Exercise) -> None:
         _REGISTRY[exercise.id] = exercise
 
 
+_LOADED_FOR: tuple[str, ...] | None = None
+
+
 def _load_all() -> None:
+    """Import every registered notebook module, again only when sys.path has changed (a new package)."""
+    global _LOADED_FOR
+    if _LOADED_FOR == tuple(sys.path):
+        return
     for name in notebook_modules():
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            raise NotebookModuleError(f"the notebook module {name} (entry point group {ENTRY_POINT_GROUP!r}) "
+                                      f"cannot be imported: {type(exc).__name__}: {exc}") from exc
+    _LOADED_FOR = tuple(sys.path)
 
 
 def get(exercise_id: str) -> Exercise:

@@ -36,11 +36,21 @@ register(
 SOLUTIONS = {"answer_99_1": '"B"', "answer_99_2": '{"A", "C"}', "answer_99_3": "42"}
 
 
+def register_notebook_module(pkg: Path) -> None:
+    """Make ``pkg`` an installed-looking distribution whose entry point names the fixture module, the way
+    another course package adds notebooks; a process with ``pkg`` on PYTHONPATH then grades 99.x."""
+    info = pkg / f"{EXERCISES_MODULE}-0.0.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: agfixture-exercises\nVersion: 0.0\n")
+    (info / "entry_points.txt").write_text(f"[aws_course.notebooks]\n99 = {EXERCISES_MODULE}\n")
+
+
 def write_course(root: Path) -> Path:
     """A course root with ``source/99-fixture/99-fixture.ipynb``; returns the folder of the exercises module."""
     pkg = root / "pylib"
     pkg.mkdir(parents=True, exist_ok=True)
     (pkg / f"{EXERCISES_MODULE}.py").write_text(EXERCISES_SOURCE)
+    register_notebook_module(pkg)
     cells = [
         authoring.markdown("# Fixture notebook"),
         authoring.locked_code("99-setup", f"from course.exercises import check\nimport {EXERCISES_MODULE}"),

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 def _env(course: Path, pylib: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", AWS_COURSE_ROOT=str(course),
-               AUTOGRADER_EXTRA_PATHS=str(pylib), AUTOGRADER_EXTRA_MODULES=f.EXERCISES_MODULE)
+               PYTHONPATH=str(pylib))
     return env
 
 

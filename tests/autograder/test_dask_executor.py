@@ -29,7 +29,7 @@ def test_dask_executor_grades_like_the_local_pool(tmp_path):
     (subs / "cat.ipynb").write_text("not a notebook")
     env = dict(os.environ)
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", AWS_COURSE_ROOT=str(course),
-               AUTOGRADER_EXTRA_PATHS=str(pylib), AUTOGRADER_EXTRA_MODULES=f.EXERCISES_MODULE)
+               PYTHONPATH=str(pylib))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         proc = subprocess.run([sys.executable, "-m", "course.cli", "grade", f.ASSIGNMENT, str(subs), "--workspace",
                                str(ws), "--executor", "dask", "--scheduler", cluster.scheduler_address,

@@ -68,7 +68,7 @@ def test_intake_refuses_one_file_per_student_for_several_notebooks(tmp_path):
 def _grade(course: Path, pylib: Path, subs: Path, ws: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", AWS_COURSE_ROOT=str(course),
-               AUTOGRADER_EXTRA_PATHS=str(pylib), AUTOGRADER_EXTRA_MODULES=f.EXERCISES_MODULE)
+               PYTHONPATH=str(pylib))
     cmd = [sys.executable, "-m", "course.cli", "grade", f.SPLIT, str(subs), "--workspace", str(ws),
            "--jobs", "2", "--timeout-cell", "20", "--timeout-notebook", "60"]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)

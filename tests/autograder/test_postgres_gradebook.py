@@ -71,7 +71,7 @@ def test_grades_land_in_a_postgresql_gradebook(tmp_path, postgres_url):
     f.write_nb(f.with_answers(f.correct(release), {"answer-99-1": 'answer_99_1 = "A"'}), subs / "ben.ipynb")
     env = dict(os.environ)
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", AWS_COURSE_ROOT=str(course),
-               AUTOGRADER_EXTRA_PATHS=str(pylib), AUTOGRADER_EXTRA_MODULES=f.EXERCISES_MODULE)
+               PYTHONPATH=str(pylib))
     proc = subprocess.run([sys.executable, "-m", "course.cli", "grade", f.ASSIGNMENT, str(subs), "--workspace",
                            str(ws), "--db", postgres_url, "--jobs", "2"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300)

@@ -13,7 +13,7 @@ import pytest
 
 from course import data
 from course.exercises import evaluate
-from course.exercises.analytics import run_detector, scan_cases
+from course.notebooks.analytics import run_detector, scan_cases
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
-from course.exercises.application_integration import QUEUE_ARN, TOPIC_ARN
+from course.notebooks.application_integration import QUEUE_ARN, TOPIC_ARN
 
 NOTEBOOK = ROOT / "source" / "08-application-integration" / "08-application-integration.ipynb"
 
@@ -95,7 +95,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 
 
 def test_keys_do_not_appear_in_plain_text_in_the_module():
-    source = (ROOT / "course" / "exercises" / "application_integration.py").read_text()
+    source = (ROOT / "course" / "notebooks" / "application_integration.py").read_text()
     assert "make_key(" not in source and "part_key(" not in source and "choice_keys(" not in source
     assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 1 + 4 + 6, "every key is a 64-hex salted hash"
 

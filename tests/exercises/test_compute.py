@@ -12,8 +12,8 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
-from course.exercises.compute import FUNCTION
 from course.net import load, reach
+from course.notebooks.compute import FUNCTION
 
 NOTEBOOK = ROOT / "source" / "04-compute" / "04-compute.ipynb"
 PROD_ROOT = "arn:aws:iam::444455556666:root"
@@ -114,7 +114,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 
 
 def test_keys_are_hashes_only():
-    source = (ROOT / "course" / "exercises" / "compute.py").read_text()
+    source = (ROOT / "course" / "notebooks" / "compute.py").read_text()
     assert "make_key(" not in source and "part_key(" not in source and "choice_keys(" not in source
     assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 7 + 6 + 7
 

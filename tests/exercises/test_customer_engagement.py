@@ -15,7 +15,7 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, MappingMatch, Part, evaluate, get, part_key
-from course.exercises.customer_engagement import IDENTITY_ARN, PARTNER, PARTNER_IDENTITY_POLICY
+from course.notebooks.customer_engagement import IDENTITY_ARN, PARTNER, PARTNER_IDENTITY_POLICY
 
 NOTEBOOK = ROOT / "source" / "10-customer-engagement" / "10-customer-engagement.ipynb"
 
@@ -114,7 +114,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 
 
 def test_keys_do_not_appear_in_plain_text_in_the_module():
-    source = (ROOT / "course" / "exercises" / "customer_engagement.py").read_text()
+    source = (ROOT / "course" / "notebooks" / "customer_engagement.py").read_text()
     assert "make_key(" not in source and "part_key(" not in source and "choice_keys(" not in source
     assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 3 + 12 + 6, "every key is a 64-hex salted hash"
 

@@ -17,7 +17,7 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
-from course.exercises.database import (
+from course.notebooks.database import (
     ALICE,
     COLUMNS,
     COMPARISON,
@@ -146,7 +146,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 
 
 def test_keys_do_not_appear_in_plain_text_in_the_module():
-    source = (ROOT / "course" / "exercises" / "database.py").read_text()
+    source = (ROOT / "course" / "notebooks" / "database.py").read_text()
     assert "make_key(" not in source and "part_key(" not in source and "table_keys(" not in source
     assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 7 + 2 + 10 + 1
 

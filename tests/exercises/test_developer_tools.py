@@ -15,7 +15,7 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
-from course.exercises.developer_tools import DEPLOY_ROLE
+from course.notebooks.developer_tools import DEPLOY_ROLE
 
 NOTEBOOK = ROOT / "source" / "09-developer-tools" / "09-developer-tools.ipynb"
 STACK_PATTERN = "arn:aws:cloudformation:eu-west-1:444455556666:stack/web-app/*"
@@ -106,7 +106,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 
 
 def test_keys_do_not_appear_in_plain_text_in_the_module():
-    source = (ROOT / "course" / "exercises" / "developer_tools.py").read_text()
+    source = (ROOT / "course" / "notebooks" / "developer_tools.py").read_text()
     assert "make_key(" not in source and "part_key(" not in source and "choice_keys(" not in source
     assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 1 + 5 + 6, "every key is a 64-hex salted hash"
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 
 from course.exercises import CheckResult, evaluate, get
-from course.exercises.internet_of_things import FINDINGS, findings_frame
+from course.notebooks.internet_of_things import FINDINGS, findings_frame
 
 COLUMNS = ["finding_id", "check_name", "severity"]
 
@@ -66,7 +66,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 
 
 def test_keys_do_not_appear_in_plain_text_in_the_module():
-    source = (ROOT / "course" / "exercises" / "internet_of_things.py").read_text()
+    source = (ROOT / "course" / "notebooks" / "internet_of_things.py").read_text()
     assert "make_key(" not in source and "part_key(" not in source and "table_keys(" not in source
     assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 4 + 5 + 1 + 6, "every key is a 64-hex salted hash"
 

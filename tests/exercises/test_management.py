@@ -13,7 +13,7 @@ import pytest
 
 from course import data
 from course.exercises import evaluate
-from course.exercises.management import run_detector, signin_cases, unauthorized_cases
+from course.notebooks.management import run_detector, signin_cases, unauthorized_cases
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
-from course.exercises.networking import BUCKET, DISTRIBUTION, VPCE
 from course.net import allow, load, reach, sg_rule
+from course.notebooks.networking import BUCKET, DISTRIBUTION, VPCE
 
 NOTEBOOK = ROOT / "source" / "02-networking-content-delivery" / "02-networking-content-delivery.ipynb"
 
@@ -419,5 +419,5 @@ def test_oac_hidden_cases_catch_an_account_wide_condition():
 
 
 def test_keys_are_hashes_only():
-    source = (ROOT / "course" / "exercises" / "networking.py").read_text()
+    source = (ROOT / "course" / "notebooks" / "networking.py").read_text()
     assert "make_key(" not in source and len(re.findall(r'"[0-9a-f]{64}"', source)) == 1

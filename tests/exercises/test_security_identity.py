@@ -19,8 +19,8 @@ from conftest import ROOT
 from course import data
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
-from course.exercises import security_identity as s
 from course.iam import evaluate_json
+from course.notebooks.security_identity import part1, part2, part3, scenario
 
 FOLDER = ROOT / "source" / "01-security-identity-compliance"
 NOTEBOOKS = sorted(FOLDER.glob("01-security-identity-compliance-part*.ipynb"))
@@ -33,9 +33,9 @@ def policy(*statements: dict) -> dict:
 # --- reference solutions (the same values as the notebooks' solution cells) ----------------------------
 
 TRUST = policy(
-    {"Sid": "VendorScannerWithExternalId", "Effect": "Allow", "Principal": {"AWS": s.SCANNER_ROLE},
-     "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": s.EXTERNAL_ID}}},
-    {"Sid": "RespondersWithMfa", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{s.SECURITY}:root"},
+    {"Sid": "VendorScannerWithExternalId", "Effect": "Allow", "Principal": {"AWS": part1.SCANNER_ROLE},
+     "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": part1.EXTERNAL_ID}}},
+    {"Sid": "RespondersWithMfa", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{scenario.SECURITY}:root"},
      "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
 )
 EVERYDAY = {"Sid": "EverydayWork", "Effect": "Allow",
@@ -44,19 +44,19 @@ EVERYDAY = {"Sid": "EverydayWork", "Effect": "Allow",
 APP_ROLE_ACTIONS = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy",
                     "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"]
 PASS_TO_LAMBDA = {"Sid": "PassAppRolesToLambda", "Effect": "Allow", "Action": "iam:PassRole",
-                  "Resource": f"arn:aws:iam::{s.PROD}:role/app/*",
+                  "Resource": f"arn:aws:iam::{scenario.PROD}:role/app/*",
                   "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
 
 
 def app_roles(condition: dict | None) -> dict:
     statement = {"Sid": "CreateAndEditBoundedAppRoles", "Effect": "Allow", "Action": APP_ROLE_ACTIONS,
-                 "Resource": f"arn:aws:iam::{s.PROD}:role/app/*"}
+                 "Resource": f"arn:aws:iam::{scenario.PROD}:role/app/*"}
     if condition is not None:
         statement["Condition"] = condition
     return statement
 
 
-BOUNDARY = policy(EVERYDAY, app_roles({"StringEquals": {"iam:PermissionsBoundary": s.APP_BOUNDARY}}),
+BOUNDARY = policy(EVERYDAY, app_roles({"StringEquals": {"iam:PermissionsBoundary": part1.APP_BOUNDARY}}),
                   PASS_TO_LAMBDA)
 GLOBAL = ["iam:*", "organizations:*", "route53:*", "cloudfront:*", "support:*", "sts:*"]
 
@@ -75,7 +75,7 @@ def region_scp(*, not_action: list | None = None, regions: dict | None = None, e
     return policy(statement)
 
 
-OWN_FOLDER = f"{s.PHOTOS}/private/${{cognito-identity.amazonaws.com:sub}}/*"
+OWN_FOLDER = f"{part1.PHOTOS}/private/${{cognito-identity.amazonaws.com:sub}}/*"
 OWN_PREFIX = {"StringLike": {"s3:prefix": "private/${cognito-identity.amazonaws.com:sub}/*"}}
 
 
@@ -83,7 +83,7 @@ def photos_policy(objects: dict | None = None, listing: dict | None = None) -> d
     """The reference policy of 1.7 with fields of its two statements replaced (None removes a field)."""
     own = {"Sid": "OwnPhotos", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
            "Resource": OWN_FOLDER}
-    folder = {"Sid": "ListOwnFolder", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": s.PHOTOS,
+    folder = {"Sid": "ListOwnFolder", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": part1.PHOTOS,
               "Condition": OWN_PREFIX}
     for statement, changes in ((own, objects), (folder, listing)):
         for key, value in (changes or {}).items():
@@ -180,9 +180,9 @@ def test_rotation_refuses_incomplete_or_repeated_steps():
 
 # --- 1.2 reading policies -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", sorted(s.READING_REQUESTS))
+@pytest.mark.parametrize("name", sorted(part1.READING_REQUESTS))
 def test_the_reading_key_is_what_course_iam_decides(name):
-    answer = evaluate_json(s.reading_question(name))
+    answer = evaluate_json(part1.reading_question(name))
     decision = READING[f"{name}_decision"]
     assert answer["decision"] == decision
     deciding = answer["explanation"]["deciding_statement"]
@@ -244,7 +244,7 @@ def test_trust_with_a_wildcard_principal_and_the_external_id():
 
 
 def test_trust_of_the_vendors_whole_account():
-    result = evaluate("1.3", trust_with(0, Principal={"AWS": f"arn:aws:iam::{s.VENDOR}:root"}))
+    result = evaluate("1.3", trust_with(0, Principal={"AWS": f"arn:aws:iam::{scenario.VENDOR}:root"}))
     assert_partial(result, ["another role in the vendor's account"], "whole account")
 
 
@@ -254,16 +254,17 @@ def test_trust_with_bool_if_exists_lets_long_term_keys_through():
 
 
 def test_trust_with_both_conditions_in_one_statement_refuses_everyone():
-    merged = policy({"Effect": "Allow", "Principal": {"AWS": [s.SCANNER_ROLE, f"arn:aws:iam::{s.SECURITY}:root"]},
+    responders = f"arn:aws:iam::{scenario.SECURITY}:root"
+    merged = policy({"Effect": "Allow", "Principal": {"AWS": [part1.SCANNER_ROLE, responders]},
                      "Action": "sts:AssumeRole",
-                     "Condition": {"StringEquals": {"sts:ExternalId": s.EXTERNAL_ID},
+                     "Condition": {"StringEquals": {"sts:ExternalId": part1.EXTERNAL_ID},
                                    "Bool": {"aws:MultiFactorAuthPresent": "true"}}})
     result = evaluate("1.3", merged)
     assert_partial(result, ["scanner role assumes", "responder in the security account"], "must not apply")
 
 
 def test_trust_with_a_wildcard_in_a_principal_arn_is_a_lint_finding():
-    wildcard = trust_with(1, Principal={"AWS": f"arn:aws:iam::{s.SECURITY}:user/responders/*"})
+    wildcard = trust_with(1, Principal={"AWS": f"arn:aws:iam::{scenario.SECURITY}:user/responders/*"})
     result = evaluate("1.3", wildcard)
     assert "no lint finding IAM014" in failed(result)
 
@@ -297,7 +298,7 @@ def test_boundary_that_allows_all_of_iam():
 
 
 def test_boundary_that_forgets_the_everyday_work():
-    result = evaluate("1.4", policy(app_roles({"StringEquals": {"iam:PermissionsBoundary": s.APP_BOUNDARY}}),
+    result = evaluate("1.4", policy(app_roles({"StringEquals": {"iam:PermissionsBoundary": part1.APP_BOUNDARY}}),
                                     PASS_TO_LAMBDA))
     assert_partial(result, ["deploys Lambda code"], "everyday services")
 
@@ -370,15 +371,15 @@ def test_control_choice_that_uses_an_scp_for_a_setting():
 # --- 1.7 S3 folders with a Cognito variable ----------------------------------------------------------------
 
 def test_photos_with_a_wildcard_instead_of_the_variable():
-    result = evaluate("1.7", photos_policy(objects={"Resource": f"{s.PHOTOS}/private/*"}))
+    result = evaluate("1.7", photos_policy(objects={"Resource": f"{part1.PHOTOS}/private/*"}))
     assert_partial(result, ["cannot read Omar's photo"], "opens every user's folder")
-    hidden = evaluate("1.7", photos_policy(objects={"Resource": f"{s.PHOTOS}/private/*"}),
+    hidden = evaluate("1.7", photos_policy(objects={"Resource": f"{part1.PHOTOS}/private/*"}),
                       hidden=notebook_hidden_cases("1.7"))
     assert "Omar cannot upload into Maria's folder" in failed(hidden)
 
 
 def test_photos_with_one_users_id_written_in():
-    fixed = photos_policy(objects={"Resource": f"{s.PHOTOS}/private/{s.MARIA_ID}/*"})
+    fixed = photos_policy(objects={"Resource": f"{part1.PHOTOS}/private/{part1.MARIA_ID}/*"})
     assert_partial(evaluate("1.7", fixed), ["Omar reads one of his own photos"], "policy variable")
 
 
@@ -395,7 +396,7 @@ def test_photos_listing_granted_on_object_arns():
 
 
 def test_photos_with_every_s3_action():
-    result = evaluate("1.7", photos_policy(objects={"Action": "s3:*", "Resource": f"{s.PHOTOS}/*"}))
+    result = evaluate("1.7", photos_policy(objects={"Action": "s3:*", "Resource": f"{part1.PHOTOS}/*"}))
     assert_partial(result, ["cannot read Omar's photo", "outside the private/ area", "no lint finding IAM010"])
 
 
@@ -435,13 +436,13 @@ KEY_USER_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:Generat
 def key_policy(admin_actions: list | str = KEY_ADMIN_ACTIONS, condition: dict | None = None,
                extra: tuple = ()) -> dict:
     if condition is None:
-        condition = {"StringEquals": {"kms:ViaService": s.S3_VIA,
-                                      "kms:EncryptionContext:aws:s3:arn": s.PAYROLL_BUCKET}}
-    user = {"Sid": "PayrollAppThroughS3ForTheArchive", "Effect": "Allow", "Principal": {"AWS": s.PAYROLL_APP},
+        condition = {"StringEquals": {"kms:ViaService": part2.S3_VIA,
+                                      "kms:EncryptionContext:aws:s3:arn": part2.PAYROLL_BUCKET}}
+    user = {"Sid": "PayrollAppThroughS3ForTheArchive", "Effect": "Allow", "Principal": {"AWS": part2.PAYROLL_APP},
             "Action": KEY_USER_ACTIONS, "Resource": "*"}
     if condition:
         user["Condition"] = condition
-    return policy(*extra, {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": s.KEY_ADMINS},
+    return policy(*extra, {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": part2.KEY_ADMINS},
                            "Action": admin_actions, "Resource": "*"}, user)
 
 
@@ -456,14 +457,14 @@ def secrets_policy(condition: dict | None = None, actions: list | str = ("secret
     return policy(statement)
 
 
-ARCHIVE = [s.PAYROLL_BUCKET, f"{s.PAYROLL_BUCKET}/*"]
+ARCHIVE = [part2.PAYROLL_BUCKET, f"{part2.PAYROLL_BUCKET}/*"]
 
 
 def endpoint_policy(condition: dict | None = None, resource: list | str = ARCHIVE, **changes) -> dict:
     statement = {"Sid": "OnlyThroughTheArchiveEndpoint", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
                  "Resource": resource,
-                 "Condition": condition or {"StringNotEquals": {"aws:SourceVpce": s.ENDPOINT},
-                                            "ArnNotEquals": {"aws:PrincipalArn": s.ARCHIVE_ADMIN}}}
+                 "Condition": condition or {"StringNotEquals": {"aws:SourceVpce": part2.ENDPOINT},
+                                            "ArnNotEquals": {"aws:PrincipalArn": part2.ARCHIVE_ADMIN}}}
     for key, value in changes.items():
         if value is None:
             statement.pop(key)
@@ -472,7 +473,7 @@ def endpoint_policy(condition: dict | None = None, resource: list | str = ARCHIV
     return policy(statement)
 
 
-PERIMETER_CONDITION = {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": s.ORG_ID},
+PERIMETER_CONDITION = {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": scenario.ORG_ID},
                        "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}
 
 
@@ -503,7 +504,7 @@ POINTS.update({"1.9": 5, "1.10": 4, "1.11": 4, "1.12": 4, "1.13": 5, "1.14": 3})
 # --- 1.9 key policy ---------------------------------------------------------------------------------------
 
 def test_key_policy_that_also_delegates_to_iam_lets_power_users_decrypt():
-    root = {"Sid": "EnableIamPolicies", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{s.PROD}:root"},
+    root = {"Sid": "EnableIamPolicies", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{scenario.PROD}:root"},
             "Action": "kms:*", "Resource": "*"}
     result = evaluate("1.9", key_policy(extra=(root,)))
     assert_partial(result, ["cannot call Decrypt directly", "another bucket", "administrators cannot decrypt",
@@ -516,15 +517,15 @@ def test_key_policy_that_gives_administrators_every_kms_action():
 
 
 def test_key_policy_without_via_service_or_without_any_condition():
-    no_via = key_policy(condition={"StringEquals": {"kms:EncryptionContext:aws:s3:arn": s.PAYROLL_BUCKET}})
+    no_via = key_policy(condition={"StringEquals": {"kms:EncryptionContext:aws:s3:arn": part2.PAYROLL_BUCKET}})
     assert_partial(evaluate("1.9", no_via), ["cannot call Decrypt directly"], "copied out of the bucket")
     assert_partial(evaluate("1.9", key_policy(condition={})), ["cannot call Decrypt directly", "another bucket"],
                    "encryption context aws:s3:arn")
 
 
 def test_key_policy_with_a_wildcard_under_string_equals():
-    loose = key_policy(condition={"StringEquals": {"kms:ViaService": s.S3_VIA,
-                                                   "kms:EncryptionContext:aws:s3:arn": f"{s.PAYROLL_BUCKET}/*"}})
+    loose = key_policy(condition={"StringEquals": {"kms:ViaService": part2.S3_VIA,
+                                                   "kms:EncryptionContext:aws:s3:arn": f"{part2.PAYROLL_BUCKET}/*"}})
     result = evaluate("1.9", loose)
     assert failed(result)[:2] == ["the payroll app gets a data key through S3 for payroll-archive",
                                   "the payroll app decrypts through S3 for payroll-archive"]
@@ -584,34 +585,34 @@ def test_secrets_policy_with_every_action_or_no_condition():
 # --- 1.12 VPC endpoint bucket policy --------------------------------------------------------------------
 
 def test_endpoint_policy_that_allows_instead_of_denying():
-    allow = endpoint_policy(condition={"StringEquals": {"aws:SourceVpce": s.ENDPOINT}}, Effect="Allow")
+    allow = endpoint_policy(condition={"StringEquals": {"aws:SourceVpce": part2.ENDPOINT}}, Effect="Allow")
     assert_partial(evaluate("1.12", allow), ["over the internet", "another endpoint", "cannot list the bucket"],
                    "only a Deny can take access away")
 
 
 def test_endpoint_policy_on_the_vpc_instead_of_the_endpoint():
-    vpc = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpc": s.VPC},
-                                     "ArnNotEquals": {"aws:PrincipalArn": s.ARCHIVE_ADMIN}})
+    vpc = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpc": part2.VPC},
+                                     "ArnNotEquals": {"aws:PrincipalArn": part2.ARCHIVE_ADMIN}})
     assert_partial(evaluate("1.12", vpc), ["another endpoint in the same VPC"], "names one endpoint")
 
 
 def test_endpoint_policy_for_objects_only_and_without_the_admin_exemption():
-    assert_partial(evaluate("1.12", endpoint_policy(resource=f"{s.PAYROLL_BUCKET}/*")),
+    assert_partial(evaluate("1.12", endpoint_policy(resource=f"{part2.PAYROLL_BUCKET}/*")),
                    ["cannot list the bucket"], "bucket itself")
-    no_exemption = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpce": s.ENDPOINT}})
+    no_exemption = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpce": part2.ENDPOINT}})
     assert_partial(evaluate("1.12", no_exemption), ["ArchiveAdmin can still manage"], "aws:PrincipalArn")
 
 
 def test_endpoint_policy_that_exempts_the_admin_with_not_principal():
-    not_principal = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpce": s.ENDPOINT}},
-                                    Principal=None, NotPrincipal={"AWS": s.ARCHIVE_ADMIN})
+    not_principal = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpce": part2.ENDPOINT}},
+                                    Principal=None, NotPrincipal={"AWS": part2.ARCHIVE_ADMIN})
     assert_partial(evaluate("1.12", not_principal), ["ArchiveAdmin can still manage", "no lint finding IAM018"],
                    "does not exempt the role's sessions")
 
 
 def test_endpoint_policy_hidden_cases_catch_a_prefix_exemption():
-    prefix = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpce": s.ENDPOINT},
-                                        "ArnNotLike": {"aws:PrincipalArn": f"{s.ARCHIVE_ADMIN}*"}})
+    prefix = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpce": part2.ENDPOINT},
+                                        "ArnNotLike": {"aws:PrincipalArn": f"{part2.ARCHIVE_ADMIN}*"}})
     assert evaluate("1.12", prefix).passed
     result = evaluate("1.12", prefix, hidden=notebook_hidden_cases("1.12"))
     assert failed(result) == ["a role named ArchiveAdminTest is not exempt"]
@@ -620,17 +621,18 @@ def test_endpoint_policy_hidden_cases_catch_a_prefix_exemption():
 # --- 1.13 resource control policy ------------------------------------------------------------------------
 
 def test_rcp_without_the_service_exemption_breaks_cloudtrail():
-    result = evaluate("1.13", rcp({"StringNotEqualsIfExists": {"aws:PrincipalOrgID": s.ORG_ID}}))
+    result = evaluate("1.13", rcp({"StringNotEqualsIfExists": {"aws:PrincipalOrgID": scenario.ORG_ID}}))
     assert_partial(result, ["CloudTrail still delivers"], "aws:PrincipalIsAWSService")
 
 
 def test_rcp_without_if_exists_misses_anonymous_callers():
-    plain = rcp({"StringNotEquals": {"aws:PrincipalOrgID": s.ORG_ID}, "Bool": {"aws:PrincipalIsAWSService": "false"}})
+    plain = rcp({"StringNotEquals": {"aws:PrincipalOrgID": scenario.ORG_ID},
+                 "Bool": {"aws:PrincipalIsAWSService": "false"}})
     assert_partial(evaluate("1.13", plain), ["anonymous visitor"], "anonymous request")
 
 
 def test_rcp_written_as_an_allow_list():
-    allow = rcp({"StringEquals": {"aws:PrincipalOrgID": s.ORG_ID}}, Effect="Allow")
+    allow = rcp({"StringEquals": {"aws:PrincipalOrgID": scenario.ORG_ID}}, Effect="Allow")
     assert_partial(evaluate("1.13", allow), ["another organization", "vendor account", "shared KMS key",
                                              "anonymous visitor", "no lint finding IAM021"], "only ever takes away")
 
@@ -638,12 +640,12 @@ def test_rcp_written_as_an_allow_list():
 def test_rcp_for_s3_only_and_with_a_named_principal():
     assert_partial(evaluate("1.13", rcp(actions="s3:*")),
                    ["another organization", "vendor account", "shared KMS key"], "cover KMS as well")
-    named = rcp(Principal={"AWS": f"arn:aws:iam::{s.STRANGER}:root"})
+    named = rcp(Principal={"AWS": f"arn:aws:iam::{scenario.STRANGER}:root"})
     assert_partial(evaluate("1.13", named), ["vendor account", "anonymous visitor", "no lint finding IAM022"])
 
 
 def test_rcp_hidden_cases_catch_a_perimeter_that_exempts_only_cloudtrail():
-    cloudtrail_only = rcp({"StringNotEqualsIfExists": {"aws:PrincipalOrgID": s.ORG_ID,
+    cloudtrail_only = rcp({"StringNotEqualsIfExists": {"aws:PrincipalOrgID": scenario.ORG_ID,
                                                        "aws:PrincipalServiceName": "cloudtrail.amazonaws.com"}})
     assert evaluate("1.13", cloudtrail_only).passed
     result = evaluate("1.13", cloudtrail_only, hidden=notebook_hidden_cases("1.13"))
@@ -698,10 +700,10 @@ def guard_scp(actions: list | str = SWITCH_OFF, condition: dict | None = EXEMPT,
 def incident_session(isolate: dict | None = None, describe: dict | None = None, upload: dict | None = None) -> dict:
     statements = [
         {"Sid": "IsolateAndTagTheSuspect", "Effect": "Allow",
-         "Action": ["ec2:ModifyInstanceAttribute", "ec2:CreateTags"], "Resource": s.SUSPECT, **(isolate or {})},
+         "Action": ["ec2:ModifyInstanceAttribute", "ec2:CreateTags"], "Resource": part3.SUSPECT, **(isolate or {})},
         {"Sid": "Describe", "Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*", **(describe or {})},
         {"Sid": "UploadEvidence", "Effect": "Allow", "Action": "s3:PutObject",
-         "Resource": f"{s.FORENSICS}/case-4711/*", **(upload or {})},
+         "Resource": f"{part3.FORENSICS}/case-4711/*", **(upload or {})},
     ]
     return policy(*statements)
 
@@ -756,12 +758,12 @@ def test_session_policy_with_every_ec2_action_on_the_instance():
 def test_session_policy_for_every_instance_or_the_whole_bucket():
     assert_partial(evaluate("1.16", incident_session(isolate={"Resource": "*"})), ["cannot change another instance"],
                    "suspect instance's ARN")
-    wide = incident_session(upload={"Action": "s3:*", "Resource": f"{s.FORENSICS}/*"})
+    wide = incident_session(upload={"Action": "s3:*", "Resource": f"{part3.FORENSICS}/*"})
     assert_partial(evaluate("1.16", wide), ["another case's prefix", "cannot delete evidence"], "prefix of this case")
 
 
 def test_session_policy_whose_describe_names_the_instance():
-    narrow = incident_session(describe={"Resource": s.SUSPECT})
+    narrow = incident_session(describe={"Resource": part3.SUSPECT})
     assert_partial(evaluate("1.16", narrow), ["describes instances"], 'Resource "*"')
 
 
@@ -890,7 +892,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 
 
 def test_keys_do_not_appear_in_plain_text_in_the_module():
-    source = (ROOT / "course" / "exercises" / "security_identity.py").read_text()
+    source = "".join(p.read_text() for p in (ROOT / "course" / "notebooks" / "security_identity").glob("*.py"))
     for helper in ("make_key(", "part_key(", "choice_keys(", "precedence_key("):
         assert helper not in source
     assert re.findall(r'"[0-9a-f]{64}"', source), "keys are 64-hex salted hashes"

@@ -16,7 +16,7 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
-from course.exercises.storage import (
+from course.notebooks.storage import (
     ACCESS_POINT_ARN,
     ANALYTICS_BUCKET,
     ANALYTICS_BUCKET_POLICY,
@@ -180,7 +180,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 
 
 def test_keys_do_not_appear_in_plain_text_in_the_module():
-    source = (ROOT / "course" / "exercises" / "storage.py").read_text()
+    source = (ROOT / "course" / "notebooks" / "storage.py").read_text()
     assert "make_key(" not in source and "part_key(" not in source and "choice_keys(" not in source
     assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 6 + 6 + 4 + 5 + 4 + 4 + 6
 
@@ -204,7 +204,8 @@ def test_predictions_that_confuse_implicit_and_explicit_deny_get_partial_credit(
 
 def test_the_predictions_agree_with_the_engine():
     """The answer key of 3.1 is what course.iam decides for the notebook's requests."""
-    from course.exercises.storage import (
+    from course.iam import evaluate_json
+    from course.notebooks.storage import (
         ANALYST_ROLE,
         ANALYST_SESSION,
         OWNER,
@@ -213,7 +214,6 @@ def test_the_predictions_agree_with_the_engine():
         READ_WHOLE_BUCKET,
         s3_request,
     )
-    from course.iam import evaluate_json
 
     intern = (f"arn:aws:sts::{OWNER}:assumed-role/intern/sam", f"arn:aws:iam::{OWNER}:role/intern")
     requests = {

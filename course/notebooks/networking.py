@@ -1,7 +1,7 @@
 """Exercises of notebook 02, Networking & Content Delivery.
 
 Ten questions. Network exercises are graded by ``course.net`` reachability (see
-``course.exercises.network``): an egress design for a private subnet (2.1), NACL rules for a public web
+``course.exercises.kinds.network``): an egress design for a private subnet (2.1), NACL rules for a public web
 tier (2.2), security group rules with group references for three tiers (2.3), fixing a broken network
 from the model's explanation (2.4), a gateway endpoint policy (2.5) and peering versus a transit gateway
 for centralized egress (2.7). Policies are graded by ``course.iam``: a bucket policy with
@@ -15,9 +15,9 @@ addresses; Elastic IPs use the 198.18.0.0/15 benchmarking range, which is never 
 
 from __future__ import annotations
 
-from course.exercises.choice import SingleChoice
-from course.exercises.network import Flow, NetworkExercise, Option, Options, Slot, Slots
-from course.exercises.policy import PolicyCase, PolicyExercise
+from course.exercises.kinds.choice import SingleChoice
+from course.exercises.kinds.network import Flow, NetworkExercise, Option, Options, Slot, Slots
+from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.registry import register
 from course.net import NetworkBuilder, allow, sg_rule
 

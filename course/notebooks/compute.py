@@ -13,11 +13,11 @@ graded by evaluating the learner's answer.
 
 from __future__ import annotations
 
-from course.exercises.choice import MultipleChoice
-from course.exercises.network import Flow, NetworkExercise, Option, Options
-from course.exercises.policy import PolicyCase, PolicyExercise
+from course.exercises.kinds.choice import MultipleChoice
+from course.exercises.kinds.network import Flow, NetworkExercise, Option, Options
+from course.exercises.kinds.policy import PolicyCase, PolicyExercise
+from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
-from course.exercises.value import MappingMatch, Part
 from course.net import NetworkBuilder, allow, sg_rule
 
 REGION = "eu-west-1"

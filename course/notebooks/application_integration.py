@@ -10,10 +10,10 @@ carries an explanation; only the explanations of options a learner got wrong are
 
 from __future__ import annotations
 
-from course.exercises.choice import MultipleChoice, SingleChoice
-from course.exercises.policy import PolicyCase, PolicyExercise
+from course.exercises.kinds.choice import MultipleChoice, SingleChoice
+from course.exercises.kinds.policy import PolicyCase, PolicyExercise
+from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
-from course.exercises.value import MappingMatch, Part
 
 # --- 8.1 Who may subscribe to a topic ---------------------------------------------------------------
 

@@ -12,10 +12,10 @@ AWS documentation (see the notebook's Sources). Answer keys are salted hashes, n
 
 from __future__ import annotations
 
-from course.exercises.choice import SingleChoice
-from course.exercises.policy import PolicyCase, PolicyExercise
+from course.exercises.kinds.choice import SingleChoice
+from course.exercises.kinds.policy import PolicyCase, PolicyExercise
+from course.exercises.kinds.value import MappingMatch, Part, TableMatch
 from course.exercises.registry import register
-from course.exercises.value import MappingMatch, Part, TableMatch
 
 ACCOUNT = "111122223333"
 REGION = "eu-west-1"

@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from course.exercises.base import MalformedAnswer
+from course.exercises.kinds.value import MappingMatch
 from course.exercises.results import Requirement
-from course.exercises.value import MappingMatch
 
 ERROR_PREFIX = "error: "
 

@@ -17,10 +17,10 @@ GuardDuty findings (``course.generate``):
 
 from __future__ import annotations
 
-from course.exercises._logs import DetectorMatch, TimedMapping, run_detector
-from course.exercises.choice import MultipleChoice
+from course.exercises.kinds.choice import MultipleChoice
+from course.exercises.kinds.logs import DetectorMatch, TimedMapping, run_detector
+from course.exercises.kinds.value import MappingMatch, Part, TableMatch
 from course.exercises.registry import register
-from course.exercises.value import MappingMatch, Part, TableMatch
 
 __all__ = ["run_detector", "scan_cases"]
 

@@ -13,10 +13,10 @@ modelled by ``course.iam``, so 3.3 and 3.4 are mapping exercises rather than pol
 
 from __future__ import annotations
 
-from course.exercises.choice import MultipleChoice
-from course.exercises.policy import PolicyCase, PolicyExercise
+from course.exercises.kinds.choice import MultipleChoice
+from course.exercises.kinds.policy import PolicyCase, PolicyExercise
+from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
-from course.exercises.value import MappingMatch, Part
 
 OWNER = "111122223333"  # owns the buckets, the KMS key and the file system
 PARTNER = "444455556666"  # a partner that may read one prefix

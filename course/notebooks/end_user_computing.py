@@ -10,9 +10,9 @@ carries an explanation; only the explanations of options a learner got wrong are
 
 from __future__ import annotations
 
-from course.exercises.choice import MultipleChoice, SingleChoice
+from course.exercises.kinds.choice import MultipleChoice, SingleChoice
+from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
-from course.exercises.value import MappingMatch, Part
 
 # --- 11.1 Directory for WorkSpaces -----------------------------------------------------------------------
 

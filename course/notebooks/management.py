@@ -25,10 +25,10 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from course.exercises._logs import DetectorMatch, TimedMapping, event_ids, run_detector
-from course.exercises.choice import MultipleChoice
+from course.exercises.kinds.choice import MultipleChoice
+from course.exercises.kinds.logs import DetectorMatch, TimedMapping, event_ids, run_detector
+from course.exercises.kinds.value import MappingMatch, Part, TableMatch, ValueMatch
 from course.exercises.registry import register
-from course.exercises.value import MappingMatch, Part, TableMatch, ValueMatch
 
 __all__ = ["run_detector", "signin_cases", "unauthorized_cases"]
 

@@ -1,0 +1,185 @@
+"""Notebook 01 part 3, detection and protection (1.15-1.19).
+
+GuardDuty finding types that need S3 Protection, from the GuardDuty guide's table with pandas (1.15), a
+session policy for an incident-response run (1.16), choosing a detection service (1.17), an SCP that keeps
+the security services on (1.18) and choosing a protection or compliance service (1.19).
+"""
+
+from __future__ import annotations
+
+from course.exercises.kinds.policy import PolicyCase, PolicyExercise
+from course.exercises.kinds.value import MappingMatch, Part, TableMatch
+from course.exercises.registry import register
+from course.notebooks.security_identity.scenario import ALLOW_ALL, FULL_AWS_ACCESS, PROD, REGION, policy, request
+
+# --- 1.15 GuardDuty finding types that depend on S3 data events --------------------------------------------
+
+S3_DATA_EVENT_TYPES = TableMatch(
+    id="1.15", title="Which finding types need S3 Protection?", points=3, answer_name="answer_1_15",
+    columns=["finding_type", "severity"],
+    rows_key="6492b79c23ce75366c455986cf6220e827f97ea06543379e6f834ccd62e68e10",
+    column_keys={
+        "finding_type": "978e564021d091e69e61f918ff938a511de9aff287f17412aa85807a1e44af8a",
+        "severity": "626820ac5400ba88ad66911a3b22d2247aa985c96b761033190824ebd9fb23f2",
+    },
+    hints={"rows": "count again: the data source column is written by hand, and one S3 finding type spells its data "
+                   "source with the words in another order; a finding type that can also come from management "
+                   "events does not depend on S3 Protection.",
+           "finding_type": "keep the finding types whose data source is a CloudTrail data event for S3 only.",
+           "severity": "take the severity column as it is, for the same rows."},
+)
+
+# --- 1.16 A session policy for one incident --------------------------------------------------------------------
+
+RESPONDER_SESSION = f"arn:aws:sts::{PROD}:assumed-role/IncidentResponder/case-4711"
+SUSPECT = f"arn:aws:ec2:{REGION}:{PROD}:instance/i-0abc1234def567890"
+OTHER_INSTANCE = f"arn:aws:ec2:{REGION}:{PROD}:instance/i-0fedcba9876543210"
+FORENSICS = "arn:aws:s3:::example-forensics"
+# The IncidentResponder role can do a lot: its permissions policy is broad on purpose.
+RESPONDER_ROLE_POLICY = policy(
+    {"Sid": "BroadResponse", "Effect": "Allow", "Action": ["ec2:*", "s3:*", "ssm:*"], "Resource": "*"},
+)
+
+
+def responder(action: str, resource: str) -> dict:
+    return request(RESPONDER_SESSION, action, resource)
+
+
+INCIDENT_SESSION = PolicyExercise(
+    id="1.16", title="A session policy that limits an incident-response run to one instance", points=4,
+    answer_name="answer_1_16", slot="session", context_policies={"identity": [RESPONDER_ROLE_POLICY]},
+    lint_forbidden=["IAM006"],
+    cases=[
+        PolicyCase("the run isolates the suspect instance (changes its security groups)",
+                   responder("ec2:ModifyInstanceAttribute", SUSPECT), True,
+                   "allow changing the attributes of the suspect instance, named by its ARN."),
+        PolicyCase("the run tags the suspect instance", responder("ec2:CreateTags", SUSPECT), True,
+                   "the run tags the instance with the case number."),
+        PolicyCase("the run describes instances", responder("ec2:DescribeInstances", "*"), True,
+                   "Describe actions do not support resource ARNs: they need Resource \"*\"."),
+        PolicyCase("the run uploads a memory image under case-4711/",
+                   responder("s3:PutObject", f"{FORENSICS}/case-4711/memory.lime"), True,
+                   "allow PutObject under the case's prefix of the forensics bucket."),
+        PolicyCase("the run cannot terminate the suspect instance",
+                   responder("ec2:TerminateInstances", SUSPECT), False,
+                   "a session policy only narrows the role; the role allows ec2:*, so ec2:* (or any action "
+                   "you do not need) in the session policy lets the run destroy the evidence."),
+        PolicyCase("the run cannot change another instance",
+                   responder("ec2:ModifyInstanceAttribute", OTHER_INSTANCE), False,
+                   "name the suspect instance's ARN, not every instance."),
+        PolicyCase("the run cannot write under another case's prefix",
+                   responder("s3:PutObject", f"{FORENSICS}/case-4702/memory.lime"), False,
+                   "limit uploads to the prefix of this case."),
+        PolicyCase("the run cannot delete evidence",
+                   responder("s3:DeleteObject", f"{FORENSICS}/case-4711/memory.lime"), False,
+                   "the run only adds evidence: grant PutObject, not every S3 action."),
+    ],
+)
+
+# --- 1.17 Which detection service? ----------------------------------------------------------------------
+
+_DETECTORS = ("Amazon GuardDuty", "Amazon Inspector", "Amazon Macie", "AWS Security Hub", "AWS Config",
+              "IAM Access Analyzer", "Amazon Detective")
+
+DETECTION_CHOICE = MappingMatch(
+    id="1.17", title="Choose the detection service for each scenario", points=4, answer_name="answer_1_17",
+    parts=[
+        Part("scenario1", "3dae96fa6ab4ee1a0a079688d7944720a3adfb9c4bbb059774fd998558a255df",
+             "Scenario 1 is a threat seen in network and DNS activity as it happens, not a weakness in "
+             "software or configuration.", "scenario 1", _DETECTORS),
+        Part("scenario2", "42871f826d67b0f247a2d380f932cac55ae60b636bb535e735bdcc51ac83cef9",
+             "Scenario 2 is about known vulnerabilities (CVEs) in installed packages, rescanned when new ones are "
+             "published.", "scenario 2", _DETECTORS),
+        Part("scenario3", "f0c7d2c29d1c6245c7bb19decd446e4376c591cfd900729cf6f1488452eedba8",
+             "Scenario 3 needs the content of S3 objects to be inspected for sensitive data.", "scenario 3",
+             _DETECTORS),
+        Part("scenario4", "af5791841a80677c13486aaa9506b5dee3bb3676aedf870132d6aa335441c466",
+             "Scenario 4 aggregates other services' findings across accounts and Regions and scores accounts "
+             "against published standards.", "scenario 4", _DETECTORS),
+        Part("scenario5", "91ba4b84dd73cedef98de7f62228d73137dc7048378d655d996f87474438df46",
+             "Scenario 5 needs a history of each resource's configuration and rules evaluated on every change.",
+             "scenario 5", _DETECTORS),
+        Part("scenario6", "7f0094bc0734437b9056ae94368766496986bb381c7f6007eb26dea769cd2c1d",
+             "Scenario 6 is about what resource policies let in from outside a zone of trust, worked out by "
+             "reasoning over the policies rather than watching traffic.", "scenario 6", _DETECTORS),
+        Part("scenario7", "6c8ad6905cdf0fa48f73a31155b7eeb828e8cdb45e8c0884bab94b5fbd6ec478",
+             "Scenario 7 investigates a finding after the fact, following related entities over weeks of "
+             "activity.", "scenario 7", _DETECTORS),
+    ],
+)
+
+# --- 1.18 An SCP that keeps the security services switched on ------------------------------------------------
+
+SECURITY_AUTOMATION = "SecurityAutomation"
+
+
+def member_admin(action: str, resource: str = "*", role: str = "AccountAdmin") -> dict:
+    """A request by a role in the member account PROD (admin roles have AdministratorAccess)."""
+    return request(f"arn:aws:sts::{PROD}:assumed-role/{role}/session", action, resource)
+
+
+DETECTOR = f"arn:aws:guardduty:{REGION}:{PROD}:detector/12abc34d567e8fa901bc2d34e56789f0"
+HUB = f"arn:aws:securityhub:{REGION}:{PROD}:hub/default"
+
+GUARD_SCP = PolicyExercise(
+    id="1.18", title="An SCP that stops member accounts from switching off security services", points=5,
+    answer_name="answer_1_18", slot="scps", level=-1,
+    context_policies={"identity": [ALLOW_ALL], "scps": [[FULL_AWS_ACCESS], [FULL_AWS_ACCESS]]},
+    lint_forbidden=["IAM015"],
+    cases=[
+        PolicyCase("an account administrator cannot delete the GuardDuty detector",
+                   member_admin("guardduty:DeleteDetector", DETECTOR), False,
+                   "FullAWSAccess allows everything beside your SCP: list the actions that switch the services off "
+                   "in a Deny statement."),
+        PolicyCase("an account administrator cannot disable Security Hub",
+                   member_admin("securityhub:DisableSecurityHub", HUB), False,
+                   "Security Hub can be switched off in a member account too."),
+        PolicyCase("an account administrator cannot stop the Config recorder",
+                   member_admin("config:StopConfigurationRecorder"), False,
+                   "Security Hub's controls rely on the AWS Config recorder: stopping it blinds them."),
+        PolicyCase("an account administrator still reads GuardDuty findings",
+                   member_admin("guardduty:GetFindings", DETECTOR), True,
+                   "deny only the actions that switch services off or hide findings; a Deny on guardduty:* also "
+                   "blocks the people who respond to findings."),
+        PolicyCase("an account administrator still reads Security Hub findings",
+                   member_admin("securityhub:GetFindings", HUB), True,
+                   "deny only the actions that switch services off; reading findings must keep working."),
+        PolicyCase("an account administrator still launches instances",
+                   member_admin("ec2:RunInstances", f"arn:aws:ec2:{REGION}:{PROD}:instance/*"), True,
+                   "the SCP is about the security services; everything else stays as it was."),
+        PolicyCase("the SecurityAutomation role may delete a detector (for example to move accounts)",
+                   member_admin("guardduty:DeleteDetector", DETECTOR, role=SECURITY_AUTOMATION), True,
+                   "exempt the security team's SecurityAutomation role (in every account) with a condition on "
+                   "aws:PrincipalArn."),
+    ],
+)
+
+# --- 1.19 Which protection or compliance service? -----------------------------------------------------------
+
+_PROTECTION = ("AWS WAF", "AWS Shield Standard", "AWS Shield Advanced", "AWS Firewall Manager", "AWS Artifact",
+               "AWS Network Firewall")
+
+PROTECTION_CHOICE = MappingMatch(
+    id="1.19", title="Choose the protection or compliance service", points=3, answer_name="answer_1_19",
+    parts=[
+        Part("need1", "201f463844ef1726adf3565be2f06276ac85b772b56bf3e1982a1163091961eb",
+             "Need 1 inspects HTTP requests (the body, the rate per client) in front of one application.",
+             "need 1", _PROTECTION),
+        Part("need2", "09d00107229cac2ee8fd862c0c2490eff2578d1f168d14b323fe3244e341f197",
+             "Need 2 asks for nothing to buy and nothing to configure.", "need 2", _PROTECTION),
+        Part("need3", "406014e0abaef903cc79c3ce08e84b03159ed2d44488d015e36e1c5dd06ef5ee",
+             "Need 3 wants a response team and protection against the bill of an attack: paid services.",
+             "need 3", _PROTECTION),
+        Part("need4", "2da7ca331c6b1df7b6d0de1c1621bb452374ee987361fc5553d1b0a9d29ba4c7",
+             "Need 4 is about applying rules across many accounts of an organization, including accounts that "
+             "do not exist yet.", "need 4", _PROTECTION),
+        Part("need5", "0497e7ddcdaec3695f405393e49093c38cecab5ba65c23dc5cb16ece6a99697a",
+             "Need 5 is about AWS's own audit reports and agreements, not about protecting a workload.",
+             "need 5", _PROTECTION),
+        Part("need6", "4b9171797fcd4a8f722121dcd72638d2e8677ea5281406c6f4984a49c0fc9aeb",
+             "Need 6 filters traffic leaving VPCs by domain and with IDS-style rules, which is not HTTP in "
+             "front of one application.", "need 6", _PROTECTION),
+    ],
+)
+
+register(S3_DATA_EVENT_TYPES, INCIDENT_SESSION, DETECTION_CHOICE, GUARD_SCP, PROTECTION_CHOICE)
