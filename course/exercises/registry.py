@@ -40,10 +40,8 @@ def notebook_package_paths() -> list[Path]:
     sandbox binds the ``course`` package itself, never the checkout around it."""
     import sysconfig
 
-    import course
-
     own = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
-    own.add(Path(course.__file__).resolve().parents[1])
+    own.add(Path(__file__).resolve().parents[2])  # the folder holding the course package
     paths: list[Path] = []
     for ep in _entry_points():
         dist = ep.dist
