@@ -9,7 +9,7 @@ Public API::
     request(principal, action, resource, context=None, ...) -> dict
     question(request, identity=..., resource=..., ...) -> dict
     check_policy(doc, kind) -> Policy             # errors with paths relative to the document
-    grade(policy, kind=..., must_allow=[...], must_deny=[...], others={...}) -> GradeReport
+    evaluate_endpoint_policy(policy, request) -> EvaluationResult   # one VPC endpoint policy on its own
 
 The JSON contract is docs/specs/iam-request.md; the explanation's shape is documented in
 :mod:`course.iam.explain`.
@@ -18,12 +18,11 @@ The JSON contract is docs/specs/iam-request.md; the explanation's shape is docum
 from __future__ import annotations
 
 from .api import (
-    GradeReport,
     check_policy,
     compile_policies,
     evaluate,
+    evaluate_endpoint_policy,
     evaluate_json,
-    grade,
     question,
 )
 from .errors import PolicyError
@@ -35,7 +34,6 @@ from .request import Request, parse_request, request
 
 __all__ = [
     "EvaluationResult",
-    "GradeReport",
     "Finding",
     "Policy",
     "PolicyError",
@@ -45,8 +43,8 @@ __all__ = [
     "check_policy",
     "compile_policies",
     "evaluate",
+    "evaluate_endpoint_policy",
     "evaluate_json",
-    "grade",
     "lint",
     "parse_policy",
     "parse_request",

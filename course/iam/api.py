@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .errors import PolicyError
-from .evaluate import PolicySet, evaluate_question
+from .evaluate import PolicySet, evaluate_alone, evaluate_question
 from .explain import EvaluationResult
 from .model import Policy, load_document, parse_policy
+from .request import Request
 
 
 def _guard(fn, *args):  # type: ignore[no-untyped-def]
@@ -66,55 +65,12 @@ def question(
     return {"request": request, "policies": policies}
 
 
-@dataclass
-class GradeReport:
-    """Outcome of checking a learner's policy against must-allow and must-deny requests."""
+def evaluate_endpoint_policy(policy: Policy | dict | str, request: dict | Request) -> EvaluationResult:
+    """Decide whether a VPC endpoint policy lets ``request`` through the endpoint (``course.net`` asks this).
 
-    passed: bool
-    failures: list[dict] = field(default_factory=list)
-    error: PolicyError | None = None
-
-    def text(self) -> str:
-        if self.error is not None:
-            where = f" at {self.error.path}" if self.error.path else ""
-            return f"Your policy could not be read{where}: {self.error.message}"
-        if self.passed:
-            return "All requests were decided as expected."
-        lines = []
-        for f in self.failures:
-            r = f["request"]
-            lines.append(f"- {r['principal']} {r['action']} {r['resource']}: expected {f['expected']}, "
-                         f"got {f['decision']} ({f['reason']})")
-        return "\n".join(lines)
-
-    __str__ = text
-
-
-def grade(policy: dict | str, *, kind: str = "identity", must_allow: list[dict] = (),  # type: ignore[assignment]
-          must_deny: list[dict] = (), others: dict | None = None) -> GradeReport:  # type: ignore[assignment]
-    """Put ``policy`` in the ``kind`` slot of ``others`` and check every request's decision.
-
-    Errors in the learner's policy come back with paths relative to that document."""
-    slot = {"identity": "identity", "resource": "resource", "trust": "resource", "key": "resource",
-            "boundary": "boundary", "session": "session"}.get(kind)
-    if slot is None:
-        raise PolicyError(f"grade() cannot place a policy of kind {kind!r}", "")
-    try:
-        check_policy(policy, kind)
-    except PolicyError as exc:
-        return GradeReport(False, [], exc)
-    policies = dict(others or {})
-    doc = load_document(policy)
-    if slot == "identity":
-        policies["identity"] = [*policies.get("identity", []), doc]
-    else:
-        policies[slot] = doc
-    ps = compile_policies(policies)
-    failures: list[dict] = []
-    for expected, reqs in (("Allow", must_allow), ("Deny", must_deny)):
-        for req in reqs:
-            res = _guard(ps.evaluate, req)
-            if (res.decision == "Allow") != (expected == "Allow"):
-                failures.append({"request": req, "expected": expected, "decision": res.decision,
-                                 "reason": res.explanation["reason"], "result": res})
-    return GradeReport(not failures, failures)
+    ``policy`` is a document or one parsed with ``check_policy(doc, "endpoint")`` (parse once, decide many
+    times). IAM semantics throughout: actions compare case-insensitively, conditions, NotAction,
+    NotResource, Principal/NotPrincipal. A Deny wins; an Allow lets the request pass (an endpoint policy
+    never grants on its own); no match is an implicit deny."""
+    parsed = policy if isinstance(policy, Policy) else check_policy(policy, "endpoint")
+    return _guard(evaluate_alone, parsed, request)

@@ -501,3 +501,32 @@ def evaluate_question(question: object) -> EvaluationResult:
     req = parse_request(question.get("request"), "request")
     ps = PolicySet.from_dict(question.get("policies"), "policies")
     return ps.evaluate(req)
+
+
+def evaluate_alone(policy: Policy, request: Request | dict, label: str = "endpoint") -> EvaluationResult:
+    """One policy on its own, as AWS applies a policy that can only restrict (a VPC endpoint policy).
+
+    An endpoint policy grants nothing; it is one more gate the request must pass, besides the identity
+    and resource policies: a matching Deny denies, else a matching Allow lets the request through, else
+    it is implicitly denied. A statement matches when its Principal names the caller in any way (a
+    whole account included), and its action, resource and conditions match.
+    """
+    req = request if isinstance(request, Request) else parse_request(request)
+    run = _Run(PolicySet(), req, trace=True)
+    matched = run.matched(policy, label)
+    deny = next((s for s, _g in matched if not s.is_allow), None)
+    allow = next((s for s, _g in matched if s.is_allow), None)
+    if deny is not None:
+        run.step("explicit deny", "Deny", f"{label} statement {deny.label} denies the request")
+        decision = run.decided(EXPLICIT, f"{label} statement {deny.label}",
+                               f"explicitly denied by {label} statement {deny.label}", deny, label)
+    elif allow is not None:
+        run.step("explicit deny", "none", f"no {label} statement denies the request")
+        decision = run.decided(ALLOW, f"{label} statement {allow.label}",
+                               f"{label} statement {allow.label} allows {req.action} on {req.resource}", allow,
+                               label)
+    else:
+        run.step("explicit deny", "none", f"no {label} statement denies the request")
+        decision = run.decided(IMPLICIT, label,
+                               f"no {label} statement allows {req.action} on {req.resource} (implicit deny)")
+    return EvaluationResult(decision, run.explanation(decision), req.raw)

@@ -226,7 +226,8 @@ def parse_statement(raw: object, index: int, path: str, kind: str, substitute: b
         for i, r in enumerate(resources):
             _check_resource(r, join_path(rpath, i) if isinstance(raw[rkey], list) else rpath)
         not_resource = rkey == "NotResource"
-    elif kind in ("identity", "boundary", "session"):
+    elif kind in ("identity", "boundary", "session", "endpoint"):
+        # An endpoint policy is attached to the endpoint, not to the resource: there is no resource to imply.
         raise PolicyError(f"a statement in a {KIND_NAMES[kind]} needs Resource or NotResource", path)
     else:
         # Trust policies and policies attached to a resource may omit it: the resource itself.

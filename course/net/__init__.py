@@ -12,6 +12,7 @@ from typing import Any
 from .answer import Answer
 from .builder import NetworkBuilder, allow, deny, sg_rule
 from .document import load, load_json, load_yaml
+from .endpoint_policy import set_endpoint_policy_evaluator
 from .errors import NetworkError
 from .labels import LABELS
 from .model import Network
@@ -49,5 +50,5 @@ def check(network: Any, *, required: Sequence[Any] = (), forbidden: Sequence[Any
 
 __all__ = [
     "LABELS", "Answer", "Network", "NetworkBuilder", "NetworkError", "Query", "allow", "check", "deny", "draw",
-    "load", "load_json", "load_yaml", "parse_query", "reach", "reach_many", "sg_rule",
+    "load", "load_json", "load_yaml", "parse_query", "reach", "reach_many", "set_endpoint_policy_evaluator", "sg_rule",
 ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .addr import Addr, Cidr
+from .endpoint_policy import EndpointPolicy
 
 PortRange = tuple[int, int]
 ALL_PORTS: PortRange = (0, 65535)
@@ -181,13 +182,6 @@ class AwsService:
 
 
 @dataclass(slots=True)
-class Statement:
-    allow: bool
-    actions: list[str]
-    resources: list[str]
-
-
-@dataclass(slots=True)
 class VpcEndpoint:
     id: str
     type: str
@@ -196,7 +190,7 @@ class VpcEndpoint:
     route_tables: list[str]
     eni_ids: list[str]
     private_dns: bool
-    policy: list[Statement] | None
+    policy: EndpointPolicy | None  # None: the default policy, full access
     enis: list[Eni] = field(default_factory=list)
 
 

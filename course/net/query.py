@@ -34,6 +34,7 @@ class Query:
     action: str
     resource: str
     icmp_type: int | None
+    request: dict[str, Any]  # the IAM request an endpoint policy decides (action, resource, principal, context...)
 
     @property
     def src_text(self) -> str:
@@ -70,7 +71,8 @@ def parse_query(net: Network, raw: Any) -> Query:
         src_ports = (src_port, src_port) if src_port is not None else EPHEMERAL
     request = raw.get("request") or {}
     if not isinstance(request, dict):
-        raise NetworkError("request must be an object with action and resource", "query.request")
+        raise NetworkError("request must be an object with action and resource (and optionally principal, "
+                           "context and the other fields of an IAM request)", "query.request")
     action = request.get("action", "")
     resource = request.get("resource", "")
     for key, value in (("action", action), ("resource", resource)):
@@ -139,7 +141,7 @@ def parse_query(net: Network, raw: Any) -> Query:
         dst_eni = _owner(net, parsed)
     return Query(
         raw, proto, version, src_eni, src_addr, dst, dst_eni, dst_addr, service, dst_ports, src_ports,
-        action, resource, icmp_type,
+        action, resource, icmp_type, request,
     )
 
 

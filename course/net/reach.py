@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import nacl as nacl_eval
-from . import policy, routing, security_groups
+from . import routing, security_groups
 from .addr import Addr, fmt
 from .answer import Answer
 from .labels import RETURN_LABELS
@@ -235,9 +235,15 @@ class _Walk:
         if not verdict.allowed:
             self.block(f"nacl-{direction}", acl.id, stop=False)
 
-    def _endpoint_policy(self, ep: VpcEndpoint) -> None:
+    def _endpoint_policy(self, ep: VpcEndpoint, pkt: Packet) -> None:
         q = self.q
-        ok, reason = policy.decide(ep.policy, q.action, q.resource)
+        if ep.policy is None:
+            ok, reason = True, "default policy allows full access"
+        elif not q.action:
+            ok, reason = False, "the query has no request (action and resource) for the endpoint policy to allow"
+        else:
+            decision = ep.policy.decide(endpoint_request(q.request, ep, pkt.src))
+            ok, reason = decision.allowed, decision.reason
         self.hop(ep.id, "endpoint-policy", "allow" if ok else "deny", reason)
         if not ok:
             self.block("endpoint-policy", ep.id, stop=False)
@@ -322,7 +328,7 @@ class _Walk:
         self.hop(host.id, "eni", "receive", f"{fmt(pkt.dst)} receives {self._what(pkt)} from {fmt(pkt.src)}")
         self._sg_ingress(pkt, host)
         if host.endpoint is not None:
-            self._endpoint_policy(net.vpc_endpoints[host.endpoint])
+            self._endpoint_policy(net.vpc_endpoints[host.endpoint], pkt)
         return Landing("eni", host, pkt)
 
     def via_igw(self, pkt: Packet, igw: InternetGateway, subnet: Subnet, sender: Eni | NatGateway | None) -> Landing:
@@ -461,7 +467,7 @@ class _Walk:
             self.block("route-blackhole", subnet.route_table.id)
         self.used.add(ep.id)
         self.hop(ep.id, "vpc-endpoint", "forward", f"gateway endpoint to {ep.service}")
-        self._endpoint_policy(ep)
+        self._endpoint_policy(ep, pkt)
         self.hop(ep.service, "aws-service", "receive", f"{ep.service} receives the request at {fmt(pkt.dst)}")
         return Landing("vpce", ep, pkt)
 
@@ -546,3 +552,22 @@ class _Walk:
             self._nacl(target.subnet, "inbound", pkt)
         self.hop(target.id, "eni", "forward", "source/dest check disabled: the appliance forwards the packet")
         return self.send(pkt, target.subnet, target)
+
+
+# Keys AWS puts in the request context of a request that arrives through a VPC endpoint
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+def endpoint_request(request: dict[str, Any], ep: VpcEndpoint, src: Addr) -> dict[str, Any]:
+    """The IAM request an endpoint policy decides: the query's request, ``anonymous`` when it names no
+    principal, with ``aws:SourceVpce``, ``aws:SourceVpc`` and ``aws:VpcSourceIp`` added unless given."""
+    out = dict(request)
+    out.setdefault("principal", "anonymous")
+    raw = out.get("context") or {}
+    if not isinstance(raw, dict):
+        return out  # the policy engine names the bad field
+    context = dict(raw)
+    given = {str(k).lower() for k in context}
+    for key, value in (("aws:SourceVpce", ep.id), ("aws:SourceVpc", ep.vpc.id), ("aws:VpcSourceIp", fmt(src))):
+        if key.lower() not in given:
+            context[key] = value
+    out["context"] = context
+    return out

@@ -6,6 +6,7 @@ from typing import Any
 
 from . import fields as f
 from .addr import Cidr
+from .endpoint_policy import EndpointPolicy, compile_policy
 from .errors import NetworkError
 from .fields import at
 from .index import build_indexes
@@ -24,7 +25,6 @@ from .model import (
     RouteTable,
     SecurityGroup,
     SgRule,
-    Statement,
     Subnet,
     TgwAttachment,
     TgwRoute,
@@ -337,35 +337,11 @@ def _services(doc: dict[str, Any], region: str, pls: dict[str, PrefixList]) -> d
     return out
 
 
-def _policy(raw: Any, path: str) -> list[Statement] | None:
+def _policy(raw: Any, path: str) -> EndpointPolicy | None:
+    """An IAM policy of kind ``endpoint``, parsed by the endpoint policy evaluator (``course.iam``)."""
     if raw is None:
         return None
-    policy = f.obj(raw, path)
-    statements = policy.get("Statement", f.MISSING)
-    if statements is f.MISSING:
-        raise NetworkError("required field is missing", at(path, "Statement"))
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not isinstance(statements, list):
-        raise NetworkError("Statement must be a list of statements", at(path, "Statement"))
-    out = []
-    for i, st in enumerate(statements):
-        spath = at(at(path, "Statement"), i)
-        st = f.obj(st, spath)
-        effect = st.get("Effect")
-        if effect not in ("Allow", "Deny"):
-            raise NetworkError(f"Effect must be Allow or Deny, got {effect!r}", at(spath, "Effect"))
-        lists = []
-        for key in ("Action", "Resource"):
-            value = st.get(key, f.MISSING)
-            if value is f.MISSING:
-                raise NetworkError("required field is missing", at(spath, key))
-            value = [value] if isinstance(value, str) else value
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise NetworkError(f"{key} must be a string or a list of strings", at(spath, key))
-            lists.append(value)
-        out.append(Statement(effect == "Allow", lists[0], lists[1]))
-    return out
+    return compile_policy(f.obj(raw, path), path)
 
 
 def _endpoints(

@@ -270,6 +270,27 @@ def endpoint_base() -> dict:
         .gateway_endpoint(VPCE, "vpc-data", "s3", route_tables=["rtb-private"]).build()
 
 
+ORG_ID = "o-a1b2c3d4e5"  # the organization the team's account belongs to
+REPORTER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/reporter"
+REPORTER_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/reporter/i-0fedcba9876543210"
+# who owns each bucket the flows name; any other bucket belongs to an account outside the organization
+BUCKET_ACCOUNTS = {BUCKET: ACCOUNT}
+
+
+def reporter_request(request: dict) -> dict:
+    """The request as AWS sees it at the endpoint: the reporter's role session calls, and the context holds
+    the keys a data-perimeter endpoint policy tests (``course.net`` adds ``aws:SourceVpce`` and ``aws:SourceVpc``)."""
+    resource = str(request.get("resource", ""))
+    bucket = resource.split(":::", 1)[1].split("/", 1)[0] if resource.startswith("arn:aws:s3:::") else ""
+    owner = BUCKET_ACCOUNTS.get(bucket, OTHER_ACCOUNT)
+    context = {"aws:PrincipalArn": REPORTER_ROLE, "aws:PrincipalAccount": ACCOUNT, "aws:PrincipalOrgID": ORG_ID,
+               "aws:ResourceAccount": owner, "s3:ResourceAccount": owner, "aws:SecureTransport": "true"}
+    if owner == ACCOUNT:
+        context["aws:ResourceOrgID"] = ORG_ID
+    return {"principal": REPORTER_SESSION, "principalAccount": ACCOUNT, "resourceAccount": owner,
+            "context": context, **request}
+
+
 def s3_flow(description: str, action: str, resource: str, expect: str = "reachable", hint: str = "") -> Flow:
     return Flow(description, _tcp("eni-reporter", "s3", 443, dst_ip=S3_IP,
                                   request={"action": action, "resource": resource}), expect, hint)
@@ -279,6 +300,7 @@ ENDPOINT_POLICY = NetworkExercise(
     id="2.5", title="Write a gateway endpoint policy against exfiltration", points=3, answer_name="answer_2_5",
     base=endpoint_base(),
     form=Slots([Slot((), ("vpc_endpoints", VPCE, "policy"), "policy")]),
+    complete_request=reporter_request,
     flows=[
         s3_flow("the reporter reads a report", "s3:GetObject", f"arn:aws:s3:::{BUCKET}/2026/q1.csv",
                 hint="the endpoint policy must allow the actions the workload needs on its own bucket's objects."),
@@ -287,7 +309,7 @@ ENDPOINT_POLICY = NetworkExercise(
         s3_flow("nobody in the VPC can upload to another bucket", "s3:PutObject",
                 "arn:aws:s3:::exfil-drop-bucket/dump.tgz", "blocked",
                 hint="the endpoint's default policy allows every bucket in the world, including an attacker's; "
-                     "name the bucket in Resource."),
+                     "name the bucket in Resource (or require your account with the s3:ResourceAccount condition)."),
         s3_flow("nobody in the VPC can change the bucket policy through the endpoint", "s3:PutBucketPolicy",
                 f"arn:aws:s3:::{BUCKET}", "blocked",
                 hint="s3:* through the endpoint includes administrative actions; list only what the workload uses."),

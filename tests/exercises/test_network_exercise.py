@@ -233,9 +233,17 @@ def test_a_policy_slot_takes_the_whole_answer_as_dict_or_json_and_checks_it():
     for bad, words in [("{", "not valid JSON"), ([policy], "must be a policy"), ({}, "no 'Statement'"),
                        ({"Statement": [{"Effect": "Permit", "Action": "s3:*", "Resource": "*"}]},
                         "a['Statement'][0]['Effect']"),
-                       ({"Statement": [{"Effect": "Allow", "Resource": "*"}]}, "a['Statement'][0]['Action']"),
+                       ({"Statement": [{"Effect": "Allow", "Resource": "*"}]},
+                        "one of Action or NotAction (at a['Statement'][0])"),
                        ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*",
-                                        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}]},
-                        "without Condition")]:
+                                        "Condition": {"StringEqual": {"aws:PrincipalOrgID": "o-1"}}}]},
+                        "a['Statement'][0]['Condition']['StringEqual']")]:
         result = exercise.check(bad)
         assert result.error and words in result.error, (bad, result.error)
+    # conditions are decided as IAM does; course.net puts aws:SourceVpce and aws:SourceVpc in the context
+    for key, value, passes in [("aws:SourceVpce", "vpce-1", True), ("aws:sourcevpc", "vpc-a", True),
+                               ("aws:SourceVpce", "vpce-other", False)]:
+        scoped = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*",
+                                 "Resource": "arn:aws:s3:::mine/*", "Condition": {"StringEquals": {key: value}}}]}
+        result = exercise.check(scoped)
+        assert result.error is None and result.passed == passes, (key, value, result)

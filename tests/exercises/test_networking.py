@@ -278,11 +278,62 @@ def test_endpoint_policy_with_service_wildcard_loses_the_admin_flow():
     assert list(failures(result)) == ["forbidden: nobody in the VPC can change the bucket policy through the endpoint"]
 
 
+def test_endpoint_policy_actions_are_case_insensitive_as_in_aws():
+    for actions in (["S3:GetObject", "S3:PutObject"], ["s3:getobject", "s3:putobject"]):
+        answer = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": actions,
+                                                          "Resource": f"arn:aws:s3:::{BUCKET}/*"}]}
+        result = evaluate("2.5", answer, hidden=notebook_hidden("2.5"))
+        assert result.passed and result.error is None, result
+
+
+def test_endpoint_policy_data_perimeter_on_the_resource_account_is_graded():
+    # AWS's data-perimeter pattern: Resource "*" scoped by the bucket owner's account, no bucket names
+    perimeter = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*",
+        "Condition": {"StringEquals": {"s3:ResourceAccount": "111122223333"}}}]}
+    result = evaluate("2.5", perimeter, hidden=notebook_hidden("2.5"))
+    assert result.passed and result.error is None, result
+    wrong_account = copy.deepcopy(perimeter)
+    wrong_account["Statement"][0]["Condition"]["StringEquals"]["s3:ResourceAccount"] = "444455556666"
+    result = evaluate("2.5", wrong_account)
+    assert result.error is None and result.score == pytest.approx(0.25)  # the outsider's account is let in instead
+    assert set(failures(result)) == {"required: the reporter reads a report", "required: the reporter writes a report",
+                                     "forbidden: nobody in the VPC can upload to another bucket"}
+
+
+def test_endpoint_policy_organization_perimeter_with_every_action_loses_only_the_admin_flows():
+    org = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "AllowRequestsByOrgsIdentitiesToOrgsResources", "Effect": "Allow", "Principal": {"AWS": "*"},
+        "Action": "*", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:ResourceOrgID": "o-a1b2c3d4e5"}}}]}
+    result = evaluate("2.5", org, hidden=notebook_hidden("2.5"))
+    assert result.error is None
+    assert set(failures(result)) == {"forbidden: nobody in the VPC can change the bucket policy through the endpoint",
+                                     "forbidden: no deleting the bucket through the endpoint"}
+
+
+def test_endpoint_policy_not_action_and_not_resource_are_decided():
+    guard = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", "Principal": "*", "NotAction": ["s3:GetObject", "s3:PutObject"], "Resource": "*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "*", "NotResource": f"arn:aws:s3:::{BUCKET}/*"}]}
+    assert evaluate("2.5", guard, hidden=notebook_hidden("2.5")).passed
+    no_resource_guard = copy.deepcopy(guard)
+    del no_resource_guard["Statement"][2]
+    result = evaluate("2.5", no_resource_guard, hidden=notebook_hidden("2.5"))
+    assert result.error is None and {r.description for r in result.failures} == {
+        "forbidden: nobody in the VPC can upload to another bucket",
+        "forbidden: no upload to a bucket whose name only starts like the team's"}
+
+
 def test_endpoint_policy_malformed():
     assert_error(evaluate("2.5", '{"Statement": ['), "not valid JSON")
     assert_error(evaluate("2.5", {"Version": "2012-10-17"}), "no 'Statement'")
-    assert_error(evaluate("2.5", {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]}),
-                 "answer_2_5['Statement'][0]['Resource']")
+    assert_error(evaluate("2.5", {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]}),
+                 "needs Resource or NotResource", "answer_2_5['Statement'][0]")
+    assert_error(evaluate("2.5", {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                                 "Resource": "*", "Condition": {"StringEqual": {"a": "b"}}}]}),
+                 "answer_2_5['Statement'][0]['Condition']['StringEqual']")
     assert evaluate("2.5", json.dumps(REFERENCES["2.5"])).passed
 
 
