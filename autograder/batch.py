@@ -98,7 +98,8 @@ def _grade_all(opts: Options, spec: assignment_mod.Assignment, submissions: list
         if done is not None:
             rows[sub.student_id] = done
             continue
-        content, contents = None, ()
+        content: bytes | None = None
+        contents: tuple[tuple[str, bytes], ...] = ()
         if opts.executor == "dask" and sub.parts:
             contents = tuple((name, path.read_bytes()) for name, path, error in sub.parts
                              if path is not None and error is None)

@@ -29,6 +29,7 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         self.sandbox.give(Path(self.connection_file))
+        assert self.kernel_spec is not None  # loaded before the command is formatted
         self.kernel_spec.interrupt_mode = "message"  # a signal would not cross into bwrap's pid namespace
         return self.sandbox.wrap([sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file])
 
@@ -124,7 +125,7 @@ async def _run(nb: nbformat.NotebookNode, sandbox: Sandbox, cell_timeout: float,
         result.stopped = f"kernel error: {exc}; {_tail(log_path)}"[:500]
         result.stopped_cell = index
     finally:
-        pid = km.provisioner.pid if km.provisioner is not None else None
+        pid = getattr(km.provisioner, "pid", None)  # LocalProvisioner's; None before the kernel started
         kill_tree(pid, sandbox.uid)
         try:
             await asyncio.wait_for(client._async_cleanup_kernel(), 10)

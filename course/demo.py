@@ -58,9 +58,9 @@ def create(dest: Path, root: Path | None = None) -> list[Path]:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(root / "nbgrader_config.py", dest / "nbgrader_config.py")
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
-    for folder in ("source", "release", "data"):
-        if (root / folder).is_dir():
-            shutil.copytree(root / folder, dest / folder, ignore=ignore, dirs_exist_ok=True)
+    for part in ("source", "release", "data"):
+        if (root / part).is_dir():
+            shutil.copytree(root / part, dest / part, ignore=ignore, dirs_exist_ok=True)
     if not sorted((dest / "release").glob("*/*.ipynb")):  # a course whose release is not generated yet
         from course.release import generate
 

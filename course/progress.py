@@ -211,6 +211,7 @@ _STYLE = {PASSED: ("#009E73", ""), FAILED: ("#D55E00", "xx"), NOT_RUN: ("#BBBBBB
 def progress_chart(summary: pd.DataFrame) -> Figure:
     """A horizontal stacked bar per notebook: passed, failed, not run, each labelled with its count."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     height = 1.6 + 0.5 * max(len(summary), 1)
     fig = Figure(figsize=(7, height), layout="constrained")
@@ -229,7 +230,9 @@ def progress_chart(summary: pd.DataFrame) -> Figure:
     ax.set_xlabel("exercises")
     ax.set_title("Exercises passed per notebook (from your saved check cells)")
     fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
     fig.set_label(describe(summary))  # the alt text travels with the figure
     return fig
 
@@ -247,7 +250,7 @@ def format_text(table: pd.DataFrame, summary: pd.DataFrame) -> str:
         return "No notebooks with exercises found."
     lines = []
     for notebook, group in table.groupby("notebook", sort=True):
-        lines.append(notebook)
+        lines.append(str(notebook))
         for _, row in group.iterrows():
             extra = f"  ({row.detail})" if row.status == FAILED and row.detail else ""
             lines.append(f"  {row.exercise:>6}  {row.result:<24} {row.points:>4g} pt  {row.title}{extra}")
@@ -272,7 +275,7 @@ def show_progress(folder: str | Path | None = None, chart: bool = True) -> None:
     display(summary)
     if chart:
         fig = progress_chart(summary)
-        alt = html.escape(fig.get_label(), quote=True)
+        alt = html.escape(str(fig.get_label()), quote=True)
         data = base64.b64encode(chart_png(fig)).decode("ascii")
         display(HTML(f'<figure><img src="data:image/png;base64,{data}" alt="{alt}">'
                      f"<figcaption>Figure: exercises per notebook — {alt}</figcaption></figure>"))

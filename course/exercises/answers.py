@@ -32,11 +32,9 @@ def to_data(value: Any) -> Any:
         return {_TAG: "set", "items": [to_data(v) for v in value]}
     if isinstance(value, datetime):  # also pandas Timestamp (a datetime subclass), e.g. an event time
         return {_TAG: "Timestamp", "iso": value.isoformat()}
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pd = None
-    if pd is not None and isinstance(value, pd.DataFrame):
+    import pandas as pd  # a dependency; imported here so plain answers do not load it
+
+    if isinstance(value, pd.DataFrame):
         return {_TAG: "DataFrame", "json": value.to_json(orient="table", date_format="iso", index=False)}
     if pd is not None and isinstance(value, pd.Series):
         return {_TAG: "Series", "json": value.to_frame().to_json(orient="table", date_format="iso")}

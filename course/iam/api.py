@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from .errors import PolicyError
 from .evaluate import PolicySet, evaluate_alone, evaluate_question
 from .explain import EvaluationResult
 from .model import Policy, load_document, parse_policy
 from .request import Request
 
+T = TypeVar("T")
 
-def _guard(fn, *args):  # type: ignore[no-untyped-def]
+
+def _guard(fn: Callable[..., T], *args: Any) -> T:
     """Turn any unexpected failure into a PolicyError so callers see one exception type."""
     try:
         return fn(*args)

@@ -153,13 +153,13 @@ def _build_matcher(family: str, values: tuple[str, ...], templates: tuple[Templa
         return lambda v, ctx: any(t.resolve(ctx) == v for t in templates)
     if family == "string_ic":
         if not dynamic:
-            folded = frozenset(t.resolve({}).casefold() for t in templates)
+            folded = frozenset(r.casefold() for t in templates if (r := t.resolve({})) is not None)
             return lambda v, ctx: v.casefold() in folded
         return lambda v, ctx: any((r := t.resolve(ctx)) is not None and r.casefold() == v.casefold()
                                   for t in templates)
     if family == "string_like":
         if not dynamic:
-            pats = [t.resolve_regex({}) for t in templates]
+            pats = [p for t in templates if (p := t.resolve_regex({})) is not None]
             return lambda v, ctx: any(p.fullmatch(v) is not None for p in pats)
 
         def like(v: str, ctx: dict) -> bool:
@@ -172,7 +172,7 @@ def _build_matcher(family: str, values: tuple[str, ...], templates: tuple[Templa
         return like
     if family == "arn":
         if not dynamic:
-            resolved = [t.resolve({}) for t in templates]
+            resolved = [r for t in templates if (r := t.resolve({})) is not None]
             return lambda v, ctx: any(arn_match(p, v) for p in resolved)
         return lambda v, ctx: any((r := t.resolve(ctx)) is not None and arn_match(r, v) for t in templates)
     if family.startswith("num_"):

@@ -302,6 +302,7 @@ def parse_policy(doc: object, kind: str = "identity", path: str = "") -> Policy:
     raw_statements = doc["Statement"]
     spath = join_path(path, "Statement")
     substitute = version == "2012-10-17"
+    statements: tuple[Statement, ...]
     if isinstance(raw_statements, dict):
         statements = (parse_statement(raw_statements, 0, spath, kind, substitute),)
     elif isinstance(raw_statements, list):

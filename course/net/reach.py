@@ -113,6 +113,7 @@ class _Walk:
                 assert q.dst_eni is not None
                 self.hop(q.dst_eni.id, "eni", "deny", f"{q.dst_eni.id} has no public IP for {q.src_text} to dial")
                 self.block("no-public-ip", q.dst_eni.id)
+                return self.answer()  # not reached: block() stops the walk
             if self._amazon_dns():
                 return self.answer()
             pkt = Packet(q.src_addr, q.dst_addr, q.dst_ports, q.src_ports, q.src_eni)

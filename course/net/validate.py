@@ -372,11 +372,11 @@ def _endpoints(
     for eid, eni in enis.items():
         if eni.endpoint is None:
             continue
-        ep = out.get(eni.endpoint)
-        if ep is None or ep.type != "interface":
+        owner = out.get(eni.endpoint)
+        if owner is None or owner.type != "interface":
             raise NetworkError(f"{eni.endpoint!r} is not an interface endpoint", at(at("enis", eid), "endpoint"))
-        if eni not in ep.enis:
-            ep.enis.append(eni)
+        if eni not in owner.enis:
+            owner.enis.append(eni)
     return out
 
 

@@ -146,9 +146,10 @@ BOB = f"{REGION}:9a8b7c6d-5e4f-4031-9214-a5b6c7d8e9f0"
 def dynamodb_request(action: str, leading_keys: list[str] | None, *, table_arn: str = TABLE_ARN,
                      caller: str = ALICE) -> dict:
     """A player's DynamoDB call through Cognito-issued role credentials; None = no LeadingKeys in the request."""
-    context = {"aws:SecureTransport": "true", "aws:PrincipalArn": PLAYER_ROLE, "aws:PrincipalAccount": ACCOUNT,
-               "aws:PrincipalType": "AssumedRole", "cognito-identity.amazonaws.com:sub": caller,
-               "cognito-identity.amazonaws.com:aud": f"{REGION}:11112222-3333-4444-5555-666677778888"}
+    context: dict[str, str | list[str]] = {
+        "aws:SecureTransport": "true", "aws:PrincipalArn": PLAYER_ROLE, "aws:PrincipalAccount": ACCOUNT,
+        "aws:PrincipalType": "AssumedRole", "cognito-identity.amazonaws.com:sub": caller,
+        "cognito-identity.amazonaws.com:aud": f"{REGION}:11112222-3333-4444-5555-666677778888"}
     if leading_keys is not None:
         context["dynamodb:LeadingKeys"] = leading_keys
     return {"principal": PLAYER_SESSION, "principalAccount": ACCOUNT, "action": f"dynamodb:{action}",

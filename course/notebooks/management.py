@@ -92,7 +92,7 @@ ACCOUNT = "111122223333"
 
 
 def _record(rng: random.Random, when: datetime, name: str, identity: dict, *, extra: dict | None = None,
-            response: dict | None = None, error: tuple[str, str] | None = None,
+            response: dict | None = None, error: tuple[str | None, str] | None = None,
             source: str = "signin.amazonaws.com") -> dict:
     record = {
         "eventVersion": "1.08", "userIdentity": identity, "eventTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -329,7 +329,8 @@ WRITER_IDENTITY_POLICY = {
 def s3_request(action: str, resource: str, *, vpce: str | None = VPCE, vpc: str | None = "vpc-0d4ta5e7",
                session: str = WRITER_SESSION, role: str = WRITER_ROLE, account: str = ACCOUNT,
                source_ip: str | None = None) -> dict:
-    context = {"aws:PrincipalAccount": account, "aws:PrincipalArn": role, "aws:SecureTransport": "true"}
+    context: dict[str, str | None] = {"aws:PrincipalAccount": account, "aws:PrincipalArn": role,
+                                      "aws:SecureTransport": "true"}
     if vpce:
         context["aws:SourceVpce"] = vpce
         context["aws:SourceVpc"] = vpc
@@ -411,7 +412,7 @@ def _hub_peering(doc: dict, mesh: bool) -> None:
 def _hub_tgw(doc: dict, isolated: bool, blackholes: bool = False) -> None:
     spokes_rt = "tgw-rtb-spokes" if isolated else "tgw-rtb-all"
     egress_rt = "tgw-rtb-egress" if isolated else "tgw-rtb-all"
-    tables = {spokes_rt: {"routes": []}, egress_rt: {"routes": []}}
+    tables: dict[str, dict[str, list[dict]]] = {spokes_rt: {"routes": []}, egress_rt: {"routes": []}}
     doc["transit_gateways"] = {"tgw-hub": {"route_tables": tables, "attachments": {
         "tgw-attach-egress": {"vpc": "vpc-egress", "subnets": ["subnet-tools"], "association": egress_rt},
         "tgw-attach-prod": {"vpc": "vpc-prod", "subnets": ["subnet-prod"], "association": spokes_rt},

@@ -46,7 +46,7 @@ def session(role_arn: str, name: str = "session") -> str:
 
 def kms_call(role_arn: str, action: str, via: str | None = S3_VIA, bucket: str | None = PAYROLL_BUCKET) -> dict:
     """A KMS request on the payroll key, made directly or by a service (``via``) for a bucket."""
-    context = {"kms:CallerAccount": account_of(role_arn)}
+    context: dict[str, str | list[str] | None] = {"kms:CallerAccount": account_of(role_arn)}
     if via:
         context["kms:ViaService"] = via
     if bucket:
