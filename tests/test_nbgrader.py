@@ -9,6 +9,7 @@ import sys
 import pytest
 from conftest import ROOT, SOURCE_NOTEBOOKS
 
+pytestmark = pytest.mark.slow  # every test here runs nbgrader
 IDS = [p.parent.name for p in SOURCE_NOTEBOOKS]
 # An assignment may be split into parts (NN-slug-partK.ipynb): a submission holds all of its notebooks.
 ASSIGNMENTS = sorted({p.parent for p in SOURCE_NOTEBOOKS})

@@ -89,6 +89,7 @@ def learner_folder(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
 def test_statuses_come_from_the_saved_outputs(learner_folder):
     rows = {r.exercise: r for r in collect(learner_folder)}
     assert list(rows) == ["99.1", "99.2", "99.3", "99.4"]
@@ -99,6 +100,7 @@ def test_statuses_come_from_the_saved_outputs(learner_folder):
     assert rows["99.1"].mark.startswith("✔") and rows["99.2"].mark.startswith("✘")
 
 
+@pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
 def test_reading_progress_never_executes_the_notebook(learner_folder, tmp_path):
     target = tmp_path / "99-test"
     shutil.copytree(learner_folder / "99-test", target)
@@ -124,6 +126,7 @@ def test_a_pass_table_followed_by_an_error_is_not_a_pass():
     assert check_cell_status(cell)[0] == FAILED, "a run that showed nothing is not a pass"
 
 
+@pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
 def test_tables_chart_and_alt_text(learner_folder):
     table = progress_table(learner_folder)
     assert list(table.result) == ["✔ passed", "✘ failed", "✎ graded by instructor", "– not run"]
@@ -139,6 +142,7 @@ def test_tables_chart_and_alt_text(learner_folder):
     assert "1 ✔" in labels and "1 ✘" in labels, "bars carry text marks, not colour alone"
 
 
+@pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
 def test_cli_prints_the_table_and_writes_chart_and_csv(learner_folder, tmp_path):
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     proc = subprocess.run(["aws-course", "progress", str(learner_folder), "--chart", str(tmp_path / "p.png"),
@@ -156,6 +160,7 @@ def test_cli_prints_the_table_and_writes_chart_and_csv(learner_folder, tmp_path)
     assert missing.returncode == 1 and "make lab" in missing.stdout
 
 
+@pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
 def test_show_progress_from_a_notebook_displays_table_and_captioned_chart(learner_folder, tmp_path):
     nb = authoring.notebook([nbformat.v4.new_code_cell(
         f"from course.progress import show_progress\nshow_progress({str(learner_folder)!r})")])
@@ -211,6 +216,7 @@ def test_real_release_notebook_solved_passes_and_blank_fails(path, tmp_path):
     assert blank == {k: WRITTEN if v == WRITTEN else FAILED for k, v in expected.items()}
 
 
+@pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
 def test_default_folder_is_my_work_else_the_folder_above_the_notebook(learner_folder, tmp_path, monkeypatch):
     from course.progress import default_folder
 

@@ -22,6 +22,7 @@ def test_every_source_notebook_has_a_release():
         p.relative_to(ROOT / "release") for p in RELEASE_NOTEBOOKS], "run `make release` and commit release/"
 
 
+@pytest.mark.slow  # runs nbgrader generate_assignment on every notebook
 def test_release_is_what_nbgrader_generates_from_source(tmp_path):
     generate(tmp_path)
     for committed in RELEASE_NOTEBOOKS:
@@ -46,6 +47,7 @@ def test_release_contains_no_solution_and_no_hidden_test(path):
     assert not leaked, f"solution or hidden test lines in the release: {sorted(leaked)[:3]}"
 
 
+@pytest.mark.slow  # nbgrader validate executes the notebook
 @pytest.mark.parametrize("path", RELEASE_NOTEBOOKS, ids=[p.parent.name for p in RELEASE_NOTEBOOKS])
 def test_a_blank_release_notebook_passes_no_test(path, venv_env):
     proc = subprocess.run([sys.executable, "-m", "nbgrader", "validate", "--invert", str(path)],

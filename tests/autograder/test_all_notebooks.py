@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -65,9 +64,7 @@ def _grade(assignment: str, base: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap (bwrap) is not installed; CI installs it (apt-get install bubblewrap)")
+def graded(tmp_path_factory, bwrap):
     base = tmp_path_factory.mktemp("all")
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=2) as pool:

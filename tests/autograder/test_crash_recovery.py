@@ -6,7 +6,6 @@ Uses the small fixture course (exercises 99.x, no pandas) so the kill and the re
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -32,9 +31,7 @@ def _cmd(subs: Path, ws: Path, cell_timeout: int) -> list[str]:
             "--jobs", "1", "--timeout-cell", str(cell_timeout)]
 
 
-def test_kill_mid_batch_then_rerun_grades_only_the_rest(tmp_path):
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap (bwrap) is not installed; CI installs it (apt-get install bubblewrap)")
+def test_kill_mid_batch_then_rerun_grades_only_the_rest(tmp_path, bwrap):
     course = tmp_path / "course"
     pylib = f.write_course(course)
     release = f.release_version(course / "source" / f.ASSIGNMENT / f"{f.ASSIGNMENT}.ipynb")

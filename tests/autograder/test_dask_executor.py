@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,9 +16,7 @@ pytestmark = pytest.mark.slow
 distributed = pytest.importorskip("distributed", reason="dask distributed is not installed")
 
 
-def test_dask_executor_grades_like_the_local_pool(tmp_path):
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap (bwrap) is not installed; CI installs it (apt-get install bubblewrap)")
+def test_dask_executor_grades_like_the_local_pool(tmp_path, bwrap):
     course = tmp_path / "course"
     pylib = f.write_course(course)
     release = f.release_version(course / "source" / f.ASSIGNMENT / f"{f.ASSIGNMENT}.ipynb")

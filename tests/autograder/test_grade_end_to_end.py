@@ -167,9 +167,7 @@ def grade(subs: Path, workspace: Path, *extra: str) -> subprocess.CompletedProce
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap (bwrap) is not installed; CI installs it (apt-get install bubblewrap)")
+def batch(tmp_path_factory, bwrap):
     base = tmp_path_factory.mktemp("e2e")
     listener = Listener()
     try:

@@ -75,9 +75,7 @@ def _grade(course: Path, pylib: Path, subs: Path, ws: Path) -> subprocess.Comple
 
 
 @pytest.fixture(scope="module")
-def batch(split_course, tmp_path_factory):
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap (bwrap) is not installed; CI installs it (apt-get install bubblewrap)")
+def batch(split_course, tmp_path_factory, bwrap):
     course, pylib = split_course
     base = tmp_path_factory.mktemp("split-batch")
     release, correct = f.split_release(course), f.split_correct(course)

@@ -58,9 +58,7 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_grades_land_in_a_postgresql_gradebook(tmp_path, postgres_url):
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap (bwrap) is not installed; CI installs it (apt-get install bubblewrap)")
+def test_grades_land_in_a_postgresql_gradebook(tmp_path, postgres_url, bwrap):
     from nbgrader.api import Gradebook
 
     course = tmp_path / "course"
