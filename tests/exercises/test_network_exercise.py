@@ -247,3 +247,35 @@ def test_a_policy_slot_takes_the_whole_answer_as_dict_or_json_and_checks_it():
                                  "Resource": "arn:aws:s3:::mine/*", "Condition": {"StringEquals": {key: value}}}]}
         result = exercise.check(scoped)
         assert result.error is None and result.passed == passes, (key, value, result)
+
+
+def test_complete_request_fills_every_flow_and_the_flow_keeps_what_it_says():
+    b = (NetworkBuilder().vpc("vpc-a", "10.0.0.0/16").subnet("subnet-a", "vpc-a", "10.0.1.0/24")
+         .route_table("rtb-a", "vpc-a", subnets=["subnet-a"]).sg("sg-a", "vpc-a")
+         .eni("eni-a", "subnet-a", "10.0.1.10", sgs=["sg-a"])
+         .prefix_list("pl-s3", "s3", ["52.218.0.0/17"]).service("s3", ["52.218.0.0/17"], prefix_list="pl-s3"))
+    b.gateway_endpoint("vpce-1", "vpc-a", "s3", route_tables=["rtb-a"])
+
+    def flow(resource: str, expect: str, **request: object) -> Flow:
+        return Flow(resource, {"src": "eni-a", "dst": "s3", "dst_ip": "52.218.1.1", "protocol": "tcp", "port": 443,
+                               "request": {"action": "s3:GetObject", "resource": resource, **request}}, expect)
+
+    def caller(request: dict) -> dict:
+        owner = "111122223333" if "/mine/" in request["resource"] else "444455556666"
+        return {"principal": "arn:aws:iam::111122223333:user/u", "context": {"s3:ResourceAccount": owner}}
+
+    exercise = NetworkExercise(
+        id="99.6", title="t", points=1, answer_name="a", base=b.build(), complete_request=caller,
+        form=Slots([Slot((), ("vpc_endpoints", "vpce-1", "policy"), "policy")]),
+        flows=[flow("arn:aws:s3:::x/mine/k", "reachable"), flow("arn:aws:s3:::theirs/k", "blocked"),
+               # the flow's own context key wins over the completed one
+               flow("arn:aws:s3:::x/mine/k", "blocked", context={"s3:ResourceAccount": "444455556666"})])
+    mine = {"StringEquals": {"s3:ResourceAccount": "111122223333"}}
+    perimeter = {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:*",
+                                "Resource": "*", "Condition": mine}]}
+    assert exercise.check(perimeter).passed
+    assert exercise.query(exercise.flows[2])["request"]["principal"] == "arn:aws:iam::111122223333:user/u"
+    # without the completion the caller is anonymous, whom a Principal naming the account does not cover
+    bare = NetworkExercise(id="99.7", title="t", points=1, answer_name="a", base=b.build(), form=exercise.form,
+                           flows=exercise.flows[:1])
+    assert not bare.check(perimeter).passed
