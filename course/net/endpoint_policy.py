@@ -25,7 +25,7 @@ class EndpointPolicyEvaluator(Protocol):
     def decide(self, policy: Any, request: dict[str, Any]) -> Decision:
         """Whether the policy lets ``request`` (an IAM request, ``docs/specs/iam-request.md``) through.
 
-        A malformed request raises :class:`NetworkError` with a path under ``request``."""
+        A malformed request raises :class:`NetworkError` with a path under ``query.request``."""
         ...
 
 
