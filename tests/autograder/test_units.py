@@ -60,11 +60,17 @@ def test_intake_reads_nbgrader_layout_flat_folders_and_zips(tmp_path):
 
 
 def test_intake_refuses_unsafe_zips(tmp_path):
+    """An unsafe entry is a failed row of its own (the batch goes on), never unpacked anywhere."""
     archive = tmp_path / "evil.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("../escape.ipynb", _nb_bytes())
-    with pytest.raises(IntakeError, match="unsafe"):
-        collect(archive, "x", "x", tmp_path / "u")
+        zf.writestr("ann.ipynb", _nb_bytes())
+    found = collect(archive, "x", "x", tmp_path / "u")
+    assert [s.error is None for s in found] == [True, False]
+    assert "unsafe" in found[1].error and "/" not in found[1].student_id
+    assert not (tmp_path / "escape.ipynb").exists()
+    with pytest.raises(IntakeError, match="cannot be read"):
+        collect(tmp_path / "missing.zip", "x", "x", tmp_path / "u2")
 
 
 def test_assignment_reads_hidden_cases_as_data_from_source(fixture_course):
