@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.intake.names import id_problem, shown
+from autograder.intake.names import cap, id_problem, shown
 from autograder.intake.notebook import validate
 from autograder.intake.tree import FolderTree, IntakeLimits, Node, Refused, Tree, ZipTree
 
@@ -159,7 +159,7 @@ def _mark_collisions(candidates: list[_Candidate]) -> None:
         for cand in group:
             cand.refusals.append(f"{cand.entry}: several submissions for the same student id: {listed}; "
                                  "keep one and grade again")
-            cand.row_id = shown(f"{cand.student} [{cand.entry}]")
+            cand.row_id = cap(f"{cand.student} [{cand.entry}]")
 
 
 def _failed(cand: _Candidate, reason: str) -> Submission:
@@ -329,7 +329,7 @@ def _unique(found: list[Submission]) -> list[Submission]:
             base, n = sub.student_id, 1
             while sub.student_id in taken:
                 n += 1
-                sub = Submission(f"{base} [{n}]", sub.path, sub.sha256, sub.error, sub.parts, sub.entry)
+                sub = Submission(cap(f"{base} [{n}]"), sub.path, sub.sha256, sub.error, sub.parts, sub.entry)
         taken.add(sub.student_id)
         out.append(sub)
     return out

@@ -61,10 +61,16 @@ def shown(name: bytes | str) -> str:
     out = "".join(c if c.isprintable() and c not in "/\\" else _escape(c) for c in text)
     if out in ("", ".", ".."):
         out = "".join(_escape(c) for c in out) or "(empty name)"
-    if len(out.encode("utf-8", "surrogatepass")) > MAX_SHOWN_BYTES:
-        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:10]
-        cut = out
-        while len(cut.encode("utf-8")) > MAX_SHOWN_BYTES - 16:
-            cut = cut[: max(1, len(cut) - 8)]
-        out = f"{cut}…{digest}"
-    return out
+    return cap(out)
+
+
+def cap(text: str) -> str:
+    """Printable ``text`` cut to ``MAX_SHOWN_BYTES`` bytes; a cut one ends in a hash of the whole, so two
+    different names stay different."""
+    if len(text.encode("utf-8", "surrogateescape")) <= MAX_SHOWN_BYTES:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    cut = text
+    while len(cut.encode("utf-8", "surrogateescape")) > MAX_SHOWN_BYTES - 16:
+        cut = cut[: max(1, len(cut) - 8)]
+    return f"{cut}…{digest}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -194,7 +195,7 @@ class ZipTree:
         parts = [p for p in raw.split(b"/") if p not in (b"", b".")]
         is_dir = raw.endswith(b"/")
         unsafe = None
-        if raw.startswith(b"/") or (parts and len(parts[0]) == 2 and parts[0][1:] == b":"):
+        if raw.startswith(b"/") or (parts and re.fullmatch(rb"[A-Za-z]:", parts[0])):  # / or a drive (C:)
             unsafe = "an absolute path"
         elif b".." in parts:
             unsafe = "a path with '..'"
