@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import signal
 import socket
 import stat
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -29,8 +32,12 @@ def nb_bytes(marker: str = "") -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def no_hang() -> Iterator[None]:
-    """A FIFO opened for reading blocks forever: fail the test instead of hanging the run."""
+def no_hang(request) -> Iterator[None]:
+    """A FIFO opened for reading blocks forever: fail the test instead of hanging the run (the slow test
+    runs the CLI under its own timeout)."""
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
     old = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the intake blocked (opened a FIFO?)"))
     signal.alarm(30)
     yield
@@ -357,3 +364,82 @@ def test_a_damaged_or_missing_argument_is_the_only_batch_error(tmp_path):
     for argument in ("not.zip", "fifo", "missing"):
         with pytest.raises(IntakeError):
             collect(tmp_path / argument, A, A, tmp_path / "u")
+
+
+# ------------------------------------------------------------------------------------ a whole batch
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "HOST-SECRET-7f3a"
+
+
+def run_grade(course: Path, pylib: Path, subs: Path, ws: Path, *extra: str) -> subprocess.CompletedProcess:
+    import nbfactory as f
+
+    env = dict(os.environ)
+    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", AWS_COURSE_ROOT=str(course),
+               AUTOGRADER_EXTRA_PATHS=str(pylib), AUTOGRADER_EXTRA_MODULES=f.EXERCISES_MODULE)
+    return subprocess.run([sys.executable, "-m", "course.cli", "grade", f.ASSIGNMENT, str(subs), "--workspace",
+                           str(ws), "--jobs", "2", *extra], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def hostile_batch(tmp_path: Path, course: Path) -> Path:
+    """Every intake attack of the red team in one folder of <student>.ipynb, beside honest students."""
+    import nbfactory as f
+
+    release = f.release_version(course / "source" / f.ASSIGNMENT / f"{f.ASSIGNMENT}.ipynb")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    f.write_nb(f.correct(release), subs / "ann.ipynb")
+    f.write_nb(f.correct(release), subs / "dee.IPYNB")
+    (subs / "src.ipynb").symlink_to(course / "source" / f.ASSIGNMENT / f"{f.ASSIGNMENT}.ipynb")
+    (subs / "copycat.ipynb").symlink_to(subs / "ann.ipynb")
+    (tmp_path / "host.txt").write_text(SECRET)
+    (subs / "host.ipynb").symlink_to(tmp_path / "host.txt")
+    (subs / "zero.ipynb").symlink_to("/dev/zero")
+    (subs / "kmsg.ipynb").symlink_to("/proc/kmsg")
+    os.mkfifo(subs / "fifo.ipynb")
+    (subs / "dangling.ipynb").symlink_to(tmp_path / "nowhere")
+    (subs / "folder.ipynb").mkdir()
+    os.mkdir(os.fsencode(subs) + b"/bad\xffname")
+    f.write_nb(f.correct(release), subs / "submitted.ipynb")
+    f.write_nb(f.correct(release), subs / "Eve.ipynb")
+    f.write_nb(f.correct(release), subs / "eve.ipynb")
+    f.write_nb(f.correct(release), subs / "josé.ipynb")
+    with open(subs / "huge.ipynb", "wb") as handle:
+        handle.truncate(1536 * MB)  # sparse
+    return subs
+
+
+@pytest.mark.slow
+def test_a_hostile_batch_grades_everyone_else_and_reads_nothing_outside(tmp_path):
+    import nbfactory as f
+
+    course = tmp_path / "course"
+    pylib = f.write_course(course)
+    subs = hostile_batch(tmp_path, course)
+    ws = tmp_path / "ws"
+    runs = []
+    for _ in range(2):  # the re-run reports the same
+        proc = run_grade(course, pylib, subs, ws)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        with open(ws / "grades.csv", newline="", encoding="utf-8") as handle:
+            runs.append({r["student_id"]: (r["status"], float(r["score"]), r["detail"])
+                         for r in csv.DictReader(handle)})
+    first, second = runs
+    assert first == second
+    assert first["ann"][:2] == ("graded", 8) and first["dee"][:2] == ("graded", 8)
+    expected_failed = {"src", "copycat", "host", "zero", "kmsg", "fifo", "dangling", "folder", "bad\\xffname",
+                       "submitted", "Eve [Eve.ipynb]", "eve [eve.ipynb]", "josé", "huge"}
+    assert set(first) == expected_failed | {"ann", "dee"}
+    for student in expected_failed:
+        assert first[student][:2] == ("failed", 0), (student, first[student])
+    assert "a link" in first["src"][2] and "FIFO" in first["fifo"][2] and "1536 MB" in first["huge"][2]
+    everything = "".join(p.read_text(encoding="utf-8", errors="replace") for p in ws.rglob("*")
+                         if p.is_file() and p.suffix in (".csv", ".jsonl", ".html", ".md"))
+    assert SECRET not in everything and "BEGIN SOLUTION" not in everything
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{ws / 'gradebook.db'}") as gb:
+        stored = {s.id for s in gb.students}
+    assert {"ann", "dee"} <= stored and not stored & {"submitted", "josé", "Eve [Eve.ipynb]", "bad\\xffname"}
