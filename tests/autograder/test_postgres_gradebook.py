@@ -82,3 +82,35 @@ def test_grades_land_in_a_postgresql_gradebook(tmp_path, postgres_url, bwrap):
     with Gradebook(postgres_url) as gb:
         assert gb.find_submission(f.ASSIGNMENT, "ann").score == 8
         assert gb.find_submission(f.ASSIGNMENT, "ben").score == 6
+
+
+def test_an_id_over_varchar_128_is_a_failed_row_before_anything_is_written(tmp_path, postgres_url):
+    """nbgrader's gradebook stores student ids in varchar(128): a 142-character id once killed the first
+    batch on PostgreSQL and the re-run misreported it. Now it is refused at intake, on every run alike."""
+    from nbgrader.api import Gradebook
+
+    course = tmp_path / "course"
+    pylib = f.write_course(course)
+    release = f.release_version(course / "source" / f.ASSIGNMENT / f"{f.ASSIGNMENT}.ipynb")
+    subs, ws, long_id = tmp_path / "subs", tmp_path / "ws", "s" * 142
+    f.write_nb(f.correct(release), subs / "ann.ipynb")
+    f.write_nb(f.correct(release), subs / f"{long_id}.ipynb")
+    env = dict(os.environ)
+    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", AWS_COURSE_ROOT=str(course),
+               AUTOGRADER_EXTRA_PATHS=str(pylib), AUTOGRADER_EXTRA_MODULES=f.EXERCISES_MODULE)
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-m", "course.cli", "grade", f.ASSIGNMENT, str(subs), "--workspace",
+                               str(ws), "--db", postgres_url, "--jobs", "1"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        with open(ws / "grades.csv", newline="") as handle:
+            runs.append({r["student_id"]: (r["status"], float(r["score"]), r["detail"])
+                         for r in csv.DictReader(handle)})
+    assert runs[0] == runs[1], "the re-run reports the same"
+    assert runs[0]["ann"][:2] == ("graded", 8)
+    status, score, detail = runs[0][long_id]
+    assert (status, score) == ("failed", 0) and "142 characters" in detail and "varchar(128)" in detail
+    with Gradebook(postgres_url) as gb:
+        assert {s.id for s in gb.students} == {"ann"}
+        assert gb.find_submission(f.ASSIGNMENT, "ann").score == 8
