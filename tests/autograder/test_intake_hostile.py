@@ -377,7 +377,7 @@ def run_grade(course: Path, pylib: Path, subs: Path, ws: Path, *extra: str) -> s
 
     env = dict(os.environ)
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", AWS_COURSE_ROOT=str(course),
-               AUTOGRADER_EXTRA_PATHS=str(pylib), AUTOGRADER_EXTRA_MODULES=f.EXERCISES_MODULE)
+               PYTHONPATH=str(pylib))
     return subprocess.run([sys.executable, "-m", "course.cli", "grade", f.ASSIGNMENT, str(subs), "--workspace",
                            str(ws), "--jobs", "2", *extra], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)

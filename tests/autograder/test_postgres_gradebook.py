@@ -97,7 +97,7 @@ def test_an_id_over_varchar_128_is_a_failed_row_before_anything_is_written(tmp_p
     f.write_nb(f.correct(release), subs / f"{long_id}.ipynb")
     env = dict(os.environ)
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", AWS_COURSE_ROOT=str(course),
-               AUTOGRADER_EXTRA_PATHS=str(pylib), AUTOGRADER_EXTRA_MODULES=f.EXERCISES_MODULE)
+               PYTHONPATH=str(pylib))
     runs = []
     for _ in range(2):
         proc = subprocess.run([sys.executable, "-m", "course.cli", "grade", f.ASSIGNMENT, str(subs), "--workspace",
