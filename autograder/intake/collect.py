@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,14 +60,17 @@ def open_tree(submissions: Path, limits: IntakeLimits) -> Tree:
         mode = os.stat(submissions).st_mode
     except OSError as exc:
         raise IntakeError(f"{submissions} cannot be read: {exc.strerror}") from None
-    try:
-        if stat.S_ISDIR(mode):
+    if stat.S_ISDIR(mode):
+        try:
             return FolderTree(submissions, limits)
-        if stat.S_ISREG(mode):
+        except OSError as exc:
+            raise IntakeError(f"{submissions} cannot be read: {exc.strerror}") from None
+    if stat.S_ISREG(mode):
+        try:
             return ZipTree(submissions, limits)
-    except Exception as exc:  # zipfile raises several types for a damaged archive
-        raise IntakeError(f"{submissions} is neither a folder nor a readable .zip of submissions "
-                          f"({type(exc).__name__}: {str(exc)[:200]})") from None
+        except Exception as exc:  # zipfile raises several types for a damaged archive
+            raise IntakeError(f"{submissions} is neither a folder nor a readable .zip of submissions "
+                              f"({type(exc).__name__}: {str(exc)[:200]})") from None
     raise IntakeError(f"{submissions} is neither a folder nor a .zip of submissions")
 
 
@@ -94,10 +98,11 @@ def collect_tree(tree: Tree, assignment: str, notebook_name: str | list[str], un
     candidates = [_candidate(n) for n in entries if _is_student_entry(n)]
     _mark_collisions(candidates)
     unpack_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    copies = Path(tempfile.mkdtemp(prefix="copies-", dir=unpack_dir))  # private (0700), fresh on every call
     found: list[Submission] = []
     for index, cand in enumerate(candidates):
         try:
-            found.append(_one(tree, cand, assignment, names, unpack_dir / f"{index:05d}"))
+            found.append(_one(tree, cand, assignment, names, copies / f"{index:05d}"))
         except Refused as exc:
             found.append(_failed(cand, str(exc)))
         except Exception as exc:  # an intake bug costs one row, never the batch

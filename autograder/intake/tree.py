@@ -19,6 +19,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.intake.names import shown
+
 MB = 1024 * 1024
 MAX_NOTEBOOK_BYTES = 20 * MB
 MAX_ZIP_BYTES = 1024 * MB
@@ -67,13 +69,13 @@ class Node:
     kind: str  # dir | file | link | special
     what: str  # "a folder", "a link", "a special file (FIFO)", ...
     size: int = 0  # as claimed by lstat or the zip header, before any reading
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (entry, reason): zip entries refused
+    problems: list[tuple[bytes, str]] = field(default_factory=list)  # (entry, reason): zip entries refused
     kids: dict[bytes, Node] | None = None  # zip: built up front; folder: listed on demand
     info: zipfile.ZipInfo | None = None
 
     @property
     def shown_path(self) -> str:
-        return "/".join(p.decode("utf-8", "backslashreplace") for p in self.path)
+        return "/".join(shown(p) for p in self.path)  # printable: no terminal escapes reach a report
 
 
 class FolderTree:
@@ -163,7 +165,7 @@ class FolderTree:
         finally:
             os.close(fd)
 
-    def problems_under(self, node: Node) -> list[tuple[str, str]]:
+    def problems_under(self, node: Node) -> list[tuple[bytes, str]]:
         return []  # a folder has no entries that cannot be named
 
 
@@ -191,7 +193,7 @@ class ZipTree:
 
     def _add(self, info: zipfile.ZipInfo) -> None:
         raw = self._raw_name(info)
-        shown = raw.decode("utf-8", "backslashreplace")
+        name = repr(shown(raw))
         parts = [p for p in raw.split(b"/") if p not in (b"", b".")]
         is_dir = raw.endswith(b"/")
         unsafe = None
@@ -205,7 +207,7 @@ class ZipTree:
             unsafe = "an empty name"
         if unsafe is not None:
             safe = parts[: parts.index(b"..")] if b".." in parts and not raw.startswith(b"/") else []
-            self._deepest(safe).problems.append((shown, f"unsafe zip entry {shown!r}: {unsafe}"))
+            self._deepest(safe).problems.append((raw, f"unsafe zip entry {name}: {unsafe}"))
             return
         mode = info.external_attr >> 16 if info.create_system == 3 else 0
         # no file type bits (Python's writestr, DOS zips): a plain file
@@ -224,10 +226,10 @@ class ZipTree:
                     found = Node(part, path, "dir", "a folder", kids={})
                 node.kids[part] = found
             elif last and not (found.kind == "dir" and kind == "dir"):
-                found.problems.append((shown, f"{shown!r} is in the zip more than once"))
+                found.problems.append((raw, f"{name} is in the zip more than once"))
             elif not last and found.kind != "dir":
-                found.problems.append((shown, f"{found.shown_path!r} is in the zip both as {found.what} and "
-                                              "as a folder"))
+                found.problems.append((raw, f"{found.shown_path!r} is in the zip both as {found.what} and "
+                                            "as a folder"))
                 return
             node = found
 
@@ -277,7 +279,7 @@ class ZipTree:
             raise Refused(f"a damaged zip entry ({type(exc).__name__}: {str(exc)[:120]})") from None
         return b"".join(chunks)
 
-    def problems_under(self, node: Node) -> list[tuple[str, str]]:
+    def problems_under(self, node: Node) -> list[tuple[bytes, str]]:
         found = list(node.problems)
         for kid in (node.kids or {}).values():
             found += self.problems_under(kid)

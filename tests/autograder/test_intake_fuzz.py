@@ -174,13 +174,14 @@ def _check(found: list[Submission], batch: list[Entry], unpack: Path, extra_rows
     assert all(rows[name] == 1 for name in expected), (expected, rows)
     assert len(found) == sum(expected.values()) + extra_rows, (expected, [(s.entry, s.error) for s in found])
     for sub in found:
-        assert "/" not in sub.student_id and "\0" not in sub.student_id
+        assert "/" not in sub.student_id and sub.student_id.isprintable() and sub.entry.isprintable()
         assert sub.student_id not in ("", ".", "..") and len(sub.student_id.encode()) <= 200
         if sub.error is None:
             assert sub.path is not None and sub.path.is_relative_to(unpack)
             assert stat.S_ISREG(os.lstat(sub.path).st_mode) and validate(sub.path.read_bytes()) is None
         else:
             assert isinstance(sub.error, str) and sub.error and sub.path is None
+            assert sub.error.isprintable(), f"no control characters reach a report: {sub.error!r}"
     graded = {s.entry for s in found if s.error is None}
     stems = Counter(e.name.lower().removesuffix(b".ipynb") for e in batch if _is_student(e))
     for guard in ("zz1", "zz2"):
