@@ -158,7 +158,7 @@ def test_the_grader_reads_its_own_copy(tmp_path):
 def test_odd_names_each_get_their_own_failed_row(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
-    for name in ("ann", "Bob", "bob", "cy", "josé", "a b", "x+y", "submitted", "Source", "n" * 142):
+    for name in ("ann", "Bob", "bob", "cy", "josé", "a b", "a_b", "x+y", "submitted", "Source", "n" * 142):
         (subs / f"{name}.ipynb").write_bytes(nb_bytes(name))
     (subs / "cy").mkdir()  # collides with cy.ipynb
     (subs / "dee.IPYNB").write_bytes(nb_bytes("dee"))  # read, not skipped
@@ -170,8 +170,9 @@ def test_odd_names_each_get_their_own_failed_row(tmp_path):
     found = collect(subs, A, A, tmp_path / "u")
     rows = by_id(found)
     assert rows["ann"].error is None and rows["dee"].error is None
+    assert rows["a_b"].error is None, "no renaming: 'a b' is refused, it never becomes (or collides with) a_b"
     assert {s.entry for s in found} == {
-        "ann.ipynb", "Bob.ipynb", "bob.ipynb", "cy.ipynb", "cy", "josé.ipynb", "a b.ipynb", "x+y.ipynb",
+        "ann.ipynb", "Bob.ipynb", "bob.ipynb", "cy.ipynb", "cy", "josé.ipynb", "a b.ipynb", "a_b.ipynb", "x+y.ipynb",
         "submitted.ipynb", "Source.ipynb", "n" * 142 + ".ipynb", "dee.IPYNB", "folder.ipynb", "bad\\xffname",
         "dangling.ipynb"}, "every student entry has exactly one row"
     for pair in (("Bob", "bob"), ("cy", "cy")):
