@@ -296,10 +296,9 @@ NETWORK_REWRITES: dict[str, list[tuple[str, Callable[[Any], Any]]]] = {
             ("letters in a frozenset", _letters(str.upper, frozenset))],
 }
 
-# 2.5's endpoint policy is still graded by course/net/policy.py's case-sensitive matcher; another branch replaces
-# it with course.iam. Until then the case-variant answer is a known checker bug.
-KNOWN_BUGS = {("2.5", "case-variant actions"): "course/net/policy.py matches action names case-sensitively; "
-                                                 "replaced by course.iam on another branch"}
+# Known checker bugs, each a strict xfail: (exercise id, variant name) -> reason. Empty since 2.5's endpoint
+# policy is decided by course.iam (case-insensitive actions) instead of course/net/policy.py.
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def variants(exercise_id: str) -> list[tuple[str, Any]]:
