@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def _nodata(host: str, window: datetime) -> str:
 
 def flow_log_lines(seed: int = SEED, *, start: datetime = START, hours: int = HOURS,
                    scanner: str | None = SCANNER_IP, scan_at: datetime | None = SCAN_START,
-                   scan_ports: range = range(1, 1025), sweep: str | None = None) -> list[str]:
+                   scan_ports: Sequence[int] = range(1, 1025), sweep: str | None = None) -> list[str]:
     """Flow-log records (without the header), sorted by start time.
 
     Args:
@@ -94,7 +95,7 @@ def flow_log_lines(seed: int = SEED, *, start: datetime = START, hours: int = HO
         hours: how many hours of traffic.
         scanner: the source of a vertical scan of the web server (None: no scan).
         scan_at: when the scan starts; it covers ``scan_ports`` at about 200 ports a minute.
-        scan_ports: the destination ports the scanner tries.
+        scan_ports: the destination ports the scanner tries (a port listed twice is tried twice).
         sweep: the source of a slow horizontal sweep of port 22 across the VPC's hosts (None: none).
     """
     rng = random.Random(seed)
@@ -176,6 +177,29 @@ def flow_log_case(seed: int):
     text = flow_log_text(seed, hours=1, scanner=scanner, scan_at=START + timedelta(minutes=rng.randint(5, 40)),
                          scan_ports=ports, sweep=sweep)
     return parse_flow_log(text, f"generated flow log (seed {seed})")
+
+
+def flow_log_trap_case(seed: int, trap: str):
+    """An unseen hour with one trap for a vertical-scan detector, parsed.
+
+    ``"threshold"``: one source is rejected on exactly 100 distinct ports of the web server (the rule's
+    threshold, so it is a scan). ``"one_port"``: one source is rejected 150 times on a single port (a brute
+    force, not a vertical scan). Port 443 is kept out of both, since the web server accepts it.
+    """
+    from course.data import parse_flow_log
+
+    rng = random.Random(seed * 7919)
+    source = f"192.0.2.{rng.randint(2, 250)}"
+    if trap == "threshold":
+        low = rng.randint(1025, 30000)
+        ports: list[int] = list(range(low, low + 100))
+    elif trap == "one_port":
+        ports = [rng.choice([22, 3389, 5432])] * 150
+    else:
+        raise ValueError(f"trap must be 'threshold' or 'one_port', not {trap!r}")
+    text = flow_log_text(seed, hours=1, scanner=source, scan_at=START + timedelta(minutes=rng.randint(5, 40)),
+                         scan_ports=ports)
+    return parse_flow_log(text, f"generated flow log (seed {seed}, {trap})")
 
 
 # --- GuardDuty findings ---------------------------------------------------------------------------

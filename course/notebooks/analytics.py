@@ -91,13 +91,16 @@ HONEY_WRITES = TableMatch(
 
 
 def scan_cases() -> dict:
-    """Inputs of 7.4: the generated day of flow logs and three generated hours the learner has not seen."""
+    """Inputs of 7.4: the generated day of flow logs and five generated hours the learner has not seen."""
     from course import data
-    from course.generate import flow_log_case
+    from course.generate import flow_log_case, flow_log_trap_case
 
     cases = {"generated_day": data.vpc_flow_logs()}
     for n, seed in enumerate((4, 9, 12), start=1):
         cases[f"unseen_{n}"] = flow_log_case(seed)
+    # one trap each (review F20): exactly 100 ports is a scan; 150 rejected flows to one port is not
+    cases["unseen_4"] = flow_log_trap_case(15, "threshold")
+    cases["unseen_5"] = flow_log_trap_case(21, "one_port")
     return cases
 
 
@@ -121,12 +124,18 @@ _SCAN_HINTS = {
     "unseen_2": "On unseen data: a source that touched a few dozen ports, or one port on several hosts, is not a "
                 "vertical scan by this rule.",
     "unseen_3": "On unseen data: return one row per (srcaddr, dstaddr) pair that meets the rule, with both columns.",
+    "unseen_4": "On unseen data: a source rejected on exactly 100 distinct ports of one destination meets the rule "
+                "(at least 100).",
+    "unseen_5": "On unseen data: many rejected flows to one single port are a brute force, not a vertical scan: "
+                "count distinct destination ports, not flows.",
 }
 _SCAN_KEYS = {
     "generated_day": "a6c630119fae5d733fbd1ed6f33c959c2d86b69068e313ad1bce3a7556710704",
     "unseen_1": "18b1343fc3bc448705c1d551e4d6490167dd9c64d96922763f97160fa2baff05",
     "unseen_2": "056b983c8d7441b6978b55378ff37400512596fc43bfd543d5b97c1bfd5b7d71",
     "unseen_3": "ea5f5b60dd921876dea31add277b477085f9b1118b7b0e9427f3609dee29b2f3",
+    "unseen_4": "93db3ec90bd646397ef023d55de3efcd22a3125015bcb41335eb7d50c8bac631",
+    "unseen_5": "200cf8db0c73a9804380e56a91bda03e4dd9319f903ec04849cfbd99735ee89c",
 }
 
 PORT_SCAN = DetectorMatch(

@@ -3,7 +3,7 @@
 Four questions: a source action that fails after the CodeStar Connections -> CodeConnections rename (9.1),
 the identity policy of a cross-account deployment (action) role, graded by ``course.iam``, with
 ``iam:PassRole`` limited to one role and one service (9.2), who in the cross-account role chain needs which
-permission (9.3), and the artifact-store settings a cross-account pipeline needs (9.4).
+permission (9.3), and the artifact-store and role-chain measures a cross-account pipeline needs (9.4).
 
 Answer keys are salted hashes (``course.exercises.keys.make_key``), never plain values. Every option
 carries an explanation; only the explanations of options a learner got wrong are ever shown.
@@ -140,7 +140,7 @@ ROLE_CHAIN = MappingMatch(
 # --- 9.4 Artifact store for a cross-account pipeline ----------------------------------------------------
 
 ARTIFACT_STORE = MultipleChoice(
-    id="9.4", title="Prepare the artifact store for a cross-account deployment", points=3,
+    id="9.4", title="Prepare the cross-account deployment", points=3,
     answer_name="answer_9_4",
     options={
         "A": "Encrypt the artifact bucket with a customer managed KMS key whose key policy lets the production "

@@ -41,8 +41,8 @@ SERVICE_ROLE = MultipleChoice(
              "CloudFormation creates the user with the service role's permissions",
         "B": "Dana cannot update the stack at all, because she lacks iam:PassRole on cfn-network-admin",
         "C": "Because Dana has no IAM permissions of her own, the stack cannot be used to change IAM",
-        "D": "A Deny on cloudformation:UpdateStack (and the change-set actions) for stacks whose "
-             "cloudformation:RoleArn is cfn-network-admin closes the path for Dana",
+        "D": "A Deny for Dana on cloudformation:UpdateStack, cloudformation:CreateChangeSet and "
+             "cloudformation:ExecuteChangeSet with the stack's ARN as the resource closes the path for her",
         "E": "To create a new stack that uses cfn-network-admin, Dana would need iam:PassRole on that role",
     },
     explanations={
@@ -52,8 +52,9 @@ SERVICE_ROLE = MultipleChoice(
              "without asking the caller to pass it again.",
         "C": "The stack acts with the service role's permissions, not the caller's: the caller only needs "
              "permission to operate on the stack.",
-        "D": "The condition key names the service role a stack operation uses, so a Deny on it removes the "
-             "stack operations that would borrow the powerful role.",
+        "D": "Every update of the stack, whichever role it names or leaves out, is authorized against the "
+             "stack's ARN, so a Deny there removes the operations that would borrow the powerful role. (A Deny "
+             "conditioned on cloudformation:RoleArn would not: an update without RoleARN reuses the stored role.)",
         "E": "Associating a role with a new stack passes it, and passing a role needs iam:PassRole.",
     },
     keys={

@@ -45,9 +45,9 @@ def _tcp(src: str, dst: str, port: int, **extra) -> dict:
 
 def egress_base() -> dict:
     """A VPC whose private worker must reach S3 and one partner API, and accept nothing inbound."""
-    return _s3(NetworkBuilder(REGION).vpc("vpc-batch", "10.0.0.0/16")
-               .subnet("subnet-public", "vpc-batch", "10.0.0.0/24", az=f"{REGION}a")
-               .subnet("subnet-private", "vpc-batch", "10.0.1.0/24", az=f"{REGION}a")
+    return _s3(NetworkBuilder(REGION).vpc("vpc-batch", "10.0.0.0/16", ipv6="2001:db8:1234::/56")
+               .subnet("subnet-public", "vpc-batch", "10.0.0.0/24", az=f"{REGION}a", ipv6="2001:db8:1234::/64")
+               .subnet("subnet-private", "vpc-batch", "10.0.1.0/24", az=f"{REGION}a", ipv6="2001:db8:1234:1::/64")
                .route_table("rtb-public", "vpc-batch", subnets=["subnet-public"])
                .route_table("rtb-private", "vpc-batch", subnets=["subnet-private"])
                .igw("igw-batch", "vpc-batch").route("rtb-public", "0.0.0.0/0", "igw-batch")
@@ -56,8 +56,11 @@ def egress_base() -> dict:
                      inbound=[allow(100, "tcp", 443, "10.0.0.0/16"), allow(110, "tcp", (1024, 65535), "192.0.2.0/24")],
                      outbound=[allow(100, "tcp", 443, "192.0.2.0/24"), allow(110, "tcp", (1024, 65535), "10.0.0.0/16")])
                # a leftover rule from testing: the worker's group still admits HTTPS from anywhere
-               .sg("sg-worker", "vpc-batch", inbound=[sg_rule("tcp", 443, "0.0.0.0/0")])
-               .eni("eni-worker", "subnet-private", "10.0.1.20", sgs=["sg-worker"])).build()
+               # a new group in a dual-stack VPC lets everything out, over IPv4 and IPv6
+               .sg("sg-worker", "vpc-batch", inbound=[sg_rule("tcp", 443, "0.0.0.0/0")],
+                   outbound=[sg_rule("all", None, "0.0.0.0/0"), sg_rule("all", None, "::/0")])
+               # the worker is dual-stack (review AM2): an IPv6 path to the internet must not bypass acl-public
+               .eni("eni-worker", "subnet-private", "10.0.1.20", ipv6="2001:db8:1234:1::20", sgs=["sg-worker"])).build()
 
 
 def _add_nat(doc: dict, subnet: str, private_ip: str) -> None:
@@ -128,6 +131,10 @@ EGRESS = NetworkExercise(
              _tcp("eni-worker", INTERNET_CLIENT, 443), expect="blocked",
              hint="egress filtering only works if the traffic passes the filter; a direct path to the internet "
                   "gateway skips the public subnet's NACL."),
+        Flow("the worker cannot reach other internet hosts over IPv6 (2001:db8:ffff::50, HTTPS)",
+             _tcp("eni-worker", "2001:db8:ffff::50", 443, ip_version=6), expect="blocked",
+             hint="the worker has an IPv6 address too, and IPv6 needs no translation: a path for it that does "
+                  "not cross the public subnet's NACL is a way round the egress control."),
     ])
 
 # --- 2.2 NACL for a public web tier ----------------------------------------------------------------

@@ -42,11 +42,18 @@ ANALYTICS_BUCKET_POLICY = {
 }
 
 # Identity policies: the analyst role and the partner's reader role may read the whole bucket;
-# the intern role has no S3 permissions at all.
+# the intern role may read public/ only.
 READ_WHOLE_BUCKET = {
     "Version": "2012-10-17",
     "Statement": [{"Sid": "ReadAnalytics", "Effect": "Allow", "Action": "s3:GetObject",
                    "Resource": f"arn:aws:s3:::{ANALYTICS_BUCKET}/*"}],
+}
+# The intern's own grant (review F6): request c no longer hinges on whether RestrictPublicBuckets lets an
+# insider in through the public "*" statement alone, which AWS's documentation does not settle.
+READ_PUBLIC_FOLDER = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "ReadWebsiteAssets", "Effect": "Allow", "Action": "s3:GetObject",
+                   "Resource": f"arn:aws:s3:::{ANALYTICS_BUCKET}/public/*"}],
 }
 
 _DECISIONS = ("Allow", "ImplicitDeny", "ExplicitDeny")
@@ -64,9 +71,9 @@ PREDICT_S3 = MappingMatch(
              "statement matched or merely nothing allowed.",
              "b: an anonymous visitor reads public/logo.png", _DECISIONS),
         Part("c", "767aaefca62fecc7fb95d9f4d8122448c35c6ca459c4de8f2f589c8e8815da43",
-             "Request c: RestrictPublicBuckets does not cut off principals of the bucket owner's account, "
-             "and in the same account a bucket-policy grant needs no identity-policy grant.",
-             "c: the intern (no S3 permissions) reads public/logo.png", _DECISIONS),
+             "Request c: RestrictPublicBuckets takes the public statement out of play, not the grants of "
+             "principals of the bucket owner's own account: in the same account one Allow is enough.",
+             "c: the intern (may read public/ only) reads public/logo.png", _DECISIONS),
         Part("d", "1d743b2ed764f4e54a7e8bf80a63ced1038e18a6fc466e2de678af1cd2737be3",
              "Request d: both sides grant the read on paper, but RestrictPublicBuckets judges the bucket "
              "policy as a whole: ask whether this policy counts as public, and what that means for callers "

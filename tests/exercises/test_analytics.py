@@ -101,7 +101,7 @@ def test_the_generated_scan_is_what_the_generator_promised(flows):
 
 
 def test_unseen_cases_cover_scan_no_scan_and_a_small_probe():
-    assert set(scan_cases()) == {"generated_day", "unseen_1", "unseen_2", "unseen_3"}
+    assert set(scan_cases()) == {"generated_day", "unseen_1", "unseen_2", "unseen_3", "unseen_4", "unseen_5"}
     assert REFS["7.4"]["unseen_2"] == []  # a 30-port probe and an SSH sweep are not vertical scans
     assert len(REFS["7.4"]["unseen_1"]) == len(REFS["7.4"]["unseen_3"]) == 1
 
@@ -143,8 +143,32 @@ def test_7_4_counting_accepted_replies_too():
         return ports[ports >= 100].reset_index()[["srcaddr", "dstaddr"]]
 
     result = partial("7.4", run_detector("7.4", all_flows))
-    assert result.score == 0.75
+    assert result.score == pytest.approx(5 / 6)
     assert "ephemeral" in result.failures[0].hint
+
+
+def test_7_4_strictly_more_than_100_ports_misses_the_threshold_case():
+    """Review F20: ``> 100`` scored 1.00 because no case had exactly 100 ports."""
+    def above(flows):
+        rejected = flows[flows["action"] == "REJECT"]
+        ports = rejected.groupby(["srcaddr", "dstaddr"])["dstport"].nunique()
+        return ports[ports > 100].reset_index()[["srcaddr", "dstaddr"]]
+
+    result = partial("7.4", run_detector("7.4", above))
+    assert [r.description for r in result.failures] == ["the right pairs on unseen 4"]
+    assert "exactly 100" in result.failures[0].hint
+
+
+def test_7_4_counting_flows_instead_of_distinct_ports_flags_a_brute_force():
+    """Review F20: ``count()`` scored 1.00 although it calls 150 tries of one port a scan."""
+    def flows_counted(flows):
+        rejected = flows[flows["action"] == "REJECT"]
+        ports = rejected.groupby(["srcaddr", "dstaddr"])["dstport"].count()
+        return ports[ports >= 100].reset_index()[["srcaddr", "dstaddr"]]
+
+    result = partial("7.4", run_detector("7.4", flows_counted))
+    assert [r.description for r in result.failures] == ["the right pairs on unseen 5"]
+    assert "distinct destination ports" in result.failures[0].hint
 
 
 def test_7_4_threshold_too_low_and_wrong_return_shape():
@@ -153,7 +177,7 @@ def test_7_4_threshold_too_low_and_wrong_return_shape():
         ports = rejected.groupby(["srcaddr", "dstaddr"])["dstport"].nunique()
         return ports[ports >= 20].reset_index()[["srcaddr", "dstaddr"]]
 
-    assert partial("7.4", run_detector("7.4", low)).score == 0.75
+    assert partial("7.4", run_detector("7.4", low)).score == pytest.approx(5 / 6)
 
     def series(flows):
         return flows.groupby("srcaddr")["dstport"].nunique()

@@ -10,10 +10,13 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from course import data
 from course.exercises import evaluate
 from course.notebooks.management import run_detector, signin_cases, unauthorized_cases
+
+NOTEBOOK = ROOT / "source" / "06-management-governance" / "06-management-governance.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -113,9 +116,21 @@ def test_6_1_believing_passrole_protects_the_stack():
     assert any("PassRole is checked when a role is first given" in r.hint for r in result.failures)
 
 
-def test_6_1_forgetting_the_condition_key():
+def test_6_1_forgetting_the_deny_on_the_stack():
     result = partial("6.1", {"A", "E"})
     assert result.score > 0.5
+
+
+def test_6_1_option_d_denies_on_the_stack_arn_not_on_the_role_arn_condition():
+    """Review F13: a Deny conditioned on cloudformation:RoleArn misses updates that omit RoleARN, so D names the
+    stack's ARN instead, and the notes no longer teach the condition key as the fix."""
+    from course.exercises import get
+
+    option_d = get("6.1").options["D"]
+    assert "stack's ARN" in option_d and "RoleArn" not in option_d
+    cells = [c["source"] for c in json.loads(NOTEBOOK.read_text())["cells"]]
+    stem = "".join(next(c for c in cells if "### Question 6.1 " in "".join(c)))
+    assert "stack/network-baseline/*" in stem and "`cloudformation:RoleArn` is `cfn-network-admin`" not in stem
 
 
 def test_6_2_the_console_address_and_a_role_session():

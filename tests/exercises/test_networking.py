@@ -122,7 +122,7 @@ def test_every_network_flow_of_the_reference_holds_against_the_model_directly(ex
 
 def test_egress_internet_gateway_opens_the_worker_and_skips_the_egress_filter():
     result = evaluate("2.1", {"A", "D"})
-    assert result.score == pytest.approx(0.5)
+    assert result.score == pytest.approx(3 / 5)
     hints = failures(result)
     inbound = hints["forbidden: nobody on the internet can open a connection to the worker (HTTPS)"]
     assert "gets through" in inbound and "security group" in inbound and "Option A" in inbound
@@ -132,7 +132,7 @@ def test_egress_internet_gateway_opens_the_worker_and_skips_the_egress_filter():
 
 def test_egress_nat_alone_sends_s3_into_the_perimeter_nacl():
     result = evaluate("2.1", {"B"})
-    assert result.score == pytest.approx(0.75)
+    assert result.score == pytest.approx(4 / 5)
     (hint,) = failures(result).values()
     assert "acl-public (nacl-outbound)" in hint and "S3's public addresses" in hint
 
@@ -140,9 +140,21 @@ def test_egress_nat_alone_sends_s3_into_the_perimeter_nacl():
 @pytest.mark.parametrize("answer, label", [({"C", "D"}, "nat-no-igw-route"), ({"D", "E"}, "route-missing")])
 def test_egress_nat_in_the_private_subnet_or_ipv6_only_gateway_cannot_reach_the_api(answer, label):
     result = evaluate("2.1", answer)
-    assert result.score == pytest.approx(0.75)
-    (hint,) = failures(result).values()
+    hints = failures(result)
+    hint = hints.pop("required: the worker calls the partner API (192.0.2.77, HTTPS)")
     assert label in hint and "translates its IPv4" in hint
+    if "E" in answer:  # the egress-only gateway also opens an IPv6 path round the egress NACL
+        assert list(hints) == ["forbidden: the worker cannot reach other internet hosts over IPv6 "
+                               "(2001:db8:ffff::50, HTTPS)"]
+    assert result.score == pytest.approx(1 - (1 + len(hints)) / 5)
+
+
+def test_egress_with_an_unneeded_egress_only_gateway_opens_an_ipv6_path_round_the_nacl():
+    """Review AM2: {B, D, E} scored 1.00; the dual-stack worker now reaches any IPv6 host through E."""
+    result = evaluate("2.1", {"B", "D", "E"})
+    assert result.score == pytest.approx(4 / 5)
+    (hint,) = failures(result).values()
+    assert "IPv6" in hint and "NACL" in hint
 
 
 def test_egress_conflicting_default_routes_and_bad_letters_are_errors():
@@ -176,6 +188,17 @@ def test_nacl_deny_numbered_after_the_allow_does_not_protect_ssh():
     result = evaluate("2.2", late_deny)
     assert "forbidden: SSH from anywhere else on the internet is refused" in failures(result)
     assert 0 < result.score < 1
+
+
+def test_nacl_deny_list_outbound_loses_the_hidden_ssh_flow():
+    """Review WG4: a few outbound denies before allow-all scored 1.00; SSH out to the internet now fails."""
+    deny_list = dict(REFERENCES["2.2"], outbound=[{"rule": 90, "protocol": "tcp", "ports": [25, 25],
+                                                   "cidr": "0.0.0.0/0", "action": "deny"},
+                                                  allow(100, "tcp", (0, 65535))])
+    assert evaluate("2.2", deny_list).passed, "the visible flows cannot see this mistake"
+    result = evaluate("2.2", deny_list, hidden=notebook_hidden("2.2"))
+    assert list(failures(result)) == ["forbidden: no SSH from the web server to an internet host"]
+    assert result.score < 1
 
 
 def test_nacl_malformed_rules_name_the_field():

@@ -311,6 +311,16 @@ def test_boundary_with_a_wildcard_under_string_equals_fails_and_is_linted():
     assert "creates role app/orders-handler" in failed(result)[0]
 
 
+def test_boundary_that_passes_app_roles_to_any_service_fails_the_hidden_case():
+    """Review WG3: without iam:PassedToService the developers could pass an /app/ role to EC2."""
+    any_service = copy.deepcopy(BOUNDARY)
+    del any_service["Statement"][2]["Condition"]
+    assert evaluate("1.4", any_service).passed, "the visible cases cannot see this mistake"
+    result = evaluate("1.4", any_service, hidden=notebook_hidden_cases("1.4"))
+    assert failed(result) == ["passing the app role app/orders-handler to EC2 is refused"]
+    assert "only to Lambda" in result.failures[0].hint
+
+
 # --- 1.5 Region SCP ---------------------------------------------------------------------------------------
 
 def test_scp_that_allows_the_regions_instead_of_denying_the_others():
@@ -427,7 +437,7 @@ def test_identity_choice_that_keeps_access_keys():
 # Part 2 — KMS, secrets and certificates
 # =====================================================================================================
 
-KEY_ADMIN_ACTIONS = ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+KEY_ADMIN_ACTIONS = ["kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
                      "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
                      "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"]
 KEY_USER_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
@@ -530,6 +540,15 @@ def test_key_policy_with_a_wildcard_under_string_equals():
     assert failed(result)[:2] == ["the payroll app gets a data key through S3 for payroll-archive",
                                   "the payroll app decrypts through S3 for payroll-archive"]
     assert "no lint finding IAM015" in failed(result)
+
+
+def test_key_policy_with_the_aws_default_create_star_lets_administrators_grant_themselves_decrypt():
+    """Review WG1: kms:Create* includes kms:CreateGrant, and a grant to themselves lets the admins decrypt."""
+    default_admin = key_policy(admin_actions=["kms:Create*", *KEY_ADMIN_ACTIONS[1:]])
+    assert evaluate("1.9", default_admin).passed, "the visible cases cannot see this mistake"
+    result = evaluate("1.9", default_admin, hidden=notebook_hidden_cases("1.9"))
+    assert failed(result) == ["the key administrators cannot create a grant for themselves"]
+    assert "kms:CreateGrant" in result.failures[0].hint and result.score < 1
 
 
 def test_key_policy_hidden_cases_catch_a_role_name_without_an_account():
@@ -697,10 +716,13 @@ def guard_scp(actions: list | str = SWITCH_OFF, condition: dict | None = EXEMPT,
     return policy(statement)
 
 
-def incident_session(isolate: dict | None = None, describe: dict | None = None, upload: dict | None = None) -> dict:
+def incident_session(isolate: dict | None = None, describe: dict | None = None, upload: dict | None = None,
+                     group: dict | None = None) -> dict:
     statements = [
         {"Sid": "IsolateAndTagTheSuspect", "Effect": "Allow",
          "Action": ["ec2:ModifyInstanceAttribute", "ec2:CreateTags"], "Resource": part3.SUSPECT, **(isolate or {})},
+        {"Sid": "AttachOnlyTheQuarantineGroup", "Effect": "Allow", "Action": "ec2:ModifyInstanceAttribute",
+         "Resource": part3.QUARANTINE_SG, **(group or {})},
         {"Sid": "Describe", "Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*", **(describe or {})},
         {"Sid": "UploadEvidence", "Effect": "Allow", "Action": "s3:PutObject",
          "Resource": f"{part3.FORENSICS}/case-4711/*", **(upload or {})},
@@ -756,10 +778,24 @@ def test_session_policy_with_every_ec2_action_on_the_instance():
 
 
 def test_session_policy_for_every_instance_or_the_whole_bucket():
-    assert_partial(evaluate("1.16", incident_session(isolate={"Resource": "*"})), ["cannot change another instance"],
+    assert_partial(evaluate("1.16", incident_session(isolate={"Resource": "*"})),
+                   ["cannot change another instance", "cannot attach another security group"],
                    "suspect instance's ARN")
     wide = incident_session(upload={"Action": "s3:*", "Resource": f"{part3.FORENSICS}/*"})
     assert_partial(evaluate("1.16", wide), ["another case's prefix", "cannot delete evidence"], "prefix of this case")
+
+
+def test_session_policy_that_names_only_the_instance_fails_in_aws_and_here():
+    """Review WG2: changing Groups is authorized against each security group too, so the instance alone fails."""
+    instance_only = incident_session()
+    del instance_only["Statement"][1]
+    assert_partial(evaluate("1.16", instance_only), ["authorized against the quarantine security group"],
+                   "quarantine security group's ARN")
+
+
+def test_session_policy_that_attaches_any_security_group():
+    any_group = incident_session(group={"Resource": f"arn:aws:ec2:{scenario.REGION}:{scenario.PROD}:security-group/*"})
+    assert_partial(evaluate("1.16", any_group), ["cannot attach another security group"], "open the instance up")
 
 
 def test_session_policy_whose_describe_names_the_instance():
@@ -769,8 +805,8 @@ def test_session_policy_whose_describe_names_the_instance():
 
 def test_session_policy_that_allows_everything():
     result = evaluate("1.16", policy({"Effect": "Allow", "Action": "*", "Resource": "*"}))
-    assert_partial(result, ["cannot terminate", "another instance", "another case's prefix", "delete evidence",
-                            "no lint finding IAM006"])
+    assert_partial(result, ["cannot terminate", "another instance", "another security group", "another case's prefix",
+                            "delete evidence", "no lint finding IAM006"])
 
 
 def test_session_policy_hidden_cases_catch_a_wildcard_on_modify_and_stop():

@@ -211,6 +211,7 @@ def test_the_predictions_agree_with_the_engine():
         OWNER,
         PARTNER_ROLE,
         PARTNER_SESSION,
+        READ_PUBLIC_FOLDER,
         READ_WHOLE_BUCKET,
         s3_request,
     )
@@ -219,15 +220,15 @@ def test_the_predictions_agree_with_the_engine():
     requests = {
         "a": (s3_request(ANALYST_SESSION, OWNER, "s3:GetObject", "reports/q1.csv", role=ANALYST_ROLE), True),
         "b": (s3_request("anonymous", None, "s3:GetObject", "public/logo.png"), False),
-        "c": (s3_request(intern[0], OWNER, "s3:GetObject", "public/logo.png", role=intern[1]), False),
+        "c": (s3_request(intern[0], OWNER, "s3:GetObject", "public/logo.png", role=intern[1]), "intern"),
         "d": (s3_request(PARTNER_SESSION, PARTNER, "s3:GetObject", "shared/data.csv", role=PARTNER_ROLE), True),
         "e": (s3_request(PARTNER_SESSION, PARTNER, "s3:GetObject", "reports/q1.csv", role=PARTNER_ROLE), True),
         "f": (s3_request(ANALYST_SESSION, OWNER, "s3:GetObject", "reports/q1.csv", tls=False, role=ANALYST_ROLE),
               True),
     }
     for key, (request, reads) in requests.items():
-        question = {"request": request, "policies": {"identity": [READ_WHOLE_BUCKET] if reads else [],
-                                                    "resource": ANALYTICS_BUCKET_POLICY}}
+        identity = [READ_PUBLIC_FOLDER] if reads == "intern" else [READ_WHOLE_BUCKET] if reads else []
+        question = {"request": request, "policies": {"identity": identity, "resource": ANALYTICS_BUCKET_POLICY}}
         assert evaluate_json(question)["decision"] == REFERENCES["3.1"][key], key
     # Without Block Public Access the partner and the anonymous visitor would get in.
     request = requests["d"][0]

@@ -34,6 +34,11 @@ S3_DATA_EVENT_TYPES = TableMatch(
 RESPONDER_SESSION = f"arn:aws:sts::{PROD}:assumed-role/IncidentResponder/case-4711"
 SUSPECT = f"arn:aws:ec2:{REGION}:{PROD}:instance/i-0abc1234def567890"
 OTHER_INSTANCE = f"arn:aws:ec2:{REGION}:{PROD}:instance/i-0fedcba9876543210"
+# ec2:ModifyInstanceAttribute with new Groups is authorized against the instance and against each security
+# group (Service Authorization Reference: the security-group resource, ec2:SecurityGroupID). course.iam
+# takes one resource per request, so the security-group half of the call is a case of its own.
+QUARANTINE_SG = f"arn:aws:ec2:{REGION}:{PROD}:security-group/sg-0d1e2f3a4b5c6d7e8"
+OTHER_SG = f"arn:aws:ec2:{REGION}:{PROD}:security-group/sg-0a9b8c7d6e5f40312"
 FORENSICS = "arn:aws:s3:::example-forensics"
 # The IncidentResponder role can do a lot: its permissions policy is broad on purpose.
 RESPONDER_ROLE_POLICY = policy(
@@ -53,6 +58,10 @@ INCIDENT_SESSION = PolicyExercise(
         PolicyCase("the run isolates the suspect instance (changes its security groups)",
                    responder("ec2:ModifyInstanceAttribute", SUSPECT), True,
                    "allow changing the attributes of the suspect instance, named by its ARN."),
+        PolicyCase("the same call is authorized against the quarantine security group it attaches",
+                   responder("ec2:ModifyInstanceAttribute", QUARANTINE_SG), True,
+                   "changing an instance's security groups is authorized against each group it attaches as well "
+                   "as the instance: name the quarantine security group's ARN too."),
         PolicyCase("the run tags the suspect instance", responder("ec2:CreateTags", SUSPECT), True,
                    "the run tags the instance with the case number."),
         PolicyCase("the run describes instances", responder("ec2:DescribeInstances", "*"), True,
@@ -67,6 +76,10 @@ INCIDENT_SESSION = PolicyExercise(
         PolicyCase("the run cannot change another instance",
                    responder("ec2:ModifyInstanceAttribute", OTHER_INSTANCE), False,
                    "name the suspect instance's ARN, not every instance."),
+        PolicyCase("the run cannot attach another security group",
+                   responder("ec2:ModifyInstanceAttribute", OTHER_SG), False,
+                   "name the quarantine security group, not every security group: another group could open "
+                   "the instance up."),
         PolicyCase("the run cannot write under another case's prefix",
                    responder("s3:PutObject", f"{FORENSICS}/case-4702/memory.lime"), False,
                    "limit uploads to the prefix of this case."),
