@@ -55,7 +55,10 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from course import __version__
+
     parser = argparse.ArgumentParser(prog="aws-course", description="AWS Security Notebooks course tools")
+    parser.add_argument("--version", action="version", version=f"aws-course {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     release = sub.add_parser("release", help="generate release/ from source/ with nbgrader")

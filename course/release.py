@@ -55,9 +55,12 @@ def generate(dest: Path, root: Path | None = None, names: list[str] | None = Non
 
 
 def _env(root: Path) -> dict[str, str]:
+    """nbgrader's environment: the scratch course's own default workspace (its config falls back to one
+    inside ``root`` when the workspace variables are unset), so the real gradebook is never touched."""
     import os
 
-    env = dict(os.environ)
-    env["AWS_COURSE_WORKSPACE"] = str(root / "grading")
+    from course.settings import EXCHANGE_VARIABLE, WORKSPACE_VARIABLE
+
+    env = {k: v for k, v in os.environ.items() if k not in (WORKSPACE_VARIABLE, EXCHANGE_VARIABLE)}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
