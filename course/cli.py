@@ -7,25 +7,11 @@ import sys
 from pathlib import Path
 
 
-def _sync_sources(root: Path, names: list[str] | None, write_back: bool) -> tuple[list[str], str | None]:
-    """Headings and check-cell points of the source notebooks made to agree with the registry."""
-    from course.authoring import RegistryMismatch, sync_notebook
-    from course.paths import assignments
-
-    changes: list[str] = []
-    for name in names or assignments(root):
-        for path in sorted((root / "source" / name).glob("*.ipynb")):
-            try:
-                changes += sync_notebook(path, write_back=write_back)
-            except RegistryMismatch as exc:
-                return changes, str(exc)
-    return changes, None
-
-
 def _sync(args: argparse.Namespace) -> int:
     from course.paths import course_root
+    from course.release import sync_sources
 
-    changes, error = _sync_sources(course_root(), args.assignments or None, write_back=not args.check)
+    changes, error = sync_sources(course_root(), args.assignments or None, write_back=not args.check)
     for change in changes:
         print(("disagrees with the registry: " if args.check else "rewrote ") + change)
     if error:
@@ -41,10 +27,10 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _release(args: argparse.Namespace) -> int:
     from course.paths import course_root
-    from course.release import ReleaseError, generate
+    from course.release import ReleaseError, generate, sync_sources
 
     root = course_root()
-    changes, error = _sync_sources(root, args.assignments or None, write_back=True)
+    changes, error = sync_sources(root, args.assignments or None, write_back=True)
     for change in changes:
         print(f"rewrote {change}")
     if error:

@@ -45,7 +45,7 @@ def notebook_package_paths() -> list[Path]:
     paths: list[Path] = []
     for ep in _entry_points():
         dist = ep.dist
-        if dist is None or dist.name == course.DISTRIBUTION:
+        if dist is None or dist.name == "aws-security-notebooks":
             continue
         location = Path(str(dist.locate_file(""))).resolve()
         if location not in own and location not in paths:
