@@ -73,6 +73,11 @@ def question(exercise_id: str, stem: str) -> nbformat.NotebookNode:
     return new_markdown_cell(f"{question_heading(exercise_id)}\n\n{stem.strip()}")
 
 
+def check_call(exercise_id: str) -> str:
+    """``check("N.M", answer_N_M)`` with the answer's variable name from the registry."""
+    return f'check("{exercise_id}", {_exercise(exercise_id).answer_name})'
+
+
 def check_cell(grade_id: str, visible: str, points: float | None = None, hidden: str = "") -> nbformat.NotebookNode:
     """A graded test cell; ``hidden`` lines are removed from the student version. ``points`` defaults to
     the registry's for the question named by ``grade_id`` (``check-N-M``)."""

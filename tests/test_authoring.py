@@ -12,6 +12,7 @@ from conftest import ROOT, SOURCE_NOTEBOOKS
 
 from course.authoring import (
     RegistryMismatch,
+    check_call,
     check_cell,
     hidden_cases,
     markdown,
@@ -66,7 +67,8 @@ def test_the_heading_and_check_points_come_from_the_registry():
     exercise = get("10.1")
     assert question_heading("10.1") == f"### Question 10.1 — {exercise.title} ({exercise.points:g} points)"
     assert question("10.1", "Stem.").source == question_heading("10.1") + "\n\nStem."
-    assert check_cell("check-10-1", 'check("10.1", answer_10_1)').metadata["nbgrader"]["points"] == exercise.points
+    assert check_call("10.1") == f'check("10.1", {exercise.answer_name})'
+    assert check_cell("check-10-1", check_call("10.1")).metadata["nbgrader"]["points"] == exercise.points
     with pytest.raises(ValueError, match="names no question"):
         check_cell("10-setup", "pass")
 
