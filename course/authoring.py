@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -26,6 +26,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 # the heading line of a question's markdown cell; the rest of the cell (the stem) is the author's
 QUESTION_LINE = re.compile(r"^###\s+Question\s+(\d+\.\d+)\b.*$", re.M)
 GRADED_ID = re.compile(r"^(?:check|answer)-(\d+)-(\d+)$")
+
+if TYPE_CHECKING:
+    from course.exercises import Exercise
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -55,8 +58,8 @@ def answer(grade_id: str, solution: str, prefix: str = "") -> nbformat.NotebookN
     return new_code_cell(body, metadata=_meta(grade_id, grade=False, solution=True, locked=False))
 
 
-def _exercise(exercise_id: str):  # noqa: ANN202 - an Exercise; imported late, the registry loads every notebook
-    from course.exercises import get
+def _exercise(exercise_id: str) -> Exercise:
+    from course.exercises import get  # late: the registry imports every notebook module
 
     return get(exercise_id)
 

@@ -6,7 +6,7 @@ helpers give every diagram the same boxes, arrows and label placement.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # matplotlib loads when a diagram is drawn
     from matplotlib.axes import Axes
@@ -39,7 +39,8 @@ def arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], label:
     if not label:
         return
     # a thin white halo keeps the label readable where it meets a line
-    style = {"fontsize": size, "color": LABEL_COLOUR, "path_effects": [withStroke(linewidth=2.5, foreground="white")]}
+    style: dict[str, Any] = {"fontsize": size, "color": LABEL_COLOUR,
+                             "path_effects": [withStroke(linewidth=2.5, foreground="white")]}
     mid_x, mid_y = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
     if dx is None and dy is None and start[0] == end[0]:
         ax.text(mid_x + LABEL_GAP, mid_y, label, ha="left", va="center", **style)

@@ -119,6 +119,7 @@ def _check_cell(nb: nbformat.NotebookNode, exercise: str) -> nbformat.NotebookNo
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
+@pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
 def test_a_check_saves_its_verdict_as_data_beside_the_table(learner_folder):
     nb = nbformat.read(learner_folder / "99-test" / "99-test.ipynb", as_version=4)
     passed = [o.data for o in _check_cell(nb, "99.1").outputs if CHECK_MIMETYPE in o.get("data", {})]
@@ -132,6 +133,7 @@ def test_a_check_saves_its_verdict_as_data_beside_the_table(learner_folder):
     assert failed["requirements"][0]["hint"].startswith("the SPF record type")
 
 
+@pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
 def test_progress_reads_the_verdict_data_not_the_rendered_table(learner_folder):
     nb = nbformat.read(learner_folder / "99-test" / "99-test.ipynb", as_version=4)
     cell = _check_cell(nb, "99.1")
