@@ -29,13 +29,14 @@ def run(args: argparse.Namespace) -> int:
     from autograder.batch import Options, notebook_packages, run_batch
     from autograder.intake import IntakeError
     from autograder.sandbox import SandboxUnavailable
+    from course import settings
     from course.paths import course_root
 
     if args.executor == "dask" and not args.scheduler:
         print("aws-course grade: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
     root = course_root()
-    workspace = args.workspace or Path(os.environ.get("AWS_COURSE_WORKSPACE", root / "grading"))
+    workspace = args.workspace or settings.workspace(root)
     paths, modules = notebook_packages()
     opts = Options(args.assignment, args.submissions.resolve(), workspace.resolve(), root, jobs=max(1, args.jobs),
                    csv_path=args.csv, db_url=args.db, cell_timeout=args.timeout_cell,

@@ -6,4 +6,11 @@ Sub-packages:
 - ``course.exercises``: exercise definitions and checkers, one module per notebook.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+DISTRIBUTION = "aws-security-notebooks"  # the name pyproject.toml gives the package
+
+try:  # the version is written once, in pyproject.toml
+    __version__ = version(DISTRIBUTION)
+except PackageNotFoundError:  # pragma: no cover - imported from a checkout that was never installed
+    __version__ = "0+unknown"

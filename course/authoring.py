@@ -7,15 +7,28 @@ Conventions every notebook follows (tests/test_notebook_structure.py enforces th
   an nbgrader test cell worth P points) that calls ``check("N.M", answer_N_M)``, with hidden cases
   between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``;
 - source notebooks are stored without outputs.
+
+The registry (``course.exercises``) is the one place a question's title, points and answer name are
+written: :func:`question_heading` and :func:`check_cell` take them from it, and :func:`sync_notebook`
+(run by ``aws-course release`` and ``aws-course sync``) rewrites every heading and check cell's points
+that disagree with it.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+# the heading line of a question's markdown cell; the rest of the cell (the stem) is the author's
+QUESTION_LINE = re.compile(r"^###\s+Question\s+(\d+\.\d+)\b.*$", re.M)
+GRADED_ID = re.compile(r"^(?:check|answer)-(\d+)-(\d+)$")
+
+if TYPE_CHECKING:
+    from course.exercises import Exercise
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -45,8 +58,34 @@ def answer(grade_id: str, solution: str, prefix: str = "") -> nbformat.NotebookN
     return new_code_cell(body, metadata=_meta(grade_id, grade=False, solution=True, locked=False))
 
 
-def check_cell(grade_id: str, visible: str, points: float, hidden: str = "") -> nbformat.NotebookNode:
-    """A graded test cell; ``hidden`` lines are removed from the student version."""
+def _exercise(exercise_id: str) -> Exercise:
+    from course.exercises import get  # late: the registry imports every notebook module
+
+    return get(exercise_id)
+
+
+def question_heading(exercise_id: str) -> str:
+    """``### Question N.M — title (P points)``, from the registry."""
+    exercise = _exercise(exercise_id)
+    unit = "point" if exercise.points == 1 else "points"
+    return f"### Question {exercise.id} — {exercise.title} ({exercise.points:g} {unit})"
+
+
+def question(exercise_id: str, stem: str) -> nbformat.NotebookNode:
+    """A question's markdown cell: the heading from the registry, then the author's ``stem``."""
+    return new_markdown_cell(f"{question_heading(exercise_id)}\n\n{stem.strip()}")
+
+
+def check_call(exercise_id: str) -> str:
+    """``check("N.M", answer_N_M)`` with the answer's variable name from the registry."""
+    return f'check("{exercise_id}", {_exercise(exercise_id).answer_name})'
+
+
+def check_cell(grade_id: str, visible: str, points: float | None = None, hidden: str = "") -> nbformat.NotebookNode:
+    """A graded test cell; ``hidden`` lines are removed from the student version. ``points`` defaults to
+    the registry's for the question named by ``grade_id`` (``check-N-M``)."""
+    if points is None:
+        points = _exercise(_question_id(grade_id)).points
     body = visible.strip()
     if hidden.strip():
         body += f"\n### BEGIN HIDDEN TESTS\n{hidden.strip()}\n### END HIDDEN TESTS"
@@ -57,6 +96,59 @@ def written_answer(grade_id: str, solution: str, points: float) -> nbformat.Note
     """A markdown answer graded by hand (``Explain`` exercises); the release shows "YOUR ANSWER HERE"."""
     return new_markdown_cell(solution.strip(), metadata=_meta(grade_id, grade=True, solution=True, locked=False,
                                                   points=points))
+
+
+def _question_id(grade_id: str) -> str:
+    match = GRADED_ID.match(grade_id)
+    if not match:
+        raise ValueError(f"grade_id {grade_id!r} names no question: expected check-N-M or answer-N-M")
+    return f"{match.group(1)}.{match.group(2)}"
+
+
+class RegistryMismatch(ValueError):
+    """A notebook names a question the registry does not have."""
+
+
+def sync_questions(nb: nbformat.NotebookNode, where: str = "notebook") -> list[str]:
+    """Rewrite, in place, every question heading and graded cell's points that disagree with the registry.
+
+    Returns what changed (empty when the notebook already agrees). Only the heading line of a question's
+    cell and the ``points`` of its graded cells are touched; stems, code and hidden tests are left alone.
+    """
+    from course.exercises.registry import UnknownExercise
+
+    changes: list[str] = []
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        try:
+            if cell.cell_type == "markdown":
+                def heading(match: re.Match[str], index: int = index) -> str:
+                    wanted = question_heading(match.group(1))
+                    if match.group(0) != wanted:
+                        changes.append(f"{where} cell {index}: {match.group(0)!r} -> {wanted!r}")
+                    return wanted
+
+                cell.source = QUESTION_LINE.sub(heading, cell.source)
+            if meta.get("grade") and GRADED_ID.match(str(meta.get("grade_id", ""))):
+                points = _exercise(_question_id(meta["grade_id"])).points
+                if meta.get("points") != points:
+                    changes.append(f"{where} {meta['grade_id']}: points {meta.get('points')} -> {points:g}")
+                    meta["points"] = points
+        except UnknownExercise as exc:
+            raise RegistryMismatch(f"{where} cell {index}: {exc}; add the exercise to course/notebooks/ "
+                                   "or fix the question number") from None
+    return changes
+
+
+def sync_notebook(path: str | Path, write_back: bool = True) -> list[str]:
+    """:func:`sync_questions` on a notebook file; writes it only when something changed and ``write_back``."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    changes = sync_questions(nb, path.name)
+    if changes and write_back:
+        nbformat.validate(nb)
+        nbformat.write(nb, path)
+    return changes
 
 
 def notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:

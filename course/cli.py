@@ -7,11 +7,35 @@ import sys
 from pathlib import Path
 
 
+def _sync(args: argparse.Namespace) -> int:
+    from course.paths import course_root
+    from course.release import sync_sources
+
+    changes, error = sync_sources(course_root(), args.assignments or None, write_back=not args.check)
+    for change in changes:
+        print(("disagrees with the registry: " if args.check else "rewrote ") + change)
+    if error:
+        print(f"aws-course sync: {error}", file=sys.stderr)
+        return 1
+    if args.check and changes:
+        print("run `aws-course sync` to rewrite them from the registry", file=sys.stderr)
+        return 1
+    if not changes:
+        print("every question heading and check cell agrees with the registry")
+    return 0
+
+
 def _release(args: argparse.Namespace) -> int:
     from course.paths import course_root
-    from course.release import ReleaseError, generate
+    from course.release import ReleaseError, generate, sync_sources
 
     root = course_root()
+    changes, error = sync_sources(root, args.assignments or None, write_back=True)
+    for change in changes:
+        print(f"rewrote {change}")
+    if error:
+        print(f"aws-course release: {error}", file=sys.stderr)
+        return 1
     try:
         written = generate(root / "release", root, args.assignments or None)
     except ReleaseError as exc:
@@ -55,12 +79,21 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from course import __version__
+
     parser = argparse.ArgumentParser(prog="aws-course", description="AWS Security Notebooks course tools")
+    parser.add_argument("--version", action="version", version=f"aws-course {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    release = sub.add_parser("release", help="generate release/ from source/ with nbgrader")
+    release = sub.add_parser("release", help="sync headings from the registry, then generate release/ from "
+                             "source/ with nbgrader")
     release.add_argument("assignments", nargs="*", help="assignment names (default: all)")
     release.set_defaults(func=_release)
+
+    sync = sub.add_parser("sync", help="rewrite question headings and check-cell points in source/ from the registry")
+    sync.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    sync.add_argument("--check", action="store_true", help="only report disagreements (exit 1 if any)")
+    sync.set_defaults(func=_sync)
 
     lab = sub.add_parser("lab", help="start JupyterLab on your copies of the notebooks (my-work/)")
     lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="options passed to jupyter lab")

@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from course.paths import course_root
+from course.settings import defaults
 
 STUDENTS = {"demo-full": "full", "demo-partial": "partial", "demo-blank": "blank"}
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
@@ -65,8 +66,9 @@ def create(dest: Path, root: Path | None = None) -> list[Path]:
         from course.release import generate
 
         generate(dest / "release", root)
-    workspace = dest / "grading"
-    (workspace / "exchange").mkdir(parents=True, exist_ok=True)
+    settings = defaults(dest)  # the copied config's own workspace, as with AWS_COURSE_WORKSPACE unset
+    workspace = settings.workspace
+    settings.exchange.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
     written = []
     for release_path in sorted((dest / "release").glob("*/*.ipynb")):
@@ -84,27 +86,30 @@ def create(dest: Path, root: Path | None = None) -> list[Path]:
             # what `nbgrader submit` leaves: release_feedback needs it to address the student's feedback
             (folder / "submission_secret.txt").write_text(secrets.token_hex(64))
             written.append(folder / release_path.name)
-    (dest / "README-demo.md").write_text(next_steps(dest, sorted({p.parent.name for p in written})))
+    (dest / "README-demo.md").write_text(next_steps(dest, sorted({p.parent.name for p in written}),
+                                                        workspace.relative_to(dest)))
     return written
 
 
-def next_steps(dest: Path, names: list[str]) -> str:
-    """What to do with the demo, printed by the command and saved next to it."""
+def next_steps(dest: Path, names: list[str], workspace: Path) -> str:
+    """What to do with the demo, printed by the command and saved next to it (``workspace`` relative to
+    ``dest``)."""
     first = names[0] if names else "ASSIGNMENT"
+    ws = workspace.as_posix()
     return f"""# Demo course: try the grading loop
 
 Three fake students submitted each assignment: `demo-full` (model answers), `demo-partial` (every other
 answer) and `demo-blank` (nothing). Run everything from this folder, with the course's virtual environment
 active (`source <course>/.venv/bin/activate`), and with `AWS_COURSE_WORKSPACE` unset so the workspace is
-`grading/` here.
+`{ws}/` here.
 
     cd {dest}
-    aws-course grade {first} grading/submitted --workspace grading
+    aws-course grade {first} {ws}/submitted --workspace {ws}
     jupyter lab --no-browser     # open http://localhost:8888/formgrader in its own browser tab
     nbgrader export --to grades.csv
 
-`aws-course grade` writes `grading/grades.csv`, per-student feedback in `grading/feedback/<student>/{first}/`
-and a batch report in `grading/reports/`. Formgrader shows the three submissions with their scores
+`aws-course grade` writes `{ws}/grades.csv`, per-student feedback in `{ws}/feedback/<student>/{first}/`
+and a batch report in `{ws}/reports/`. Formgrader shows the three submissions with their scores
 (log in with the URL and token `jupyter lab` prints). `nbgrader export` writes the gradebook as CSV for an
 LMS. (`nbgrader autograde {first}` also works here, without the sandbox.)
 

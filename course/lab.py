@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from course.paths import course_root
+from course.settings import load as load_settings
 
 WORK_DIR = "my-work"
 
@@ -41,8 +42,7 @@ def run(extra: list[str]) -> int:
     root = course_root()
     for path in prepare_work_copy(root):
         print(f"new notebook for you: {path.relative_to(root)}")
-    workspace = Path(os.environ.get("AWS_COURSE_WORKSPACE", root / "grading"))
-    (workspace / "exchange").mkdir(parents=True, exist_ok=True)  # nbgrader's assignment list needs it
+    load_settings(root).exchange.mkdir(parents=True, exist_ok=True)  # nbgrader's assignment list needs it
     os.chdir(root)
     cmd = lab_command(root, extra)
     os.execv(cmd[0], cmd)

@@ -1,10 +1,11 @@
 """What a learner has passed so far, read from the saved outputs of their own notebooks.
 
 Self-study needs no grader, gradebook or account: every check cell already records its verdict in the
-notebook file when the learner runs it. So progress is read, never executed: a check cell whose saved
-output shows the ✔ PASS table and no error counts as passed, one that was run and shows ✘ FAIL or an
-error as failed, one never run as not run. Learners' code is never executed here, so reading progress is
-fast, safe and works offline.
+notebook file when the learner runs it, as data (the ``application/vnd.aws-course.check+json`` output that
+``CheckResult`` displays beside its table). So progress is read, never executed: a check cell whose saved
+verdicts all passed and that shows no error counts as passed, one that was run and failed or raised as
+failed, one never run as not run. Titles and points come from the exercise registry. Learners' code is never
+executed here, so reading progress is fast, safe and works offline.
 
 ``aws-course progress [FOLDER]`` prints the table; ``from course.progress import show_progress`` then
 ``show_progress()`` in any notebook shows the table and a bar chart with a caption and alt text.
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import nbformat
 
-from course.exercises.results import FAIL_MARK, PASS_MARK
+from course.exercises.results import CHECK_MIMETYPE, FAIL_MARK, PASS_MARK
 
 if TYPE_CHECKING:  # pandas and matplotlib load only when a table or a chart is asked for
     import pandas as pd
@@ -56,8 +57,19 @@ class ExerciseStatus:
         return MARKS[self.status]
 
 
+def _verdicts(outputs: list[nbformat.NotebookNode]) -> list[dict]:
+    """The check results a cell displayed, as the data ``CheckResult`` saved beside its table."""
+    found = []
+    for output in outputs:
+        data = output.get("data", {}) if output.get("output_type") in ("display_data", "execute_result") else {}
+        verdict = data.get(CHECK_MIMETYPE)
+        if isinstance(verdict, dict):
+            found.append(verdict)
+    return found
+
+
 def _output_text(output: nbformat.NotebookNode) -> str:
-    """Everything an output shows, as text (HTML and plain text both carry the ✔/✘ marks)."""
+    """Everything an output shows, as text (for outputs saved before check results carried data)."""
     if output.get("output_type") == "stream":
         return str(output.get("text", ""))
     if output.get("output_type") == "error":
@@ -72,6 +84,16 @@ def check_cell_status(cell: nbformat.NotebookNode) -> tuple[str, str]:
     if cell.get("execution_count") is None and not outputs:
         return NOT_RUN, "the check cell has not been run"
     errors = [o for o in outputs if o.get("output_type") == "error"]
+    verdicts = _verdicts(outputs)
+    if verdicts:
+        failed = [v for v in verdicts if not v.get("passed")]
+        if failed:
+            return FAILED, str(failed[0].get("summary") or "a requirement is not met")
+        if errors:  # every check passed, then something else in the cell raised
+            first = errors[0]
+            return FAILED, f"{first.get('ename', 'error')}: {first.get('evalue', '')}".strip()
+        return PASSED, ""
+    # outputs saved by an older course version carry only the rendered table: read its marks
     text = "\n".join(_output_text(o) for o in outputs)
     if errors:
         first = errors[0]
@@ -86,8 +108,20 @@ def check_cell_status(cell: nbformat.NotebookNode) -> tuple[str, str]:
     return FAILED, "the check ran but showed no feedback table"
 
 
+def _registered() -> dict[str, tuple[str, float]]:
+    """Question id -> (title, points) from the exercise registry, the one place both are written."""
+    from course.exercises import all_exercises
+    from course.exercises.registry import NotebookModuleError
+
+    try:
+        return {e.id: (e.title, float(e.points)) for e in all_exercises()}
+    except NotebookModuleError:  # a broken installation must not hide the learner's progress
+        return {}
+
+
 def _headings(nb: nbformat.NotebookNode) -> dict[str, tuple[str, float]]:
-    """Question id -> (title, points) from the ``### Question N.M — title (P points)`` headings."""
+    """Question id -> (title, points) from the ``### Question N.M — title (P points)`` headings, for questions
+    the registry does not know (an exercise defined in the notebook itself)."""
     found: dict[str, tuple[str, float]] = {}
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -101,6 +135,7 @@ def notebook_progress(path: Path) -> list[ExerciseStatus]:
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     name = path.stem
+    known = _registered()
     headings = _headings(nb)
     rows: list[ExerciseStatus] = []
     seen: set[str] = set()
@@ -114,16 +149,21 @@ def notebook_progress(path: Path) -> list[ExerciseStatus]:
             exercise = m.group(1)  # a check cell without nbgrader metadata (a learner's own notebook)
         if exercise is not None and exercise not in seen:
             seen.add(exercise)
-            title, heading_points = headings.get(exercise, ("", 0.0))
             status, detail = check_cell_status(cell)
-            rows.append(ExerciseStatus(name, exercise, title, float(meta.get("points", heading_points) or 0),
-                                       status, detail))
+            if exercise in known:
+                title, points = known[exercise]
+            else:
+                title, heading_points = headings.get(exercise, ("", 0.0))
+                title = next((str(v["title"]) for v in _verdicts(cell.get("outputs", [])) if v.get("title")), title)
+                points = float(meta.get("points", heading_points) or 0)
+            rows.append(ExerciseStatus(name, exercise, title, points, status, detail))
         elif cell.cell_type == "markdown" and meta.get("grade") and (m := ANSWER_ID.match(grade_id)):
             exercise = f"{m.group(1)}.{m.group(2)}"
             if exercise not in seen:  # a written answer: no self-check, the instructor grades it
                 seen.add(exercise)
-                title, _ = headings.get(exercise, ("", 0.0))
-                rows.append(ExerciseStatus(name, exercise, title, float(meta.get("points", 0) or 0), WRITTEN,
+                title, points = known.get(exercise) or (headings.get(exercise, ("", 0.0))[0],
+                                                        float(meta.get("points", 0) or 0))
+                rows.append(ExerciseStatus(name, exercise, title, points, WRITTEN,
                                            "a written answer, graded by the instructor"))
     return rows
 

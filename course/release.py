@@ -54,10 +54,30 @@ def generate(dest: Path, root: Path | None = None, names: list[str] | None = Non
     return written
 
 
+def sync_sources(root: Path, names: list[str] | None = None,
+                 write_back: bool = True) -> tuple[list[str], str | None]:
+    """Make the headings and check-cell points of ``source/`` agree with the registry (what release does
+    first); return what changed (or disagrees, without ``write_back``) and an error naming an unknown
+    question, if any."""
+    from course.authoring import RegistryMismatch, sync_notebook
+
+    changes: list[str] = []
+    for name in names or assignments(root):
+        for path in sorted((root / "source" / name).glob("*.ipynb")):
+            try:
+                changes += sync_notebook(path, write_back=write_back)
+            except RegistryMismatch as exc:
+                return changes, str(exc)
+    return changes, None
+
+
 def _env(root: Path) -> dict[str, str]:
+    """nbgrader's environment: the scratch course's own default workspace (its config falls back to one
+    inside ``root`` when the workspace variables are unset), so the real gradebook is never touched."""
     import os
 
-    env = dict(os.environ)
-    env["AWS_COURSE_WORKSPACE"] = str(root / "grading")
+    from course.settings import EXCHANGE_VARIABLE, WORKSPACE_VARIABLE
+
+    env = {k: v for k, v in os.environ.items() if k not in (WORKSPACE_VARIABLE, EXCHANGE_VARIABLE)}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env

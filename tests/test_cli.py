@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 from course import lab
 from course.cli import main
@@ -37,3 +40,39 @@ def test_work_copies_are_made_once_and_never_overwritten(tmp_path):
 def test_unknown_command_is_a_usage_error():
     proc = subprocess.run([sys.executable, "-m", "course.cli", "fly"], capture_output=True, text=True)
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+def test_version_comes_from_the_package_metadata(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"aws-course {version('aws-security-notebooks')}"
+
+
+@pytest.mark.slow
+def test_release_first_rewrites_headings_and_points_from_the_registry(tmp_path, monkeypatch, capsys, venv_env):
+    """A hand-edited heading never reaches learners: release syncs source/ from the registry, then generates."""
+    import nbformat
+    from conftest import ROOT
+
+    from course.authoring import question_heading
+
+    name = "10-customer-engagement"
+    template = ROOT / "source" / name / f"{name}.ipynb"
+    course = tmp_path / "course"
+    (course / "source" / name).mkdir(parents=True)
+    shutil.copy2(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    nb = nbformat.read(template, as_version=4)
+    heading = next(c for c in nb.cells if c.source.startswith("### Question 10.1 "))
+    heading.source = heading.source.replace(heading.source.splitlines()[0], "### Question 10.1 — stale (9 points)")
+    nbformat.write(nb, course / "source" / name / template.name)
+    monkeypatch.setenv("PATH", venv_env["PATH"])  # nbgrader shells out to alembic
+    monkeypatch.setenv("AWS_COURSE_ROOT", str(course))
+    assert main(["release", name]) == 0
+    out = capsys.readouterr().out
+    assert "rewrote 10-customer-engagement.ipynb cell" in out and f"wrote release/{name}/{name}.ipynb" in out
+    assert (course / "source" / name / template.name).read_bytes() == template.read_bytes()
+    released = nbformat.read(course / "release" / name / template.name, as_version=4)
+    assert any(c.source.startswith(question_heading("10.1")) for c in released.cells)

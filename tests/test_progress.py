@@ -16,6 +16,7 @@ from nbclient import NotebookClient
 from course import authoring
 from course.demo import filled
 from course.exercises import all_exercises
+from course.exercises.results import CHECK_MIMETYPE
 from course.progress import (
     FAILED,
     NOT_RUN,
@@ -113,7 +114,55 @@ def test_reading_progress_never_executes_the_notebook(learner_folder, tmp_path):
     assert path.read_bytes() == before, "progress must not touch the learner's file"
 
 
+def _check_cell(nb: nbformat.NotebookNode, exercise: str) -> nbformat.NotebookNode:
+    grade_id = "check-" + exercise.replace(".", "-")
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+@pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
+def test_a_check_saves_its_verdict_as_data_beside_the_table(learner_folder):
+    nb = nbformat.read(learner_folder / "99-test" / "99-test.ipynb", as_version=4)
+    passed = [o.data for o in _check_cell(nb, "99.1").outputs if CHECK_MIMETYPE in o.get("data", {})]
+    assert len(passed) == 1 and {"text/html", "text/plain"} <= set(passed[0])
+    verdict = passed[0][CHECK_MIMETYPE]
+    assert (verdict["schema"], verdict["exercise_id"], verdict["title"], verdict["passed"]) == (
+        1, "99.1", "Port of SMTPS", True)
+    failed = next(o.data[CHECK_MIMETYPE] for o in _check_cell(nb, "99.2").outputs
+                  if CHECK_MIMETYPE in o.get("data", {}))
+    assert failed["passed"] is False and failed["summary"] == "Question 99.2: 0 of 1 requirements met"
+    assert failed["requirements"][0]["hint"].startswith("the SPF record type")
+
+
+@pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
+def test_progress_reads_the_verdict_data_not_the_rendered_table(learner_folder):
+    nb = nbformat.read(learner_folder / "99-test" / "99-test.ipynb", as_version=4)
+    cell = _check_cell(nb, "99.1")
+    for output in cell.outputs:  # the table rendered differently (another wording, another mark)
+        for kind in ("text/html", "text/plain"):
+            if kind in output.get("data", {}):
+                output.data[kind] = "Question 99.1 looks fine"
+    assert check_cell_status(cell) == (PASSED, "")
+    verdict = next(o.data[CHECK_MIMETYPE] for o in cell.outputs if CHECK_MIMETYPE in o.get("data", {}))
+    verdict["passed"], verdict["summary"] = False, "Question 99.1: 0 of 1 requirements met"
+    assert check_cell_status(cell) == (FAILED, "Question 99.1: 0 of 1 requirements met")
+
+
+def test_titles_and_points_come_from_the_registry(tmp_path):
+    """A heading or metadata that drifted from the registry does not change what progress reports."""
+    exercise = all_exercises()[0]
+    slug = exercise.id.replace(".", "-")
+    nb = authoring.notebook([
+        authoring.markdown(f"### Question {exercise.id} — an old title (99 points)"),
+        authoring.check_cell(f"check-{slug}", f'check("{exercise.id}", {exercise.answer_name})', 99),
+    ])
+    (tmp_path / "nb").mkdir()
+    nbformat.write(nb, tmp_path / "nb" / "nb.ipynb")
+    [row] = notebook_progress(tmp_path / "nb" / "nb.ipynb")
+    assert (row.title, row.points, row.status) == (exercise.title, exercise.points, NOT_RUN)
+
+
 def test_a_pass_table_followed_by_an_error_is_not_a_pass():
+    """Outputs saved before check results carried data are still read, from their text marks."""
     cell = nbformat.v4.new_code_cell('check("99.1", answer_99_1)', execution_count=3)
     cell.outputs = [
         nbformat.v4.new_output("display_data", data={"text/plain": "Question 99.1\n  ✔ PASS  right"}),
@@ -191,7 +240,7 @@ def test_every_release_notebook_starts_with_every_exercise_not_run(path, tmp_pat
     assert {r.status for r in rows} <= {NOT_RUN, WRITTEN}
     registered = {e.id for e in all_exercises() if e.id.split(".")[0] == number}
     assert {r.exercise for r in rows if r.status == NOT_RUN} <= registered
-    assert all(r.title and r.points > 0 for r in rows), "titles and points come from the notebook"
+    assert all(r.title and r.points > 0 for r in rows), "titles and points come from the registry"
 
 
 # Executing a whole notebook twice costs seconds: one real notebook stands for all (the course's first).

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 PASS_MARK = "✔ PASS"
 FAIL_MARK = "✘ FAIL"
+# the check's verdict as data, saved in the notebook beside the HTML and text: `aws-course progress` reads
+# this instead of the rendered table (bump CHECK_SCHEMA when a field changes meaning)
+CHECK_MIMETYPE = "application/vnd.aws-course.check+json"
+CHECK_SCHEMA = 1
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,14 @@ class CheckResult:
 
     def __repr__(self) -> str:
         return str(self)
+
+    def payload(self) -> dict:
+        """The verdict as JSON data: what a reader of saved notebooks needs without parsing the table."""
+        return {"schema": CHECK_SCHEMA, **self.to_dict(), "summary": self.summary()}
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        """The JSON verdict; IPython adds text/html (``_repr_html_``) and text/plain (``__repr__``) to it."""
+        return {CHECK_MIMETYPE: self.payload()}
 
     def _repr_html_(self) -> str:
         esc = html.escape

@@ -1,0 +1,48 @@
+"""Drawing the course's box-and-arrow diagrams (request flows, pipelines, trust chains) on matplotlib axes.
+
+The notebooks draw their diagrams in data coordinates on an axis with its frame switched off; these two
+helpers give every diagram the same boxes, arrows and label placement.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # matplotlib loads when a diagram is drawn
+    from matplotlib.axes import Axes
+
+BOX_COLOUR = "#e8f0fe"  # light blue; the notebooks pass red, amber or green tints for deny, check, allow
+EDGE_COLOUR = "#333333"
+LABEL_COLOUR = "#444444"
+LABEL_GAP = 0.12  # data units between an arrow's midpoint and its label
+
+
+def box(ax: Axes, x: float, y: float, w: float, h: float, text: str, colour: str = BOX_COLOUR,
+        size: float = 9) -> None:
+    """A rounded box with its lower left corner at (x, y), ``w`` wide and ``h`` high, ``text`` centred."""
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02", facecolor=colour, edgecolor=EDGE_COLOUR))
+    ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=size)
+
+
+def arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], label: str = "",
+          dx: float | None = None, dy: float | None = None, size: float = 8) -> None:
+    """An arrow from ``start`` to ``end`` with an optional ``label`` near its middle.
+
+    The label sits centred just above the midpoint, or, on a vertical arrow, just right of it so the line
+    does not cross the text; ``dx`` and ``dy`` move it from the midpoint instead (centred on that point).
+    """
+    from matplotlib.patheffects import withStroke
+
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": EDGE_COLOUR})
+    if not label:
+        return
+    # a thin white halo keeps the label readable where it meets a line
+    style: dict[str, Any] = {"fontsize": size, "color": LABEL_COLOUR,
+                             "path_effects": [withStroke(linewidth=2.5, foreground="white")]}
+    mid_x, mid_y = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+    if dx is None and dy is None and start[0] == end[0]:
+        ax.text(mid_x + LABEL_GAP, mid_y, label, ha="left", va="center", **style)
+        return
+    ax.text(mid_x + (dx or 0.0), mid_y + (LABEL_GAP if dy is None else dy), label, ha="center", **style)
