@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
 from course.exercises.base import MalformedAnswer
+from course.exercises.hints import sentences
+from course.exercises.keys import make_key
 from course.exercises.kinds.value import MappingMatch
 from course.exercises.results import Requirement
 
@@ -68,6 +70,12 @@ class DetectorMatch(MappingMatch):
     ``cases`` builds the inputs (name -> DataFrame); ``to_value`` turns the function's returned DataFrame
     into the plain value that is hashed (for example the sorted ``eventID`` list). ``returns`` says in
     words what the function must return, for error messages.
+
+    Hints come from what the function returned. ``item_keys[case]`` holds :func:`item_key` of every item
+    the function should return on that case (make them with :func:`detector_item_keys`), so a wrong case
+    says how many items the function missed and how many it flagged wrongly, with a few examples
+    described by ``describe(case frame, item)`` (the facts about the item that matter to the rule), never
+    the whole expected list. ``noun`` names one item and many.
     """
 
     kind: ClassVar[str] = "detector"
@@ -76,6 +84,11 @@ class DetectorMatch(MappingMatch):
     returns: str
     casefold: bool = False
     notes: dict[str, str] = field(default_factory=dict)
+    item_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    describe_item: Callable[[Any, str], str] | None = None
+    noun: tuple[str, str] = ("event", "events")
+    examples: int = 2
+    _frames: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def run(self, function: Callable[[Any], Any]) -> dict[str, Any]:
         """Call ``function`` on a copy of every case; a crash or a wrong return type becomes an error string."""
@@ -100,11 +113,92 @@ class DetectorMatch(MappingMatch):
         reqs = super().requirements(answer, hidden)
         out = []
         for part, req in zip(self.parts, reqs, strict=True):
-            value = answer.get(part.name) if isinstance(answer, dict) else None
-            if not req.passed and isinstance(value, str) and value.startswith(ERROR_PREFIX):
-                req = Requirement(req.description, False, f"your function failed on this case: {value[7:]}")
+            if not req.passed and isinstance(answer, dict) and part.name in answer:
+                req = Requirement(req.description, False, self.case_hint(part.name, answer[part.name], part.hint))
             out.append(req)
         return out
+
+    def hint_texts(self) -> list[str]:
+        return [part.hint for part in self.parts]
+
+    def case_hint(self, case: str, value: Any, fallback: str) -> str:
+        """What the function did on ``case`` compared with what it should have done."""
+        label = case.replace("_", " ")
+        if isinstance(value, str) and value.startswith(ERROR_PREFIX):
+            return sentences(f"On {label} your function failed: {value[len(ERROR_PREFIX):]}")
+        if not isinstance(value, list):
+            return sentences(f"On {label} the answer holds {type(value).__name__}, not what run_detector "
+                             "returns: assign the result of run_detector again", fallback)
+        one, many = self.noun
+        returned = [str(v) for v in value]
+        distinct = set(returned)
+        said = f"On {label} your function returned {len(returned)} {one if len(returned) == 1 else many}"
+        if case not in self.item_keys:
+            return sentences(said, fallback)
+        expected = set(self.item_keys[case])
+        hits = {v for v in distinct if item_key(self.id, case, v) in expected}
+        wrong = sorted(distinct - hits)
+        missed = len(expected) - len(hits)
+        frame = self._frame(case)
+        findings = []
+        if missed:
+            examples = self._missed_examples(case, frame, distinct, expected)
+            findings.append(f"it missed {missed} of the {len(expected)} that the rule catches{examples}")
+        if wrong:
+            findings.append(f"it flagged {len(wrong)} that the rule does not catch"
+                            f"{self._examples(frame, wrong)}")
+        if len(returned) > len(distinct):
+            findings.append(f"it returned {len(returned) - len(distinct)} {many} more than once")
+        return sentences(f"{said}: {'; '.join(findings) or 'not the ones the rule catches'}")
+
+    def _frame(self, case: str) -> Any:
+        """The input of ``case`` (kept after the first use), or None when it cannot be built here."""
+        if case not in self._frames:
+            try:
+                self._frames.update(self.cases())
+            except Exception:  # the grader may lack the data: the hint then gives counts only
+                self._frames[case] = None
+        return self._frames.get(case)
+
+    def _missed_examples(self, case: str, frame: Any, distinct: set[str], expected: set[str]) -> str:
+        if frame is None:
+            return ""
+        try:
+            candidates = sorted({str(v) for v in self.to_value(frame)} - distinct)
+        except Exception:
+            return ""
+        missed = [c for c in candidates if item_key(self.id, case, c) in expected]
+        # never so many examples that, with the hits, they complete the expected list (unless it has one item)
+        shown = min(self.examples, len(missed))
+        if len(expected) > 1 and shown == len(missed):
+            shown -= 1
+        return self._examples(frame, missed, shown)
+
+    def _examples(self, frame: Any, items: list[str], limit: int | None = None) -> str:
+        limit = self.examples if limit is None else min(limit, self.examples)
+        if not items or limit <= 0:
+            return ""
+        shown = items[:limit]
+        described = []
+        for item in shown:
+            try:
+                described.append(self.describe_item(frame, item) if self.describe_item and frame is not None
+                                 else item)
+            except Exception:
+                described.append(item)
+        lead = "for example " if len(items) > len(shown) else ""
+        return f" ({lead}{'; '.join(described)})"
+
+
+def item_key(exercise_id: str, case: str, item: str) -> str:
+    """The short salted hash that marks ``item`` as one the detector should return on ``case``."""
+    return make_key(exercise_id, f"{case}:{item}")[:16]
+
+
+def detector_item_keys(exercise_id: str, results: dict[str, list]) -> dict[str, tuple[str, ...]]:
+    """Author helper: ``item_keys`` of a :class:`DetectorMatch` from the reference function's results."""
+    return {case: tuple(sorted({item_key(exercise_id, case, str(v)) for v in values}))
+            for case, values in results.items()}
 
 
 def run_detector(exercise_id: str, function: Callable[[Any], Any]) -> dict[str, Any]:
