@@ -116,12 +116,12 @@ QUEUE_POLICY = PolicyExercise(
         PolicyCase(
             "SNS delivers a finding from the topic security-findings",
             sns_delivery(TOPIC_ARN), True,
-            "allow the SNS service principal to send messages to this queue when it acts for the topic "
+            "Allow the SNS service principal to send messages to this queue when it acts for the topic "
             "security-findings."),
         PolicyCase(
             "SNS cannot deliver for another topic of the same account (marketing-events)",
             sns_delivery(OTHER_TOPIC_ARN), False,
-            "naming the SNS service is not enough, and neither is the source account: every topic of the "
+            "Naming the SNS service is not enough, and neither is the source account: every topic of the "
             "account would qualify. Pin the one topic that may send."),
         PolicyCase(
             "SNS cannot deliver for a topic with the same name in a stranger's account",
@@ -131,15 +131,15 @@ QUEUE_POLICY = PolicyExercise(
         PolicyCase(
             "SNS cannot receive or delete messages from the queue",
             sns_delivery(TOPIC_ARN, action="sqs:ReceiveMessage"), False,
-            "a subscription only needs to send; grant that one action, not reading or deleting."),
+            "A subscription only needs to send; grant that one action, not reading or deleting."),
         PolicyCase(
             "an anonymous caller cannot send to the queue",
             caller("anonymous", None), False,
-            "a wildcard principal with no condition on the source lets anyone on the internet send messages."),
+            "A wildcard principal with no condition on the source lets anyone on the internet send messages."),
         PolicyCase(
             "a role in a stranger's account cannot send to the queue",
             caller(f"arn:aws:sts::{STRANGER}:assumed-role/intruder/x", STRANGER), False,
-            "only SNS, acting for the one topic, should be admitted by this policy."),
+            "Only SNS, acting for the one topic, should be admitted by this policy."),
     ],
 )
 

@@ -78,31 +78,31 @@ DEPLOYER_POLICY = PolicyExercise(
     cases=[
         PolicyCase("the deployer creates a change set for the web-app stack",
                    deployer("cloudformation:CreateChangeSet", STACK), True,
-                   "the deployer must be able to create change sets on the web-app stack."),
+                   "The deployer must be able to create change sets on the web-app stack."),
         PolicyCase("the deployer executes the change set on the web-app stack",
                    deployer("cloudformation:ExecuteChangeSet", STACK), True,
-                   "creating a change set is not enough: the deploy action also executes it."),
+                   "Creating a change set is not enough: the deploy action also executes it."),
         PolicyCase("the deployer reads the web-app stack's status",
                    deployer("cloudformation:DescribeStacks", STACK), True,
                    "CodePipeline follows the deployment by describing the stack."),
         PolicyCase("the deployer passes web-app-cfn-deploy to CloudFormation",
                    pass_role(DEPLOY_ROLE, "cloudformation.amazonaws.com"), True,
-                   "handing a role to a service is its own permission, separate from the CloudFormation "
+                   "Handing a role to a service is its own permission, separate from the CloudFormation "
                    "actions; the deployer needs it for the one deployment role."),
         PolicyCase("the deployer cannot pass prod-admin to CloudFormation",
                    pass_role(ADMIN_ROLE, "cloudformation.amazonaws.com"), False,
-                   "if the deployer may pass any role, a change to the pipeline can deploy with an "
+                   "If the deployer may pass any role, a change to the pipeline can deploy with an "
                    "administrator role: name the one role it may pass."),
         PolicyCase("the deployer cannot pass web-app-cfn-deploy to Lambda",
                    pass_role(DEPLOY_ROLE, "lambda.amazonaws.com"), False,
-                   "the deployment role is meant for CloudFormation only; without a condition on the service "
+                   "The deployment role is meant for CloudFormation only; without a condition on the service "
                    "it is handed to, the deployer could give it to a function it controls."),
         PolicyCase("the deployer cannot change another stack (network-baseline)",
                    deployer("cloudformation:CreateChangeSet", OTHER_STACK), False,
-                   "scope the CloudFormation actions to the web-app stack, not every stack of the account."),
+                   "Scope the CloudFormation actions to the web-app stack, not every stack of the account."),
         PolicyCase("the deployer cannot create IAM roles itself",
                    deployer("iam:CreateRole", f"arn:aws:iam::{PROD}:role/anything"), False,
-                   "the deployer only orchestrates; the resources, roles included, are created by "
+                   "The deployer only orchestrates; the resources, roles included, are created by "
                    "CloudFormation with the deployment role's permissions."),
     ],
 )

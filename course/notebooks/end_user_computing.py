@@ -87,11 +87,11 @@ DEVICE_ACCESS = MappingMatch(
              "devices may connect; plain allowing would accept any Windows computer.",
              "Windows client", _ACCESS),
         Part("macos", "eb870c78bf630eeefcf071187b36075be2a4bf3242b382e11890849ffc73f0ce",
-             "macOS: the managed Macs have certificates too; which setting checks them rather than admitting "
+             "For macOS: the managed Macs have certificates too; which setting checks them rather than admitting "
              "every Mac?",
              "macOS client", _ACCESS),
         Part("ipad", "8dbc6accedc877d098e65a2fb54c4ed9edca3313ad47daaed3c8a1758f65ce7e",
-             "iPad: the iPad client cannot take part in the certificate check, so any setting that admits it "
+             "For the iPad: its client cannot take part in the certificate check, so any setting that admits it "
              "lets an unmanaged device around device trust.",
              "iPad client", _ACCESS),
         Part("linux", "317c8104c2cbdcba0da544e52d1ade5c546a4b8ef6c6b82967cdb635dc22739c",

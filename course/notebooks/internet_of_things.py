@@ -54,12 +54,12 @@ TRIAGE = TableMatch(
         "severity": "d86f95b5404bd47a0b4bde86bfe8420d051c4b8faec83f9823055fa8cda70c2c",
     },
     hints={
-        "rows": "the number of rows is not right: keep findings that are not suppressed and whose severity is one "
+        "rows": "The number of rows is not right: keep findings that are not suppressed and whose severity is one "
                 "of the two highest levels (severity values are upper case).",
-        "finding_id": "the set of findings is not right: check both conditions, suppression and severity.",
-        "check_name": "the checks in your table are not the right ones: a suppressed finding or a lower severity "
+        "finding_id": "The set of findings is not right: check both conditions, suppression and severity.",
+        "check_name": "The checks in your table are not the right ones: a suppressed finding or a lower severity "
                       "may have slipped in, or one of the highest ones dropped out.",
-        "severity": "the severities are not right: both of the two highest levels belong in the table.",
+        "severity": "The severities are not right: both of the two highest levels belong in the table.",
     },
 )
 

@@ -223,7 +223,7 @@ STOLEN_CREDS = MappingMatch(
              "For instance-profile credentials, CloudTrail uses the instance ID as the role session name.",
              "instance_id: the instance they were taken from"),
         Part("imds_version", "e8a199d13bd786c298aac0bb12badf54f30364140d98199bcc5579bc0cc0134c",
-             "userIdentity.sessionContext.ec2RoleDelivery tells which instance metadata service version "
+             "The field userIdentity.sessionContext.ec2RoleDelivery tells which instance metadata service version "
              "delivered the credentials.", "imds_version: how the credentials left the instance",
              ("IMDSv1", "IMDSv2")),
         Part("client_os", "50f7f7cd8f20fd0a6f586d6dec840719e573d8e7b861dad2ec12cef7bdd82fc7",

@@ -131,7 +131,7 @@ FIX_BUCKET_POLICY = PolicyExercise(
         PolicyCase("the partner's reader role reads shared/data.csv over HTTPS",
                    s3_request(PARTNER_SESSION, PARTNER, "s3:GetObject", "shared/data.csv", role=PARTNER_ROLE),
                    True,
-                   "a cross-account read needs a statement that names the partner's account (or its role) for "
+                   "A cross-account read needs a statement that names the partner's account (or its role) for "
                    "objects under shared/."),
         PolicyCase("the company's CloudFront distribution fetches public/logo.png",
                    cloudfront_request("public/logo.png"), True,
@@ -139,26 +139,26 @@ FIX_BUCKET_POLICY = PolicyExercise(
                    "cloudfront.amazonaws.com; grant that principal, limited to your own distribution."),
         PolicyCase("a CloudFront distribution of another account cannot fetch public/logo.png",
                    cloudfront_request("public/logo.png", OTHER_DISTRIBUTION_ARN), False,
-                   "every customer's distribution calls S3 as the same service principal; without a condition "
+                   "Every customer's distribution calls S3 as the same service principal; without a condition "
                    "on the source distribution anyone could point CloudFront at your bucket (confused deputy)."),
         PolicyCase("an anonymous visitor cannot read public/logo.png directly",
                    s3_request("anonymous", None, "s3:GetObject", "public/logo.png"), False,
-                   "visitors should reach the assets through CloudFront only; a grant to Principal \"*\" makes "
+                   "Visitors should reach the assets through CloudFront only; a grant to Principal \"*\" makes "
                    "the policy public, which Block Public Access exists to stop."),
         PolicyCase("the partner's reader role cannot read reports/q1.csv",
                    s3_request(PARTNER_SESSION, PARTNER, "s3:GetObject", "reports/q1.csv", role=PARTNER_ROLE),
-                   False, "the partner's grant should cover the shared/ prefix only."),
+                   False, "The partner's grant should cover the shared/ prefix only."),
         PolicyCase("the partner's reader role cannot upload to shared/",
                    s3_request(PARTNER_SESSION, PARTNER, "s3:PutObject", "shared/upload.csv", role=PARTNER_ROLE),
-                   False, "the partner reads; grant it s3:GetObject only."),
+                   False, "The partner reads; grant it s3:GetObject only."),
         PolicyCase("another AWS account cannot read shared/data.csv",
                    s3_request(f"arn:aws:sts::{STRANGER}:assumed-role/etl/x", STRANGER, "s3:GetObject",
                               "shared/data.csv", role=f"arn:aws:iam::{STRANGER}:role/etl"), False,
-                   "name the partner's account, not every AWS account."),
+                   "Name the partner's account, not every AWS account."),
         PolicyCase("the company's analyst cannot read reports/q1.csv over plain HTTP",
                    s3_request(ANALYST_SESSION, OWNER, "s3:GetObject", "reports/q1.csv", tls=False,
                               role=ANALYST_ROLE), False,
-                   "the analyst's own identity policy allows S3, so only an explicit Deny in the bucket policy "
+                   "The analyst's own identity policy allows S3, so only an explicit Deny in the bucket policy "
                    "can refuse unencrypted connections."),
     ],
 )
@@ -257,24 +257,24 @@ TLS_AND_KMS_POLICY = PolicyExercise(
     slot="resource", context_policies={"identity": [EXPORTER_IDENTITY_POLICY]},
     cases=[
         PolicyCase("an upload over HTTPS with SSE-KMS under the payroll key is allowed", payroll_request(), True,
-                   "the right upload must still get through: check that no Deny matches a TLS request that "
+                   "The right upload must still get through: check that no Deny matches a TLS request that "
                    "names aws:kms and the payroll key's ARN."),
         PolicyCase("a download over HTTPS is allowed", payroll_request("s3:GetObject"), True,
-                   "reads carry no encryption headers; the encryption conditions should only apply to uploads."),
+                   "Reads carry no encryption headers; the encryption conditions should only apply to uploads."),
         PolicyCase("an upload that asks for SSE-S3 (AES256) is denied", payroll_request(sse="AES256", key_id=None),
                    False,
-                   "the exporter's identity policy already allows uploads, so an Allow with conditions changes "
+                   "The exporter's identity policy already allows uploads, so an Allow with conditions changes "
                    "nothing: only a Deny can refuse the wrong encryption type."),
         PolicyCase("an upload with SSE-KMS under another key is denied", payroll_request(key_id=OTHER_KEY_ARN),
-                   False, "requiring aws:kms is not enough; the key itself must be the payroll key."),
+                   False, "Requiring aws:kms is not enough; the key itself must be the payroll key."),
         PolicyCase("an upload without encryption headers is denied", payroll_request(sse=None, key_id=None),
                    False,
-                   "a condition key that is absent from the request makes positive operators fail; choose the "
+                   "A condition key that is absent from the request makes positive operators fail; choose the "
                    "operator so that a missing header also triggers the Deny."),
         PolicyCase("an upload over plain HTTP is denied, even with the right key", payroll_request(tls=False),
-                   False, "deny every request whose aws:SecureTransport is false."),
+                   False, "Deny every request whose aws:SecureTransport is false."),
         PolicyCase("a download over plain HTTP is denied", payroll_request("s3:GetObject", tls=False), False,
-                   "the TLS rule covers every S3 action on the bucket, not only uploads."),
+                   "The TLS rule covers every S3 action on the bucket, not only uploads."),
     ],
 )
 
@@ -385,21 +385,21 @@ EFS_POLICY = PolicyExercise(
     lint_forbidden=["IAM004"],
     cases=[
         PolicyCase("the web-app role mounts through its access point over TLS", efs_request("ClientMount"), True,
-                   "grant the web-app role ClientMount on the file system when it comes through its access point "
+                   "Grant the web-app role ClientMount on the file system when it comes through its access point "
                    "over TLS."),
         PolicyCase("the web-app role writes through its access point over TLS", efs_request("ClientWrite"), True,
-                   "mounting gives read-only access; writing is a separate action."),
+                   "Mounting gives read-only access; writing is a separate action."),
         PolicyCase("the web-app role cannot act as root on the file system", efs_request("ClientRootAccess"), False,
-                   "root access (UID 0 keeps its privileges) is a third action; leave it out."),
+                   "Root access (UID 0 keeps its privileges) is a third action; leave it out."),
         PolicyCase("the web-app role cannot mount without TLS", efs_request("ClientMount", tls=False), False,
-                   "require aws:SecureTransport on the grant, or deny requests without it."),
+                   "Require aws:SecureTransport on the grant, or deny requests without it."),
         PolicyCase("the web-app role cannot mount the whole file system without the access point",
                    efs_request("ClientMount", access_point=None), False,
-                   "a mount that does not use the access point escapes its root directory and POSIX identity; "
+                   "A mount that does not use the access point escapes its root directory and POSIX identity; "
                    "require the access point's ARN."),
         PolicyCase("the reporting role cannot mount the file system",
                    efs_request("ClientMount", session=REPORT_SESSION, role=REPORT_ROLE), False,
-                   "name the web-app role as the principal, not the whole account or everyone."),
+                   "Name the web-app role as the principal, not the whole account or everyone."),
     ],
 )
 

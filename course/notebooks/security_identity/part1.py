@@ -41,26 +41,26 @@ KEY_ROTATION = Ordering(
     rules=[
         Precedence("the new key exists before anything is switched to it",
                    "d0d9387d015230308275c702e36ef957dfabc787756ec1b19d31ba43819435cd",
-                   "an application cannot be given a key that has not been created yet."),
+                   "An application cannot be given a key that has not been created yet."),
         Precedence("the last-used check comes after the applications have moved",
                    "f06dcc5880b75abcd9fae79e693e1902e7180e677cdedfb5ec0da7c2ae7c8ac6",
-                   "the old key's last-used time says something only once the applications have been "
+                   "The old key's last-used time says something only once the applications have been "
                    "switched; before that it is of course still in use."),
         Precedence("nobody switches the old key off before checking who still uses it",
                    "faceb8ffd5c5e508edd65b99d5dff521d478ca456d0200f19b38f65c60a2bb41",
-                   "deactivating first breaks the applications nobody told you about; the last-used "
+                   "Deactivating first breaks the applications nobody told you about; the last-used "
                    "information finds them first."),
         Precedence("the old key is switched off before the waiting period",
                    "9bd617dd96dda0d56ce8a81f8361cd2f194c41f9902aeaeb3fc0172762817d75",
-                   "the waiting period is there to catch what breaks once the old key stops working, so it "
+                   "The waiting period is there to catch what breaks once the old key stops working, so it "
                    "follows the deactivation."),
         Precedence("the old key is deleted only after the waiting period",
                    "f61bf5c4a2ad7252b0e68fe977941fbb7a24ad40a3368a7743248a273f1bb4b8",
-                   "deletion cannot be undone; a key that is only inactive can be switched back on while you "
+                   "Deletion cannot be undone; a key that is only inactive can be switched back on while you "
                    "fix a forgotten application."),
         Precedence("the old key is inactive before it is deleted",
                    "c2ce0a018b527529584243f77edb98102cd748bd8dabb83589d88f2330d53052",
-                   "deleting an active key skips the safe, reversible step: deactivate first."),
+                   "Deleting an active key skips the safe, reversible step: deactivate first."),
     ],
 )
 
@@ -187,26 +187,26 @@ TRUST_POLICY = PolicyExercise(
     cases=[
         PolicyCase("the vendor's scanner role assumes the role with the agreed external ID",
                    assume(SCANNER, {"sts:ExternalId": EXTERNAL_ID}), True,
-                   "trust the scanner role's ARN and compare sts:ExternalId with the value the vendor gave you; "
+                   "Trust the scanner role's ARN and compare sts:ExternalId with the value the vendor gave you; "
                    "conditions meant for your own people must not apply to the vendor."),
         PolicyCase("the scanner role is refused without an external ID",
                    assume(SCANNER), False,
-                   "without an sts:ExternalId condition, any other customer of the vendor could point the "
+                   "Without an sts:ExternalId condition, any other customer of the vendor could point the "
                    "scanner at your role: the confused-deputy problem."),
         PolicyCase("another role in the vendor's account is refused even with the external ID",
                    assume(f"arn:aws:sts::{VENDOR}:assumed-role/acme-support/ticket-88",
                           {"sts:ExternalId": EXTERNAL_ID}), False,
-                   "trusting the vendor's whole account lets every role there in; name the scanner role."),
+                   "Trusting the vendor's whole account lets every role there in; name the scanner role."),
         PolicyCase("a role in an unrelated account is refused even with the external ID",
                    assume(f"arn:aws:sts::{STRANGER}:assumed-role/scanner/x", {"sts:ExternalId": EXTERNAL_ID}),
                    False,
-                   "an external ID is not a password: with a wildcard principal anyone who learns it gets in."),
+                   "An external ID is not a password: with a wildcard principal anyone who learns it gets in."),
         PolicyCase("a responder in the security account who signed in with MFA assumes the role",
                    assume(RESPONDER, MFA), True,
-                   "trust the security account and require MFA for it; the responders carry no external ID."),
+                   "Trust the security account and require MFA for it; the responders carry no external ID."),
         PolicyCase("a responder using long-term access keys without MFA is refused",
                    assume(RESPONDER), False,
-                   "with long-term access keys aws:MultiFactorAuthPresent is absent, not false; an ...IfExists "
+                   "With long-term access keys aws:MultiFactorAuthPresent is absent, not false; an ...IfExists "
                    "operator or a negated operator lets such a request through."),
     ],
 )
@@ -236,36 +236,36 @@ BOUNDARY = PolicyExercise(
     cases=[
         PolicyCase("a developer creates role app/orders-handler with the AppBoundary boundary",
                    dev("iam:CreateRole", APP_ROLE, with_boundary(APP_BOUNDARY)), True,
-                   "the boundary caps everything the developer does, IAM included: it must allow creating roles "
+                   "The boundary caps everything the developer does, IAM included: it must allow creating roles "
                    "under /app/ when the new role gets AppBoundary."),
         PolicyCase("a developer deploys Lambda code (everyday work still works)",
                    dev("lambda:UpdateFunctionCode", f"arn:aws:lambda:{REGION}:{PROD}:function:orders"), True,
-                   "a boundary allows nothing by itself but also denies whatever it leaves out: list the "
+                   "A boundary allows nothing by itself but also denies whatever it leaves out: list the "
                    "developers' everyday services too."),
         PolicyCase("a developer passes role app/orders-handler to Lambda",
                    dev("iam:PassRole", APP_ROLE, {"iam:PassedToService": "lambda.amazonaws.com"}), True,
-                   "creating a function with a role needs iam:PassRole on that role."),
+                   "Creating a function with a role needs iam:PassRole on that role."),
         PolicyCase("creating a role without any boundary is refused",
                    dev("iam:CreateRole", f"arn:aws:iam::{PROD}:role/app/reports-job"), False,
-                   "a role created without a boundary can be given any policy, AdministratorAccess included: "
+                   "A role created without a boundary can be given any policy, AdministratorAccess included: "
                    "make the allow depend on iam:PermissionsBoundary."),
         PolicyCase("creating a role whose boundary is AdministratorAccess is refused",
                    dev("iam:CreateRole", f"arn:aws:iam::{PROD}:role/app/reports-job",
                        with_boundary("arn:aws:iam::aws:policy/AdministratorAccess")), False,
-                   "requiring *a* boundary is not enough: compare iam:PermissionsBoundary with the ARN of "
+                   "Requiring *a* boundary is not enough: compare iam:PermissionsBoundary with the ARN of "
                    "AppBoundary exactly."),
         PolicyCase("removing the boundary from app/orders-handler is refused",
                    dev("iam:DeleteRolePermissionsBoundary", APP_ROLE, with_boundary(APP_BOUNDARY)), False,
-                   "a role whose boundary can be removed afterwards was never bounded."),
+                   "A role whose boundary can be removed afterwards was never bounded."),
         PolicyCase("editing DeveloperBoundary (a new default version) is refused",
                    dev("iam:CreatePolicyVersion", DEVELOPER_BOUNDARY), False,
-                   "whoever can change a boundary policy can raise their own ceiling; keep policy-editing "
+                   "Whoever can change a boundary policy can raise their own ceiling; keep policy-editing "
                    "actions away from the boundary policies."),
         PolicyCase("attaching AdministratorAccess to the developers' own role is refused",
                    dev("iam:AttachRolePolicy", f"arn:aws:iam::{PROD}:role/Developer",
                        {**with_boundary(DEVELOPER_BOUNDARY),
                         "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}), False,
-                   "the Developer role's boundary is not AppBoundary, so a condition on iam:PermissionsBoundary "
+                   "The Developer role's boundary is not AppBoundary, so a condition on iam:PermissionsBoundary "
                    "keeps the developers from editing their own role; an unconditional attach does not."),
     ],
 )
@@ -290,10 +290,10 @@ REGION_SCP = PolicyExercise(
     cases=[
         PolicyCase("an instance is launched in eu-west-1",
                    member("ec2:RunInstances", f"arn:aws:ec2:eu-west-1:{PROD}:instance/*", "eu-west-1"), True,
-                   "requests to an approved Region must pass; check the Region names in your condition."),
+                   "Requests to an approved Region must pass; check the Region names in your condition."),
         PolicyCase("an object is written to a bucket through eu-central-1",
                    member("s3:PutObject", "arn:aws:s3:::example-eu-data/file.csv", "eu-central-1"), True,
-                   "both approved Regions must pass."),
+                   "Both approved Regions must pass."),
         PolicyCase("an instance launch in us-east-1 is denied",
                    member("ec2:RunInstances", f"arn:aws:ec2:us-east-1:{PROD}:instance/*", "us-east-1"), False,
                    "FullAWSAccess still allows everything beside your SCP: an Allow with a condition restricts "
@@ -301,10 +301,10 @@ REGION_SCP = PolicyExercise(
         PolicyCase("creating a DynamoDB table in ap-southeast-2 is denied",
                    member("dynamodb:CreateTable", f"arn:aws:dynamodb:ap-southeast-2:{PROD}:table/t",
                           "ap-southeast-2"), False,
-                   "every Region other than the two approved ones is denied, not only us-east-1."),
+                   "Every Region other than the two approved ones is denied, not only us-east-1."),
         PolicyCase("IAM still works (its endpoint is in us-east-1)",
                    member("iam:CreateRole", f"arn:aws:iam::{PROD}:role/app/new-role", "us-east-1"), True,
-                   "global services such as IAM are served from us-east-1: exempt them with NotAction, or "
+                   "Global services such as IAM are served from us-east-1: exempt them with NotAction, or "
                    "the Region condition denies them."),
         PolicyCase("a CloudFront distribution can still be created",
                    member("cloudfront:CreateDistribution", f"arn:aws:cloudfront::{PROD}:distribution/*",
@@ -316,7 +316,7 @@ REGION_SCP = PolicyExercise(
         PolicyCase("the BreakGlass role may act in any Region",
                    member("ec2:RunInstances", f"arn:aws:ec2:us-east-1:{PROD}:instance/*", "us-east-1",
                           role=BREAK_GLASS), True,
-                   "exempt the break-glass role with a condition on aws:PrincipalArn (an SCP has no "
+                   "Exempt the break-glass role with a condition on aws:PrincipalArn (an SCP has no "
                    "Principal element)."),
     ],
 )
@@ -377,23 +377,23 @@ PHOTOS_POLICY = PolicyExercise(
     cases=[
         PolicyCase("Maria uploads a photo into her own folder",
                    app_user("PutObject", f"private/{MARIA_ID}/2026/beach.jpg"), True,
-                   "allow the object actions on keys under private/ followed by the caller's own identity ID."),
+                   "Allow the object actions on keys under private/ followed by the caller's own identity ID."),
         PolicyCase("Omar reads one of his own photos", app_user("GetObject", f"private/{OMAR_ID}/cat.jpg", OMAR_ID),
-                   True, "one policy serves every user: put a policy variable in the Resource, not one user's ID."),
+                   True, "One policy serves every user: put a policy variable in the Resource, not one user's ID."),
         PolicyCase("Maria lists her own folder", app_user("ListBucket", prefix=f"private/{MARIA_ID}/"), True,
                    "ListBucket is an action on the bucket's ARN, not on object ARNs; narrow it with a condition "
                    "on s3:prefix."),
         PolicyCase("Maria cannot read Omar's photo", app_user("GetObject", f"private/{OMAR_ID}/cat.jpg"), False,
-                   "a wildcard in place of the identity ID (private/*) opens every user's folder."),
+                   "A wildcard in place of the identity ID (private/*) opens every user's folder."),
         PolicyCase("Maria cannot list Omar's folder", app_user("ListBucket", prefix=f"private/{OMAR_ID}/"), False,
-                   "without a condition on s3:prefix, ListBucket shows the names of every user's files."),
+                   "Without a condition on s3:prefix, ListBucket shows the names of every user's files."),
         PolicyCase("Maria cannot list the whole bucket", app_user("ListBucket"), False,
-                   "a listing without a prefix carries no s3:prefix key: an ...IfExists or negated operator lets "
+                   "A listing without a prefix carries no s3:prefix key: an ...IfExists or negated operator lets "
                    "it through."),
         PolicyCase("Maria cannot write outside the private/ area", app_user("PutObject", "public/index.html"), False,
-                   "the Resource must begin with private/ and the caller's identity ID."),
+                   "The Resource must begin with private/ and the caller's identity ID."),
         PolicyCase("Maria cannot change the bucket policy", app_user("PutBucketPolicy"), False,
-                   "grant only the object actions and the listing, not every S3 action."),
+                   "Grant only the object actions and the listing, not every S3 action."),
     ],
 )
 

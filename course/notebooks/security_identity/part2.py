@@ -63,14 +63,14 @@ KEY_POLICY = PolicyExercise(
     cases=[
         PolicyCase("the payroll app gets a data key through S3 for payroll-archive",
                    kms_call(PAYROLL_APP, "kms:GenerateDataKey"), True,
-                   "name the PayrollApp role as a key user for the data-key and decrypt actions, with conditions "
+                   "Name the PayrollApp role as a key user for the data-key and decrypt actions, with conditions "
                    "that S3 in this Region and the payroll-archive bucket satisfy."),
         PolicyCase("the payroll app decrypts through S3 for payroll-archive",
                    kms_call(PAYROLL_APP, "kms:Decrypt"), True,
-                   "reading an SSE-KMS object makes S3 call Decrypt for the app."),
+                   "Reading an SSE-KMS object makes S3 call Decrypt for the app."),
         PolicyCase("the payroll app cannot call Decrypt directly", kms_call(PAYROLL_APP, "kms:Decrypt", via=None),
                    False,
-                   "without kms:ViaService a key user can decrypt anything encrypted under the key outside S3, "
+                   "Without kms:ViaService a key user can decrypt anything encrypted under the key outside S3, "
                    "for example ciphertext copied out of the bucket."),
         PolicyCase("the payroll app cannot use the key for another bucket",
                    kms_call(PAYROLL_APP, "kms:Decrypt", bucket="arn:aws:s3:::hr-exports"), False,
@@ -78,17 +78,17 @@ KEY_POLICY = PolicyExercise(
                    "serves only payroll-archive."),
         PolicyCase("the key administrators schedule the key's deletion",
                    kms_call(KEY_ADMINS, "kms:ScheduleKeyDeletion", via=None, bucket=None), True,
-                   "key administrators manage the key: policy, rotation, enabling, disabling, tags, deletion."),
+                   "Key administrators manage the key: policy, rotation, enabling, disabling, tags, deletion."),
         PolicyCase("the key administrators change the key policy",
                    kms_call(KEY_ADMINS, "kms:PutKeyPolicy", via=None, bucket=None), True,
-                   "key administrators must be able to change the key policy, or nobody can fix it later."),
+                   "Key administrators must be able to change the key policy, or nobody can fix it later."),
         PolicyCase("the key administrators cannot decrypt payroll data",
                    kms_call(KEY_ADMINS, "kms:Decrypt"), False,
-                   "managing a key is not using it: list the administrative actions instead of kms:* or "
+                   "Managing a key is not using it: list the administrative actions instead of kms:* or "
                    "kms:Decrypt for the administrators."),
         PolicyCase("a developer with PowerUserAccess cannot decrypt payroll data",
                    kms_call(f"arn:aws:iam::{PROD}:role/Developer", "kms:Decrypt"), False,
-                   "a statement for the account root delegates to IAM policies, and PowerUserAccess allows kms:*: "
+                   "A statement for the account root delegates to IAM policies, and PowerUserAccess allows kms:*: "
                    "name the roles in the key policy instead."),
     ],
 )
@@ -152,30 +152,30 @@ SECRETS_ABAC = PolicyExercise(
     cases=[
         PolicyCase("the orders function reads a secret of project orders",
                    app_reads("OrdersFunction", "orders", "secretsmanager:GetSecretValue", "orders/db", "orders"),
-                   True, "allow reading secrets whose project tag equals the caller's project tag."),
+                   True, "Allow reading secrets whose project tag equals the caller's project tag."),
         PolicyCase("the payments function reads a secret of project payments",
                    app_reads("PaymentsFunction", "payments", "secretsmanager:GetSecretValue", "payments/api-key",
                              "payments"), True,
-                   "the same policy serves every project: compare the two tags with a policy variable, not with "
+                   "The same policy serves every project: compare the two tags with a policy variable, not with "
                    "one project's name."),
         PolicyCase("the orders function describes its secret",
                    app_reads("OrdersFunction", "orders", "secretsmanager:DescribeSecret", "orders/db", "orders"),
-                   True, "the applications also call DescribeSecret."),
+                   True, "The applications also call DescribeSecret."),
         PolicyCase("the orders function cannot read a payments secret",
                    app_reads("OrdersFunction", "orders", "secretsmanager:GetSecretValue", "payments/api-key",
                              "payments"), False,
-                   "without a condition on the secret's tag every application reads every secret."),
+                   "Without a condition on the secret's tag every application reads every secret."),
         PolicyCase("an untagged secret is not readable",
                    app_reads("OrdersFunction", "orders", "secretsmanager:GetSecretValue", "legacy/ldap", None),
                    False,
-                   "a negated operator or an ...IfExists operator is satisfied when the secret has no tag at all."),
+                   "A negated operator or an ...IfExists operator is satisfied when the secret has no tag at all."),
         PolicyCase("a role without a project tag cannot read an untagged secret",
                    app_reads("LegacyJob", None, "secretsmanager:GetSecretValue", "legacy/ldap", None), False,
-                   "a role without the tag must get nothing: an ...IfExists operator on the role's tag is "
+                   "A role without the tag must get nothing: an ...IfExists operator on the role's tag is "
                    "satisfied when the role has no tag at all."),
         PolicyCase("the orders function cannot change its secret's value",
                    app_reads("OrdersFunction", "orders", "secretsmanager:PutSecretValue", "orders/db", "orders"),
-                   False, "applications only read secrets; rotation writes them."),
+                   False, "Applications only read secrets; rotation writes them."),
     ],
 )
 
@@ -205,23 +205,23 @@ ENDPOINT_POLICY = PolicyExercise(
     cases=[
         PolicyCase("the payroll app reads a payslip through the endpoint",
                    s3_call(PAYROLL_APP, "s3:GetObject"), True,
-                   "requests through the endpoint must still work: check the endpoint ID in your condition."),
+                   "Requests through the endpoint must still work: check the endpoint ID in your condition."),
         PolicyCase("the payroll app writes a payslip through the endpoint",
                    s3_call(PAYROLL_APP, "s3:PutObject"), True,
-                   "requests through the endpoint must still work, writes included."),
+                   "Requests through the endpoint must still work, writes included."),
         PolicyCase("the payroll app is refused over the internet",
                    s3_call(PAYROLL_APP, "s3:GetObject", endpoint=None), False,
-                   "the roles' identity policies already allow S3, so an Allow in the bucket policy changes nothing; "
+                   "The roles' identity policies already allow S3, so an Allow in the bucket policy changes nothing; "
                    "only a Deny can take access away."),
         PolicyCase("a request through another endpoint in the same VPC is refused",
                    s3_call(PAYROLL_APP, "s3:GetObject", endpoint=OTHER_ENDPOINT), False,
-                   "aws:SourceVpc matches every endpoint of the VPC; aws:SourceVpce names one endpoint."),
+                   "The key aws:SourceVpc matches every endpoint of the VPC; aws:SourceVpce names one endpoint."),
         PolicyCase("a developer browsing from the internet cannot list the bucket",
                    s3_call(f"arn:aws:iam::{PROD}:role/Developer", "s3:ListBucket", key=None, endpoint=None), False,
-                   "the Deny must cover the bucket itself (ListBucket, policy changes) as well as its objects."),
+                   "The Deny must cover the bucket itself (ListBucket, policy changes) as well as its objects."),
         PolicyCase("ArchiveAdmin can still manage the bucket policy from anywhere",
                    s3_call(ARCHIVE_ADMIN, "s3:PutBucketPolicy", key=None, endpoint=None), True,
-                   "exempt the administrator role with a condition on aws:PrincipalArn; NotPrincipal with a role ARN "
+                   "Exempt the administrator role with a condition on aws:PrincipalArn; NotPrincipal with a role ARN "
                    "does not exempt the role's sessions."),
     ],
 )
@@ -294,23 +294,23 @@ PERIMETER_RCP = PolicyExercise(
     cases=[
         PolicyCase("the security account (in the organization) reads the shared secret",
                    perimeter_call(SECURITY, "secretsmanager:GetSecretValue", ORDERS_SECRET, ORG_ID), True,
-                   "principals of your own organization must keep working: compare aws:PrincipalOrgID with "
+                   "Principals of your own organization must keep working: compare aws:PrincipalOrgID with "
                    "your organization's ID.", policies={"resource": SHARED_SECRET_POLICY}),
         PolicyCase("an account of another organization cannot read the secret",
                    perimeter_call(STRANGER, "secretsmanager:GetSecretValue", ORDERS_SECRET, OTHER_ORG), False,
-                   "an RCP only ever takes away: write a Deny that matches principals whose aws:PrincipalOrgID is "
+                   "An RCP only ever takes away: write a Deny that matches principals whose aws:PrincipalOrgID is "
                    "not yours.", policies={"resource": SHARED_SECRET_POLICY}),
         PolicyCase("a vendor account in no organization cannot read the secret",
                    perimeter_call(VENDOR, "secretsmanager:GetSecretValue", ORDERS_SECRET, None), False,
-                   "an account outside any organization has no aws:PrincipalOrgID at all: a positive or "
+                   "An account outside any organization has no aws:PrincipalOrgID at all: a positive or "
                    "...IfExists comparison must still deny it.", policies={"resource": SHARED_SECRET_POLICY}),
         PolicyCase("an outside account cannot decrypt with the shared KMS key",
                    perimeter_call(STRANGER, "kms:Decrypt", PAYROLL_KEY, OTHER_ORG), False,
-                   "the perimeter must cover KMS as well as Secrets Manager and S3.",
+                   "The perimeter must cover KMS as well as Secrets Manager and S3.",
                    policies={"resource": SHARED_KEY_POLICY}),
         PolicyCase("an anonymous visitor cannot read an object of a public bucket",
                    anonymous_call("s3:GetObject", OBJECT), False,
-                   "an anonymous request carries neither aws:PrincipalOrgID nor aws:PrincipalIsAWSService; make "
+                   "An anonymous request carries neither aws:PrincipalOrgID nor aws:PrincipalIsAWSService; make "
                    "sure your conditions still match it.", policies={"resource": PUBLIC_BUCKET_POLICY}),
         PolicyCase("CloudTrail still delivers logs to the trail bucket",
                    service_call("cloudtrail.amazonaws.com", "s3:PutObject", f"{LOG_BUCKET}/AWSLogs/x.json.gz"), True,

@@ -22,11 +22,11 @@ S3_DATA_EVENT_TYPES = TableMatch(
         "finding_type": "978e564021d091e69e61f918ff938a511de9aff287f17412aa85807a1e44af8a",
         "severity": "626820ac5400ba88ad66911a3b22d2247aa985c96b761033190824ebd9fb23f2",
     },
-    hints={"rows": "count again: the data source column is written by hand, and one S3 finding type spells its data "
+    hints={"rows": "Count again: the data source column is written by hand, and one S3 finding type spells its data "
                    "source with the words in another order; a finding type that can also come from management "
                    "events does not depend on S3 Protection.",
-           "finding_type": "keep the finding types whose data source is a CloudTrail data event for S3 only.",
-           "severity": "take the severity column as it is, for the same rows."},
+           "finding_type": "Keep the finding types whose data source is a CloudTrail data event for S3 only.",
+           "severity": "Take the severity column as it is, for the same rows."},
 )
 
 # --- 1.16 A session policy for one incident --------------------------------------------------------------------
@@ -52,27 +52,27 @@ INCIDENT_SESSION = PolicyExercise(
     cases=[
         PolicyCase("the run isolates the suspect instance (changes its security groups)",
                    responder("ec2:ModifyInstanceAttribute", SUSPECT), True,
-                   "allow changing the attributes of the suspect instance, named by its ARN."),
+                   "Allow changing the attributes of the suspect instance, named by its ARN."),
         PolicyCase("the run tags the suspect instance", responder("ec2:CreateTags", SUSPECT), True,
-                   "the run tags the instance with the case number."),
+                   "The run tags the instance with the case number."),
         PolicyCase("the run describes instances", responder("ec2:DescribeInstances", "*"), True,
                    "Describe actions do not support resource ARNs: they need Resource \"*\"."),
         PolicyCase("the run uploads a memory image under case-4711/",
                    responder("s3:PutObject", f"{FORENSICS}/case-4711/memory.lime"), True,
-                   "allow PutObject under the case's prefix of the forensics bucket."),
+                   "Allow PutObject under the case's prefix of the forensics bucket."),
         PolicyCase("the run cannot terminate the suspect instance",
                    responder("ec2:TerminateInstances", SUSPECT), False,
-                   "a session policy only narrows the role; the role allows ec2:*, so ec2:* (or any action "
+                   "A session policy only narrows the role; the role allows ec2:*, so ec2:* (or any action "
                    "you do not need) in the session policy lets the run destroy the evidence."),
         PolicyCase("the run cannot change another instance",
                    responder("ec2:ModifyInstanceAttribute", OTHER_INSTANCE), False,
-                   "name the suspect instance's ARN, not every instance."),
+                   "Name the suspect instance's ARN, not every instance."),
         PolicyCase("the run cannot write under another case's prefix",
                    responder("s3:PutObject", f"{FORENSICS}/case-4702/memory.lime"), False,
-                   "limit uploads to the prefix of this case."),
+                   "Limit uploads to the prefix of this case."),
         PolicyCase("the run cannot delete evidence",
                    responder("s3:DeleteObject", f"{FORENSICS}/case-4711/memory.lime"), False,
-                   "the run only adds evidence: grant PutObject, not every S3 action."),
+                   "The run only adds evidence: grant PutObject, not every S3 action."),
     ],
 )
 
@@ -139,17 +139,17 @@ GUARD_SCP = PolicyExercise(
                    "Security Hub's controls rely on the AWS Config recorder: stopping it blinds them."),
         PolicyCase("an account administrator still reads GuardDuty findings",
                    member_admin("guardduty:GetFindings", DETECTOR), True,
-                   "deny only the actions that switch services off or hide findings; a Deny on guardduty:* also "
+                   "Deny only the actions that switch services off or hide findings; a Deny on guardduty:* also "
                    "blocks the people who respond to findings."),
         PolicyCase("an account administrator still reads Security Hub findings",
                    member_admin("securityhub:GetFindings", HUB), True,
-                   "deny only the actions that switch services off; reading findings must keep working."),
+                   "Deny only the actions that switch services off; reading findings must keep working."),
         PolicyCase("an account administrator still launches instances",
                    member_admin("ec2:RunInstances", f"arn:aws:ec2:{REGION}:{PROD}:instance/*"), True,
-                   "the SCP is about the security services; everything else stays as it was."),
+                   "The SCP is about the security services; everything else stays as it was."),
         PolicyCase("the SecurityAutomation role may delete a detector (for example to move accounts)",
                    member_admin("guardduty:DeleteDetector", DETECTOR, role=SECURITY_AUTOMATION), True,
-                   "exempt the security team's SecurityAutomation role (in every account) with a condition on "
+                   "Exempt the security team's SecurityAutomation role (in every account) with a condition on "
                    "aws:PrincipalArn."),
     ],
 )
