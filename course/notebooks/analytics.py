@@ -150,7 +150,8 @@ REJECTS_OVER_TIME = TableMatch(
     hints={
         "rows": "One row per 10-minute window aligned on the clock (06:00, 06:10, ...) over the whole log, "
                 "including windows with no rejected flow.",
-        "window": "The window column holds the start of each 10-minute window as a UTC timestamp (from the start column).",
+        "window": "The window column holds the start of each 10-minute window as a UTC timestamp (from the start "
+                  "column).",
         "rejected": "Count flow records whose action is REJECT in each window (records, not packets or bytes).",
     },
 )

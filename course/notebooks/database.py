@@ -172,8 +172,8 @@ LEADING_KEYS = PolicyExercise(
                    "cognito-identity.amazonaws.com:sub through a policy variable, not with a wildcard."),
         PolicyCase("Alice cannot fetch her item and Bob's in one BatchGetItem",
                    dynamodb_request("BatchGetItem", [ALICE, BOB]), False,
-                   "The key dynamodb:LeadingKeys is multivalued: a batch carries several partition keys, and an operator "
-                   "without a set qualifier (or with ForAnyValue) is satisfied by one matching key."),
+                   "The key dynamodb:LeadingKeys is multivalued: a batch carries several partition keys, and an "
+                   "operator without a set qualifier (or with ForAnyValue) is satisfied by one matching key."),
         PolicyCase("Alice cannot Scan the table", dynamodb_request("Scan", None), False,
                    "A Scan carries no partition key, and ForAllValues is true when the key is absent: leave Scan "
                    "out of the actions (or require the key to be present)."),

@@ -312,7 +312,8 @@ ENDPOINT_POLICY = NetworkExercise(
                      "name the bucket in Resource (or require your account with the s3:ResourceAccount condition)."),
         s3_flow("nobody in the VPC can change the bucket policy through the endpoint", "s3:PutBucketPolicy",
                 f"arn:aws:s3:::{BUCKET}", "blocked",
-                hint="Allowing s3:* through the endpoint includes administrative actions; list only what the workload uses."),
+                hint="Allowing s3:* through the endpoint includes administrative actions; list only what the "
+                     "workload uses."),
     ])
 
 # --- 2.6 Bucket policy that requires the endpoint ----------------------------------------------------
@@ -359,8 +360,8 @@ BUCKET_POLICY = PolicyExercise(
                           "both."),
         PolicyCase("a request through a second S3 endpoint in the same VPC is denied",
                    s3_request("s3:GetObject", OBJECT, vpce="vpce-0f9e8d7c6b5a43210"), False,
-                   "The key aws:SourceVpc accepts every endpoint in the VPC, including one whose policy is not restricted; "
-                   "the requirement names one endpoint."),
+                   "The key aws:SourceVpc accepts every endpoint in the VPC, including one whose policy is not "
+                   "restricted; the requirement names one endpoint."),
     ])
 
 # --- 2.7 Peering or transit gateway -------------------------------------------------------------------

@@ -325,27 +325,47 @@ REGION_SCP = PolicyExercise(
 
 _CONTROLS = ("SCP", "RCP", "declarative policy", "permissions boundary", "session policy")
 
+# What each kind of policy is for and what it cannot do: shown for the kind a learner chose where it does
+# not fit, so the hint answers that choice and never describes the right one.
+_CONTROL_EXPLANATIONS = {
+    "SCP": "An SCP caps what the principals of your organization's member accounts may call, a whole account or "
+           "OU at a time; it cannot limit principals of other organizations, and it cannot single out a few "
+           "roles or one job's credentials.",
+    "RCP": "An RCP caps what any principal may do to your resources in the services it supports; it does not "
+           "limit the calls your own principals make to other APIs, such as buying capacity or leaving the "
+           "organization.",
+    "declarative policy": "A declarative policy fixes how a service is configured (EC2 defaults and the like) "
+                          "in every account it covers; it neither grants nor denies API calls, and it cannot "
+                          "single out principals, roles or sessions.",
+    "permissions boundary": "A permissions boundary caps only the IAM users and roles it is attached to, in one "
+                            "account; principals without it, administrators who can remove it, and principals "
+                            "of other accounts are not limited by it.",
+    "session policy": "A session policy narrows one set of temporary credentials, and only when the caller "
+                      "passes it while asking for them: nobody else is bound by it, and it lasts one session.",
+}
+
 CONTROL_CHOICE = MappingMatch(
     id="1.6", title="Choose the kind of policy for each requirement", points=3, answer_name="answer_1_6",
+    explanations=_CONTROL_EXPLANATIONS,
     parts=[
         Part("req1", "2f31e9b9abca649a4a49c8414b02ea16c53aa9286f0f0f3e9e8cc030da6defcf",
-             "Requirement 1 is about who may reach the resources, whatever their bucket or key policies "
-             "say; SCPs only limit the principals of your own accounts.", "requirement 1", _CONTROLS),
+             "Reread requirement 1: whose requests must be stopped, and what may a team write that the "
+             "control must still overrule?", "requirement 1", _CONTROLS,
+             explanations={"SCP": "An SCP only limits the principals of your own organization's accounts; the "
+                                  "readers in requirement 1 come from outside it."}),
         Part("req2", "c79f26cad9cdba7ce6d58602fb8f58316ac74b323f267ca5e668409ae2bed896",
-             "Requirement 2 limits what every principal of some accounts may do, administrators included: "
-             "a guardrail on the accounts' own identities.", "requirement 2", _CONTROLS),
+             "Reread requirement 2: who must be stopped, and can they lift the control themselves?",
+             "requirement 2", _CONTROLS),
         Part("req3", "bd44c777fb65b2290d44320a8c34986749ac4557c6812aa5681513773a01afa0",
-             "Requirement 3 fixes a service setting so that account administrators cannot change it, rather "
-             "than denying API calls one by one.", "requirement 3", _CONTROLS),
+             "Reread requirement 3: is it about stopping calls, or about what a setting must be?",
+             "requirement 3", _CONTROLS),
         Part("req4", "6f1d77d554bb2fcedb008c160721fe56709b98ce4a044ec4005fd8f0155f56fe",
-             "Requirement 4 sets a ceiling on particular IAM roles inside one account, including ones that do "
-             "not exist yet; an organization policy would cap the whole account.", "requirement 4", _CONTROLS),
+             "Reread requirement 4: how many accounts and which principals does it limit, and do those "
+             "principals exist yet?", "requirement 4", _CONTROLS),
         Part("req5", "47c2b5a2cdb4cbb2399ef4d33940110c74633c00d8a9a8d4df5eb5d35d9689b6",
-             "Requirement 5 narrows one set of temporary credentials at the moment they are requested, "
-             "without changing the role.", "requirement 5", _CONTROLS),
+             "Reread requirement 5: what must change, and what must stay as it is?", "requirement 5", _CONTROLS),
         Part("req6", "50b062085626922dff44832c4d56efa0ec8c914721fd6c2f08bb854745aa4816",
-             "Requirement 6 stops member accounts' own principals, their administrators included, from "
-             "taking an Organizations action.", "requirement 6", _CONTROLS),
+             "Reread requirement 6: whose API call must be stopped?", "requirement 6", _CONTROLS),
     ],
 )
 
@@ -403,28 +423,54 @@ _IDENTITY_SERVICES = ("IAM Identity Center", "Cognito user pool", "Cognito ident
                       "AWS Managed Microsoft AD", "AD Connector", "Simple AD", "IAM Roles Anywhere",
                       "IAM users with access keys")
 
+# What each identity service does and cannot do, shown for the service a learner chose where it does not fit.
+_IDENTITY_EXPLANATIONS = {
+    "IAM Identity Center": "IAM Identity Center signs a workforce in to AWS accounts and business applications; "
+                           "it is no directory for an app's customers, gives app users no AWS credentials, and "
+                           "offers no domain for servers to join.",
+    "Cognito user pool": "A Cognito user pool is a directory and sign-in for an application's users; on its own "
+                         "it issues tokens for your app, not AWS credentials, and it is neither a workforce "
+                         "portal to AWS accounts nor a Windows domain.",
+    "Cognito identity pool": "A Cognito identity pool trades a sign-in from some provider for temporary AWS "
+                             "credentials; it keeps no users or passwords and offers no sign-up, and it serves "
+                             "app users, not staff or servers.",
+    "AWS Managed Microsoft AD": "AWS Managed Microsoft AD runs a real Active Directory in AWS, so it holds "
+                                "directory data in AWS; it is not how an app's customers sign up, nor how staff "
+                                "whose identities live in an external IdP reach AWS accounts.",
+    "AD Connector": "AD Connector is a proxy to your on-premises directory and keeps no directory in AWS: "
+                    "there is no domain in AWS for it to trust, and it serves neither an app's customers nor "
+                    "machines that sign in with certificates.",
+    "Simple AD": "Simple AD is a small Samba-based directory in AWS: it cannot hold a trust with another forest, "
+                 "it does not use your on-premises accounts, and it is no sign-in service for an app's customers.",
+    "IAM Roles Anywhere": "IAM Roles Anywhere gives workloads outside AWS temporary credentials for their X.509 "
+                          "certificates; people do not sign in with it, and it is no directory.",
+    "IAM users with access keys": "IAM users with access keys are long-term credentials, one user and key per "
+                                  "person or machine in one account, to be rotated by hand: exactly what AWS "
+                                  "advises replacing with temporary credentials.",
+}
+
 IDENTITY_CHOICE = MappingMatch(
     id="1.8", title="Choose the identity service for each need", points=3, answer_name="answer_1_8",
+    explanations=_IDENTITY_EXPLANATIONS,
     parts=[
         Part("need1", "b1280a48e0c444cd98bc513831e3e386097e10f99d2a9aba6626a2ccca791254",
-             "Need 1 is workforce access to many accounts of an organization from an external identity "
-             "provider, with permission sets.", "need 1", _IDENTITY_SERVICES),
+             "Reread need 1: who signs in, where do their identities live, and to what?", "need 1",
+             _IDENTITY_SERVICES),
         Part("need2", "bccc1da0fb6ed54333374505443dacde28b9571623213a81e9bcb4116cfa8af5",
-             "Need 2 is a user directory and sign-in for an application's customers, not for staff and not "
-             "AWS credentials.", "need 2", _IDENTITY_SERVICES),
+             "Reread need 2: who are the users, and what must they be able to do first?", "need 2",
+             _IDENTITY_SERVICES),
         Part("need3", "d98be1153aa372479a4f8a518fa310f06383f8b42a024e49df3d81fad2ab1246",
-             "Need 3 turns an app user's sign-in into temporary AWS credentials; a user directory alone does "
-             "not give AWS credentials.", "need 3", _IDENTITY_SERVICES),
+             "Reread need 3: the users are already signed in; what do they still lack to call S3?", "need 3",
+             _IDENTITY_SERVICES),
         Part("need4", "b8d977a8930aac4e0d5cba68e92e3c43352d09b2fa0b5d159c220d5f619fffa7",
-             "Need 4 asks for a real Active Directory running in AWS, with a trust to the on-premises "
-             "forest; a proxy or a Samba-based directory cannot hold a forest trust.", "need 4",
+             "Reread need 4: what must the servers and the database join, and what must it trust?", "need 4",
              _IDENTITY_SERVICES),
         Part("need5", "63df54946ea2a3f079e21627127443bfc61a8de293adfefa8d4d8a460d79b42d",
-             "Need 5 keeps every identity in the existing on-premises directory and copies nothing to AWS: "
-             "that calls for a proxy, not a new directory.", "need 5", _IDENTITY_SERVICES),
+             "Reread need 5: where must the accounts stay, and what may not be copied?", "need 5",
+             _IDENTITY_SERVICES),
         Part("need6", "78641a3260b57bb0d2c3bd966e2eadaa54c53edb6886fef38028f388fee6b1e6",
-             "Need 6 is about workloads outside AWS that already hold 1.509 certificates; long-term keys are "
-             "what the company wants to get rid of.", "need 6", _IDENTITY_SERVICES),
+             "Reread need 6: what do the build servers already hold, and which credentials must go?", "need 6",
+             _IDENTITY_SERVICES),
     ],
 )
 

@@ -98,32 +98,58 @@ KEY_POLICY = PolicyExercise(
 _KEY_OPTIONS = ("AWS owned key", "AWS managed key", "customer managed key", "imported key material",
                 "CloudHSM key store", "external key store", "multi-Region key", "CloudHSM cluster without KMS")
 
+# What each kind of key or key store gives and what it cannot, shown for the kind a learner chose where it
+# does not fit.
+_KEY_EXPLANATIONS = {
+    "AWS owned key": "An AWS owned key lives in an AWS account, not yours: you cannot see it, write its policy, "
+                     "share it, audit its use in CloudTrail or choose where its material comes from.",
+    "AWS managed key": "An AWS managed key sits in your account and its use shows in CloudTrail, but AWS writes "
+                       "its key policy and rotates it: you cannot change the policy, share it with another "
+                       "account, or bring or remove its material.",
+    "customer managed key": "A plain customer managed key gets KMS-generated material that stays in KMS in one "
+                            "Region: you write its policy and rotation, but you neither supply the material, "
+                            "hold it outside AWS, nor use it from another Region or through PKCS #11.",
+    "imported key material": "With imported key material you generate the material yourself and can delete it "
+                             "from KMS, but a copy of it still lives inside AWS while it is in use, and it means "
+                             "importing and re-importing material by hand.",
+    "CloudHSM key store": "A CloudHSM key store keeps KMS key material in your CloudHSM cluster inside AWS, used "
+                          "only through the KMS API: the material is generated in AWS, stays in one Region, and "
+                          "is not reachable through PKCS #11 by your own code.",
+    "external key store": "An external key store leaves the key material in an HSM outside AWS, so every use "
+                          "makes a round trip to it: it adds latency and an availability risk that no need "
+                          "should take on unless the material may never be inside AWS.",
+    "multi-Region key": "A multi-Region key is about using related keys in several Regions; on its own it says "
+                        "nothing about who manages the key, where its material comes from, or how your code "
+                        "reaches an HSM.",
+    "CloudHSM cluster without KMS": "A CloudHSM cluster used directly gives your code an HSM through PKCS #11, "
+                                    "JCE or OpenSSL, but AWS services such as S3, EBS and SQS cannot encrypt "
+                                    "with it, and you operate the cluster yourself.",
+}
+
 KEY_CHOICE = MappingMatch(
     id="1.10", title="Choose the kind of key or key store", points=4, answer_name="answer_1_10",
+    explanations=_KEY_EXPLANATIONS,
     parts=[
         Part("need1", "3f61400b2622ffe3c05dc8da45a8ac2c43762abe85d9faab256ceda3bcfd573a",
-             "Need 1 asks for no key in the account at all: no key policy, no KMS request charges, nothing to "
-             "see in CloudTrail.", "need 1", _KEY_OPTIONS),
+             "Reread need 1: what does the team want to manage, pay and see?", "need 1", _KEY_OPTIONS),
         Part("need2", "a62b80abe420366cbed83b59f20811b92d3e7d3000212b6ac134d7b4b4e8f025",
-             "Need 2 wants KMS usage in CloudTrail but nothing to administer: no key policy to write, rotation "
-             "done by AWS, one key per service in the account.", "need 2", _KEY_OPTIONS),
+             "Reread need 2: what must the team see, and what does it refuse to do?", "need 2", _KEY_OPTIONS),
         Part("need3", "f2c46046501c9e043ac41aa1f2c5ad8a8d29fecd8c2b11d3779f127c1a7535ed",
-             "Need 3 needs a key policy you write and sharing with another account, which the keys AWS "
-             "manages for you do not offer; nothing asks for special key material.", "need 3", _KEY_OPTIONS),
-        Part("need4", "43bdf2f440ceef34168aa1475fe593e7d737db09e3a6026a93c493f85b8fc3f0",
-             "Need 4 is about where the key material is generated and being able to remove it at once; "
-             "KMS keeps using it afterwards.", "need 4", _KEY_OPTIONS),
-        Part("need5", "ae3a73b023aeb59c89a91c1825ce0512f92fb82b828430ce469ac0264aa6d10d",
-             "Need 5 keeps KMS's integration with AWS services but puts the key material in single-tenant "
-             "HSMs that you control inside AWS.", "need 5", _KEY_OPTIONS),
-        Part("need6", "5f83875aa887c34595c0457610a73d25dc5333b6e37498d2003ce7f218981aa9",
-             "Need 6 says the key material must never be inside AWS at all.", "need 6", _KEY_OPTIONS),
-        Part("need7", "370b88154a12e0cf65f39a39356a65f6a687efd3edd884d20f027801bbd5bc7a",
-             "Need 7 decrypts in another Region what was encrypted in the first, without calling back across "
-             "Regions; a normal KMS key never leaves its Region.", "need 7", _KEY_OPTIONS),
-        Part("need8", "e6402b4c3ea5b36a6283967cc8d63672256bb7c7b64cd4630a9cb6c76b1e340e",
-             "Need 8 uses an HSM through PKCS#11 from its own code, which KMS's API does not offer.", "need 8",
+             "Reread need 3: who writes the policy, and who outside the account must use the key?", "need 3",
              _KEY_OPTIONS),
+        Part("need4", "43bdf2f440ceef34168aa1475fe593e7d737db09e3a6026a93c493f85b8fc3f0",
+             "Reread need 4: where is the material generated, and what must the bank be able to do at once?",
+             "need 4", _KEY_OPTIONS),
+        Part("need5", "ae3a73b023aeb59c89a91c1825ce0512f92fb82b828430ce469ac0264aa6d10d",
+             "Reread need 5: where must the material be kept, and what must keep working?", "need 5",
+             _KEY_OPTIONS),
+        Part("need6", "5f83875aa887c34595c0457610a73d25dc5333b6e37498d2003ce7f218981aa9",
+             "Reread need 6: where may the key material be, and what risk is accepted?", "need 6", _KEY_OPTIONS),
+        Part("need7", "370b88154a12e0cf65f39a39356a65f6a687efd3edd884d20f027801bbd5bc7a",
+             "Reread need 7: in which Regions must the key work, and what call must be avoided?", "need 7",
+             _KEY_OPTIONS),
+        Part("need8", "e6402b4c3ea5b36a6283967cc8d63672256bb7c7b64cd4630a9cb6c76b1e340e",
+             "Reread need 8: through which interface must the service reach its keys?", "need 8", _KEY_OPTIONS),
     ],
 )
 
