@@ -129,9 +129,29 @@ _SCAN_KEYS = {
     "unseen_3": "ea5f5b60dd921876dea31add277b477085f9b1118b7b0e9427f3609dee29b2f3",
 }
 
+# Item keys (course.exercises.kinds.logs.item_key) of what the rule catches on each case, so that a wrong case's
+# hint can say what the function missed and what it flagged wrongly; tests check them against the case keys.
+_SCAN_ITEMS = {
+    "generated_day": ("10f1832b71016e57",),
+    "unseen_1": ("b0be016014ad7826",),
+    "unseen_2": (),
+    "unseen_3": ("9cd34c5ad2260ca3",),
+}
+
+
+def describe_pair(frame, pair: str) -> str:
+    """A source and destination pair with the counts the scan rule looks at."""
+    src, _, dst = pair.partition(">")
+    flows = frame[(frame["srcaddr"].astype(str) == src) & (frame["dstaddr"].astype(str) == dst)]
+    rejected = flows[flows["action"] == "REJECT"]["dstport"].nunique()
+    return (f"{src} to {dst}: {rejected} distinct destination ports in REJECT flows, "
+            f"{flows['dstport'].nunique()} in all its flows")
+
+
 PORT_SCAN = DetectorMatch(
     id="7.4", title="A port-scan detector for flow logs", points=4, answer_name="answer_7_4",
-    cases=scan_cases, to_value=scan_pairs,
+    cases=scan_cases, to_value=scan_pairs, item_keys=_SCAN_ITEMS, describe_item=describe_pair,
+    noun=("pair", "pairs"),
     returns="a DataFrame with the columns srcaddr and dstaddr, one row per scanning pair",
     parts=[Part(name, _SCAN_KEYS[name], hint, f"the right pairs on {name.replace('_', ' ')}")
            for name, hint in _SCAN_HINTS.items()],

@@ -26,7 +26,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from course.exercises.kinds.choice import MultipleChoice
-from course.exercises.kinds.logs import DetectorMatch, TimedMapping, event_ids, run_detector
+from course.exercises.kinds.logs import DetectorMatch, TimedMapping, event_describer, event_ids, run_detector
 from course.exercises.kinds.value import MappingMatch, Part, TableMatch, ValueMatch
 from course.exercises.registry import register
 
@@ -182,9 +182,29 @@ _MFA_KEYS = {
     "unseen_3": "6b7aeaa72988f4733462bb80b4e42a2b5d6baddb33e3eb7b8167515405c4992d",
 }
 
+# Item keys (course.exercises.kinds.logs.item_key) of what the rule catches on each case, so that a wrong case's
+# hint can say what the function missed and what it flagged wrongly; tests check them against the case keys.
+_MFA_ITEMS = {
+    "stratus": ("f871d199657cd257",),
+    "aws_docs_examples": ("23a9ef2226a811f6", "440595a42b0537f6"),
+    "unseen_1": (
+        "43001745e152aa3b", "473bd782fc40ead7", "4aa450177a32b7db", "ac27f2d76fe4b120", "cd63b547ac207438",
+        "d50b1a5e06b3fba3", "e2c949f785065c5e", "fda00f06f9ec51ac",
+    ),
+    "unseen_2": (
+        "191180509fe26df4", "517b11525f3f532b", "a4292ad10603effd", "a671135a9d33840e", "e6b8feddfc701d8f",
+        "ee6b2ac8b2013bd0",
+    ),
+    "unseen_3": (
+        "2c87353afa606bca", "642efc951276dda2", "af45b8be24800a54", "ced7ab0fa52392d1", "e6d96dfe787f05a4",
+    ),
+}
+
 NO_MFA = DetectorMatch(
     id="6.3", title="A function that finds console logins without MFA", points=4, answer_name="answer_6_3",
-    cases=signin_cases, to_value=event_ids,
+    cases=signin_cases, to_value=event_ids, item_keys=_MFA_ITEMS,
+    describe_item=event_describer("eventName", "userIdentity.type", "responseElements.ConsoleLogin",
+                                  "additionalEventData.MFAUsed"),
     returns="a DataFrame holding the matching rows of its input (with the eventID column)",
     parts=[Part(name, _MFA_KEYS[name], hint, f"the right logins on {name.replace('_', ' ')}")
            for name, hint in _MFA_HINTS.items()],
@@ -283,9 +303,38 @@ _FILTER_KEYS = {
     "unseen_2": "00a37911492f461bf0a05d273eeaed86bc05f1191e7ae283899027fd416e3f87",
 }
 
+# Item keys (course.exercises.kinds.logs.item_key) of what the rule catches on each case, so that a wrong case's
+# hint can say what the function missed and what it flagged wrongly; tests check them against the case keys.
+_FILTER_ITEMS = {
+    "stratus": (
+        "05afc36db3351b62", "1215e2b9913f3303", "1743e8b3b6929f36", "22ab88f0d9392104", "23a65757da1d13cd",
+        "24af5193edec68a2", "3279d8a1f18b36c9", "34ba35378d28acda", "35a2e50711cea08e", "371b42509750bc4f",
+        "4d6cab40b3259b38", "4db9cab57fb1c39b", "4ef7923985ddf79d", "50f311b32fb959d6", "513a33ff27d78502",
+        "53e9f0f3550f00b4", "54192a095bf23bfd", "55f5cfb0edfb2232", "5e83ceddea1e504c", "61aab5c46426408d",
+        "62832b2ceb68847c", "65a5f66451f9d0cb", "69e806adcd5e29fd", "6a58122dfed26c0f", "6b82c3f03bbbc076",
+        "6c47bf4be91b1f6d", "707cb1e2419922ac", "76c70d845ed127ad", "7d450393b92fa03d", "80781eaa498e2d2b",
+        "887ed6646ef74b00", "894c678e9c733c38", "8998eeea49ffb45e", "8d816bc56effcf42", "8fc52fc5c0a0abd9",
+        "947c103ee24e5f35", "98dd6a5dc1867dc1", "9e7d154dd4e916e8", "a23d16e35b21e684", "a5eb97d838d2dc5b",
+        "ab5d95d1eac7b8a8", "ae96e730aa473dd4", "b5c6dbf53008a5bd", "bd60ae97a7dc70d7", "c323d6f681ab3c6f",
+        "c6a5ec9398046371", "c7111162a20c2a71", "cb0fc9c98847d333", "cc966fb198e02845", "ccbce2d2262b5062",
+        "cda978767575dd01", "cf034fc5aa37c94f", "d202cfbb9259335b", "d26acef1aa0c2490", "d7e6657fa33bd0d8",
+        "db76b865a239af35", "e71ed2d40c00a331", "e7c3a06880be67ef", "e82020f4cd30753f", "f3750a8959459581",
+    ),
+    "otrf": (),
+    "unseen_1": (
+        "2ace1eba4565a854", "3aa5c79ef5425bde", "448834dadc13a7d3", "79c054437d6950bc", "807532ed8f3b18ff",
+        "aa0da56eea58d2fc", "b16d35b761f3905d", "efa1cc1d4d4b4ffc",
+    ),
+    "unseen_2": (
+        "1d931ec8a61e76d2", "89718c63e61f19e6", "a5fa6e3e21e450d3", "bd2ae695f1fdefd3", "c066d5f482f452d1",
+        "eaf5af40bf4174da",
+    ),
+}
+
 METRIC_FILTER = DetectorMatch(
     id="6.6", title="A CloudWatch metric filter in pandas", points=4, answer_name="answer_6_6",
-    cases=unauthorized_cases, to_value=event_ids,
+    cases=unauthorized_cases, to_value=event_ids, item_keys=_FILTER_ITEMS,
+    describe_item=event_describer("eventName", "errorCode"),
     returns="a DataFrame holding the matching rows of its input (with the eventID column)",
     parts=[Part(name, _FILTER_KEYS[name], hint, f"the right events on {name.replace('_', ' ')}")
            for name, hint in _FILTER_HINTS.items()],

@@ -398,3 +398,70 @@ def test_choice_explanations_cover_every_option():
     for exercise in _registered():
         if isinstance(exercise, (SingleChoice, MultipleChoice)) and exercise.explanations:
             assert set(exercise.explanations) == set(exercise.options), exercise.id
+
+
+# --- detector hints come from what the learner's function returned ---------------------------------------
+
+def _ports_case(rows: list[tuple[str, int]]) -> pd.DataFrame:
+    return pd.DataFrame([{"eventID": f"{src}-{port}", "src": src, "port": port} for src, port in rows])
+
+
+def _toy_detector():
+    from course.exercises.kinds.logs import DetectorMatch, detector_item_keys, event_ids
+
+    def cases():
+        # a scanner touches 100 ports (the rule says 100 counts); a prober touches 30
+        return {"unseen": _ports_case([("scanner", p) for p in range(100)] + [("prober", p) for p in range(30)])}
+
+    def describe(frame, event_id):
+        src = event_id.split("-")[0]
+        return f"a row of {src}, a source with {frame[frame['src'] == src]['port'].nunique()} ports"
+
+    truth = sorted(f"scanner-{p}" for p in range(100))
+    return DetectorMatch(
+        id="99.10", title="Scanner rows", points=1, answer_name="a", cases=cases, to_value=event_ids,
+        returns="rows", item_keys=detector_item_keys("99.10", {"unseen": truth}), describe_item=describe,
+        noun=("row", "rows"), parts=[Part("unseen", part_key("99.10", "unseen", truth, casefold=False),
+                                          "Count the ports per source.", "the right rows on unseen")])
+
+
+def test_a_detector_hint_says_what_the_function_missed_with_the_count_that_matters():
+    detector = _toy_detector()
+    strict = detector.run(lambda frame: frame[frame.groupby("src")["port"].transform("nunique") > 100])
+    hint = detector.check(strict).failures[0].hint
+    assert hint.startswith("On unseen your function returned 0 rows: it missed 100 of the 100 that the rule catches")
+    assert "a source with 100 ports" in hint, "the example gives the count that the rule turns on"
+    assert hint.count("a row of scanner") == 2, "a few examples, never the expected list itself"
+
+
+def test_a_detector_hint_says_what_the_function_flagged_wrongly():
+    detector = _toy_detector()
+    loose = detector.run(lambda frame: frame[frame.groupby("src")["port"].transform("nunique") >= 20])
+    hint = detector.check(loose).failures[0].hint
+    assert hint.startswith("On unseen your function returned 130 rows: it flagged 30 that the rule does not catch")
+    assert "a source with 30 ports" in hint and "missed" not in hint
+
+
+def test_a_detector_hint_reports_a_crash_and_duplicates():
+    detector = _toy_detector()
+    crashed = detector.check(detector.run(lambda frame: frame["nope"]))
+    assert crashed.failures[0].hint.startswith("On unseen your function failed: KeyError")
+    doubled = detector.run(lambda frame: pd.concat([frame[frame["src"] == "scanner"]] * 2))
+    assert "it returned 100 rows more often than the input holds them" in detector.check(doubled).failures[0].hint
+
+
+def test_detector_item_keys_agree_with_the_case_keys():
+    """The per-item keys mark exactly the items whose sorted list is each case's answer key."""
+    from course.exercises.kinds.logs import DetectorMatch, item_key
+
+    detectors = [e for e in _registered() if isinstance(e, DetectorMatch)]
+    assert len(detectors) >= 3
+    for detector in detectors:
+        frames = detector.cases()
+        for part in detector.parts:
+            assert part.name in detector.item_keys, f"{detector.id}: no item keys for {part.name}"
+            expected = detector.item_keys[part.name]
+            items = sorted(str(v) for v in set(detector.to_value(frames[part.name]))
+                           for _ in range(expected.count(item_key(detector.id, part.name, str(v)))))
+            assert part_key(detector.id, part.name, items, detector.casefold) == part.key, \
+                f"{detector.id} {part.name}: the item keys are stale (regenerate with detector_item_keys)"

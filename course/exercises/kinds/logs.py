@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -130,25 +131,32 @@ class DetectorMatch(MappingMatch):
             return sentences(f"On {label} the answer holds {type(value).__name__}, not what run_detector "
                              "returns: assign the result of run_detector again", fallback)
         one, many = self.noun
-        returned = [str(v) for v in value]
-        distinct = set(returned)
-        said = f"On {label} your function returned {len(returned)} {one if len(returned) == 1 else many}"
+        returned = Counter(str(v) for v in value)
+        total = sum(returned.values())
+        said = f"On {label} your function returned {total} {one if total == 1 else many}"
         if case not in self.item_keys:
             return sentences(said, fallback)
-        expected = set(self.item_keys[case])
-        hits = {v for v in distinct if item_key(self.id, case, v) in expected}
-        wrong = sorted(distinct - hits)
-        missed = len(expected) - len(hits)
+        expected = Counter(self.item_keys[case])  # an item the rule catches twice has its key twice
+        wrong, repeated, hits = [], 0, 0
+        for item, count in sorted(returned.items()):
+            wanted = expected.get(item_key(self.id, case, item), 0)
+            hits += min(count, wanted)
+            if not wanted:
+                wrong.append(item)
+            elif count > wanted:
+                repeated += count - wanted
+        missed = sum(expected.values()) - hits
         frame = self._frame(case)
         findings = []
         if missed:
-            examples = self._missed_examples(case, frame, distinct, expected)
-            findings.append(f"it missed {missed} of the {len(expected)} that the rule catches{examples}")
+            examples = self._missed_examples(case, frame, returned, expected)
+            findings.append(f"it missed {missed} of the {sum(expected.values())} that the rule catches{examples}")
         if wrong:
-            findings.append(f"it flagged {len(wrong)} that the rule does not catch"
-                            f"{self._examples(frame, wrong)}")
-        if len(returned) > len(distinct):
-            findings.append(f"it returned {len(returned) - len(distinct)} {many} more than once")
+            flagged = sum(returned[item] for item in wrong)
+            findings.append(f"it flagged {flagged} that the rule does not catch{self._examples(frame, wrong)}")
+        if repeated:
+            findings.append(f"it returned {repeated} {one if repeated == 1 else many} more often than the input "
+                            "holds them")
         return sentences(f"{said}: {'; '.join(findings) or 'not the ones the rule catches'}")
 
     def _frame(self, case: str) -> Any:
@@ -160,17 +168,17 @@ class DetectorMatch(MappingMatch):
                 self._frames[case] = None
         return self._frames.get(case)
 
-    def _missed_examples(self, case: str, frame: Any, distinct: set[str], expected: set[str]) -> str:
+    def _missed_examples(self, case: str, frame: Any, returned: Counter, expected: Counter) -> str:
         if frame is None:
             return ""
         try:
-            candidates = sorted({str(v) for v in self.to_value(frame)} - distinct)
+            candidates = sorted({str(v) for v in self.to_value(frame)})
         except Exception:
             return ""
-        missed = [c for c in candidates if item_key(self.id, case, c) in expected]
+        missed = [c for c in candidates if expected.get(item_key(self.id, case, c), 0) > returned.get(c, 0)]
         # never so many examples that, with the hits, they complete the expected list (unless it has one item)
         shown = min(self.examples, len(missed))
-        if len(expected) > 1 and shown == len(missed):
+        if sum(expected.values()) > 1 and shown == len(missed):
             shown -= 1
         return self._examples(frame, missed, shown)
 
@@ -196,8 +204,9 @@ def item_key(exercise_id: str, case: str, item: str) -> str:
 
 
 def detector_item_keys(exercise_id: str, results: dict[str, list]) -> dict[str, tuple[str, ...]]:
-    """Author helper: ``item_keys`` of a :class:`DetectorMatch` from the reference function's results."""
-    return {case: tuple(sorted({item_key(exercise_id, case, str(v)) for v in values}))
+    """Author helper: ``item_keys`` of a :class:`DetectorMatch` from the reference function's results (one key
+    per returned item, so an item returned twice, such as an event ID that two input rows share, counts twice)."""
+    return {case: tuple(sorted(item_key(exercise_id, case, str(v)) for v in values))
             for case, values in results.items()}
 
 
@@ -209,6 +218,34 @@ def run_detector(exercise_id: str, function: Callable[[Any], Any]) -> dict[str, 
     if not isinstance(exercise, DetectorMatch):
         raise ValueError(f"question {exercise_id} does not grade a function")
     return exercise.run(function)
+
+
+def event_describer(*columns: str) -> Callable[[Any, str], str]:
+    """A ``describe_item`` for CloudTrail events: the event's time and the values of ``columns``."""
+
+    def describe(frame: Any, event_id: str) -> str:
+        import pandas as pd
+
+        rows = frame[frame["eventID"].astype(str) == event_id]
+        if rows.empty:
+            return event_id
+        row = rows.iloc[0]
+        facts = []
+        for column in columns:
+            if column in frame.columns:
+                value = row[column]
+                facts.append(f"{column} {'absent' if _missing(value, pd) else repr(_plain(value))}")
+        when = iso_utc(row["eventTime"]) if "eventTime" in frame.columns else ""
+        return f"the event at {when} with {', '.join(facts)}" if facts else f"the event {event_id}"
+
+    return describe
+
+
+def _missing(value: Any, pd: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def event_ids(frame: Any) -> list[str]:
