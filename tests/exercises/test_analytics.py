@@ -144,7 +144,9 @@ def test_7_4_counting_accepted_replies_too():
 
     result = partial("7.4", run_detector("7.4", all_flows))
     assert result.score == 0.75
-    assert "ephemeral" in result.failures[0].hint
+    assert result.failures[0].hint == ("On generated day your function returned 2 pairs: it flagged 1 that the rule "
+                                       "does not catch (10.0.2.40 to 10.0.1.25: 0 distinct destination ports in "
+                                       "REJECT flows, 190 in all its flows).")
 
 
 def test_7_4_threshold_too_low_and_wrong_return_shape():

@@ -143,7 +143,10 @@ def test_6_3_case_sensitive_comparison_fails_on_the_aws_examples_and_unseen_data
 
     result = partial("6.3", run_detector("6.3", case_sensitive))
     assert 0 < result.score < 1
-    assert any("letter case" in r.hint for r in result.failures)
+    hints = " ".join(r.hint for r in result.failures)
+    assert "your function returned" in hints and "it missed" in hints, "the hint says what the function did"
+    assert "MFAUsed 'NO'" in hints or "MFAUsed 'no'" in hints or "MFAUsed absent" in hints, \
+        "a missed login shows the flag value the comparison did not expect"
 
 
 def test_6_3_counting_failed_logins_too():
@@ -162,7 +165,7 @@ def test_6_3_a_crashing_function_reports_the_error_per_case():
     answer = run_detector("6.3", broken)
     assert all(v.startswith("error: KeyError") for v in answer.values())
     result = partial("6.3", answer)
-    assert "your function failed on this case" in result.failures[0].hint
+    assert result.failures[0].hint == "On stratus your function failed: KeyError: 'no such column'."
 
 
 def test_6_3_returning_a_count_instead_of_rows():
@@ -214,7 +217,8 @@ def test_6_6_substring_match_and_and_instead_of_or():
 
     result = partial("6.6", run_detector("6.6", exact))
     assert 0 < result.score < 1
-    assert any("Client." in r.hint or "wildcard" in r.hint for r in result.failures)
+    assert any("it missed" in r.hint and "errorCode 'Client.UnauthorizedOperation'" in r.hint
+               or "errorCode 'AccessDenied" in r.hint for r in result.failures), "a missed event shows its errorCode"
 
 
 def test_6_7_strict_threshold_and_numpy_integers():
