@@ -118,7 +118,7 @@ def test_triage_with_lower_case_severities_matches_nothing():
 
 def test_triage_missing_a_column_and_a_series_answer():
     result = evaluate("12.1", reference_triage()[["finding_id", "severity"]])
-    assert "missing column(s): check_name" in result.failures[0].hint
+    assert "Your table has no column check_name" in result.failures[0].hint
     assert 0 < result.score < 1
     series = evaluate("12.1", reference_triage()["finding_id"])
     assert series.error is None and not series.passed

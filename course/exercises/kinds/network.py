@@ -192,8 +192,8 @@ class Options:
 
     def explanations(self, answer: Any) -> str:
         letters = self.letters(answer)
-        return sentences(*(f"You chose option {x}: {self.options[x].explanation}" for x in letters
-                           if self.options[x].explanation))
+        return sentences(*(part for x in letters if self.options[x].explanation
+                           for part in (f"You chose option {x}", self.options[x].explanation)))
 
 
 AnswerForm = Slots | Options
