@@ -237,26 +237,47 @@ OPENSEARCH = MultipleChoice(
 SERVICES = ("Amazon Athena", "Amazon OpenSearch Service", "AWS Glue", "Amazon Kinesis Data Streams",
             "Amazon Data Firehose", "Amazon Redshift", "Amazon Managed Service for Apache Flink")
 
+# What each analytics service is for, shown for the service a learner chose where it does not fit.
+_SERVICE_EXPLANATIONS = {
+    "Amazon Athena": "Athena runs SQL queries over files in S3 when you ask; it delivers no streams, keeps no "
+                     "index for full-text search, and is not built for heavy repeated joins over years of data.",
+    "Amazon OpenSearch Service": "OpenSearch Service indexes documents for search and dashboards; it is a "
+                                 "cluster to run, not a delivery pipe, a catalog, or a pay-per-query SQL engine "
+                                 "over S3.",
+    "AWS Glue": "Glue discovers schemas, keeps the Data Catalog and runs ETL jobs; it does not deliver or replay "
+                "streams, serve search, or answer queries itself.",
+    "Amazon Kinesis Data Streams": "Kinesis Data Streams keeps records for consumers you write to read and "
+                                   "re-read; it delivers nothing to S3 on its own and answers no queries.",
+    "Amazon Data Firehose": "Firehose buffers and delivers a stream to a destination with no code of yours, but "
+                            "it keeps no records for several consumers to replay and answers no queries.",
+    "Amazon Redshift": "Redshift is a data warehouse for large, repeated structured queries; it is no delivery "
+                       "pipe, no schema catalog for Athena, and no search engine.",
+    "Amazon Managed Service for Apache Flink": "Managed Service for Apache Flink runs stream-processing "
+                                               "applications you write; it is not a store that consumers "
+                                               "replay from, a catalog, or a search engine.",
+}
+
 WHICH_SERVICE = MappingMatch(
     id="7.9", title="Pick the analytics service", points=2, answer_name="answer_7_9",
+    explanations=_SERVICE_EXPLANATIONS,
     parts=[
         Part("deliver_to_s3", "93e06281e04467171b4346b3d0bfda804b93aed0b6beb80a9de421e7a8c68117",
-             "The job is delivery with buffering and an optional transformation, with no consumer code to run.",
+             "Reread the job: what must happen to the records, and who writes code for it?",
              "deliver a log subscription to S3", SERVICES),
         Part("replay", "410d2bcf86478a810096ea296f28127e36499fc35d23a608c3d95973989e8fe3",
-             "Several independent consumers must read the same records and be able to re-read the last days.",
+             "Reread the job: how many consumers, and what must each be able to do again?",
              "several consumers that can replay", SERVICES),
         Part("catalog", "ab9d6866fa5ae3b13bdc14d886c049bee2a150ed49dd88463696c9d634321f89",
-             "Something must discover the schema and store table definitions that Athena reads.",
+             "Reread the job: what does Athena need before it can query the files?",
              "table definitions for files in S3", SERVICES),
         Part("ad_hoc_sql", "2b66b2535c7822a817a23172823357ba93c7b298636ffc2c43887a24c3d3ea84",
-             "Serverless SQL straight over the files, paid by the data each query reads.",
+             "Reread the job: how often, over what, and how is it paid?",
              "occasional SQL over S3 logs", SERVICES),
         Part("search", "465707cc97dba29656bc64c13e98f4c729a215754e9c4612b44ad1a2080e9c71",
-             "Full-text search and live dashboards over recent events need an indexed search engine.",
+             "Reread the job: what kind of questions, over which events?",
              "search and dashboards", SERVICES),
         Part("warehouse", "5dc58f41f2b1f4be7cef0cfeb2feaddb89b53b0aec5ac4b083601807e62c1b9c",
-             "Heavy, repeated joins over years of structured data suit a data warehouse.",
+             "Reread the job: what kind of queries, over how much data, how often?",
              "large structured reporting", SERVICES),
     ],
 )

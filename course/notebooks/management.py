@@ -373,24 +373,49 @@ CONTROLS = ("restricted-ssh", "ec2-imdsv2-check", "encrypted-volumes", "root-acc
             "access-keys-rotated", "cloudtrail-enabled", "s3-bucket-public-read-prohibited",
             "Trusted Advisor: Exposed Access Keys")
 
+# What each Config rule or Trusted Advisor check evaluates, shown for the control a learner chose where it
+# does not fit.
+_CONTROL_EXPLANATIONS = {
+    "restricted-ssh": "The rule restricted-ssh evaluates security groups for SSH open to 0.0.0.0/0; it looks at "
+                      "no key, user, instance setting or trail.",
+    "ec2-imdsv2-check": "The rule ec2-imdsv2-check evaluates each instance's metadata options; it knows nothing "
+                        "about keys, users or trails.",
+    "encrypted-volumes": "The rule encrypted-volumes evaluates whether attached EBS volumes are encrypted; it "
+                         "says nothing about credentials, instance metadata or logging.",
+    "root-account-mfa-enabled": "The rule root-account-mfa-enabled looks only at the root user's MFA; access "
+                                "keys, instances and trails are outside it.",
+    "access-keys-rotated": "The rule access-keys-rotated compares each active access key's age with a maximum; "
+                           "it cannot tell whether a key has been published, and it ignores the root user's MFA.",
+    "cloudtrail-enabled": "The rule cloudtrail-enabled checks that the account has a trail; it evaluates no key, "
+                          "user or instance.",
+    "s3-bucket-public-read-prohibited": "The rule s3-bucket-public-read-prohibited evaluates buckets for public "
+                                        "read access; it has nothing to say about credentials, instances or "
+                                        "trails.",
+    "Trusted Advisor: Exposed Access Keys": "Exposed Access Keys reports keys found in public code repositories; "
+                                            "a key that never leaked, however old, and any setting of the account "
+                                            "go unnoticed by it.",
+}
+
 WHICH_CONTROL = MappingMatch(
     id="6.9", title="Which Config rule or Trusted Advisor check catches it?", points=3,
     answer_name="answer_6_9",
+    explanations=_CONTROL_EXPLANATIONS,
     parts=[
         Part("leaked_key", "cd43c2ec5f5b1c3e301471cf712515c87a6747663c8cf5c6500d80ae97be5a7c",
-             "Config evaluates resource configurations in your account; it never looks at code published "
-             "outside AWS.", "a key pushed to a public repository", CONTROLS),
+             "Reread the finding: where did the key end up, and can a Config rule see that place?",
+             "a key pushed to a public repository", CONTROLS),
         Part("old_key", "05f1fb6ff1916ee4356a993c0256621bd5897cd50c599207b4134f777c713d67",
-             "The key has not leaked: the problem is its age.", "a key that has not been replaced for 400 days",
+             "Reread the finding: has the key leaked, or is something else wrong with it?",
+             "a key that has not been replaced for 400 days",
              CONTROLS),
         Part("root_mfa", "3c81164eab34ef0c65d204aea7a0b497b2ec18df612874ae0b0dfc6d5b6ecdce",
-             "This is about the account's root user, not about any IAM user or key.", "root user without MFA",
+             "Reread the finding: which identity is it about?", "root user without MFA",
              CONTROLS),
         Part("imds", "eaae18848df5a6843ee1e47c7a637d6630fff3ce6a1db597a762dc4f3c10bc9e",
-             "The instance still answers metadata requests without a session token.",
+             "Reread the finding: which resource and which of its settings?",
              "instances that accept IMDSv1", CONTROLS),
         Part("no_trail", "c280f33a073ad49f91321c6d71ddfae654e2841a6253242a3aa014d59dbbb2a9",
-             "Event history exists without any setup, but only a trail keeps records beyond 90 days.",
+             "Reread the finding: what is missing from the account?",
              "no trail in the account", CONTROLS),
     ],
 )
@@ -400,22 +425,40 @@ WHICH_CONTROL = MappingMatch(
 SERVICES = ("AWS Control Tower", "AWS Service Catalog", "Systems Manager Session Manager",
             "Systems Manager Parameter Store", "AWS CloudFormation StackSets", "AWS Trusted Advisor")
 
+# What each governance service is for, shown for the service a learner chose where it does not fit.
+_SERVICE_EXPLANATIONS = {
+    "AWS Control Tower": "Control Tower sets up and governs a whole multi-account landing zone; it does not let "
+                         "users launch single products with a launch role, open shells, or store settings.",
+    "AWS Service Catalog": "Service Catalog publishes approved products that users launch through a launch role; "
+                           "it does not build a landing zone of accounts, open shell sessions or store settings.",
+    "Systems Manager Session Manager": "Session Manager opens recorded shell sessions through the SSM Agent; it "
+                                       "does not create accounts, launch products or store configuration values.",
+    "Systems Manager Parameter Store": "Parameter Store keeps configuration values and small secrets; it creates "
+                                       "no accounts, launches no products and opens no sessions.",
+    "AWS CloudFormation StackSets": "StackSets deploys one template to many accounts and Regions; on its own it "
+                                    "creates no log or audit accounts with ready-made controls, gives users no "
+                                    "launch role, and opens no sessions.",
+    "AWS Trusted Advisor": "Trusted Advisor only reports on an account against fixed best-practice checks; it "
+                           "sets nothing up, launches nothing and stores nothing.",
+}
+
 WHICH_SERVICE = MappingMatch(
     id="6.10", title="Pick the governance service", points=2, answer_name="answer_6_10",
+    explanations=_SERVICE_EXPLANATIONS,
     parts=[
         Part("landing_zone", "9ccd73d67392c23420d9f5d8f2368623472016369c4b2f9c57301707349fd57d",
-             "The scenario asks for a whole multi-account setup with shared log and audit accounts and ready-made "
-             "controls, not for deploying one template everywhere.", "a governed multi-account start",
+             "Reread the need: what must exist on day one, and for how many accounts?",
+             "a governed multi-account start",
              SERVICES),
         Part("self_service", "14e7f67349d68ce3a07b0a2b4cc097cb7aea2d79fb34903d000bd2e578a775f9",
-             "The point is that users launch approved products without holding the permissions the template "
-             "needs: that is a launch role owned by an administrator.", "self-service of approved stacks",
+             "Reread the need: which permissions do the data scientists lack, and what must they still be able to "
+             "do?", "self-service of approved stacks",
              SERVICES),
         Part("shell_access", "289055f3db9380f27eb6d5af65a7913f9920e8434ead40da222cd1ff0cb2d20a",
-             "No inbound port may be opened, and every session must be recorded with the caller's IAM identity.",
+             "Reread the need: what may not be opened, and what must be recorded?",
              "shell access without SSH", SERVICES),
         Part("config_values", "faeb6066a463badc4c48f0eaa3ba16675f0bf2e6f696c74d90f6a261d026a78e",
-             "Hierarchical configuration values, some encrypted with KMS, with no rotation needed.",
+             "Reread the need: what is stored, and what is not needed?",
              "application settings and a few secrets", SERVICES),
     ],
 )

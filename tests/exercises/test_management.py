@@ -245,7 +245,8 @@ def test_6_8_falling_for_the_traps():
 def test_6_9_config_for_a_leaked_key():
     result = partial("6.9", dict(REFERENCES["6.9"], leaked_key="access-keys-rotated"))
     assert result.score == 0.8
-    assert "outside AWS" in result.failures[0].hint
+    assert "You chose 'access-keys-rotated'" in result.failures[0].hint
+    assert "it cannot tell whether a key has been published" in result.failures[0].hint
     result = partial("6.9", dict(REFERENCES["6.9"], no_trail="Trusted Advisor: Exposed Access Keys",
                                  imds="restricted-ssh"))
     assert result.score == 0.6
