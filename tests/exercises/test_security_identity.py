@@ -196,7 +196,8 @@ def test_the_reading_key_is_what_course_iam_decides(name):
 def test_reading_a_learner_who_thinks_the_bucket_policy_must_allow_too():
     result = evaluate("1.2", dict(READING, r1_decision="ImplicitDeny", r1_statement="none"))
     assert result.score == pytest.approx(8 / 10)
-    assert "need not allow as well" in result.failures[0].hint
+    assert result.failures[0].hint == ("You chose 'ImplicitDeny'. The bucket policy does not name the analyst, but "
+                                       "inside one account an identity policy alone can grant a request.")
 
 
 def test_reading_a_learner_who_forgets_the_permissions_boundary():
@@ -210,7 +211,10 @@ def test_reading_a_learner_who_names_a_statement_for_an_implicit_deny_and_misses
                                   r4_statement="QueryWithAthena"))
     assert result.score == pytest.approx(7 / 10)
     hints = " ".join(r.hint for r in result.failures)
-    assert "answer 'none'" in hints and "NotAction" in hints
+    assert "You chose 'WriteScratch'. WriteScratch allows s3:PutObject only on keys under scratch/" in hints
+    assert "You chose 'Allow'" in hints and "look at where the request is sent" in hints
+    assert "a grant decides only a request that ends up allowed" in hints
+    assert "DenyOutsideEU" not in hints and "'none'" not in hints, "the hints never name the right answers"
 
 
 def test_reading_refuses_unknown_values():

@@ -121,41 +121,75 @@ def reading_question(name: str) -> dict:
 _NONE_HINT = ("a deciding statement exists only for an Allow or an explicit Deny; when no statement denies and "
               "some policy type simply fails to allow, answer 'none'.")
 
+# What each decision and each statement means, shown for the value a learner gave where it is wrong: the hint
+# answers that value (why it cannot be the outcome, or what that statement can and cannot decide).
+_READING_EXPLANATIONS = {
+    "Allow": "An Allow needs a policy that grants the request, every other policy type that applies (SCPs, the "
+             "permissions boundary) to allow it too, and no matching Deny: one of these is missing here.",
+    "ImplicitDeny": "An implicit deny means that no Deny matches and the request is simply not allowed; here "
+                    "either a Deny statement does match, or every policy type that applies allows.",
+    "ExplicitDeny": "An explicit deny needs a Deny statement whose action, resource and condition all match this "
+                    "request; none of the Deny statements does.",
+    "ReadReports": "ReadReports allows only s3:GetObject and s3:ListBucket on the example-reports bucket and its "
+                   "objects; compare the request's action, and the outcome, with it.",
+    "WriteScratch": "WriteScratch allows s3:PutObject only on keys under scratch/; compare the request's action "
+                    "and key, and the outcome, with it.",
+    "QueryWithAthena": "QueryWithAthena grants the Athena and Glue calls in the identity policy; a grant decides "
+                       "only a request that ends up allowed.",
+    "AnalystCeiling": "AnalystCeiling is the permissions boundary: it sets a ceiling, so it neither grants a "
+                      "request nor denies one explicitly.",
+    "FullAWSAccess": "FullAWSAccess is an SCP that permits everything: it grants nothing and denies nothing.",
+    "DenyOutsideEU": "DenyOutsideEU denies only requests sent to a Region outside the approved two, for services "
+                     "its NotAction does not exempt.",
+    "DenyInsecureTransport": "DenyInsecureTransport denies only S3 requests to this bucket that do not use TLS.",
+    "AuditorsRead": "AuditorsRead names only the Auditor role of the security account as its principal, so it "
+                    "never matches the analyst.",
+    "none": "Answer 'none' only when no statement decides: nothing denies the request, and it is not allowed in "
+            "the end.",
+}
+
 READING = MappingMatch(
     id="1.2", title="Predict the decision and the deciding statement", points=5, answer_name="answer_1_2",
+    explanations=_READING_EXPLANATIONS,
     parts=[
         Part("r1_decision", "422037476501049fd6d1ed15e5042e5169a7e4a55d758376994958fa8f216f1a",
-             "Request 1: go through the steps in order. Is there a matching Deny? Does every policy type that "
-             "applies (SCPs, identity policy, permissions boundary) allow? Inside one account the bucket "
-             "policy need not allow as well.", "request 1: decision", _DECISIONS),
+             "Request 1: go through the steps in order: a matching Deny, then every policy type that applies.",
+             "request 1: decision", _DECISIONS,
+             explanations={"ImplicitDeny": "The bucket policy does not name the analyst, but inside one account an "
+                                           "identity policy alone can grant a request."}),
         Part("r1_statement", "3e219f8351244e46bf40eff51756f3fa0fedf6f64a052f888dbd2992eb53cb46",
-             "Request 1: for an Allow, name the identity-policy statement that grants the action on this "
-             "resource; the boundary and FullAWSAccess only permit it, they grant nothing.",
+             "Request 1: the deciding statement follows from the decision.",
              "request 1: deciding statement", READING_SIDS),
         Part("r2_decision", "856f4fd80c65a8715896cfb8b179bed26853acdf6b0e9e75f361ffdeb656d7d5",
-             "Request 2: look at the transport. A Deny in any policy that applies, the bucket policy "
-             "included, overrides every Allow.", "request 2: decision", _DECISIONS),
+             "Request 2: go through the steps in order: a matching Deny, then every policy type that applies.",
+             "request 2: decision", _DECISIONS,
+             explanations={"Allow": "WriteScratch does cover this key; look at how the request travels."}),
         Part("r2_statement", "d727ccb98f896139a2f0a14a2706f040e01ab940bea421c86f601c8d0e468271",
-             "Request 2: when a Deny matches, it is the deciding statement, whatever else allows.",
+             "Request 2: the deciding statement follows from the decision.",
              "request 2: deciding statement", READING_SIDS),
         Part("r3_decision", "d4f145117bfc19c4993d5d01e3e4b61fd95168773bdf1381071eeec3e70237aa",
-             "Request 3: an identity policy that allows is not enough when the principal also has a "
-             "permissions boundary: check whether the boundary covers the action.", "request 3: decision",
-             _DECISIONS),
+             "Request 3: go through the steps in order: a matching Deny, then every policy type that applies.",
+             "request 3: decision", _DECISIONS,
+             explanations={"Allow": "QueryWithAthena does grant glue:GetTable, but the analyst also has a permissions "
+                                    "boundary."}),
         Part("r3_statement", "3a6b7f68e31911c09f547068a57b2d94fdc52191b825c5c4973cb47f9d31d679",
-             "Request 3: " + _NONE_HINT,
+             "Request 3: the deciding statement follows from the decision.",
              "request 3: deciding statement", READING_SIDS),
         Part("r4_decision", "e541f1fc50dba4d520ad62c7652454f40f5940f84c4b2d535c211c18e89f48b2",
-             "Request 4: note the Region of the request and which services the SCP's NotAction leaves out.",
-             "request 4: decision", _DECISIONS),
+             "Request 4: go through the steps in order: a matching Deny, then every policy type that applies.",
+             "request 4: decision", _DECISIONS,
+             explanations={"Allow": "The identity policy and the boundary both cover the Athena call; look at "
+                                    "where the request is sent."}),
         Part("r4_statement", "5a41c23bb3a80992f981f9ebfac19c2a1c302c69d543434295db51adbd7ea5e9",
-             "Request 4: an SCP's Deny statement can decide a request just like an identity policy's.",
+             "Request 4: the deciding statement follows from the decision.",
              "request 4: deciding statement", READING_SIDS),
         Part("r5_decision", "3186908ebe3787aedd3b5e2cdf6cf59a65a38115b54484b3080709f3de9ac329",
-             "Request 5: a Resource pattern must match the whole ARN, object key included; compare the key "
-             "with each PutObject statement's prefix.", "request 5: decision", _DECISIONS),
+             "Request 5: go through the steps in order: a matching Deny, then every policy type that applies.",
+             "request 5: decision", _DECISIONS,
+             explanations={"Allow": "A Resource pattern must match the whole ARN, object key included: compare "
+                                    "the key with WriteScratch's."}),
         Part("r5_statement", "cf3586401bab6adeec3581ec9d5d3a7daed506bb13f9c4c2e2d2cd951b1e7160",
-             "Request 5: " + _NONE_HINT,
+             "Request 5: the deciding statement follows from the decision.",
              "request 5: deciding statement", READING_SIDS),
     ],
 )
