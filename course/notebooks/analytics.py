@@ -180,8 +180,18 @@ REJECTS_OVER_TIME = TableMatch(
 
 SEVERITIES = ("Low", "Medium", "High", "Critical")
 
+# GuardDuty's severity bands, shown for the band a learner chose where it does not fit.
+_SEVERITY_EXPLANATIONS = {
+    "Low": "Low is the band from 1.0 to 3.9: compare the finding's severity number with it.",
+    "Medium": "Medium is the band from 4.0 to 6.9: compare the finding's severity number with it.",
+    "High": "High is the band from 7.0 to 8.9: compare the finding's severity number with it.",
+    "Critical": "Critical is the band from 9.0 up, used for attack sequences: compare the finding's severity "
+                "number with it.",
+}
+
 SCANNER_FINDING = MappingMatch(
     id="7.7", title="What did GuardDuty say about the scanner?", points=3, answer_name="answer_7_7",
+    explanations=_SEVERITY_EXPLANATIONS,
     casefold=False,
     parts=[
         Part("scanner_finding", "f53a5d5d8568288ae67b09f0e2e10273fd24f5a84c6888c6ee23b267fe64d23b",

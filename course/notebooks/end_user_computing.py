@@ -79,8 +79,18 @@ CBA_PREREQUISITES = MultipleChoice(
 
 _ACCESS = ("trust", "allow", "deny")
 
+# What each access setting admits, shown for the setting a learner chose where it does not fit.
+_ACCESS_EXPLANATIONS = {
+    "trust": "The setting 'trust' admits only devices that pass the certificate check: a client that cannot "
+             "take part in the check cannot connect at all.",
+    "allow": "The setting 'allow' admits every device of that client type, managed or not, with no certificate "
+             "check.",
+    "deny": "The setting 'deny' keeps every device of that client type out, the company's managed ones included.",
+}
+
 DEVICE_ACCESS = MappingMatch(
     id="11.3", title="Set access for each client type", points=3, answer_name="answer_11_3",
+    explanations=_ACCESS_EXPLANATIONS,
     parts=[
         Part("windows", "e55e8471db72ff716db75e2eb51c0969d99362496e809ff4b1b099140583073a",
              "Windows: these laptops carry a certificate from the company CA, and the rule is that only such "

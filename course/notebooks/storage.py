@@ -370,8 +370,22 @@ RETENTION_CONTROLS = MappingMatch(
 
 _CLASSES = ("STANDARD_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
 
+# What each storage class costs and how fast it returns data, shown for the class a learner chose where it
+# does not fit.
+_CLASS_EXPLANATIONS = {
+    "STANDARD_IA": "STANDARD_IA returns objects in milliseconds, at a storage price well above the archive "
+                   "classes: you would pay for instant access that nobody needs.",
+    "GLACIER_IR": "GLACIER_IR keeps millisecond access, at a storage price well above the classes that take "
+                  "hours to restore.",
+    "GLACIER": "GLACIER (Flexible Retrieval) restores in minutes to hours, and costs more to store than the "
+               "deepest archive class.",
+    "DEEP_ARCHIVE": "DEEP_ARCHIVE is the cheapest class to store, but a standard restore takes up to 12 hours "
+                    "and every object is billed for at least 180 days.",
+}
+
 LOG_LIFECYCLE = MappingMatch(
     id="3.8", title="Write the lifecycle rule for CloudTrail logs", points=3, answer_name="answer_3_8",
+    explanations=_CLASS_EXPLANATIONS,
     parts=[
         Part("transition_days", "e27e593abf88d457922ddc139184f0fa94d1899e1769d9d16d7846d0781153aa",
              "Transition when the logs stop being searched day to day, as the retention standard says; "
