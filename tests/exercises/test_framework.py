@@ -465,3 +465,16 @@ def test_detector_item_keys_agree_with_the_case_keys():
                            for _ in range(expected.count(item_key(detector.id, part.name, str(v)))))
             assert part_key(detector.id, part.name, items, detector.casefold) == part.key, \
                 f"{detector.id} {part.name}: the item keys are stale (regenerate with detector_item_keys)"
+
+
+def test_a_hidden_case_hint_written_as_a_fragment_is_shown_as_a_sentence(fake_engine):
+    """Hidden cases are data in the source notebooks; their hints reach the learner as sentences too."""
+    from course.exercises.hints import is_sentence
+
+    exercise = PolicyExercise(id="99.11", title="t", points=1, answer_name="a", slot="resource", cases=[])
+    result = exercise.check({"Statement": [{"Action": "s3:GetObject"}]}, hidden=[
+        {"description": "puts allowed", "request": {"action": "s3:PutObject"}, "allow": True,
+         "hint": "writes are needed too"}])
+    hint = result.failures[0].hint
+    assert hint == "With your policy this request gets ImplicitDeny; it should be allowed. Writes are needed too."
+    assert is_sentence(hint)
