@@ -86,20 +86,17 @@ COMPLETE_TABLE = MappingMatch(
     id="5.1", title="Complete the security comparison", points=3, answer_name="answer_5_1",
     parts=[
         Part("rds_at_rest", "668f74ce7af617ec65b665d2bc9a03f234699ab7977b1704150f430939e7b0ab",
-             "RDS: an instance's storage encryption is a creation-time setting that cannot be switched on later; "
-             "it was never forced on every instance.",
+             "RDS: when is an instance's storage encryption decided, and can it be switched on afterwards?",
              "RDS: encryption at rest", _AT_REST),
         Part("dynamodb_at_rest", "4bcc9a6b642ea121cd21e05f7cf7b12f5dd18dd97266e08cffeaf157db9f3c86",
-             "DynamoDB: the 2019 notes called encryption at rest optional; today you only choose which key "
-             "is used.",
+             "DynamoDB: the 2019 notes called encryption at rest optional; check what has changed since.",
              "DynamoDB: encryption at rest", _AT_REST),
         Part("aurora_audit_destination", "9087895280c988e7f9ff15583dc1a09bdb7164de1fca9a1937aaed1a56b13c5b",
-             "Aurora: the database's own audit records leave the cluster as exported log files; CloudTrail sees "
-             "only the management API.",
+             "Aurora: where can the database's own audit records be sent, beyond what CloudTrail sees of the "
+             "management API?",
              "Aurora: where the database audit log goes", _AUDIT_TO),
         Part("dynamodb_audit_destination", "851eac34991fc34b27c371c9144319d1f3f5221e5fdfc2303fcb836a1fac737c",
-             "DynamoDB: there is no database engine log to export; one AWS service records both kinds of "
-             "call.",
+             "DynamoDB: is there a database engine log to export at all, and if not, what records the calls?",
              "DynamoDB: where the audit records go", _AUDIT_TO),
         Part("redshift_audit_destination", "afd23bd840479c4087e56f87907b3b2e1ebf813a2140a9b6097c40a25a763492",
              "Redshift: the 2019 answer (an S3 bucket only) has since gained a second destination.",
