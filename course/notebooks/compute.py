@@ -147,9 +147,16 @@ ECS_ROLES = MappingMatch(
              _TASK, "the application reading a template from S3 while it runs",
              _ROLE),
         Part("network_mode", "1c7a3790ab39181940e4372de0afcff01f7587c1ad75858400ca5ec139c65371",
-             "Only one network mode gives each task its own ENI, and so its own security group and flow logs; "
-             "it is also the only one Fargate supports.",
-             "network mode that gives each task its own security group", ("awsvpc", "bridge", "host", "none")),
+             "Reread the requirement: what must each task have of its own, and where must the tasks run?",
+             "network mode that gives each task its own security group", ("awsvpc", "bridge", "host", "none"),
+             explanations={
+                 "bridge": "In bridge mode the containers reach the network through Docker's bridge on the "
+                           "instance's ENI: no task has a security group or flow logs of its own, and Fargate "
+                           "does not offer it.",
+                 "host": "In host mode the containers use the instance's network directly, its ENI and security "
+                         "group included, and Fargate does not offer it.",
+                 "none": "With the none mode a task has no external network connectivity at all.",
+             }),
     ],
 )
 
