@@ -55,8 +55,8 @@ PREDICT_S3 = MappingMatch(
     id="3.1", title="Predict who can read from a bucket", points=3, answer_name="answer_3_1",
     parts=[
         Part("a", "18e64c70f123469d02c3397e15a83d58b316d2b4df41abeb9ec7b96a371b262a",
-             "Request a: in the bucket owner's own account, one Allow in either the identity policy or the "
-             "bucket policy is enough, as long as nothing denies.",
+             "Request a: in the bucket owner's own account, one grant in either the identity policy or the bucket "
+             "policy is enough, as long as nothing denies.",
              "a: analyst reads reports/q1.csv over HTTPS", _DECISIONS),
         Part("b", "cd8207addf76d5f562f2e17068b41b313c0fa98b0b17547df36116489fbb3c93",
              "Request b: a public grant is only as good as Block Public Access lets it be; check which "
@@ -182,8 +182,8 @@ OBJECT_OWNERSHIP = MappingMatch(
              "does with a PUT that tries to set a public ACL.",
              "Bucket owner enforced, upload with public-read", _OWNERS),
         Part("preferred_bofc", "c381845aa2f31c6e169feef1a056f11a6b1ea471dec1c2ef670032b064b34339",
-             "Bucket owner preferred hands ownership to the bucket owner exactly when the upload carries a "
-             "particular canned ACL.",
+             "Bucket owner preferred changes who owns a new object exactly when the upload carries a particular "
+             "canned ACL: does this one carry it?",
              "Bucket owner preferred, upload with bucket-owner-full-control", _OWNERS),
         Part("preferred_no_acl", "bf5c7201c313ecb8014b9c44c4bfae0a2ea8c66f14b871ebfe185e4ecbbb9703",
              "Bucket owner preferred is a preference, not a rule: without the canned ACL the old behaviour "

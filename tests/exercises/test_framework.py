@@ -478,3 +478,46 @@ def test_a_hidden_case_hint_written_as_a_fragment_is_shown_as_a_sentence(fake_en
     hint = result.failures[0].hint
     assert hint == "With your policy this request gets ImplicitDeny; it should be allowed. Writes are needed too."
     assert is_sentence(hint)
+
+
+def test_a_timed_mapping_hint_names_the_time_given():
+    from course.exercises.kinds.logs import TimedMapping
+
+    exercise = TimedMapping(id="99.12", title="t", points=1, answer_name="a", time_parts=("first",), parts=[
+        Part("first", part_key("99.12", "first", "2023-07-10T11:54:33Z", casefold=True), "Take the earliest call.")])
+    hint = exercise.check({"first": pd.Timestamp("2023-07-10 12:00:00", tz="UTC")}).failures[0].hint
+    assert hint == "You answered '2023-07-10T12:00:00Z'. Take the earliest call."
+
+
+def _right_choice(exercise, part):
+    """The choice whose key matches (what any learner could find by trying each choice)."""
+    from course.exercises.kinds.value import _part_ok
+
+    right = [c for c in part.choices if _part_ok(exercise.id, part.name, c, part.key, exercise.casefold)]
+    assert len(right) == 1, f"{exercise.id} {part.name}: {len(right)} choices match the key"
+    return right[0]
+
+
+SETTING_NAMES = ("Bucket owner enforced", "Bucket owner preferred")
+
+
+def test_no_mapping_hint_names_the_right_choice():
+    """Whatever wrong choice a learner makes, the hint shown never names the right one (when it has 3+ choices)."""
+    import re
+
+    named = []
+    for exercise in _registered():
+        if not isinstance(exercise, MappingMatch):
+            continue
+        for part in exercise.parts:
+            if len(part.choices) < 3:
+                continue  # with two choices, explaining the wrong one says which is right anyway
+            right = _right_choice(exercise, part)
+            pattern = re.compile(rf"(?<![\w-]){re.escape(right)}(?![\w-])")
+            for wrong in part.choices:
+                hint = exercise.wrong_hint(part, wrong).split(". ", 1)[1]  # after "You chose '...'."
+                for name in SETTING_NAMES:  # names of settings in the stems that contain a choice's words
+                    hint = hint.replace(name, "")
+                if wrong != right and pattern.search(hint):
+                    named.append(f"{exercise.id} {part.name}: choosing {wrong!r} shows a hint naming the answer")
+    assert not named, "\n".join(named)
