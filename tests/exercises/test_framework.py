@@ -521,3 +521,22 @@ def test_no_mapping_hint_names_the_right_choice():
                 if wrong != right and pattern.search(hint):
                     named.append(f"{exercise.id} {part.name}: choosing {wrong!r} shows a hint naming the answer")
     assert not named, "\n".join(named)
+
+
+def test_no_choice_hint_points_at_the_right_option():
+    """A wrong option's explanation never refers to an option that applies ("see option C", "as C")."""
+    import re
+
+    pointing = []
+    for exercise in _registered():
+        if isinstance(exercise, SingleChoice):
+            right = {letter for letter in exercise.options if make_key(exercise.id, letter) == exercise.key}
+        elif isinstance(exercise, MultipleChoice):
+            right = {letter for letter in exercise.options if exercise._applies(letter)}
+        else:
+            continue
+        for letter in set(exercise.options) - right:
+            for r in right:
+                if re.search(rf"\b(?:[Oo]ptions?|[Aa]s)\s+{r}\b", exercise.explain(letter)):
+                    pointing.append(f"{exercise.id}: the explanation of {letter} points at {r}")
+    assert not pointing, "\n".join(pointing)
