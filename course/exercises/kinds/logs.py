@@ -96,7 +96,7 @@ class DetectorMatch(MappingMatch):
         if not callable(function):
             raise TypeError(f"pass your function itself (its name, without brackets), not {type(function).__name__}")
         results: dict[str, Any] = {}
-        for name, frame in self.cases().items():
+        for name, frame in self._inputs().items():
             try:
                 returned = function(frame.copy())
             except Exception as exc:  # the learner's bug is reported per case, not raised
@@ -159,14 +159,18 @@ class DetectorMatch(MappingMatch):
                             "holds them")
         return sentences(f"{said}: {'; '.join(findings) or 'not the ones the rule catches'}")
 
+    def _inputs(self) -> dict[str, Any]:
+        """Every case's input, built once per process (the functions get copies, so they stay as built)."""
+        if not self._frames:
+            self._frames.update(self.cases())
+        return self._frames
+
     def _frame(self, case: str) -> Any:
-        """The input of ``case`` (kept after the first use), or None when it cannot be built here."""
-        if case not in self._frames:
-            try:
-                self._frames.update(self.cases())
-            except Exception:  # the grader may lack the data: the hint then gives counts only
-                self._frames[case] = None
-        return self._frames.get(case)
+        """The input of ``case``, or None when the inputs cannot be built here (the hint then gives counts)."""
+        try:
+            return self._inputs().get(case)
+        except Exception:  # e.g. a grader without the data files: counts still come from the item keys
+            return None
 
     def _missed_examples(self, case: str, frame: Any, returned: Counter, expected: Counter) -> str:
         if frame is None:
