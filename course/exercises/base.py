@@ -43,6 +43,10 @@ class Exercise:
             result.error = str(exc)
         return result
 
+    def hint_texts(self) -> list[str]:
+        """Every hint and explanation text the author wrote for this exercise (each must be a sentence)."""
+        return []
+
     def describe(self) -> dict[str, Any]:
         """Registry entry as data (for progress reports and the grader)."""
         return {"id": self.id, "title": self.title, "points": self.points, "kind": self.kind,

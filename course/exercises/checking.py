@@ -9,7 +9,20 @@ from course.exercises.results import CheckResult
 
 
 class ExerciseFailed(AssertionError):
-    """A requirement is not met (an AssertionError, so nbgrader gives the test cell no points)."""
+    """A requirement is not met (an AssertionError, so nbgrader gives the test cell no points).
+
+    The message (the error's ``evalue``) stays the machine-readable summary that progress reports read;
+    what the learner sees is the one calm line of :meth:`_render_traceback_`, because the feedback table
+    above it already says what is wrong, and library file paths in a red traceback say nothing more.
+    """
+
+    def __init__(self, message: str, line: str | None = None) -> None:
+        super().__init__(message)
+        self.line = line or message
+
+    def _render_traceback_(self) -> list[str]:
+        """IPython shows these lines in place of the traceback (in the notebook and in saved outputs)."""
+        return [self.line]
 
 
 def evaluate(exercise_id: str, answer: Any, hidden: Any = None) -> CheckResult:
@@ -27,7 +40,7 @@ def check(exercise_id: str, answer: Any, hidden: Any = None) -> None:
     result = evaluate(exercise_id, answer, hidden)
     show(result)
     if not result.passed:
-        raise ExerciseFailed(result.summary())
+        raise ExerciseFailed(result.summary(), result.failure_line())
 
 
 def show(result: CheckResult) -> None:

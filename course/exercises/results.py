@@ -64,6 +64,15 @@ class CheckResult:
         met = sum(r.passed for r in self.requirements)
         return f"Question {self.exercise_id}: {met} of {len(self.requirements)} requirements met"
 
+    def failure_line(self) -> str:
+        """One line for a failed check, shown under the feedback table in place of a traceback."""
+        if self.error is not None:
+            return f"{FAIL_MARK.split()[0]} Question {self.exercise_id}: the answer could not be checked — " \
+                   "see the message above"
+        missed = len(self.failures)
+        return (f"{FAIL_MARK.split()[0]} Question {self.exercise_id}: {missed} of {len(self.requirements)} "
+                f"requirement{'s' if len(self.requirements) != 1 else ''} not met — see the table above")
+
     def __str__(self) -> str:
         lines = [f"Question {self.exercise_id} — {self.title}"]
         if self.error is not None:

@@ -138,9 +138,31 @@ _SCAN_KEYS = {
     "unseen_5": "200cf8db0c73a9804380e56a91bda03e4dd9319f903ec04849cfbd99735ee89c",
 }
 
+# Item keys (course.exercises.kinds.logs.item_key) of what the rule catches on each case, so that a wrong case's
+# hint can say what the function missed and what it flagged wrongly; tests check them against the case keys.
+_SCAN_ITEMS = {
+    "generated_day": ("10f1832b71016e57",),
+    "unseen_1": ("b0be016014ad7826",),
+    "unseen_2": (),
+    "unseen_3": ("9cd34c5ad2260ca3",),
+    "unseen_4": ("5cf5737ccb1da7ec",),
+    "unseen_5": (),
+}
+
+
+def describe_pair(frame, pair: str) -> str:
+    """A source and destination pair with the counts the scan rule looks at."""
+    src, _, dst = pair.partition(">")
+    flows = frame[(frame["srcaddr"].astype(str) == src) & (frame["dstaddr"].astype(str) == dst)]
+    rejected = flows[flows["action"] == "REJECT"]["dstport"].nunique()
+    return (f"{src} to {dst}: {rejected} distinct destination ports in REJECT flows, "
+            f"{flows['dstport'].nunique()} in all its flows")
+
+
 PORT_SCAN = DetectorMatch(
     id="7.4", title="A port-scan detector for flow logs", points=4, answer_name="answer_7_4",
-    cases=scan_cases, to_value=scan_pairs,
+    cases=scan_cases, to_value=scan_pairs, item_keys=_SCAN_ITEMS, describe_item=describe_pair,
+    noun=("pair", "pairs"),
     returns="a DataFrame with the columns srcaddr and dstaddr, one row per scanning pair",
     parts=[Part(name, _SCAN_KEYS[name], hint, f"the right pairs on {name.replace('_', ' ')}")
            for name, hint in _SCAN_HINTS.items()],
@@ -159,7 +181,8 @@ REJECTS_OVER_TIME = TableMatch(
     hints={
         "rows": "One row per 10-minute window aligned on the clock (06:00, 06:10, ...) over the whole log, "
                 "including windows with no rejected flow.",
-        "window": "window holds the start of each 10-minute window as a UTC timestamp (from the start column).",
+        "window": "The window column holds the start of each 10-minute window as a UTC timestamp (from the start "
+                  "column).",
         "rejected": "Count flow records whose action is REJECT in each window (records, not packets or bytes).",
     },
 )
@@ -168,8 +191,18 @@ REJECTS_OVER_TIME = TableMatch(
 
 SEVERITIES = ("Low", "Medium", "High", "Critical")
 
+# GuardDuty's severity bands, shown for the band a learner chose where it does not fit.
+_SEVERITY_EXPLANATIONS = {
+    "Low": "Low is the band from 1.0 to 3.9: compare the finding's severity number with it.",
+    "Medium": "Medium is the band from 4.0 to 6.9: compare the finding's severity number with it.",
+    "High": "High is the band from 7.0 to 8.9: compare the finding's severity number with it.",
+    "Critical": "Critical is the band from 9.0 up, used for attack sequences: compare the finding's severity "
+                "number with it.",
+}
+
 SCANNER_FINDING = MappingMatch(
     id="7.7", title="What did GuardDuty say about the scanner?", points=3, answer_name="answer_7_7",
+    explanations=_SEVERITY_EXPLANATIONS,
     casefold=False,
     parts=[
         Part("scanner_finding", "f53a5d5d8568288ae67b09f0e2e10273fd24f5a84c6888c6ee23b267fe64d23b",
@@ -225,26 +258,47 @@ OPENSEARCH = MultipleChoice(
 SERVICES = ("Amazon Athena", "Amazon OpenSearch Service", "AWS Glue", "Amazon Kinesis Data Streams",
             "Amazon Data Firehose", "Amazon Redshift", "Amazon Managed Service for Apache Flink")
 
+# What each analytics service is for, shown for the service a learner chose where it does not fit.
+_SERVICE_EXPLANATIONS = {
+    "Amazon Athena": "Athena runs SQL queries over files in S3 when you ask; it delivers no streams, keeps no "
+                     "index for full-text search, and is not built for heavy repeated joins over years of data.",
+    "Amazon OpenSearch Service": "OpenSearch Service indexes documents for search and dashboards; it is a "
+                                 "cluster to run, not a delivery pipe, a catalog, or a pay-per-query SQL engine "
+                                 "over S3.",
+    "AWS Glue": "Glue discovers schemas, keeps the Data Catalog and runs ETL jobs; it does not deliver or replay "
+                "streams, serve search, or answer queries itself.",
+    "Amazon Kinesis Data Streams": "Kinesis Data Streams keeps records for consumers you write to read and "
+                                   "re-read; it delivers nothing to S3 on its own and answers no queries.",
+    "Amazon Data Firehose": "Firehose buffers and delivers a stream to a destination with no code of yours, but "
+                            "it keeps no records for several consumers to replay and answers no queries.",
+    "Amazon Redshift": "Redshift is a data warehouse for large, repeated structured queries; it is no delivery "
+                       "pipe, no schema catalog for Athena, and no search engine.",
+    "Amazon Managed Service for Apache Flink": "Managed Service for Apache Flink runs stream-processing "
+                                               "applications you write; it is not a store that consumers "
+                                               "replay from, a catalog, or a search engine.",
+}
+
 WHICH_SERVICE = MappingMatch(
     id="7.9", title="Pick the analytics service", points=2, answer_name="answer_7_9",
+    explanations=_SERVICE_EXPLANATIONS,
     parts=[
         Part("deliver_to_s3", "93e06281e04467171b4346b3d0bfda804b93aed0b6beb80a9de421e7a8c68117",
-             "The job is delivery with buffering and an optional transformation, with no consumer code to run.",
+             "Reread the job: what must happen to the records, and who writes code for it?",
              "deliver a log subscription to S3", SERVICES),
         Part("replay", "410d2bcf86478a810096ea296f28127e36499fc35d23a608c3d95973989e8fe3",
-             "Several independent consumers must read the same records and be able to re-read the last days.",
+             "Reread the job: how many consumers, and what must each be able to do again?",
              "several consumers that can replay", SERVICES),
         Part("catalog", "ab9d6866fa5ae3b13bdc14d886c049bee2a150ed49dd88463696c9d634321f89",
-             "Something must discover the schema and store table definitions that Athena reads.",
+             "Reread the job: what does Athena need before it can query the files?",
              "table definitions for files in S3", SERVICES),
         Part("ad_hoc_sql", "2b66b2535c7822a817a23172823357ba93c7b298636ffc2c43887a24c3d3ea84",
-             "Serverless SQL straight over the files, paid by the data each query reads.",
+             "Reread the job: how often, over what, and how is it paid?",
              "occasional SQL over S3 logs", SERVICES),
         Part("search", "465707cc97dba29656bc64c13e98f4c729a215754e9c4612b44ad1a2080e9c71",
-             "Full-text search and live dashboards over recent events need an indexed search engine.",
+             "Reread the job: what kind of questions, over which events?",
              "search and dashboards", SERVICES),
         Part("warehouse", "5dc58f41f2b1f4be7cef0cfeb2feaddb89b53b0aec5ac4b083601807e62c1b9c",
-             "Heavy, repeated joins over years of structured data suit a data warehouse.",
+             "Reread the job: what kind of queries, over how much data, how often?",
              "large structured reporting", SERVICES),
     ],
 )

@@ -44,24 +44,35 @@ SUBSCRIBE_CONTROL = SingleChoice(
 
 _PATTERNS = ("sns", "sqs", "sns+sqs", "fifo")
 
+# What each messaging design gives and what it lacks, shown for the design a learner chose where it does not fit.
+_PATTERN_EXPLANATIONS = {
+    "sns": "A standard topic with direct subscriptions pushes each message at once and keeps no backlog: a "
+           "subscriber that is away misses it, and there is no ordering or de-duplication.",
+    "sqs": "One standard queue keeps a backlog, but hands each message to one reader only, reaches no email or "
+           "phone, and gives no ordering or de-duplication.",
+    "sns+sqs": "A standard topic fanning out to queues gives each consumer its own copy and backlog, at the cost "
+               "of a queue per consumer to run, and still without ordering or de-duplication.",
+    "fifo": "The FIFO pair orders and de-duplicates messages, with lower throughput and more design work "
+            "(message groups, de-duplication IDs), and a FIFO topic delivers only to SQS queues, not to email or "
+            "SMS.",
+}
+
 PATTERN_CHOICE = MappingMatch(
     id="8.2", title="Choose SNS, SQS, both, or the FIFO pair", points=2, answer_name="answer_8_2",
+    explanations=_PATTERN_EXPLANATIONS,
     parts=[
         Part("w1", "09cda7f8c8c278c3af514cb279952be0dcf28571335ed7f3796d1a14cc79428f",
-             "Workload 1: people and a function must be told within seconds, and nothing needs to wait for a "
-             "slow reader; think about which service pushes to email and SMS without a consumer that polls.",
+             "Reread workload 1: who must be reached, how fast, and does a missed duplicate matter?",
              "workload 1: findings to on-call email, SMS and a Lambda function", _PATTERNS),
         Part("w2", "8b106ad8cc9656c5315188621a2811e152695158644031d78754ce8f2fbd98da",
-             "Workload 2: there is one kind of consumer that must be able to stop for hours and catch up "
-             "later; a service that only pushes keeps no backlog for a reader that is away.",
+             "Reread workload 2: what happens to the jobs while the fleet is stopped, and how many scanners handle "
+             "each job?",
              "workload 2: scan jobs for a worker fleet that may pause", _PATTERNS),
         Part("w3", "96736451db724faddf3234610e36906c02951e8152a264a8f720458b98507534",
-             "Workload 3: several independent consumers each need their own copy *and* their own backlog; one "
-             "queue shared by all of them hands each message to only one reader.",
+             "Reread workload 3: how many consumers, and what happens while one of them is down?",
              "workload 3: every audit event to three independent consumers", _PATTERNS),
         Part("w4", "6b4caecf078781572e02e4ac2dc7ad4781235fa26e1ea38796483f6b136b3efd",
-             "Workload 4: standard topics and queues give best-effort ordering and at-least-once delivery; "
-             "the requirement about order and duplicates rules them out.",
+             "Reread workload 4: what does it say about order and about duplicates?",
              "workload 4: ordered, de-duplicated ledger updates to two services", _PATTERNS),
     ],
 )
@@ -116,12 +127,12 @@ QUEUE_POLICY = PolicyExercise(
         PolicyCase(
             "SNS delivers a finding from the topic security-findings",
             sns_delivery(TOPIC_ARN), True,
-            "allow the SNS service principal to send messages to this queue when it acts for the topic "
+            "Allow the SNS service principal to send messages to this queue when it acts for the topic "
             "security-findings."),
         PolicyCase(
             "SNS cannot deliver for another topic of the same account (marketing-events)",
             sns_delivery(OTHER_TOPIC_ARN), False,
-            "naming the SNS service is not enough, and neither is the source account: every topic of the "
+            "Naming the SNS service is not enough, and neither is the source account: every topic of the "
             "account would qualify. Pin the one topic that may send."),
         PolicyCase(
             "SNS cannot deliver for a topic with the same name in a stranger's account",
@@ -131,15 +142,15 @@ QUEUE_POLICY = PolicyExercise(
         PolicyCase(
             "SNS cannot receive or delete messages from the queue",
             sns_delivery(TOPIC_ARN, action="sqs:ReceiveMessage"), False,
-            "a subscription only needs to send; grant that one action, not reading or deleting."),
+            "A subscription only needs to send; grant that one action, not reading or deleting."),
         PolicyCase(
             "an anonymous caller cannot send to the queue",
             caller("anonymous", None), False,
-            "a wildcard principal with no condition on the source lets anyone on the internet send messages."),
+            "A wildcard principal with no condition on the source lets anyone on the internet send messages."),
         PolicyCase(
             "a role in a stranger's account cannot send to the queue",
             caller(f"arn:aws:sts::{STRANGER}:assumed-role/intruder/x", STRANGER), False,
-            "only SNS, acting for the one topic, should be admitted by this policy."),
+            "Only SNS, acting for the one topic, should be admitted by this policy."),
     ],
 )
 

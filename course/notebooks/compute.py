@@ -61,7 +61,7 @@ IMDS_SCP = PolicyExercise(
     cases=[
         PolicyCase("a developer launches an instance that requires IMDSv2 tokens",
                    ec2_request("ec2:RunInstances", INSTANCE, tokens="required"), True,
-                   "launches that do require tokens must still work."),
+                   "Launches that do require tokens must still work."),
         PolicyCase("the same launch is also authorized against its subnet (a resource without metadata options)",
                    ec2_request("ec2:RunInstances", SUBNET), True,
                    "RunInstances is authorized once for every resource it touches (instance, subnet, volume, "
@@ -69,20 +69,20 @@ IMDS_SCP = PolicyExercise(
                    "Deny that covers every resource blocks all launches."),
         PolicyCase("a launch that leaves IMDSv1 available (tokens optional) is denied",
                    ec2_request("ec2:RunInstances", INSTANCE, tokens="optional"), False,
-                   "an Allow in an SCP never stops a launch that the identity policy allows; only an explicit "
+                   "An Allow in an SCP never stops a launch that the identity policy allows; only an explicit "
                    "Deny on the instance resource does."),
         PolicyCase("a launch that does not set the metadata options at all is denied",
                    ec2_request("ec2:RunInstances", INSTANCE), False,
-                   "a condition that only matches the value 'optional' lets through requests that do not carry "
+                   "A condition that only matches the value 'optional' lets through requests that do not carry "
                    "the key; deny whatever is not 'required'."),
         PolicyCase("a developer cannot switch a running instance back to IMDSv1",
                    ec2_request("ec2:ModifyInstanceMetadataOptions", RUNNING, tokens="optional"), False,
-                   "enforcement at launch is undone by ModifyInstanceMetadataOptions unless that action is "
+                   "Enforcement at launch is undone by ModifyInstanceMetadataOptions unless that action is "
                    "restricted too."),
         PolicyCase("the ec2-imds-admin role may still change metadata options",
                    ec2_request("ec2:ModifyInstanceMetadataOptions", RUNNING, tokens="required",
                                session=ADMIN_SESSION, role=ADMIN_ROLE), True,
-                   "exempt the administrators' role by its ARN (aws:PrincipalArn) rather than denying everyone."),
+                   "Exempt the administrators' role by its ARN (aws:PrincipalArn) rather than denying everyone."),
     ])
 
 # --- 4.2 Credentials for an application on EC2 ------------------------------------------------------
@@ -127,9 +127,9 @@ EC2_CREDENTIALS = MultipleChoice(
 # --- 4.3 ECS roles and network mode -------------------------------------------------------------------
 
 _ROLE = ("task role", "execution role")
-_EXEC = ("this happens before or around your code, done by the ECS or Fargate agent when it starts the task; "
+_EXEC = ("This happens before or around your code, done by the ECS or Fargate agent when it starts the task; "
          "the application's own credentials are not available yet, and are not what the agent uses.")
-_TASK = ("this call is made by your application's code while it runs; the credentials the agent uses to start "
+_TASK = ("This call is made by your application's code while it runs; the credentials the agent uses to start "
          "the task are never exposed to the containers.")
 
 ECS_ROLES = MappingMatch(
@@ -147,9 +147,16 @@ ECS_ROLES = MappingMatch(
              _TASK, "the application reading a template from S3 while it runs",
              _ROLE),
         Part("network_mode", "1c7a3790ab39181940e4372de0afcff01f7587c1ad75858400ca5ec139c65371",
-             "only one network mode gives each task its own ENI, and so its own security group and flow logs; "
-             "it is also the only one Fargate supports.",
-             "network mode that gives each task its own security group", ("awsvpc", "bridge", "host", "none")),
+             "Reread the requirement: what must each task have of its own, and where must the tasks run?",
+             "network mode that gives each task its own security group", ("awsvpc", "bridge", "host", "none"),
+             explanations={
+                 "bridge": "In bridge mode the containers reach the network through Docker's bridge on the "
+                           "instance's ENI: no task has a security group or flow logs of its own, and Fargate "
+                           "does not offer it.",
+                 "host": "In host mode the containers use the instance's network directly, its ENI and security "
+                         "group included, and Fargate does not offer it.",
+                 "none": "With the none mode a task has no external network connectivity at all.",
+             }),
     ],
 )
 
@@ -172,24 +179,24 @@ ECR_POLICY = PolicyExercise(
     slot="resource", context_policies={"identity": [PROD_IDENTITY]}, lint_forbidden=["IAM004", "IAM010"],
     cases=[
         PolicyCase("production pulls the image manifest (BatchGetImage)", ecr_request("ecr:BatchGetImage"), True,
-                   "a cross-account pull needs the repository policy to name the other account as well as that "
+                   "A cross-account pull needs the repository policy to name the other account as well as that "
                    "account's own IAM policy."),
         PolicyCase("production downloads the layers (GetDownloadUrlForLayer)",
                    ecr_request("ecr:GetDownloadUrlForLayer"), True,
-                   "pulling an image takes more than one action: the manifest and the layers."),
+                   "Pulling an image takes more than one action: the manifest and the layers."),
         PolicyCase("production checks which layers it already has (BatchCheckLayerAvailability)",
                    ecr_request("ecr:BatchCheckLayerAvailability"), True,
-                   "pulling an image takes more than one action: the manifest and the layers."),
+                   "Pulling an image takes more than one action: the manifest and the layers."),
         PolicyCase("production cannot push a new image (PutImage)", ecr_request("ecr:PutImage"), False,
-                   "a pull-only consumer must not be able to replace the images it runs; grant the read actions "
+                   "A pull-only consumer must not be able to replace the images it runs; grant the read actions "
                    "only."),
         PolicyCase("production cannot start a layer upload", ecr_request("ecr:InitiateLayerUpload"), False,
-                   "a pull-only consumer must not be able to replace the images it runs; grant the read actions "
+                   "A pull-only consumer must not be able to replace the images it runs; grant the read actions "
                    "only."),
         PolicyCase("an unrelated account cannot pull",
                    ecr_request("ecr:BatchGetImage", account=STRANGER, role=f"arn:aws:iam::{STRANGER}:role/x",
                                session=f"arn:aws:sts::{STRANGER}:assumed-role/x/y"), False,
-                   "name the production account, not everyone."),
+                   "Name the production account, not everyone."),
     ])
 
 # --- 4.5 Lambda function policy -----------------------------------------------------------------------
@@ -224,16 +231,16 @@ FUNCTION_POLICY = PolicyExercise(
                    "name that service."),
         PolicyCase("another customer's bucket cannot invoke the function",
                    invoke_by_s3("arn:aws:s3:::someone-elses-bucket", STRANGER), False,
-                   "every bucket in the world notifies as the same service principal; without a condition on "
+                   "Every bucket in the world notifies as the same service principal; without a condition on "
                    "the source bucket (and its account) anyone can trigger your function."),
         PolicyCase("the partner account's role invokes the function", invoke_by_account(PROD), True,
-                   "another account is granted by naming it as a principal; its own IAM policy must allow the "
+                   "Another account is granted by naming it as a principal; its own IAM policy must allow the "
                    "call too."),
         PolicyCase("the partner cannot replace the function's code", invoke_by_account(PROD,
                                                                                        "lambda:UpdateFunctionCode"),
-                   False, "invoking is one action; the partner needs nothing else."),
+                   False, "Invoking is one action; the partner needs nothing else."),
         PolicyCase("an unrelated account cannot invoke the function", invoke_by_account(STRANGER), False,
-                   "name the partner's account, not everyone."),
+                   "Name the partner's account, not everyone."),
     ])
 
 # --- 4.6 lambda:Principal in an identity policy -------------------------------------------------------
@@ -253,16 +260,16 @@ ADD_PERMISSION = PolicyExercise(
     slot="identity", lint_forbidden=["IAM010", "IAM015"],
     cases=[
         PolicyCase("a developer lets S3 invoke a function", add_permission("s3.amazonaws.com"), True,
-                   "lambda:AddPermission must be allowed when the principal being added is S3."),
+                   "The call lambda:AddPermission must be allowed when the principal being added is S3."),
         PolicyCase("a developer lets EventBridge invoke a function", add_permission("events.amazonaws.com"), True,
-                   "lambda:AddPermission must be allowed when the principal being added is EventBridge."),
+                   "The call lambda:AddPermission must be allowed when the principal being added is EventBridge."),
         PolicyCase("a developer cannot grant another AWS account", add_permission(STRANGER), False,
-                   "lambda:Principal holds the principal that the new statement would name; limit its values."),
+                   "The key lambda:Principal holds the principal that the new statement would name; limit its values."),
         PolicyCase("a developer cannot wire a trigger type the platform does not support (SNS)",
                    add_permission("sns.amazonaws.com"), False,
-                   "a pattern such as *.amazonaws.com admits every AWS service, not the two that are supported."),
+                   "A pattern such as *.amazonaws.com admits every AWS service, not the two that are supported."),
         PolicyCase("a developer cannot make a function public", add_permission("*"), False,
-                   "a wildcard principal in a function policy lets anyone invoke it; a condition on "
+                   "A wildcard principal in a function policy lets anyone invoke it; a condition on "
                    "lambda:Principal with the service names excludes it."),
     ])
 
@@ -328,14 +335,14 @@ _FN_DEFAULT = "rtb-fn's IPv4 default route (0.0.0.0/0)"
 
 LAMBDA_OPTIONS = {
     "A": Option("Route 0.0.0.0/0 in rtb-fn to igw-orders, making the function's subnet public", _fn_public_subnet,
-                "an internet gateway only translates for interfaces that have a public address.",
+                "An internet gateway only translates for interfaces that have a public address.",
                 sets=(_FN_DEFAULT,)),
     "B": Option("Create a NAT gateway in subnet-public and route 0.0.0.0/0 in rtb-fn to it", _fn_nat,
-                "traffic through the NAT gateway also passes the public subnet's NACL.", sets=(_FN_DEFAULT,)),
+                "Traffic through the NAT gateway also passes the public subnet's NACL.", sets=(_FN_DEFAULT,)),
     "C": Option("Create a DynamoDB gateway endpoint with its prefix-list route in rtb-fn", _fn_ddb_gateway,
-                "a gateway endpoint carries only its own service's traffic."),
+                "A gateway endpoint carries only its own service's traffic."),
     "D": Option("Create a Secrets Manager interface endpoint (private DNS on) in subnet-fn, in sg-endpoints",
-                _fn_sm_interface, "an interface endpoint serves only its own service."),
+                _fn_sm_interface, "An interface endpoint serves only its own service."),
     "E": Option("Associate an Elastic IP with the function's network interface and route 0.0.0.0/0 to igw-orders",
                 _fn_eip, "Lambda manages the function's network interfaces itself; you cannot give them Elastic "
                 "IPs, and a function reachable from the internet is exactly what the requirement forbids.",
@@ -348,7 +355,7 @@ LAMBDA_VPC = NetworkExercise(
     flows=[
         Flow("the function posts to the partner's webhook (192.0.2.77, HTTPS)", {
             "src": "eni-fn", "dst": WEBHOOK, "protocol": "tcp", "port": 443},
-             hint="a function attached to a VPC has no internet access of its own and its interfaces never get "
+             hint="A function attached to a VPC has no internet access of its own and its interfaces never get "
                   "public addresses; IPv4 traffic to the internet needs a NAT gateway."),
         Flow("the function writes to DynamoDB", {
             "src": "eni-fn", "dst": "dynamodb", "dst_ip": DDB_IP, "protocol": "tcp", "port": 443,
@@ -364,10 +371,10 @@ LAMBDA_VPC = NetworkExercise(
                   "endpoint."),
         Flow("the function cannot reach any other internet host (203.0.113.50, HTTPS)", {
             "src": "eni-fn", "dst": "203.0.113.50", "protocol": "tcp", "port": 443}, expect="blocked",
-             hint="the egress filter in the public subnet only works for traffic that passes through it."),
+             hint="The egress filter in the public subnet only works for traffic that passes through it."),
         Flow("nothing on the internet can connect to the function's interface", {
             "src": "203.0.113.50", "dst": "eni-fn", "protocol": "tcp", "port": 443}, expect="blocked",
-             hint="the function must not be reachable from the internet."),
+             hint="The function must not be reachable from the internet."),
     ])
 
 # --- 4.8 ELB TLS and security groups ------------------------------------------------------------------

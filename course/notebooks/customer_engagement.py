@@ -207,40 +207,40 @@ SENDING_POLICY = PolicyExercise(
         PolicyCase(
             "the partner sends a payslip (SendRawEmail) from payslips@hr.example.com to an employee",
             send_request("payslips@hr.example.com", ["alice@example.com"]), True,
-            "grant the partner's account both sending actions on the identity example.com, and check that "
+            "Grant the partner's account both sending actions on the identity example.com, and check that "
             "your conditions accept an hr.example.com From address and example.com recipients."),
         PolicyCase(
             "the partner sends a notice (SendEmail) from no-reply@hr.example.com to two employees",
             send_request("no-reply@hr.example.com", ["alice@example.com", "bob@example.com"],
                          action="ses:SendEmail"), True,
-            "the partner uses both SendEmail and SendRawEmail; a recipient condition must accept a message "
+            "The partner uses both SendEmail and SendRawEmail; a recipient condition must accept a message "
             "whose recipients are all employees."),
         PolicyCase(
             "the partner cannot send as ceo@example.com",
             send_request("ceo@example.com", ["alice@example.com"]), False,
-            "a verified domain covers every address in it; only a condition on the From address keeps the "
+            "A verified domain covers every address in it; only a condition on the From address keeps the "
             "partner inside hr.example.com."),
         PolicyCase(
             "the partner cannot send from a look-alike domain such as payslips@fakehr.example.com",
             send_request("payslips@fakehr.example.com", ["alice@example.com"]), False,
-            "a wildcard placed before the subdomain's name without the '@' also matches look-alike "
+            "A wildcard placed before the subdomain's name without the '@' also matches look-alike "
             "subdomains; anchor the pattern on the whole domain."),
         PolicyCase(
             "the partner cannot copy a payslip to an outside address alongside an employee",
             send_request("payslips@hr.example.com", ["alice@example.com", "alice.private@mail.example.net"]),
             False,
-            "ses:Recipients holds several values; a condition operator without a set operator is satisfied "
+            "The key ses:Recipients holds several values; a condition operator without a set operator is satisfied "
             "when any one value matches, so one employee address lets an outsider through."),
         PolicyCase(
             "another AWS account cannot send as example.com",
             send_request("payslips@hr.example.com", ["alice@example.com"],
                          session=f"arn:aws:sts::{STRANGER}:assumed-role/mailer/x",
                          role=f"arn:aws:iam::{STRANGER}:role/mailer", account=STRANGER), False,
-            "the Principal should name the partner's account only, not everyone."),
+            "The Principal should name the partner's account only, not everyone."),
         PolicyCase(
             "the partner cannot delete the identity (ses:DeleteEmailIdentity)",
             management_request("ses:DeleteEmailIdentity"), False,
-            "grant the sending actions only: a wildcard such as ses:* hands the partner far more than sending."),
+            "Grant the sending actions only: a wildcard such as ses:* hands the partner far more than sending."),
     ],
 )
 

@@ -86,20 +86,17 @@ COMPLETE_TABLE = MappingMatch(
     id="5.1", title="Complete the security comparison", points=3, answer_name="answer_5_1",
     parts=[
         Part("rds_at_rest", "668f74ce7af617ec65b665d2bc9a03f234699ab7977b1704150f430939e7b0ab",
-             "RDS: an instance's storage encryption is a creation-time setting that cannot be switched on later; "
-             "it was never forced on every instance.",
+             "RDS: when is an instance's storage encryption decided, and can it be switched on afterwards?",
              "RDS: encryption at rest", _AT_REST),
         Part("dynamodb_at_rest", "4bcc9a6b642ea121cd21e05f7cf7b12f5dd18dd97266e08cffeaf157db9f3c86",
-             "DynamoDB: the 2019 notes called encryption at rest optional; today you only choose which key "
-             "is used.",
+             "DynamoDB: the 2019 notes called encryption at rest optional; check what has changed since.",
              "DynamoDB: encryption at rest", _AT_REST),
         Part("aurora_audit_destination", "9087895280c988e7f9ff15583dc1a09bdb7164de1fca9a1937aaed1a56b13c5b",
-             "Aurora: the database's own audit records leave the cluster as exported log files; CloudTrail sees "
-             "only the management API.",
+             "Aurora: where can the database's own audit records be sent, beyond what CloudTrail sees of the "
+             "management API?",
              "Aurora: where the database audit log goes", _AUDIT_TO),
         Part("dynamodb_audit_destination", "851eac34991fc34b27c371c9144319d1f3f5221e5fdfc2303fcb836a1fac737c",
-             "DynamoDB: there is no database engine log to export; one AWS service records both kinds of "
-             "call.",
+             "DynamoDB: is there a database engine log to export at all, and if not, what records the calls?",
              "DynamoDB: where the audit records go", _AUDIT_TO),
         Part("redshift_audit_destination", "afd23bd840479c4087e56f87907b3b2e1ebf813a2140a9b6097c40a25a763492",
              "Redshift: the 2019 answer (an S3 bucket only) has since gained a second destination.",
@@ -125,9 +122,9 @@ IAM_AUTHORIZES = TableMatch(
         "service": "f30cecfb91c7eda09f73a2fb06d38fe11a2d3c959b90e9ebc69360f5a6030813",
     },
     hints={
-        "rows": "the number of rows is not right: keep only the services whose authorization_by column says "
+        "rows": "The number of rows is not right: keep only the services whose authorization_by column says "
                 "that IAM policies decide; IAM authentication alone (as for RDS) is not IAM authorization.",
-        "service": "the services are not the right ones: filter on the authorization_by column, not on "
+        "service": "The services are not the right ones: filter on the authorization_by column, not on "
                    "whether IAM can authenticate.",
     },
 )
@@ -161,27 +158,27 @@ LEADING_KEYS = PolicyExercise(
     slot="identity", context_policies={}, lint_forbidden=["IAM006", "IAM010"],
     cases=[
         PolicyCase("Alice reads her own item (GetItem)", dynamodb_request("GetItem", [ALICE]), True,
-                   "allow the item-level actions on the GameScores table when the partition key is the caller's "
+                   "Allow the item-level actions on the GameScores table when the partition key is the caller's "
                    "own Cognito identity ID, taken from a policy variable."),
         PolicyCase("Alice queries her own scores (Query)", dynamodb_request("Query", [ALICE]), True,
-                   "the game queries a player's scores; Query must be among the allowed actions."),
+                   "The game queries a player's scores; Query must be among the allowed actions."),
         PolicyCase("Alice writes her own item (PutItem)", dynamodb_request("PutItem", [ALICE]), True,
-                   "players write their own scores: allow PutItem (and UpdateItem) under the same condition."),
+                   "Players write their own scores: allow PutItem (and UpdateItem) under the same condition."),
         PolicyCase("Alice cannot read Bob's item", dynamodb_request("GetItem", [BOB]), False,
-                   "compare dynamodb:LeadingKeys with the caller's own identity ID, taken from the request's "
+                   "Compare dynamodb:LeadingKeys with the caller's own identity ID, taken from the request's "
                    "cognito-identity.amazonaws.com:sub through a policy variable, not with a wildcard."),
         PolicyCase("Alice cannot fetch her item and Bob's in one BatchGetItem",
                    dynamodb_request("BatchGetItem", [ALICE, BOB]), False,
-                   "dynamodb:LeadingKeys is multivalued: a batch carries several partition keys, and an operator "
-                   "without a set qualifier (or with ForAnyValue) is satisfied by one matching key."),
+                   "The key dynamodb:LeadingKeys is multivalued: a batch carries several partition keys, and an "
+                   "operator without a set qualifier (or with ForAnyValue) is satisfied by one matching key."),
         PolicyCase("Alice cannot Scan the table", dynamodb_request("Scan", None), False,
-                   "a Scan carries no partition key, and ForAllValues is true when the key is absent: leave Scan "
+                   "A Scan carries no partition key, and ForAllValues is true when the key is absent: leave Scan "
                    "out of the actions (or require the key to be present)."),
         PolicyCase("Alice cannot read from another table", dynamodb_request("GetItem", [ALICE],
                                                                            table_arn=OTHER_TABLE_ARN), False,
-                   "name the GameScores table in Resource, not every table."),
+                   "Name the GameScores table in Resource, not every table."),
         PolicyCase("Alice cannot delete the table", dynamodb_request("DeleteTable", None), False,
-                   "grant item-level actions only; table management is for administrators."),
+                   "Grant item-level actions only; table management is for administrators."),
     ],
 )
 
@@ -212,16 +209,16 @@ RDS_CONNECT = PolicyExercise(
     answer_name="answer_5_6", slot="identity", context_policies={}, lint_forbidden=["IAM006", "IAM010"],
     cases=[
         PolicyCase("the orders service connects to orders-db as orders_app", connect_request(), True,
-                   "the action is rds-db:connect, and the resource is a dbuser ARN built from the cluster's "
+                   "The action is rds-db:connect, and the resource is a dbuser ARN built from the cluster's "
                    "resource ID (not its name) and the database user name."),
         PolicyCase("the orders service cannot connect as the master user postgres", connect_request("postgres"),
-                   False, "name the one database user; a wildcard for the user name lets the role log in as "
+                   False, "Name the one database user; a wildcard for the user name lets the role log in as "
                           "anyone who has the rds_iam role, including administrators."),
         PolicyCase("the orders service cannot connect as orders_app_admin", connect_request("orders_app_admin"),
-                   False, "a user-name pattern such as orders_app* also matches look-alike users."),
+                   False, "A user-name pattern such as orders_app* also matches look-alike users."),
         PolicyCase("the orders service cannot connect to another cluster", connect_request(
             resource_id=OTHER_CLUSTER_RESOURCE_ID), False,
-                   "name the cluster's resource ID; a wildcard there covers every cluster in the account."),
+                   "Name the cluster's resource ID; a wildcard there covers every cluster in the account."),
         PolicyCase("the orders service cannot modify the cluster (rds:ModifyDBCluster)", connect_request(
             action="rds:ModifyDBCluster", resource=f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:orders-db"), False,
                    "IAM database authentication needs rds-db:connect only, not RDS management actions."),

@@ -78,31 +78,31 @@ DEPLOYER_POLICY = PolicyExercise(
     cases=[
         PolicyCase("the deployer creates a change set for the web-app stack",
                    deployer("cloudformation:CreateChangeSet", STACK), True,
-                   "the deployer must be able to create change sets on the web-app stack."),
+                   "The deployer must be able to create change sets on the web-app stack."),
         PolicyCase("the deployer executes the change set on the web-app stack",
                    deployer("cloudformation:ExecuteChangeSet", STACK), True,
-                   "creating a change set is not enough: the deploy action also executes it."),
+                   "Creating a change set is not enough: the deploy action also executes it."),
         PolicyCase("the deployer reads the web-app stack's status",
                    deployer("cloudformation:DescribeStacks", STACK), True,
                    "CodePipeline follows the deployment by describing the stack."),
         PolicyCase("the deployer passes web-app-cfn-deploy to CloudFormation",
                    pass_role(DEPLOY_ROLE, "cloudformation.amazonaws.com"), True,
-                   "handing a role to a service is its own permission, separate from the CloudFormation "
+                   "Handing a role to a service is its own permission, separate from the CloudFormation "
                    "actions; the deployer needs it for the one deployment role."),
         PolicyCase("the deployer cannot pass prod-admin to CloudFormation",
                    pass_role(ADMIN_ROLE, "cloudformation.amazonaws.com"), False,
-                   "if the deployer may pass any role, a change to the pipeline can deploy with an "
+                   "If the deployer may pass any role, a change to the pipeline can deploy with an "
                    "administrator role: name the one role it may pass."),
         PolicyCase("the deployer cannot pass web-app-cfn-deploy to Lambda",
                    pass_role(DEPLOY_ROLE, "lambda.amazonaws.com"), False,
-                   "the deployment role is meant for CloudFormation only; without a condition on the service "
+                   "The deployment role is meant for CloudFormation only; without a condition on the service "
                    "it is handed to, the deployer could give it to a function it controls."),
         PolicyCase("the deployer cannot change another stack (network-baseline)",
                    deployer("cloudformation:CreateChangeSet", OTHER_STACK), False,
-                   "scope the CloudFormation actions to the web-app stack, not every stack of the account."),
+                   "Scope the CloudFormation actions to the web-app stack, not every stack of the account."),
         PolicyCase("the deployer cannot create IAM roles itself",
                    deployer("iam:CreateRole", f"arn:aws:iam::{PROD}:role/anything"), False,
-                   "the deployer only orchestrates; the resources, roles included, are created by "
+                   "The deployer only orchestrates; the resources, roles included, are created by "
                    "CloudFormation with the deployment role's permissions."),
     ],
 )
@@ -111,28 +111,37 @@ DEPLOYER_POLICY = PolicyExercise(
 
 _ACTORS = ("pipeline-admin", "pipeline-role", "action-role", "deploy-role")
 
+# When each identity acts, shown for the identity a learner chose where it does not fit.
+_ACTOR_EXPLANATIONS = {
+    "pipeline-admin": "The engineer's permissions count only while the pipeline is created or edited; once it "
+                      "runs, nothing acts as the engineer.",
+    "pipeline-role": "The pipeline's service role acts in the tools account while the pipeline runs; what happens "
+                     "inside the production account is done by identities there.",
+    "action-role": "The action role is what the production action runs as, from the moment it is assumed; it "
+                   "neither creates or edits the pipeline, nor is it the role CloudFormation creates resources "
+                   "with.",
+    "deploy-role": "The deployment role is used by CloudFormation alone, to work on the stack; it takes part in "
+                   "nothing before CloudFormation has it.",
+}
+
 ROLE_CHAIN = MappingMatch(
     id="9.3", title="Place each permission in the role chain", points=3, answer_name="answer_9_3",
+    explanations=_ACTOR_EXPLANATIONS,
     parts=[
         Part("pass_pipeline_role", "96675101fb03005a4b436e291ae81ab76c8503ef455d24bc8e3ac24a1d846203",
-             "Passing the pipeline's service role happens when a pipeline is created or edited, not while "
-             "it runs; ask who creates or edits it.",
+             "Reread the permission: at what moment is that role passed, and by whom?",
              "iam:PassRole on the pipeline's service role", _ACTORS),
         Part("assume_action_role", "9d88ca997985942fafae23ab622f1b182c5542a3499a5455a30c26e494e6859b",
-             "The cross-account hop starts in the tools account: the identity that CodePipeline runs as "
-             "calls sts:AssumeRole on the role named on the action.",
+             "Reread the permission: in which account does the call start, and as whom?",
              "sts:AssumeRole on the production account's action role", _ACTORS),
         Part("pass_deploy_role", "ec3b595b102ad9b6d0f446bed43dc1327d4afa2dfb12f1e4d45f032ba3608ad5",
-             "The role handed to CloudFormation must be passed by whoever calls CloudFormation, in the same "
-             "account as the stack; a role cannot be passed across accounts.",
+             "Reread the permission: who calls CloudFormation, and in which account?",
              "iam:PassRole on the CloudFormation deployment role", _ACTORS),
         Part("create_resources", "c9b41b8174eaf6306124b774e260e094aa4b5fd1cc57722c9f4abeee1cca93e8",
-             "Once CloudFormation has a role, it creates the stack's resources with that role's "
-             "permissions, not with those of its caller.",
+             "Reread the permission: whose permissions does CloudFormation use to create resources?",
              "permissions to create the stack's resources (functions, tables, roles)", _ACTORS),
         Part("read_artifacts", "e2b2d3f779e573a1b1a2ea284d99d0ebdfe3501eee4ebcd29a9bc69af4552298",
-             "The artifacts live in the tools account; the identity that runs the action in production "
-             "fetches them, so the bucket and key policies must admit it.",
+             "Reread the permission: which identity fetches the artifacts when the production action runs?",
              "s3:GetObject on the artifact bucket and kms:Decrypt on its key", _ACTORS),
     ],
 )

@@ -79,19 +79,29 @@ CBA_PREREQUISITES = MultipleChoice(
 
 _ACCESS = ("trust", "allow", "deny")
 
+# What each access setting admits, shown for the setting a learner chose where it does not fit.
+_ACCESS_EXPLANATIONS = {
+    "trust": "The setting 'trust' admits only devices that pass the certificate check: a client that cannot "
+             "take part in the check cannot connect at all.",
+    "allow": "The setting 'allow' admits every device of that client type, managed or not, with no certificate "
+             "check.",
+    "deny": "The setting 'deny' keeps every device of that client type out, the company's managed ones included.",
+}
+
 DEVICE_ACCESS = MappingMatch(
     id="11.3", title="Set access for each client type", points=3, answer_name="answer_11_3",
+    explanations=_ACCESS_EXPLANATIONS,
     parts=[
         Part("windows", "e55e8471db72ff716db75e2eb51c0969d99362496e809ff4b1b099140583073a",
              "Windows: these laptops carry a certificate from the company CA, and the rule is that only such "
              "devices may connect; plain allowing would accept any Windows computer.",
              "Windows client", _ACCESS),
         Part("macos", "eb870c78bf630eeefcf071187b36075be2a4bf3242b382e11890849ffc73f0ce",
-             "macOS: the managed Macs have certificates too; which setting checks them rather than admitting "
+             "For macOS: the managed Macs have certificates too; which setting checks them rather than admitting "
              "every Mac?",
              "macOS client", _ACCESS),
         Part("ipad", "8dbc6accedc877d098e65a2fb54c4ed9edca3313ad47daaed3c8a1758f65ce7e",
-             "iPad: the iPad client cannot take part in the certificate check, so any setting that admits it "
+             "For the iPad: its client cannot take part in the certificate check, so any setting that admits it "
              "lets an unmanaged device around device trust.",
              "iPad client", _ACCESS),
         Part("linux", "317c8104c2cbdcba0da544e52d1ade5c546a4b8ef6c6b82967cdb635dc22739c",

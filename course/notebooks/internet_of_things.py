@@ -54,12 +54,12 @@ TRIAGE = TableMatch(
         "severity": "d86f95b5404bd47a0b4bde86bfe8420d051c4b8faec83f9823055fa8cda70c2c",
     },
     hints={
-        "rows": "the number of rows is not right: keep findings that are not suppressed and whose severity is one "
+        "rows": "The number of rows is not right: keep findings that are not suppressed and whose severity is one "
                 "of the two highest levels (severity values are upper case).",
-        "finding_id": "the set of findings is not right: check both conditions, suppression and severity.",
-        "check_name": "the checks in your table are not the right ones: a suppressed finding or a lower severity "
+        "finding_id": "The set of findings is not right: check both conditions, suppression and severity.",
+        "check_name": "The checks in your table are not the right ones: a suppressed finding or a lower severity "
                       "may have slipped in, or one of the highest ones dropped out.",
-        "severity": "the severities are not right: both of the two highest levels belong in the table.",
+        "severity": "The severities are not right: both of the two highest levels belong in the table.",
     },
 )
 
@@ -68,29 +68,43 @@ TRIAGE = TableMatch(
 _ACTIONS = ("UPDATE_DEVICE_CERTIFICATE", "UPDATE_CA_CERTIFICATE", "ADD_THINGS_TO_THING_GROUP",
             "REPLACE_DEFAULT_POLICY_VERSION", "ENABLE_IOT_LOGGING", "PUBLISH_FINDINGS_TO_SNS")
 
+# What each mitigation action changes, shown for the action a learner chose where it does not fit.
+_ACTION_EXPLANATIONS = {
+    "UPDATE_DEVICE_CERTIFICATE": "UPDATE_DEVICE_CERTIFICATE sets a device certificate to inactive: every device "
+                                 "using it goes offline, and no policy, CA or account setting changes.",
+    "UPDATE_CA_CERTIFICATE": "UPDATE_CA_CERTIFICATE changes the status of a CA certificate in AWS IoT; it "
+                             "touches no device certificate, policy or account setting.",
+    "ADD_THINGS_TO_THING_GROUP": "ADD_THINGS_TO_THING_GROUP moves things into a thing group, such as one whose "
+                                 "policy restricts them; it changes no certificate, policy version or account "
+                                 "setting.",
+    "REPLACE_DEFAULT_POLICY_VERSION": "REPLACE_DEFAULT_POLICY_VERSION replaces a policy's default version with a "
+                                      "restrictive template, for every certificate the policy is attached to; it "
+                                      "changes no certificate, CA or logging setting.",
+    "ENABLE_IOT_LOGGING": "ENABLE_IOT_LOGGING switches on AWS IoT logging for the account; it changes no device, "
+                          "certificate or policy.",
+    "PUBLISH_FINDINGS_TO_SNS": "PUBLISH_FINDINGS_TO_SNS only sends the finding to a topic for your own process; "
+                               "it changes nothing in AWS IoT.",
+}
+
 MITIGATIONS = MappingMatch(
     id="12.2", title="Choose a mitigation action for each finding", points=3, answer_name="answer_12_2",
+    explanations=_ACTION_EXPLANATIONS,
     casefold=True,
     parts=[
         Part("F-102", "b8cb21271c2daec4d3b83c870700f745bed3848715ebf8a42e061459edaed554",
-             "F-102: the finding is about what a policy allows; the fix changes the policy that every attached "
-             "certificate uses, not the certificates themselves.",
+             "Reread F-102: what is too broad, and what must the fix change?",
              "F-102 (policy too broad)", _ACTIONS),
         Part("F-106", "2cc878fa2b985113507d9cdd22a7c9e089677a833ddc6a16e7a6b62077832f1d",
-             "F-106: the revoked object is a certificate authority, so the action must change the CA "
-             "certificate's status in AWS IoT.",
+             "Reread F-106: which object was revoked, and where must its status change?",
              "F-106 (revoked CA still active)", _ACTIONS),
         Part("F-103", "4b18c4d5076cf71181c8b5ece8ea37d455b5af33f82f4cb914ece54aebf5a263",
-             "F-103: this is an account setting, not a device problem; one action switches the missing setting "
-             "on.",
+             "Reread F-103: is it a device problem, or a setting of the account?",
              "F-103 (logging disabled)", _ACTIONS),
         Part("F-104", "c844ebd634abc214d68c285531bece7b0421d4bfed239ee19d6b330d521c8fb5",
-             "F-104: no built-in action changes client IDs, which are chosen by the device software; the only "
-             "mitigation is to hand the finding to your own process.",
+             "Reread F-104: can AWS IoT change what causes it, or who must act?",
              "F-104 (conflicting client IDs)", _ACTIONS),
         Part("F-101", "0f530382f90071898a08d09c0fefe9f7fa295bd16dc65d86bb2253c1f4df94af",
-             "F-101: the team wants the devices kept online but restricted while it investigates; revoking or "
-             "deactivating the certificate would cut off the whole batch at once.",
+             "Reread F-101: what must the devices keep doing while the team investigates?",
              "F-101 (shared certificate, quarantine first)", _ACTIONS),
     ],
 )

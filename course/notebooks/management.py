@@ -26,7 +26,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from course.exercises.kinds.choice import MultipleChoice
-from course.exercises.kinds.logs import DetectorMatch, TimedMapping, event_ids, run_detector
+from course.exercises.kinds.logs import DetectorMatch, TimedMapping, event_describer, event_ids, run_detector
 from course.exercises.kinds.value import MappingMatch, Part, TableMatch, ValueMatch
 from course.exercises.registry import register
 
@@ -183,9 +183,29 @@ _MFA_KEYS = {
     "unseen_3": "6b7aeaa72988f4733462bb80b4e42a2b5d6baddb33e3eb7b8167515405c4992d",
 }
 
+# Item keys (course.exercises.kinds.logs.item_key) of what the rule catches on each case, so that a wrong case's
+# hint can say what the function missed and what it flagged wrongly; tests check them against the case keys.
+_MFA_ITEMS = {
+    "stratus": ("f871d199657cd257",),
+    "aws_docs_examples": ("23a9ef2226a811f6", "440595a42b0537f6"),
+    "unseen_1": (
+        "43001745e152aa3b", "473bd782fc40ead7", "4aa450177a32b7db", "ac27f2d76fe4b120", "cd63b547ac207438",
+        "d50b1a5e06b3fba3", "e2c949f785065c5e", "fda00f06f9ec51ac",
+    ),
+    "unseen_2": (
+        "191180509fe26df4", "517b11525f3f532b", "a4292ad10603effd", "a671135a9d33840e", "e6b8feddfc701d8f",
+        "ee6b2ac8b2013bd0",
+    ),
+    "unseen_3": (
+        "2c87353afa606bca", "642efc951276dda2", "af45b8be24800a54", "ced7ab0fa52392d1", "e6d96dfe787f05a4",
+    ),
+}
+
 NO_MFA = DetectorMatch(
     id="6.3", title="A function that finds console logins without MFA", points=4, answer_name="answer_6_3",
-    cases=signin_cases, to_value=event_ids,
+    cases=signin_cases, to_value=event_ids, item_keys=_MFA_ITEMS,
+    describe_item=event_describer("eventName", "userIdentity.type", "responseElements.ConsoleLogin",
+                                  "additionalEventData.MFAUsed"),
     returns="a DataFrame holding the matching rows of its input (with the eventID column)",
     parts=[Part(name, _MFA_KEYS[name], hint, f"the right logins on {name.replace('_', ' ')}")
            for name, hint in _MFA_HINTS.items()],
@@ -224,7 +244,7 @@ STOLEN_CREDS = MappingMatch(
              "For instance-profile credentials, CloudTrail uses the instance ID as the role session name.",
              "instance_id: the instance they were taken from"),
         Part("imds_version", "e8a199d13bd786c298aac0bb12badf54f30364140d98199bcc5579bc0cc0134c",
-             "userIdentity.sessionContext.ec2RoleDelivery tells which instance metadata service version "
+             "The field userIdentity.sessionContext.ec2RoleDelivery tells which instance metadata service version "
              "delivered the credentials.", "imds_version: how the credentials left the instance",
              ("IMDSv1", "IMDSv2")),
         Part("client_os", "50f7f7cd8f20fd0a6f586d6dec840719e573d8e7b861dad2ec12cef7bdd82fc7",
@@ -284,9 +304,38 @@ _FILTER_KEYS = {
     "unseen_2": "00a37911492f461bf0a05d273eeaed86bc05f1191e7ae283899027fd416e3f87",
 }
 
+# Item keys (course.exercises.kinds.logs.item_key) of what the rule catches on each case, so that a wrong case's
+# hint can say what the function missed and what it flagged wrongly; tests check them against the case keys.
+_FILTER_ITEMS = {
+    "stratus": (
+        "05afc36db3351b62", "1215e2b9913f3303", "1743e8b3b6929f36", "22ab88f0d9392104", "23a65757da1d13cd",
+        "24af5193edec68a2", "3279d8a1f18b36c9", "34ba35378d28acda", "35a2e50711cea08e", "371b42509750bc4f",
+        "4d6cab40b3259b38", "4db9cab57fb1c39b", "4ef7923985ddf79d", "50f311b32fb959d6", "513a33ff27d78502",
+        "53e9f0f3550f00b4", "54192a095bf23bfd", "55f5cfb0edfb2232", "5e83ceddea1e504c", "61aab5c46426408d",
+        "62832b2ceb68847c", "65a5f66451f9d0cb", "69e806adcd5e29fd", "6a58122dfed26c0f", "6b82c3f03bbbc076",
+        "6c47bf4be91b1f6d", "707cb1e2419922ac", "76c70d845ed127ad", "7d450393b92fa03d", "80781eaa498e2d2b",
+        "887ed6646ef74b00", "894c678e9c733c38", "8998eeea49ffb45e", "8d816bc56effcf42", "8fc52fc5c0a0abd9",
+        "947c103ee24e5f35", "98dd6a5dc1867dc1", "9e7d154dd4e916e8", "a23d16e35b21e684", "a5eb97d838d2dc5b",
+        "ab5d95d1eac7b8a8", "ae96e730aa473dd4", "b5c6dbf53008a5bd", "bd60ae97a7dc70d7", "c323d6f681ab3c6f",
+        "c6a5ec9398046371", "c7111162a20c2a71", "cb0fc9c98847d333", "cc966fb198e02845", "ccbce2d2262b5062",
+        "cda978767575dd01", "cf034fc5aa37c94f", "d202cfbb9259335b", "d26acef1aa0c2490", "d7e6657fa33bd0d8",
+        "db76b865a239af35", "e71ed2d40c00a331", "e7c3a06880be67ef", "e82020f4cd30753f", "f3750a8959459581",
+    ),
+    "otrf": (),
+    "unseen_1": (
+        "2ace1eba4565a854", "3aa5c79ef5425bde", "448834dadc13a7d3", "79c054437d6950bc", "807532ed8f3b18ff",
+        "aa0da56eea58d2fc", "b16d35b761f3905d", "efa1cc1d4d4b4ffc",
+    ),
+    "unseen_2": (
+        "1d931ec8a61e76d2", "89718c63e61f19e6", "a5fa6e3e21e450d3", "bd2ae695f1fdefd3", "c066d5f482f452d1",
+        "eaf5af40bf4174da",
+    ),
+}
+
 METRIC_FILTER = DetectorMatch(
     id="6.6", title="A CloudWatch metric filter in pandas", points=4, answer_name="answer_6_6",
-    cases=unauthorized_cases, to_value=event_ids,
+    cases=unauthorized_cases, to_value=event_ids, item_keys=_FILTER_ITEMS,
+    describe_item=event_describer("eventName", "errorCode"),
     returns="a DataFrame holding the matching rows of its input (with the eventID column)",
     parts=[Part(name, _FILTER_KEYS[name], hint, f"the right events on {name.replace('_', ' ')}")
            for name, hint in _FILTER_HINTS.items()],
@@ -325,24 +374,49 @@ CONTROLS = ("restricted-ssh", "ec2-imdsv2-check", "encrypted-volumes", "root-acc
             "access-keys-rotated", "cloudtrail-enabled", "s3-bucket-public-read-prohibited",
             "Trusted Advisor: Exposed Access Keys")
 
+# What each Config rule or Trusted Advisor check evaluates, shown for the control a learner chose where it
+# does not fit.
+_CONTROL_EXPLANATIONS = {
+    "restricted-ssh": "The rule restricted-ssh evaluates security groups for SSH open to 0.0.0.0/0; it looks at "
+                      "no key, user, instance setting or trail.",
+    "ec2-imdsv2-check": "The rule ec2-imdsv2-check evaluates each instance's metadata options; it knows nothing "
+                        "about keys, users or trails.",
+    "encrypted-volumes": "The rule encrypted-volumes evaluates whether attached EBS volumes are encrypted; it "
+                         "says nothing about credentials, instance metadata or logging.",
+    "root-account-mfa-enabled": "The rule root-account-mfa-enabled looks only at the root user's MFA; access "
+                                "keys, instances and trails are outside it.",
+    "access-keys-rotated": "The rule access-keys-rotated compares each active access key's age with a maximum; "
+                           "it cannot tell whether a key has been published, and it ignores the root user's MFA.",
+    "cloudtrail-enabled": "The rule cloudtrail-enabled checks that the account has a trail; it evaluates no key, "
+                          "user or instance.",
+    "s3-bucket-public-read-prohibited": "The rule s3-bucket-public-read-prohibited evaluates buckets for public "
+                                        "read access; it has nothing to say about credentials, instances or "
+                                        "trails.",
+    "Trusted Advisor: Exposed Access Keys": "Exposed Access Keys reports keys found in public code repositories; "
+                                            "a key that never leaked, however old, and any setting of the account "
+                                            "go unnoticed by it.",
+}
+
 WHICH_CONTROL = MappingMatch(
     id="6.9", title="Which Config rule or Trusted Advisor check catches it?", points=3,
     answer_name="answer_6_9",
+    explanations=_CONTROL_EXPLANATIONS,
     parts=[
         Part("leaked_key", "cd43c2ec5f5b1c3e301471cf712515c87a6747663c8cf5c6500d80ae97be5a7c",
-             "Config evaluates resource configurations in your account; it never looks at code published "
-             "outside AWS.", "a key pushed to a public repository", CONTROLS),
+             "Reread the finding: where did the key end up, and can a Config rule see that place?",
+             "a key pushed to a public repository", CONTROLS),
         Part("old_key", "05f1fb6ff1916ee4356a993c0256621bd5897cd50c599207b4134f777c713d67",
-             "The key has not leaked: the problem is its age.", "a key that has not been replaced for 400 days",
+             "Reread the finding: has the key leaked, or is something else wrong with it?",
+             "a key that has not been replaced for 400 days",
              CONTROLS),
         Part("root_mfa", "3c81164eab34ef0c65d204aea7a0b497b2ec18df612874ae0b0dfc6d5b6ecdce",
-             "This is about the account's root user, not about any IAM user or key.", "root user without MFA",
+             "Reread the finding: which identity is it about?", "root user without MFA",
              CONTROLS),
         Part("imds", "eaae18848df5a6843ee1e47c7a637d6630fff3ce6a1db597a762dc4f3c10bc9e",
-             "The instance still answers metadata requests without a session token.",
+             "Reread the finding: which resource and which of its settings?",
              "instances that accept IMDSv1", CONTROLS),
         Part("no_trail", "c280f33a073ad49f91321c6d71ddfae654e2841a6253242a3aa014d59dbbb2a9",
-             "Event history exists without any setup, but only a trail keeps records beyond 90 days.",
+             "Reread the finding: what is missing from the account?",
              "no trail in the account", CONTROLS),
     ],
 )
@@ -352,22 +426,40 @@ WHICH_CONTROL = MappingMatch(
 SERVICES = ("AWS Control Tower", "AWS Service Catalog", "Systems Manager Session Manager",
             "Systems Manager Parameter Store", "AWS CloudFormation StackSets", "AWS Trusted Advisor")
 
+# What each governance service is for, shown for the service a learner chose where it does not fit.
+_SERVICE_EXPLANATIONS = {
+    "AWS Control Tower": "Control Tower sets up and governs a whole multi-account landing zone; it does not let "
+                         "users launch single products with a launch role, open shells, or store settings.",
+    "AWS Service Catalog": "Service Catalog publishes approved products that users launch through a launch role; "
+                           "it does not build a landing zone of accounts, open shell sessions or store settings.",
+    "Systems Manager Session Manager": "Session Manager opens recorded shell sessions through the SSM Agent; it "
+                                       "does not create accounts, launch products or store configuration values.",
+    "Systems Manager Parameter Store": "Parameter Store keeps configuration values and small secrets; it creates "
+                                       "no accounts, launches no products and opens no sessions.",
+    "AWS CloudFormation StackSets": "StackSets deploys one template to many accounts and Regions; on its own it "
+                                    "creates no log or audit accounts with ready-made controls, gives users no "
+                                    "launch role, and opens no sessions.",
+    "AWS Trusted Advisor": "Trusted Advisor only reports on an account against fixed best-practice checks; it "
+                           "sets nothing up, launches nothing and stores nothing.",
+}
+
 WHICH_SERVICE = MappingMatch(
     id="6.10", title="Pick the governance service", points=2, answer_name="answer_6_10",
+    explanations=_SERVICE_EXPLANATIONS,
     parts=[
         Part("landing_zone", "9ccd73d67392c23420d9f5d8f2368623472016369c4b2f9c57301707349fd57d",
-             "The scenario asks for a whole multi-account setup with shared log and audit accounts and ready-made "
-             "controls, not for deploying one template everywhere.", "a governed multi-account start",
+             "Reread the need: what must exist on day one, and for how many accounts?",
+             "a governed multi-account start",
              SERVICES),
         Part("self_service", "14e7f67349d68ce3a07b0a2b4cc097cb7aea2d79fb34903d000bd2e578a775f9",
-             "The point is that users launch approved products without holding the permissions the template "
-             "needs: that is a launch role owned by an administrator.", "self-service of approved stacks",
+             "Reread the need: which permissions do the data scientists lack, and what must they still be able to "
+             "do?", "self-service of approved stacks",
              SERVICES),
         Part("shell_access", "289055f3db9380f27eb6d5af65a7913f9920e8434ead40da222cd1ff0cb2d20a",
-             "No inbound port may be opened, and every session must be recorded with the caller's IAM identity.",
+             "Reread the need: what may not be opened, and what must be recorded?",
              "shell access without SSH", SERVICES),
         Part("config_values", "faeb6066a463badc4c48f0eaa3ba16675f0bf2e6f696c74d90f6a261d026a78e",
-             "Hierarchical configuration values, some encrypted with KMS, with no rotation needed.",
+             "Reread the need: what is stored, and what is not needed?",
              "application settings and a few secrets", SERVICES),
     ],
 )

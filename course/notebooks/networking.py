@@ -97,18 +97,18 @@ _DEFAULT_ROUTE = "the private route table's IPv4 default route (0.0.0.0/0)"
 
 EGRESS_OPTIONS = {
     "A": Option("Give the worker a public IPv4 address and add 0.0.0.0/0 -> igw-batch to rtb-private",
-                _egress_igw, "a host with a public address behind an internet gateway can be reached from the "
+                _egress_igw, "A host with a public address behind an internet gateway can be reached from the "
                 "internet as well; only its security group then stands in the way.", sets=(_DEFAULT_ROUTE,)),
     "B": Option("Create a public NAT gateway in subnet-public and add 0.0.0.0/0 -> nat-batch to rtb-private",
-                _egress_nat_public, "a NAT gateway's traffic leaves through its own subnet, so that subnet's NACL "
+                _egress_nat_public, "A NAT gateway's traffic leaves through its own subnet, so that subnet's NACL "
                 "and route table apply to everything it forwards.", sets=(_DEFAULT_ROUTE,)),
     "C": Option("Create a public NAT gateway in subnet-private and add 0.0.0.0/0 -> nat-batch to rtb-private",
-                _egress_nat_private, "a NAT gateway forwards by the route table of the subnet it sits in.",
+                _egress_nat_private, "A NAT gateway forwards by the route table of the subnet it sits in.",
                 sets=(_DEFAULT_ROUTE,)),
     "D": Option("Create an S3 gateway endpoint and add its prefix-list route to rtb-private",
-                _egress_s3_gateway, "a gateway endpoint carries S3 (or DynamoDB) traffic only."),
+                _egress_s3_gateway, "A gateway endpoint carries S3 (or DynamoDB) traffic only."),
     "E": Option("Create an egress-only internet gateway and add ::/0 -> eigw-batch to rtb-private",
-                _egress_eigw, "an egress-only internet gateway forwards IPv6 only."),
+                _egress_eigw, "An egress-only internet gateway forwards IPv6 only."),
 }
 
 EGRESS = NetworkExercise(
@@ -116,7 +116,7 @@ EGRESS = NetworkExercise(
     base=egress_base(), form=Options(EGRESS_OPTIONS, multiple=True),
     flows=[
         Flow("the worker calls the partner API (192.0.2.77, HTTPS)", _tcp("eni-worker", PARTNER_API, 443),
-             hint="a host without a public address needs something that translates its IPv4 traffic, and that "
+             hint="A host without a public address needs something that translates its IPv4 traffic, and that "
                   "something must itself be able to reach the internet gateway."),
         Flow("the worker reads its S3 bucket (HTTPS)",
              _tcp("eni-worker", "s3", 443, dst_ip=S3_IP,
@@ -125,15 +125,15 @@ EGRESS = NetworkExercise(
                   "past every filter on the way."),
         Flow("nobody on the internet can open a connection to the worker (HTTPS)",
              _tcp(INTERNET_CLIENT, "eni-worker", 443), expect="blocked",
-             hint="'private' is a property of the route and the address, not of the security group: here the "
+             hint="Being 'private' is a property of the route and the address, not of the security group: here the "
                   "group still admits HTTPS from anywhere."),
         Flow("the worker cannot reach other internet hosts (203.0.113.50, HTTPS)",
              _tcp("eni-worker", INTERNET_CLIENT, 443), expect="blocked",
-             hint="egress filtering only works if the traffic passes the filter; a direct path to the internet "
+             hint="Egress filtering only works if the traffic passes the filter; a direct path to the internet "
                   "gateway skips the public subnet's NACL."),
         Flow("the worker cannot reach other internet hosts over IPv6 (2001:db8:ffff::50, HTTPS)",
              _tcp("eni-worker", "2001:db8:ffff::50", 443, ip_version=6), expect="blocked",
-             hint="the worker has an IPv6 address too, and IPv6 needs no translation: a path for it that does "
+             hint="The worker has an IPv6 address too, and IPv6 needs no translation: a path for it that does "
                   "not cross the public subnet's NACL is a way round the egress control."),
     ])
 
@@ -154,7 +154,7 @@ def web_base() -> dict:
 
 _EPHEMERAL_OUT = ("NACLs are stateless: the server's reply leaves the subnet towards the client's ephemeral port "
                   "(1024-65535), and needs an outbound rule of its own.")
-_EPHEMERAL_IN = ("replies to connections the server opens come back to its ephemeral ports; a NACL does not "
+_EPHEMERAL_IN = ("Replies to connections the server opens come back to its ephemeral ports; a NACL does not "
                  "remember that the server asked for them.")
 
 WEB_NACL = NetworkExercise(
@@ -168,16 +168,16 @@ WEB_NACL = NetworkExercise(
         Flow("administrators in the office reach the server over SSH", _tcp(OFFICE, "eni-web", 22),
              hint="SSH from the office range is allowed; its replies need an outbound rule too. " + _EPHEMERAL_OUT),
         Flow("the web server calls the app tier (10.20.2.10, TCP 8080)", _tcp("eni-web", "eni-app", 8080),
-             hint="traffic between subnets of one VPC crosses both subnets' NACLs. " + _EPHEMERAL_IN),
+             hint="Traffic between subnets of one VPC crosses both subnets' NACLs. " + _EPHEMERAL_IN),
         Flow("the web server downloads updates from the internet (HTTPS)", _tcp("eni-web", INTERNET_CLIENT, 443),
              hint=_EPHEMERAL_IN),
         Flow("SSH from anywhere else on the internet is refused", _tcp(INTERNET_CLIENT, "eni-web", 22),
              expect="blocked",
-             hint="the security group admits SSH from everywhere, so the NACL must narrow it: an allow-all "
+             hint="The security group admits SSH from everywhere, so the NACL must narrow it: an allow-all "
                   "inbound rule, or a rule numbered before the restriction, lets it in."),
         Flow("the web server cannot send mail to the internet (TCP 25)", _tcp("eni-web", INTERNET_CLIENT, 25),
              expect="blocked",
-             hint="an allow-all outbound rule also lets a compromised server send spam or exfiltrate data; open "
+             hint="An allow-all outbound rule also lets a compromised server send spam or exfiltrate data; open "
                   "only what the tier needs."),
     ])
 
@@ -199,9 +199,9 @@ def tiers_base() -> dict:
             .eni("eni-db", "subnet-data", "10.30.2.10", sgs=["sg-db"])).build()
 
 
-_STATEFUL = ("security groups are stateful, so replies need no rule, but the request needs an outbound rule on the "
+_STATEFUL = ("Security groups are stateful, so replies need no rule, but the request needs an outbound rule on the "
              "sender as well as an inbound rule on the receiver.")
-_CIDR_PEER = ("a CIDR peer admits every address in the range, including hosts that merely share the subnet; "
+_CIDR_PEER = ("A CIDR peer admits every address in the range, including hosts that merely share the subnet; "
               "reference the group of the one tier that should connect.")
 
 TIER_GROUPS = NetworkExercise(
@@ -215,13 +215,13 @@ TIER_GROUPS = NetworkExercise(
         Flow("the load balancer reaches the application (TCP 8443)", _tcp("eni-lb", "eni-app", 8443), hint=_STATEFUL),
         Flow("the application reaches the database (TCP 5432)", _tcp("eni-app", "eni-db", 5432), hint=_STATEFUL),
         Flow("the load balancer cannot reach the database", _tcp("eni-lb", "eni-db", 5432), expect="blocked",
-             hint="each tier talks only to its neighbour; " + _CIDR_PEER),
+             hint="Each tier talks only to its neighbour; " + _CIDR_PEER),
         Flow("the operations host in the app subnet cannot reach the database", _tcp("eni-ops", "eni-db", 5432),
              expect="blocked", hint=_CIDR_PEER),
         Flow("the operations host cannot call the application directly", _tcp("eni-ops", "eni-app", 8443),
              expect="blocked", hint=_CIDR_PEER),
         Flow("nobody on the internet reaches SSH on the load balancer", _tcp(INTERNET_CLIENT, "eni-lb", 22),
-             expect="blocked", hint="open only the port the load balancer serves; 'all traffic' rules open SSH too."),
+             expect="blocked", hint="Open only the port the load balancer serves; 'all traffic' rules open SSH too."),
     ])
 
 # --- 2.4 Fix a broken network -----------------------------------------------------------------------
@@ -253,13 +253,13 @@ BROKEN = NetworkExercise(
                 Slot(("rtb-b",), ("route_tables", "rtb-b", "routes"), "routes")]),
     flows=[
         Flow("the worker reaches an internet API (HTTPS)", _tcp("eni-worker", INTERNET_CLIENT, 443),
-             hint="a NAT gateway only reaches the internet if the subnet it sits in has a route to the internet "
+             hint="A NAT gateway only reaches the internet if the subnet it sits in has a route to the internet "
                   "gateway; a private host cannot use an internet gateway without a public address."),
         Flow("the worker reaches the reporting database in vpc-b (TCP 5432)", _tcp("eni-worker", "eni-report", 5432),
-             hint="a blackhole route drops traffic even when a working path exists, and peering needs a route on "
+             hint="A blackhole route drops traffic even when a working path exists, and peering needs a route on "
                   "both sides: the reply is routed by the destination subnet's table."),
         Flow("the internet cannot open connections to the worker", _tcp(INTERNET_CLIENT, "eni-worker", 443),
-             expect="blocked", hint="the private subnet should stay private."),
+             expect="blocked", hint="The private subnet should stay private."),
     ])
 
 # --- 2.5 Gateway endpoint policy --------------------------------------------------------------------
@@ -310,16 +310,17 @@ ENDPOINT_POLICY = NetworkExercise(
     complete_request=reporter_request,
     flows=[
         s3_flow("the reporter reads a report", "s3:GetObject", f"arn:aws:s3:::{BUCKET}/2026/q1.csv",
-                hint="the endpoint policy must allow the actions the workload needs on its own bucket's objects."),
+                hint="The endpoint policy must allow the actions the workload needs on its own bucket's objects."),
         s3_flow("the reporter writes a report", "s3:PutObject", f"arn:aws:s3:::{BUCKET}/2026/q2.csv",
-                hint="the endpoint policy must allow the actions the workload needs on its own bucket's objects."),
+                hint="The endpoint policy must allow the actions the workload needs on its own bucket's objects."),
         s3_flow("nobody in the VPC can upload to another bucket", "s3:PutObject",
                 "arn:aws:s3:::exfil-drop-bucket/dump.tgz", "blocked",
-                hint="the endpoint's default policy allows every bucket in the world, including an attacker's; "
+                hint="The endpoint's default policy allows every bucket in the world, including an attacker's; "
                      "name the bucket in Resource (or require your account with the s3:ResourceAccount condition)."),
         s3_flow("nobody in the VPC can change the bucket policy through the endpoint", "s3:PutBucketPolicy",
                 f"arn:aws:s3:::{BUCKET}", "blocked",
-                hint="s3:* through the endpoint includes administrative actions; list only what the workload uses."),
+                hint="Allowing s3:* through the endpoint includes administrative actions; list only what the "
+                     "workload uses."),
     ])
 
 # --- 2.6 Bucket policy that requires the endpoint ----------------------------------------------------
@@ -353,21 +354,21 @@ BUCKET_POLICY = PolicyExercise(
     slot="resource", context_policies={"identity": [WRITER_IDENTITY_POLICY]}, lint_forbidden=["IAM015"],
     cases=[
         PolicyCase("report-writer reads an object through the endpoint", s3_request("s3:GetObject", OBJECT), True,
-                   "a Deny must not catch requests that do arrive through the endpoint."),
+                   "A Deny must not catch requests that do arrive through the endpoint."),
         PolicyCase("report-writer writes an object through the endpoint", s3_request("s3:PutObject", OBJECT), True,
-                   "a Deny must not catch requests that do arrive through the endpoint."),
+                   "A Deny must not catch requests that do arrive through the endpoint."),
         PolicyCase("report-writer's stolen credentials used from the internet cannot read an object",
                    s3_request("s3:GetObject", OBJECT, vpce=None, source_ip=INTERNET_CLIENT), False,
-                   "the role's identity policy already allows S3 in the same account; an Allow in the bucket policy "
+                   "The role's identity policy already allows S3 in the same account; an Allow in the bucket policy "
                    "cannot take that away, only an explicit Deny can."),
         PolicyCase("the same credentials cannot list the bucket from the internet",
                    s3_request("s3:ListBucket", f"arn:aws:s3:::{BUCKET}", vpce=None, source_ip=INTERNET_CLIENT),
-                   False, "bucket-level actions use the bucket ARN, object actions the object ARN: the Deny needs "
+                   False, "Bucket-level actions use the bucket ARN, object actions the object ARN: the Deny needs "
                           "both."),
         PolicyCase("a request through a second S3 endpoint in the same VPC is denied",
                    s3_request("s3:GetObject", OBJECT, vpce="vpce-0f9e8d7c6b5a43210"), False,
-                   "aws:SourceVpc accepts every endpoint in the VPC, including one whose policy is not restricted; "
-                   "the requirement names one endpoint."),
+                   "The key aws:SourceVpc accepts every endpoint in the VPC, including one whose policy is not "
+                   "restricted; the requirement names one endpoint."),
     ])
 
 # --- 2.7 Peering or transit gateway -------------------------------------------------------------------
@@ -441,23 +442,23 @@ HUB_OPTIONS = {
     "A": Option("Peer vpc-prod and vpc-dev with vpc-egress; the spokes' default routes point at their peering "
                 "connection, and the egress VPC routes each spoke's CIDR back over its peering connection",
                 lambda doc: _hub_peering(doc, mesh=False),
-                "a peered VPC's NAT gateway, internet gateway and gateway endpoints cannot be borrowed."),
+                "A peered VPC's NAT gateway, internet gateway and gateway endpoints cannot be borrowed."),
     "B": Option("As A, and also peer vpc-prod with vpc-dev so that every VPC can reach every other",
                 lambda doc: _hub_peering(doc, mesh=True),
-                "a full mesh adds paths between every pair of VPCs, and still cannot borrow a peer's gateways."),
+                "A full mesh adds paths between every pair of VPCs, and still cannot borrow a peer's gateways."),
     "C": Option("A transit gateway with one route table shared by all three attachments: 0.0.0.0/0 and "
                 "10.0.0.0/16 to the egress attachment, 10.1.0.0/16 and 10.2.0.0/16 to the spokes",
                 lambda doc: _hub_tgw(doc, isolated=False),
-                "a transit gateway route table associated with every attachment routes every attachment to "
+                "A transit gateway route table associated with every attachment routes every attachment to "
                 "every other one it has a route for."),
     "D": Option("A transit gateway with two route tables: the spokes' table sends 0.0.0.0/0 and 10.0.0.0/16 to "
                 "the egress attachment; the egress table sends 10.1.0.0/16 and 10.2.0.0/16 to the spokes",
                 lambda doc: _hub_tgw(doc, isolated=True),
-                "a spoke's packet for another spoke matches the default route, enters the egress VPC, and is "
+                "A spoke's packet for another spoke matches the default route, enters the egress VPC, and is "
                 "routed back to the transit gateway by the attachment subnet's table."),
     "E": Option("As D, plus blackhole routes for 10.1.0.0/16 and 10.2.0.0/16 in the spokes' table",
                 lambda doc: _hub_tgw(doc, isolated=True, blackholes=True),
-                "blackhole routes for the spoke CIDRs stop spoke-to-spoke traffic at the transit gateway."),
+                "Blackhole routes for the spoke CIDRs stop spoke-to-spoke traffic at the transit gateway."),
 }
 
 HUB = NetworkExercise(
@@ -465,14 +466,14 @@ HUB = NetworkExercise(
     base=hub_base(), form=Options(HUB_OPTIONS),
     flows=[
         Flow("prod reaches the internet through the egress VPC's NAT gateway", _tcp("eni-prod", INTERNET_CLIENT, 443),
-             hint="reaching the internet through another VPC's NAT gateway is transitive routing."),
+             hint="Reaching the internet through another VPC's NAT gateway is transitive routing."),
         Flow("dev reaches the internet through the egress VPC's NAT gateway", _tcp("eni-dev", INTERNET_CLIENT, 443),
-             hint="reaching the internet through another VPC's NAT gateway is transitive routing."),
+             hint="Reaching the internet through another VPC's NAT gateway is transitive routing."),
         Flow("prod reaches the shared tools server in vpc-egress", _tcp("eni-prod", "eni-tools", 443)),
         Flow("dev cannot reach prod", _tcp("eni-dev", "eni-prod", 5432), expect="blocked",
-             hint="the two environments must stay apart even though their security groups trust 10.0.0.0/8."),
+             hint="The two environments must stay apart even though their security groups trust 10.0.0.0/8."),
         Flow("prod cannot reach dev", _tcp("eni-prod", "eni-dev", 22), expect="blocked",
-             hint="the two environments must stay apart even though their security groups trust 10.0.0.0/8."),
+             hint="The two environments must stay apart even though their security groups trust 10.0.0.0/8."),
     ])
 
 # --- 2.9 API Gateway private API resource policy ----------------------------------------------------
@@ -495,17 +496,17 @@ API_POLICY = PolicyExercise(
     slot="resource", lint_forbidden=["IAM010", "IAM015"],
     cases=[
         PolicyCase("a client in the VPC calls GET /reports through the team's endpoint", api_request("GET", "reports"),
-                   True, "callers of this API do not sign their requests, so the statement that allows must name "
+                   True, "Callers of this API do not sign their requests, so the statement that allows must name "
                          "every principal and let the endpoint condition do the restricting."),
         PolicyCase("a client in the VPC calls POST /reports through the team's endpoint",
                    api_request("POST", "reports"), True,
-                   "the Resource must cover every method and path of the API (use the full ARN with wildcards)."),
+                   "The Resource must cover every method and path of the API (use the full ARN with wildcards)."),
         PolicyCase("a caller using another account's interface endpoint is refused",
                    api_request("GET", "reports", vpce="vpce-0ffff1111aaaa2222"), False,
-                   "a private API can be reached through any execute-api endpoint whose owner knows its id; "
+                   "A private API can be reached through any execute-api endpoint whose owner knows its id; "
                    "only the resource policy ties it to yours."),
         PolicyCase("a request with no endpoint at all is refused", api_request("GET", "reports", vpce=None), False,
-                   "an Allow without a condition admits every caller, wherever it comes from."),
+                   "An Allow without a condition admits every caller, wherever it comes from."),
     ])
 
 # --- 2.10 CloudFront origin access control ------------------------------------------------------------
@@ -531,23 +532,23 @@ OAC_POLICY = PolicyExercise(
     cases=[
         PolicyCase("your distribution fetches index.html through origin access control",
                    cf_request("s3:GetObject", "index.html"), True,
-                   "with origin access control, CloudFront signs its requests as the service principal "
+                   "With origin access control, CloudFront signs its requests as the service principal "
                    "cloudfront.amazonaws.com; the bucket policy must name that service."),
         PolicyCase("your distribution fetches an image", cf_request("s3:GetObject", "img/logo.png"), True,
-                   "the Resource must cover every object in the bucket."),
+                   "The Resource must cover every object in the bucket."),
         PolicyCase("another customer's distribution cannot read your bucket",
                    cf_request("s3:GetObject", "index.html",
                               source_arn=f"arn:aws:cloudfront::{OTHER_ACCOUNT}:distribution/E2OTHEREXAMPLE",
                               source_account=OTHER_ACCOUNT), False,
-                   "every CloudFront distribution in the world uses the same service principal; without a "
+                   "Every CloudFront distribution in the world uses the same service principal; without a "
                    "condition on the distribution, anyone can put your bucket behind their distribution."),
         PolicyCase("nobody reads objects straight from S3 without CloudFront",
                    {"principal": "anonymous", "principalAccount": None, "action": "s3:GetObject",
                     "resource": f"arn:aws:s3:::{SITE_BUCKET}/index.html", "resourceAccount": ACCOUNT,
                     "context": {"aws:SecureTransport": "true", "aws:SourceIp": INTERNET_CLIENT}}, False,
-                   "a public-read statement defeats the point of putting CloudFront in front."),
+                   "A public-read statement defeats the point of putting CloudFront in front."),
         PolicyCase("the distribution cannot overwrite objects", cf_request("s3:PutObject", "index.html"), False,
-                   "a static site's distribution only reads; grant only the read action."),
+                   "A static site's distribution only reads; grant only the read action."),
     ])
 
 # --- 2.8 Encrypting Direct Connect ------------------------------------------------------------------
@@ -564,7 +565,7 @@ DX_ENCRYPTION = SingleChoice(
     explanations={
         "A": "Direct Connect does not encrypt traffic on its own; 'private' describes who shares the path, not "
              "whether anyone on it can read it.",
-        "B": "should_encrypt prefers encryption but lets traffic flow in clear when MACsec cannot be "
+        "B": "The mode should_encrypt prefers encryption but lets traffic flow in clear when MACsec cannot be "
              "established, which the rule forbids.",
         "C": "With must_encrypt the connection stays down unless MACsec protects it.",
         "D": "IPsec tunnels are encryption at layer 3, and each tunnel has a throughput ceiling far below the "

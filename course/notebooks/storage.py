@@ -62,8 +62,8 @@ PREDICT_S3 = MappingMatch(
     id="3.1", title="Predict who can read from a bucket", points=3, answer_name="answer_3_1",
     parts=[
         Part("a", "18e64c70f123469d02c3397e15a83d58b316d2b4df41abeb9ec7b96a371b262a",
-             "Request a: in the bucket owner's own account, one Allow in either the identity policy or the "
-             "bucket policy is enough, as long as nothing denies.",
+             "Request a: in the bucket owner's own account, one grant in either the identity policy or the bucket "
+             "policy is enough, as long as nothing denies.",
              "a: analyst reads reports/q1.csv over HTTPS", _DECISIONS),
         Part("b", "cd8207addf76d5f562f2e17068b41b313c0fa98b0b17547df36116489fbb3c93",
              "Request b: a public grant is only as good as Block Public Access lets it be; check which "
@@ -72,7 +72,7 @@ PREDICT_S3 = MappingMatch(
              "b: an anonymous visitor reads public/logo.png", _DECISIONS),
         Part("c", "767aaefca62fecc7fb95d9f4d8122448c35c6ca459c4de8f2f589c8e8815da43",
              "Request c: RestrictPublicBuckets takes the public statement out of play, not the grants of "
-             "principals of the bucket owner's own account: in the same account one Allow is enough.",
+             "principals of the bucket owner's own account: check what the intern's own identity policy grants.",
              "c: the intern (may read public/ only) reads public/logo.png", _DECISIONS),
         Part("d", "1d743b2ed764f4e54a7e8bf80a63ced1038e18a6fc466e2de678af1cd2737be3",
              "Request d: both sides grant the read on paper, but RestrictPublicBuckets judges the bucket "
@@ -138,7 +138,7 @@ FIX_BUCKET_POLICY = PolicyExercise(
         PolicyCase("the partner's reader role reads shared/data.csv over HTTPS",
                    s3_request(PARTNER_SESSION, PARTNER, "s3:GetObject", "shared/data.csv", role=PARTNER_ROLE),
                    True,
-                   "a cross-account read needs a statement that names the partner's account (or its role) for "
+                   "A cross-account read needs a statement that names the partner's account (or its role) for "
                    "objects under shared/."),
         PolicyCase("the company's CloudFront distribution fetches public/logo.png",
                    cloudfront_request("public/logo.png"), True,
@@ -146,26 +146,26 @@ FIX_BUCKET_POLICY = PolicyExercise(
                    "cloudfront.amazonaws.com; grant that principal, limited to your own distribution."),
         PolicyCase("a CloudFront distribution of another account cannot fetch public/logo.png",
                    cloudfront_request("public/logo.png", OTHER_DISTRIBUTION_ARN), False,
-                   "every customer's distribution calls S3 as the same service principal; without a condition "
+                   "Every customer's distribution calls S3 as the same service principal; without a condition "
                    "on the source distribution anyone could point CloudFront at your bucket (confused deputy)."),
         PolicyCase("an anonymous visitor cannot read public/logo.png directly",
                    s3_request("anonymous", None, "s3:GetObject", "public/logo.png"), False,
-                   "visitors should reach the assets through CloudFront only; a grant to Principal \"*\" makes "
+                   "Visitors should reach the assets through CloudFront only; a grant to Principal \"*\" makes "
                    "the policy public, which Block Public Access exists to stop."),
         PolicyCase("the partner's reader role cannot read reports/q1.csv",
                    s3_request(PARTNER_SESSION, PARTNER, "s3:GetObject", "reports/q1.csv", role=PARTNER_ROLE),
-                   False, "the partner's grant should cover the shared/ prefix only."),
+                   False, "The partner's grant should cover the shared/ prefix only."),
         PolicyCase("the partner's reader role cannot upload to shared/",
                    s3_request(PARTNER_SESSION, PARTNER, "s3:PutObject", "shared/upload.csv", role=PARTNER_ROLE),
-                   False, "the partner reads; grant it s3:GetObject only."),
+                   False, "The partner reads; grant it s3:GetObject only."),
         PolicyCase("another AWS account cannot read shared/data.csv",
                    s3_request(f"arn:aws:sts::{STRANGER}:assumed-role/etl/x", STRANGER, "s3:GetObject",
                               "shared/data.csv", role=f"arn:aws:iam::{STRANGER}:role/etl"), False,
-                   "name the partner's account, not every AWS account."),
+                   "Name the partner's account, not every AWS account."),
         PolicyCase("the company's analyst cannot read reports/q1.csv over plain HTTP",
                    s3_request(ANALYST_SESSION, OWNER, "s3:GetObject", "reports/q1.csv", tls=False,
                               role=ANALYST_ROLE), False,
-                   "the analyst's own identity policy allows S3, so only an explicit Deny in the bucket policy "
+                   "The analyst's own identity policy allows S3, so only an explicit Deny in the bucket policy "
                    "can refuse unencrypted connections."),
     ],
 )
@@ -189,8 +189,8 @@ OBJECT_OWNERSHIP = MappingMatch(
              "does with a PUT that tries to set a public ACL.",
              "Bucket owner enforced, upload with public-read", _OWNERS),
         Part("preferred_bofc", "c381845aa2f31c6e169feef1a056f11a6b1ea471dec1c2ef670032b064b34339",
-             "Bucket owner preferred hands ownership to the bucket owner exactly when the upload carries a "
-             "particular canned ACL.",
+             "Bucket owner preferred changes who owns a new object exactly when the upload carries a particular "
+             "canned ACL: does this one carry it?",
              "Bucket owner preferred, upload with bucket-owner-full-control", _OWNERS),
         Part("preferred_no_acl", "bf5c7201c313ecb8014b9c44c4bfae0a2ea8c66f14b871ebfe185e4ecbbb9703",
              "Bucket owner preferred is a preference, not a rule: without the canned ACL the old behaviour "
@@ -207,23 +207,34 @@ OBJECT_OWNERSHIP = MappingMatch(
 
 _BPA = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
+# What each Block Public Access setting does, shown for the setting a learner chose where it does not fit.
+_BPA_EXPLANATIONS = {
+    "BlockPublicAcls": "BlockPublicAcls rejects requests that would set a public ACL (on a bucket or an object) "
+                       "at the moment they are made; it changes nothing about ACLs already in place or about "
+                       "bucket policies.",
+    "IgnorePublicAcls": "IgnorePublicAcls makes S3 disregard public ACLs that exist, without rejecting any "
+                        "request or changing an ACL; it has no effect on bucket policies.",
+    "BlockPublicPolicy": "BlockPublicPolicy rejects a PutBucketPolicy that would make the bucket public, at write "
+                         "time; it leaves ACLs alone and does not change who may use a policy already attached.",
+    "RestrictPublicBuckets": "RestrictPublicBuckets narrows who may use a public bucket policy that is attached; "
+                             "it rejects no write and has no effect on ACLs.",
+}
+
 BLOCK_PUBLIC_ACCESS = MappingMatch(
     id="3.4", title="Match each effect to its Block Public Access setting", points=2, answer_name="answer_3_4",
+    explanations=_BPA_EXPLANATIONS,
     parts=[
         Part("put_with_public_acl", "93fb7893b1c9ebef8e07efa1dd10a04ed184ab1121f8c2911b77b9a436be2d16",
-             "This effect happens when the request is made: a setting that rejects new public ACLs, not one "
-             "that disregards ACLs already in place.",
+             "Reread the effect: when does it happen, and to what kind of grant?",
              "a PutObject with the public-read canned ACL is rejected", _BPA),
         Part("old_public_acl", "e8c4bc1c25f7aaceec08fca484507c9b29f09d46ec5b2e8d29e71e56794a52b1",
-             "The ACL is not changed and no request is rejected: the setting makes S3 disregard public "
-             "ACLs that already exist.",
+             "Reread the effect: is any request rejected, and has the ACL changed?",
              "an old object whose ACL grants AllUsers read can no longer be read anonymously", _BPA),
         Part("put_public_policy", "7da2dc4822616484fe75e79e610830b723969c384df4d267ab493938312950bb",
-             "This is about writing a bucket policy, not about using one that is already attached.",
+             "Reread the effect: when does it happen, and to what kind of grant?",
              "a PutBucketPolicy with Principal \"*\" and no limiting condition is rejected", _BPA),
         Part("existing_public_policy", "917c0d7c22b3b8c89eb75893db3bf817588cf23bcba041167ea4dc2bcb4562af",
-             "The policy stays attached and nothing is rejected at write time: the setting narrows who may "
-             "use a public policy.",
+             "Reread the effect: is anything rejected, and is the policy still attached?",
              "an attached public bucket policy now serves only service principals and the owner's account",
              _BPA),
     ],
@@ -264,24 +275,24 @@ TLS_AND_KMS_POLICY = PolicyExercise(
     slot="resource", context_policies={"identity": [EXPORTER_IDENTITY_POLICY]},
     cases=[
         PolicyCase("an upload over HTTPS with SSE-KMS under the payroll key is allowed", payroll_request(), True,
-                   "the right upload must still get through: check that no Deny matches a TLS request that "
+                   "The right upload must still get through: check that no Deny matches a TLS request that "
                    "names aws:kms and the payroll key's ARN."),
         PolicyCase("a download over HTTPS is allowed", payroll_request("s3:GetObject"), True,
-                   "reads carry no encryption headers; the encryption conditions should only apply to uploads."),
+                   "Reads carry no encryption headers; the encryption conditions should only apply to uploads."),
         PolicyCase("an upload that asks for SSE-S3 (AES256) is denied", payroll_request(sse="AES256", key_id=None),
                    False,
-                   "the exporter's identity policy already allows uploads, so an Allow with conditions changes "
+                   "The exporter's identity policy already allows uploads, so an Allow with conditions changes "
                    "nothing: only a Deny can refuse the wrong encryption type."),
         PolicyCase("an upload with SSE-KMS under another key is denied", payroll_request(key_id=OTHER_KEY_ARN),
-                   False, "requiring aws:kms is not enough; the key itself must be the payroll key."),
+                   False, "Requiring aws:kms is not enough; the key itself must be the payroll key."),
         PolicyCase("an upload without encryption headers is denied", payroll_request(sse=None, key_id=None),
                    False,
-                   "a condition key that is absent from the request makes positive operators fail; choose the "
+                   "A condition key that is absent from the request makes positive operators fail; choose the "
                    "operator so that a missing header also triggers the Deny."),
         PolicyCase("an upload over plain HTTP is denied, even with the right key", payroll_request(tls=False),
-                   False, "deny every request whose aws:SecureTransport is false."),
+                   False, "Deny every request whose aws:SecureTransport is false."),
         PolicyCase("a download over plain HTTP is denied", payroll_request("s3:GetObject", tls=False), False,
-                   "the TLS rule covers every S3 action on the bucket, not only uploads."),
+                   "The TLS rule covers every S3 action on the bucket, not only uploads."),
     ],
 )
 
@@ -289,26 +300,39 @@ TLS_AND_KMS_POLICY = PolicyExercise(
 
 _SSE = ("SSE-S3", "SSE-KMS", "DSSE-KMS", "SSE-C", "client-side")
 
+# What each encryption option does and costs, shown for the option a learner chose where it does not fit.
+_ENCRYPTION_EXPLANATIONS = {
+    "SSE-S3": "SSE-S3 encrypts with keys S3 manages entirely: there is no key policy of yours, no CloudTrail "
+              "entry per key use, a single layer, and S3 both sees the plaintext and holds the key.",
+    "SSE-KMS": "SSE-KMS encrypts once under a KMS key: it brings a key policy and CloudTrail entries, and with "
+               "them KMS requests to manage and pay for; the key lives in AWS and S3 sees the plaintext.",
+    "DSSE-KMS": "DSSE-KMS applies two layers of encryption under a KMS key: it costs more than one layer, keeps "
+                "the key in AWS, and S3 still receives the plaintext.",
+    "SSE-C": "With SSE-C you send your own key with every request and S3 discards it after use: you must manage "
+             "and supply keys yourself, there is no key policy or KMS audit, and S3 still receives the plaintext.",
+    "client-side": "With client-side encryption you encrypt before upload and S3 only ever stores ciphertext: "
+                   "S3 does none of the encryption, and you carry all of the key management.",
+}
+
 ENCRYPTION_CHOICE = MappingMatch(
     id="3.6", title="Choose the S3 encryption option for each requirement", points=3, answer_name="answer_3_6",
+    explanations=_ENCRYPTION_EXPLANATIONS,
     parts=[
         Part("nothing_to_manage", "5174276824cb363395277fbb4c0bce1e0e290ae8ca4a108a3641f645f37ca7cc",
-             "The requirement asks for no key to manage and no per-request KMS cost: which option does S3 "
-             "apply by itself?",
+             "Reread the requirement: what may the team not manage, and what may it not pay for?",
              "encryption at rest with no keys to manage and no KMS charges", _SSE),
         Part("key_policy_and_audit", "18ac83c7d9b68aaf715136d79426866e466166446e7e25c6fed14c050243dcb7",
-             "A separate key policy and a CloudTrail entry for each key use come from KMS; one layer of "
-             "encryption is all the requirement asks for.",
+             "Reread the requirement: what must the security team control and see, and how many layers does it ask "
+             "for?",
              "a key policy separate from S3 permissions, and every key use in CloudTrail", _SSE),
         Part("two_layers", "6da0963810340b5fcad018b2f8f1881b219a8303783b40ec64f3eab66231c279",
-             "Two independent layers applied by the service is a specific option, not SSE-KMS twice.",
+             "Reread the requirement: how many layers, and who applies them?",
              "two independent layers of encryption applied by the storage service", _SSE),
         Part("own_key_every_request", "11d9b3ab78c29d57c339a1de99c71fdab82349bbe34eba0191a494ad3ed69959",
-             "S3 should still do the encryption, but the key must never be stored by AWS: the key then has "
-             "to travel with every request.",
+             "Reread the requirement: who encrypts, and where may the key be kept?",
              "S3 encrypts, but the company's own key is never stored in AWS", _SSE),
         Part("no_plaintext_to_aws", "34161c87cb5bc09b8c3e77c19a93b98b2763d01f5214905a308a2b2042d8e1fb",
-             "Every server-side option means that S3 receives the plaintext (over TLS) before encrypting it.",
+             "Reread the requirement: what may reach AWS at all?",
              "AWS must never receive the plaintext", _SSE),
     ],
 )
@@ -317,23 +341,34 @@ ENCRYPTION_CHOICE = MappingMatch(
 
 _LOCKS = ("governance", "compliance", "legal hold", "MFA delete")
 
+# What each control does and allows, shown for the control a learner chose where it does not fit.
+_LOCK_EXPLANATIONS = {
+    "governance": "Governance mode keeps a version until a retain-until date set in advance, but principals "
+                  "with s3:BypassGovernanceRetention can delete it early or shorten the period.",
+    "compliance": "Compliance mode keeps a version until a retain-until date set in advance, and nobody, the "
+                  "root user included, can delete it or shorten the period: there is no way back, even for a "
+                  "test.",
+    "legal hold": "A legal hold keeps a version until someone removes the hold, with no date at all; anyone "
+                  "allowed s3:PutObjectLegalHold can remove it, and it asks for no device code.",
+    "MFA delete": "MFA delete is part of the bucket's versioning configuration: it asks for the root user's MFA "
+                  "code to delete a version permanently, but keeps nothing for a set period or until a release.",
+}
+
 RETENTION_CONTROLS = MappingMatch(
     id="3.7", title="Pick the control that makes objects undeletable", points=3, answer_name="answer_3_7",
+    explanations=_LOCK_EXPLANATIONS,
     parts=[
         Part("broker_records", "aaad1f7836aa9e5050922b754b0e600979e50f6e49fc31511aa13494b6aa8dd3",
-             "If any principal, even a highly privileged one, can shorten the retention, the rule is broken: "
-             "one retention mode allows no exceptions at all.",
+             "Reread the need: who must be unable to delete or shorten, and for how long?",
              "records nobody, root user included, may delete or shorten for six years", _LOCKS),
         Part("trial_retention", "e950d335410c3926bc74892ad583e1cf34eb97d3906f127f9a933b8809d38ed6",
-             "Being able to delete early with a special permission (and a bypass header) is the defining "
-             "property of one retention mode.",
+             "Reread the need: who must still be able to remove objects early?",
              "a trial retention that two administrators can still override", _LOCKS),
         Part("litigation", "4e12f8d641d707e78f4259c7bc86369775b80963ddebf886c12c6991de21de5a",
-             "Retention modes need a retain-until date; the scenario has no end date.",
+             "Reread the need: until when must the objects be kept?",
              "keep these objects until counsel releases them, date unknown", _LOCKS),
         Part("root_code", "13e456ddaf7dca0d7192295c7b7ee9333a2f785121c023a6189aecf0a22416a5",
-             "This control is part of the bucket's versioning configuration and asks for a device code, not "
-             "a retention date.",
+             "Reread the need: what must a permanent delete require?",
              "permanent deletes need a code from the root user's MFA device", _LOCKS),
     ],
 )
@@ -342,8 +377,22 @@ RETENTION_CONTROLS = MappingMatch(
 
 _CLASSES = ("STANDARD_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
 
+# What each storage class costs and how fast it returns data, shown for the class a learner chose where it
+# does not fit.
+_CLASS_EXPLANATIONS = {
+    "STANDARD_IA": "STANDARD_IA returns objects in milliseconds, at a storage price well above the archive "
+                   "classes: you would pay for instant access that nobody needs.",
+    "GLACIER_IR": "GLACIER_IR keeps millisecond access, at a storage price well above the classes that take "
+                  "hours to restore.",
+    "GLACIER": "GLACIER (Flexible Retrieval) restores in minutes to hours, and costs more to store than the "
+               "deepest archive class.",
+    "DEEP_ARCHIVE": "DEEP_ARCHIVE is the cheapest class to store, but a standard restore takes up to 12 hours "
+                    "and every object is billed for at least 180 days.",
+}
+
 LOG_LIFECYCLE = MappingMatch(
     id="3.8", title="Write the lifecycle rule for CloudTrail logs", points=3, answer_name="answer_3_8",
+    explanations=_CLASS_EXPLANATIONS,
     parts=[
         Part("transition_days", "e27e593abf88d457922ddc139184f0fa94d1899e1769d9d16d7846d0781153aa",
              "Transition when the logs stop being searched day to day, as the retention standard says; "
@@ -392,21 +441,21 @@ EFS_POLICY = PolicyExercise(
     lint_forbidden=["IAM004"],
     cases=[
         PolicyCase("the web-app role mounts through its access point over TLS", efs_request("ClientMount"), True,
-                   "grant the web-app role ClientMount on the file system when it comes through its access point "
+                   "Grant the web-app role ClientMount on the file system when it comes through its access point "
                    "over TLS."),
         PolicyCase("the web-app role writes through its access point over TLS", efs_request("ClientWrite"), True,
-                   "mounting gives read-only access; writing is a separate action."),
+                   "Mounting gives read-only access; writing is a separate action."),
         PolicyCase("the web-app role cannot act as root on the file system", efs_request("ClientRootAccess"), False,
-                   "root access (UID 0 keeps its privileges) is a third action; leave it out."),
+                   "Root access (UID 0 keeps its privileges) is a third action; leave it out."),
         PolicyCase("the web-app role cannot mount without TLS", efs_request("ClientMount", tls=False), False,
-                   "require aws:SecureTransport on the grant, or deny requests without it."),
+                   "Require aws:SecureTransport on the grant, or deny requests without it."),
         PolicyCase("the web-app role cannot mount the whole file system without the access point",
                    efs_request("ClientMount", access_point=None), False,
-                   "a mount that does not use the access point escapes its root directory and POSIX identity; "
+                   "A mount that does not use the access point escapes its root directory and POSIX identity; "
                    "require the access point's ARN."),
         PolicyCase("the reporting role cannot mount the file system",
                    efs_request("ClientMount", session=REPORT_SESSION, role=REPORT_ROLE), False,
-                   "name the web-app role as the principal, not the whole account or everyone."),
+                   "Name the web-app role as the principal, not the whole account or everyone."),
     ],
 )
 

@@ -128,14 +128,16 @@ def test_patterns_that_skip_the_queues_lose_the_backlog_workloads():
     # A learner who reaches for SNS whenever there is more than one consumer.
     result = evaluate("8.2", dict(REFERENCE_PATTERNS, w3="sns"))
     assert result.score == pytest.approx(3 / 4)
-    assert "own backlog" in result.failures[0].hint
+    assert result.failures[0].hint.startswith("You chose 'sns'. A standard topic with direct subscriptions pushes")
+    assert "keeps no backlog" in result.failures[0].hint
 
 
 def test_patterns_that_ignore_order_and_duplicates_lose_workload_4_and_maybe_more():
     result = evaluate("8.2", dict(REFERENCE_PATTERNS, w4="sns+sqs", w2="sns"))
     assert result.score == pytest.approx(2 / 4)
     hints = " ".join(r.hint for r in result.failures)
-    assert "best-effort ordering" in hints and "keeps no backlog" in hints
+    assert "You chose 'sns+sqs'" in hints and "still without ordering or de-duplication" in hints
+    assert "You chose 'sns'" in hints and "keeps no backlog" in hints
     assert "fifo" not in hints.lower().replace("first-in", ""), "the hint never names the answer"
 
 

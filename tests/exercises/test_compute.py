@@ -230,7 +230,7 @@ def test_ecr_hidden_cases_catch_admin_actions():
 def test_function_policy_without_source_conditions_is_a_confused_deputy():
     result = evaluate("4.5", with_statement("4.5", 0, Condition=None))
     (hint,) = failures(result).values()
-    assert "every bucket in the world" in hint
+    assert "Every bucket in the world" in hint
 
 
 def test_function_policy_partner_with_every_action_or_everyone():
@@ -272,7 +272,7 @@ def test_add_permission_service_wildcard_costs_lint_and_hidden_cases():
 def test_lambda_public_subnet_has_no_public_ip():
     result = evaluate("4.7", {"A", "C", "D"})
     (hint,) = failures(result).values()
-    assert "no-public-ip" in hint and "never get public addresses" in hint and "Option A" in hint
+    assert "no-public-ip" in hint and "never get public addresses" in hint and "option A" in hint
     assert result.score == pytest.approx(4 / 5)
 
 

@@ -212,13 +212,14 @@ def test_chain_that_gives_everything_to_the_pipeline_role_gets_partial_credit():
     result = evaluate("9.3", everything_in_tools)
     assert result.score == pytest.approx(1 / 5)
     hints = " ".join(r.hint for r in result.failures)
-    assert "cannot be passed across accounts" in hints and "that role's" in hints
+    assert "You chose 'pipeline-role'" in hints and "done by identities there" in hints
 
 
 def test_chain_that_lets_the_action_role_create_resources_loses_one_part():
     result = evaluate("9.3", dict(REFERENCE_CHAIN, create_resources="action-role"))
     assert result.score == pytest.approx(4 / 5)
-    assert "not with those of its caller" in result.failures[0].hint
+    assert result.failures[0].hint.startswith("You chose 'action-role'.")
+    assert "nor is it the role CloudFormation creates resources with" in result.failures[0].hint
 
 
 def test_chain_accepts_case_and_refuses_unknown_values():

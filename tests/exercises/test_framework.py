@@ -35,14 +35,16 @@ from course.exercises.keys import canonical, matches
 SINGLE = SingleChoice(
     id="99.1", title="Egress for a private subnet", points=2, answer_name="answer_99_1",
     options={"A": "Internet gateway", "B": "NAT gateway", "C": "Peering"},
-    explanations={"A": "an IGW needs a public IP on the instance, so it accepts inbound too",
-                  "C": "peering connects VPCs, not the internet"},
+    explanations={"A": "An IGW needs a public IP on the instance, so it accepts inbound too.",
+                  "B": "A NAT gateway lets the instance start connections out but not receive them.",
+                  "C": "Peering connects VPCs, not the internet."},
     key=make_key("99.1", "B"))
 
 MULTI = MultipleChoice(
     id="99.2", title="Protect stored mail", points=3, answer_name="answer_99_2",
     options={"A": "KMS", "B": "public ACL", "C": "source account condition", "D": "disable logging"},
-    explanations={"B": "a public ACL exposes the mail", "D": "logging is how you notice misuse"},
+    explanations={"A": "KMS keys protect the mail at rest.", "B": "A public ACL exposes the mail.",
+                  "C": "The condition stops a confused deputy.", "D": "Logging is how you notice misuse."},
     keys=choice_keys("99.2", {"A", "C"}, "ABCD"))
 
 
@@ -60,7 +62,9 @@ def test_single_choice_right_wrong_and_malformed():
     assert SINGLE.check("B").passed and SINGLE.check(" b ").score == 1.0
     wrong = SINGLE.check("A")
     assert not wrong.passed and wrong.score == 0
-    assert "public IP" in wrong.failures[0].hint, "the hint explains why the chosen option is wrong"
+    assert wrong.failures[0].hint == "You chose option A. An IGW needs a public IP on the instance, so it accepts " \
+        "inbound too.", "the hint names the chosen option and explains why it is wrong"
+    assert "NAT" not in SINGLE.check("C").failures[0].hint, "a hint never describes the right option"
     for bad, words in [(["B"], "exactly one"), (2, "string"), ("Z", "not one of"), (None, "no answer yet")]:
         result = SINGLE.check(bad)
         assert result.error and words in result.error and result.score == 0
@@ -72,16 +76,17 @@ def test_multiple_choice_scores_share_of_options_classified_correctly():
     half = MULTI.check({"A", "B"})
     assert half.score == pytest.approx(0.5)
     hints = " ".join(r.hint for r in half.failures)
-    assert "exposes the mail" in hints and "1 more option" in hints
+    assert "You chose option B, which does not apply. A public ACL exposes the mail." in hints
+    assert "You chose A and B, and 1 more option applies as well." in hints
     assert "Option C" not in hints and "option C" not in hints, "a missed option is not named"
     assert MULTI.check(set()).error and MULTI.check("AC").error and MULTI.check({"A": 1}).error
 
 
 def test_value_match_with_type_check_and_hidden_expectation():
     exercise = ValueMatch(id="99.3", title="Count", points=1, answer_name="a", key=make_key("99.3", 42),
-                          expected_type=int, description="the number of failed logins", hint="count rows")
+                          expected_type=int, description="the number of failed logins", hint="Count rows.")
     assert exercise.check(42).passed
-    assert exercise.check(41).failures[0].hint == "count rows"
+    assert exercise.check(41).failures[0].hint == "You answered 41. Count rows."
     assert "expected a number" in exercise.check("42").error
     assert "expected a number" in exercise.check(True).error, "a bool is not a number answer"
     hidden = exercise.check(42, hidden={"expected": 43})
@@ -90,11 +95,12 @@ def test_value_match_with_type_check_and_hidden_expectation():
 
 def test_mapping_match_gives_partial_credit_per_part():
     exercise = MappingMatch(id="99.4", title="Verdicts", points=2, answer_name="a", parts=[
-        Part("spf", part_key("99.4", "spf", "pass"), "look at Received-SPF"),
-        Part("dmarc", part_key("99.4", "dmarc", "fail"), "alignment: compare the From domain")])
+        Part("spf", part_key("99.4", "spf", "pass"), "Look at Received-SPF."),
+        Part("dmarc", part_key("99.4", "dmarc", "fail"), "Alignment: compare the From domain.")])
     assert exercise.check({"spf": "PASS", "dmarc": "fail"}).passed
     half = exercise.check({"spf": "pass", "dmarc": "pass"})
-    assert half.score == 0.5 and "alignment" in half.failures[0].hint
+    assert half.score == 0.5
+    assert half.failures[0].hint == "You answered 'pass'. Alignment: compare the From domain."
     assert "missing" in exercise.check({"spf": "pass"}).failures[0].hint
     assert "unexpected key" in exercise.check({"spf": "pass", "dkim": "x"}).error
     assert "expected a dict" in exercise.check(["spf"]).error
@@ -103,13 +109,14 @@ def test_mapping_match_gives_partial_credit_per_part():
 def test_table_match_checks_columns_rows_and_values():
     truth = pd.DataFrame({"ip": ["198.51.100.7", "203.0.113.9"], "count": [12, 3]})
     exercise = TableMatch(id="99.5", title="Top talkers", points=2, answer_name="a", columns=["ip", "count"],
-                          **table_keys("99.5", truth, ["ip", "count"]), hints={"count": "count per IP"})
+                          **table_keys("99.5", truth, ["ip", "count"]), hints={"count": "Count per IP."})
     assert exercise.check(truth.iloc[::-1]).passed, "row order does not matter"
     wrong = truth.assign(count=[12, 4])
-    assert exercise.check(wrong).failures[0].hint == "count per IP"
-    assert not exercise.check(truth.head(1)).passed
+    assert exercise.check(wrong).failures[0].hint == "Your column count holds other values. Count per IP."
+    short = exercise.check(truth.head(1))
+    assert not short.passed and short.failures[0].hint.startswith("Your table has 1 row.")
     missing = exercise.check(truth[["ip"]])
-    assert "missing column" in missing.failures[0].hint
+    assert missing.failures[0].hint == "Your table has no column count; it has ip."
     assert "DataFrame" in exercise.check({"ip": []}).error
 
 
@@ -133,14 +140,16 @@ def fake_engine():
 
 def test_policy_exercise_cases_hidden_cases_and_errors(fake_engine):
     exercise = PolicyExercise(id="99.6", title="Bucket policy", points=3, answer_name="a", slot="resource", cases=[
-        PolicyCase("reads are allowed", {"action": "s3:GetObject"}, True, "grant s3:GetObject"),
-        PolicyCase("deletes are denied", {"action": "s3:DeleteObject"}, False, "do not grant deletes")])
+        PolicyCase("reads are allowed", {"action": "s3:GetObject"}, True, "Grant s3:GetObject."),
+        PolicyCase("deletes are denied", {"action": "s3:DeleteObject"}, False, "Do not grant deletes.")])
     good = {"Version": "2012-10-17", "Statement": [{"Action": "s3:GetObject"}]}
     assert exercise.check(good).passed
     assert exercise.check(json.dumps(good)).passed, "a JSON string works too"
     too_open = {"Statement": [{"Action": "s3:GetObject"}, {"Action": "s3:DeleteObject"}]}
     result = exercise.check(too_open)
-    assert result.score == 0.5 and "should be denied" in result.failures[0].hint
+    assert result.score == 0.5
+    assert result.failures[0].hint == ("With your policy this request gets Allow; it should be denied. "
+                                       "Do not grant deletes."), "the hint says what the learner's policy did"
     hidden = exercise.check(good, hidden=[{"description": "puts denied", "request": {"action": "s3:PutObject"},
                                            "allow": True}])
     assert not hidden.passed and hidden.failures[0].hidden
@@ -212,15 +221,17 @@ ORDER = Ordering(
     id="99.7", title="Rotate a key", points=2, answer_name="a",
     options={"A": "create the new key", "B": "switch the applications", "C": "delete the old key"},
     rules=[Precedence("the new key exists before anything uses it", precedence_key("99.7", "A", "B"),
-                      "an application cannot switch to a key that does not exist yet"),
+                      "An application cannot switch to a key that does not exist yet."),
            Precedence("nothing still uses the old key when it goes", precedence_key("99.7", "B", "C"),
-                      "deleting first breaks every application that has not switched")])
+                      "Deleting first breaks every application that has not switched.")])
 
 
 def test_ordering_scores_the_share_of_rules_kept_and_names_the_broken_one():
     assert ORDER.check(["A", "B", "C"]).passed and ORDER.check(("a", " b", "C")).passed
     half = ORDER.check(["A", "C", "B"])
-    assert half.score == 0.5 and half.failures[0].hint.startswith("deleting first")
+    assert half.score == 0.5
+    assert half.failures[0].hint == "You put step C before step B. Deleting first breaks every application that " \
+        "has not switched.", "the hint names the two steps the learner put the wrong way round"
     assert "A" not in half.failures[0].description, "a rule does not name its steps"
     assert ORDER.check(["C", "B", "A"]).score == 0
 
@@ -294,3 +305,238 @@ def test_lint_uses_the_kind_of_the_slot_or_the_one_named():
         "Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}
     (failure,) = trust.check(not_principal).failures
     assert "NotPrincipal" in failure.hint, "a trust policy may not use NotPrincipal"
+
+
+# --- hints answer the mistake the learner made ---------------------------------------------------------
+
+CONTROLS = ("SCP", "RCP", "session policy")
+CONTROL_EXPLANATIONS = {
+    "SCP": "An SCP caps only the principals of your own organization's accounts.",
+    "RCP": "An RCP caps what any principal may do to your resources.",
+    "session policy": "A session policy narrows one set of temporary credentials.",
+}
+CHOOSE_CONTROL = MappingMatch(
+    id="99.8", title="Pick a control", points=2, answer_name="a", explanations=CONTROL_EXPLANATIONS, parts=[
+        Part("outsiders", part_key("99.8", "outsiders", "RCP"), "Reread who the requirement limits.",
+             "requirement 1", CONTROLS,
+             explanations={"SCP": "An SCP cannot limit principals of other organizations."}),
+        Part("one_session", part_key("99.8", "one_session", "session policy"), "Reread what the requirement "
+             "limits.", "requirement 2", CONTROLS)])
+
+
+def test_a_mapping_hint_addresses_the_option_the_learner_chose_for_that_part():
+    result = CHOOSE_CONTROL.check({"outsiders": "scp", "one_session": "RCP"})
+    first, second = (r.hint for r in result.failures)
+    assert first == "You chose 'scp'. An SCP cannot limit principals of other organizations.", \
+        "the part's own explanation of the chosen option comes first"
+    assert second == "You chose 'RCP'. An RCP caps what any principal may do to your resources.", \
+        "then the exercise's explanation of that option"
+    assert "session" not in second, "the hint never describes the right option"
+
+
+def test_a_mapping_hint_falls_back_to_the_part_hint_and_still_names_the_choice():
+    bare = MappingMatch(id="99.8", title="t", points=1, answer_name="a", parts=CHOOSE_CONTROL.parts)
+    hint = bare.check({"outsiders": "RCP", "one_session": "SCP"}).failures[0].hint
+    assert hint == "You chose 'SCP'. Reread what the requirement limits."
+
+
+def test_a_free_value_mapping_hint_names_the_value_given():
+    exercise = MappingMatch(id="99.9", title="t", points=1, answer_name="a",
+                            parts=[Part("calls", part_key("99.9", "calls", 29), "Count every failed call.")])
+    assert exercise.check({"calls": 12}).failures[0].hint == "You answered 12. Count every failed call."
+
+
+def test_failed_check_renders_as_one_line_without_a_traceback():
+    result = SINGLE.check("A")
+    error = ExerciseFailed(result.summary(), result.failure_line())
+    assert str(error) == "Question 99.1: 0 of 1 requirements met", "progress reads this message"
+    assert error._render_traceback_() == ["✘ Question 99.1: 1 of 1 requirement not met — see the table above"]
+    unreadable = SINGLE.check(["B"])
+    assert ExerciseFailed(unreadable.summary(), unreadable.failure_line())._render_traceback_() == [
+        "✘ Question 99.1: the answer could not be checked — see the message above"]
+
+
+def test_check_raises_the_one_line_failure(monkeypatch):
+    from course.exercises import checking, registry
+
+    monkeypatch.setitem(registry._REGISTRY, "99.7", ORDER)
+    with pytest.raises(ExerciseFailed) as info:
+        checking.check("99.7", ["C", "B", "A"])
+    assert info.value._render_traceback_() == ["✘ Question 99.7: 2 of 2 requirements not met — see the table above"]
+
+
+def _registered():
+    from course.exercises import all_exercises
+
+    return all_exercises()
+
+
+def test_every_hint_of_every_registered_exercise_reads_as_a_sentence():
+    from course.exercises.hints import is_sentence
+
+    checked, bad = 0, []
+    for exercise in _registered():
+        for text in exercise.hint_texts():
+            if text == "" and exercise.kind == "network":
+                continue  # a flow's hint is optional: the model's own explanation of the flow is shown
+            checked += 1
+            if not is_sentence(text):
+                bad.append(f"{exercise.id}: {text!r}")
+    assert checked > 400, "the exercises' hint texts are all collected"
+    assert not bad, "hints must start with a capital letter and end with . ! or ?:\n" + "\n".join(bad)
+
+
+def test_shared_explanations_cover_every_choice_so_their_absence_says_nothing():
+    for exercise in _registered():
+        if isinstance(exercise, MappingMatch) and exercise.explanations:
+            for part in exercise.parts:
+                missing = [c for c in part.choices if c not in exercise.explanations]
+                assert not missing, f"{exercise.id} {part.name}: no explanation for {missing}"
+
+
+def test_choice_explanations_cover_every_option():
+    for exercise in _registered():
+        if isinstance(exercise, (SingleChoice, MultipleChoice)) and exercise.explanations:
+            assert set(exercise.explanations) == set(exercise.options), exercise.id
+
+
+# --- detector hints come from what the learner's function returned ---------------------------------------
+
+def _ports_case(rows: list[tuple[str, int]]) -> pd.DataFrame:
+    return pd.DataFrame([{"eventID": f"{src}-{port}", "src": src, "port": port} for src, port in rows])
+
+
+def _toy_detector():
+    from course.exercises.kinds.logs import DetectorMatch, detector_item_keys, event_ids
+
+    def cases():
+        # a scanner touches 100 ports (the rule says 100 counts); a prober touches 30
+        return {"unseen": _ports_case([("scanner", p) for p in range(100)] + [("prober", p) for p in range(30)])}
+
+    def describe(frame, event_id):
+        src = event_id.split("-")[0]
+        return f"a row of {src}, a source with {frame[frame['src'] == src]['port'].nunique()} ports"
+
+    truth = sorted(f"scanner-{p}" for p in range(100))
+    return DetectorMatch(
+        id="99.10", title="Scanner rows", points=1, answer_name="a", cases=cases, to_value=event_ids,
+        returns="rows", item_keys=detector_item_keys("99.10", {"unseen": truth}), describe_item=describe,
+        noun=("row", "rows"), parts=[Part("unseen", part_key("99.10", "unseen", truth, casefold=False),
+                                          "Count the ports per source.", "the right rows on unseen")])
+
+
+def test_a_detector_hint_says_what_the_function_missed_with_the_count_that_matters():
+    detector = _toy_detector()
+    strict = detector.run(lambda frame: frame[frame.groupby("src")["port"].transform("nunique") > 100])
+    hint = detector.check(strict).failures[0].hint
+    assert hint.startswith("On unseen your function returned 0 rows: it missed 100 of the 100 that the rule catches")
+    assert "a source with 100 ports" in hint, "the example gives the count that the rule turns on"
+    assert hint.count("a row of scanner") == 2, "a few examples, never the expected list itself"
+
+
+def test_a_detector_hint_says_what_the_function_flagged_wrongly():
+    detector = _toy_detector()
+    loose = detector.run(lambda frame: frame[frame.groupby("src")["port"].transform("nunique") >= 20])
+    hint = detector.check(loose).failures[0].hint
+    assert hint.startswith("On unseen your function returned 130 rows: it flagged 30 that the rule does not catch")
+    assert "a source with 30 ports" in hint and "missed" not in hint
+
+
+def test_a_detector_hint_reports_a_crash_and_duplicates():
+    detector = _toy_detector()
+    crashed = detector.check(detector.run(lambda frame: frame["nope"]))
+    assert crashed.failures[0].hint.startswith("On unseen your function failed: KeyError")
+    doubled = detector.run(lambda frame: pd.concat([frame[frame["src"] == "scanner"]] * 2))
+    assert "it returned 100 rows more often than the input holds them" in detector.check(doubled).failures[0].hint
+
+
+def test_detector_item_keys_agree_with_the_case_keys():
+    """The per-item keys mark exactly the items whose sorted list is each case's answer key."""
+    from course.exercises.kinds.logs import DetectorMatch, item_key
+
+    detectors = [e for e in _registered() if isinstance(e, DetectorMatch)]
+    assert len(detectors) >= 3
+    for detector in detectors:
+        frames = detector.cases()
+        for part in detector.parts:
+            assert part.name in detector.item_keys, f"{detector.id}: no item keys for {part.name}"
+            expected = detector.item_keys[part.name]
+            items = sorted(str(v) for v in set(detector.to_value(frames[part.name]))
+                           for _ in range(expected.count(item_key(detector.id, part.name, str(v)))))
+            assert part_key(detector.id, part.name, items, detector.casefold) == part.key, \
+                f"{detector.id} {part.name}: the item keys are stale (regenerate with detector_item_keys)"
+
+
+def test_a_hidden_case_hint_written_as_a_fragment_is_shown_as_a_sentence(fake_engine):
+    """Hidden cases are data in the source notebooks; their hints reach the learner as sentences too."""
+    from course.exercises.hints import is_sentence
+
+    exercise = PolicyExercise(id="99.11", title="t", points=1, answer_name="a", slot="resource", cases=[])
+    result = exercise.check({"Statement": [{"Action": "s3:GetObject"}]}, hidden=[
+        {"description": "puts allowed", "request": {"action": "s3:PutObject"}, "allow": True,
+         "hint": "writes are needed too"}])
+    hint = result.failures[0].hint
+    assert hint == "With your policy this request gets ImplicitDeny; it should be allowed. Writes are needed too."
+    assert is_sentence(hint)
+
+
+def test_a_timed_mapping_hint_names_the_time_given():
+    from course.exercises.kinds.logs import TimedMapping
+
+    exercise = TimedMapping(id="99.12", title="t", points=1, answer_name="a", time_parts=("first",), parts=[
+        Part("first", part_key("99.12", "first", "2023-07-10T11:54:33Z", casefold=True), "Take the earliest call.")])
+    hint = exercise.check({"first": pd.Timestamp("2023-07-10 12:00:00", tz="UTC")}).failures[0].hint
+    assert hint == "You answered '2023-07-10T12:00:00Z'. Take the earliest call."
+
+
+def _right_choice(exercise, part):
+    """The choice whose key matches (what any learner could find by trying each choice)."""
+    from course.exercises.kinds.value import _part_ok
+
+    right = [c for c in part.choices if _part_ok(exercise.id, part.name, c, part.key, exercise.casefold)]
+    assert len(right) == 1, f"{exercise.id} {part.name}: {len(right)} choices match the key"
+    return right[0]
+
+
+SETTING_NAMES = ("Bucket owner enforced", "Bucket owner preferred")
+
+
+def test_no_mapping_hint_names_the_right_choice():
+    """Whatever wrong choice a learner makes, the hint shown never names the right one (when it has 3+ choices)."""
+    import re
+
+    named = []
+    for exercise in _registered():
+        if not isinstance(exercise, MappingMatch):
+            continue
+        for part in exercise.parts:
+            if len(part.choices) < 3:
+                continue  # with two choices, explaining the wrong one says which is right anyway
+            right = _right_choice(exercise, part)
+            pattern = re.compile(rf"(?<![\w-]){re.escape(right)}(?![\w-])")
+            for wrong in part.choices:
+                hint = exercise.wrong_hint(part, wrong).split(". ", 1)[1]  # after "You chose '...'."
+                for name in SETTING_NAMES:  # names of settings in the stems that contain a choice's words
+                    hint = hint.replace(name, "")
+                if wrong != right and pattern.search(hint):
+                    named.append(f"{exercise.id} {part.name}: choosing {wrong!r} shows a hint naming the answer")
+    assert not named, "\n".join(named)
+
+
+def test_no_choice_hint_points_at_the_right_option():
+    """A wrong option's explanation never refers to an option that applies ("see option C", "as C")."""
+    import re
+
+    pointing = []
+    for exercise in _registered():
+        if isinstance(exercise, SingleChoice):
+            right = {letter for letter in exercise.options if make_key(exercise.id, letter) == exercise.key}
+        elif isinstance(exercise, MultipleChoice):
+            right = {letter for letter in exercise.options if exercise._applies(letter)}
+        else:
+            continue
+        for letter in set(exercise.options) - right:
+            for r in right:
+                if re.search(rf"\b(?:[Oo]ptions?|[Aa]s)\s+{r}\b", exercise.explain(letter)):
+                    pointing.append(f"{exercise.id}: the explanation of {letter} points at {r}")
+    assert not pointing, "\n".join(pointing)

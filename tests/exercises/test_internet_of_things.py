@@ -118,7 +118,7 @@ def test_triage_with_lower_case_severities_matches_nothing():
 
 def test_triage_missing_a_column_and_a_series_answer():
     result = evaluate("12.1", reference_triage()[["finding_id", "severity"]])
-    assert "missing column(s): check_name" in result.failures[0].hint
+    assert "Your table has no column check_name" in result.failures[0].hint
     assert 0 < result.score < 1
     series = evaluate("12.1", reference_triage()["finding_id"])
     assert series.error is None and not series.passed
@@ -137,7 +137,7 @@ def test_triage_hints_never_list_the_answer():
 def test_mitigations_that_revoke_the_shared_certificate_lose_one_part():
     result = evaluate("12.2", dict(REFERENCE_MITIGATIONS, **{"F-101": "UPDATE_DEVICE_CERTIFICATE"}))
     assert result.score == pytest.approx(4 / 5)
-    assert "cut off the whole batch" in result.failures[0].hint
+    assert "every device using it goes offline" in result.failures[0].hint
 
 
 def test_mitigations_that_confuse_device_and_ca_certificates_and_policy_fixes():
@@ -146,7 +146,7 @@ def test_mitigations_that_confuse_device_and_ca_certificates_and_policy_fixes():
     result = evaluate("12.2", wrong)
     assert result.score == pytest.approx(3 / 5)
     hints = " ".join(r.hint for r in result.failures)
-    assert "certificate authority" in hints and "not the certificates themselves" in hints
+    assert "You chose 'UPDATE_DEVICE_CERTIFICATE'" in hints and "no policy, CA or account setting changes" in hints
 
 
 def test_mitigations_accept_case_and_refuse_unknown_actions():

@@ -158,7 +158,10 @@ def test_6_3_case_sensitive_comparison_fails_on_the_aws_examples_and_unseen_data
 
     result = partial("6.3", run_detector("6.3", case_sensitive))
     assert 0 < result.score < 1
-    assert any("letter case" in r.hint for r in result.failures)
+    hints = " ".join(r.hint for r in result.failures)
+    assert "your function returned" in hints and "it missed" in hints, "the hint says what the function did"
+    assert "MFAUsed 'NO'" in hints or "MFAUsed 'no'" in hints or "MFAUsed absent" in hints, \
+        "a missed login shows the flag value the comparison did not expect"
 
 
 def test_6_3_counting_failed_logins_too():
@@ -177,7 +180,7 @@ def test_6_3_a_crashing_function_reports_the_error_per_case():
     answer = run_detector("6.3", broken)
     assert all(v.startswith("error: KeyError") for v in answer.values())
     result = partial("6.3", answer)
-    assert "your function failed on this case" in result.failures[0].hint
+    assert result.failures[0].hint == "On stratus your function failed: KeyError: 'no such column'."
 
 
 def test_6_3_returning_a_count_instead_of_rows():
@@ -229,7 +232,8 @@ def test_6_6_substring_match_and_and_instead_of_or():
 
     result = partial("6.6", run_detector("6.6", exact))
     assert 0 < result.score < 1
-    assert any("Client." in r.hint or "wildcard" in r.hint for r in result.failures)
+    assert any("it missed" in r.hint and "errorCode 'Client.UnauthorizedOperation'" in r.hint
+               or "errorCode 'AccessDenied" in r.hint for r in result.failures), "a missed event shows its errorCode"
 
 
 def test_6_7_strict_threshold_and_numpy_integers():
@@ -256,7 +260,8 @@ def test_6_8_falling_for_the_traps():
 def test_6_9_config_for_a_leaked_key():
     result = partial("6.9", dict(REFERENCES["6.9"], leaked_key="access-keys-rotated"))
     assert result.score == 0.8
-    assert "outside AWS" in result.failures[0].hint
+    assert "You chose 'access-keys-rotated'" in result.failures[0].hint
+    assert "it cannot tell whether a key has been published" in result.failures[0].hint
     result = partial("6.9", dict(REFERENCES["6.9"], no_trail="Trusted Advisor: Exposed Access Keys",
                                  imds="restricted-ssh"))
     assert result.score == 0.6

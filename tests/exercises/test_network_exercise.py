@@ -168,7 +168,7 @@ def test_options_are_graded_by_the_flows_they_produce():
     assert EGRESS.check({"A"}).passed
     igw = EGRESS.check({"B"})
     assert not igw.passed and "no-public-ip" in igw.failures[0].hint
-    assert "Option B: an IGW needs a public IP" in igw.failures[0].hint, "the chosen option's note is shown"
+    assert "You chose option B. An IGW needs a public IP" in igw.failures[0].hint, "the chosen option's note is shown"
     wide = EGRESS.check(["a", "c"])
     assert wide.score == pytest.approx(2 / 3) and "gets through" in wide.failures[0].hint
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from course.exercises.base import Exercise, MalformedAnswer, type_name
+from course.exercises.hints import sentences
 from course.exercises.keys import make_key
 from course.exercises.results import Requirement
 
@@ -27,6 +28,9 @@ class _Options(Exercise):
     def explain(self, letter: str) -> str:
         return self.explanations.get(letter, "")
 
+    def hint_texts(self) -> list[str]:
+        return list(self.explanations.values())
+
 
 @dataclass(kw_only=True)
 class SingleChoice(_Options):
@@ -40,7 +44,8 @@ class SingleChoice(_Options):
             raise MalformedAnswer("this question takes exactly one option letter, e.g. 'B', not a collection")
         letter = self._letter(answer)
         right = make_key(self.id, letter) == self.key
-        hint = "" if right else f"Option {letter} is not the best fit: {self.explain(letter)}".strip()
+        hint = "" if right else sentences(f"You chose option {letter}", self.explain(letter)
+                                          or "It is not the best fit for this scenario")
         return [Requirement(f"the chosen option ({letter}) fits the scenario", right, hint)]
 
 
@@ -64,7 +69,8 @@ class MultipleChoice(_Options):
         # Weights make the score the share of options classified correctly.
         reqs = [Requirement(f"option {letter} applies", self._applies(letter),
                             "" if self._applies(letter)
-                            else f"Option {letter} does not apply: {self.explain(letter)}".strip())
+                            else sentences(f"You chose option {letter}, which does not apply",
+                                           self.explain(letter)))
                 for letter in sorted(chosen)]
         left_out = [letter for letter in self.options if letter not in chosen]
         missed = [letter for letter in left_out if self._applies(letter)]
@@ -72,7 +78,9 @@ class MultipleChoice(_Options):
         if missed:
             reqs.append(Requirement(
                 "every option that applies is chosen", False,
-                f"{len(missed)} more option(s) also apply; reread the scenario for what else it needs.",
+                sentences(f"You chose {_listed(sorted(chosen))}, and {len(missed)} more option"
+                          f"{' applies' if len(missed) == 1 else 's apply'} as well",
+                          "Reread the scenario for what else it needs"),
                 weight=float(len(missed))))
             if rightly_left_out:
                 reqs.append(Requirement(f"{rightly_left_out} option(s) rightly left out", True,
@@ -81,6 +89,11 @@ class MultipleChoice(_Options):
             reqs.append(Requirement("every option that applies is chosen", True,
                                     weight=float(rightly_left_out)))
         return reqs
+
+
+def _listed(letters: list[str]) -> str:
+    """'A', 'A and C', 'A, C and D'."""
+    return letters[0] if len(letters) == 1 else f"{', '.join(letters[:-1])} and {letters[-1]}"
 
 
 def choice_keys(exercise_id: str, applies: Iterable[str], options: Iterable[str]) -> dict[str, str]:
@@ -125,8 +138,19 @@ class Ordering(_Options):
             raise MalformedAnswer(f"list every step exactly once ({'; '.join(problems)})")
         kept = {precedence_key(self.id, first, then)
                 for i, first in enumerate(order) for then in order[i + 1:]}
-        return [Requirement(rule.description, rule.key in kept, "" if rule.key in kept else rule.hint)
+        return [Requirement(rule.description, rule.key in kept, "" if rule.key in kept else self._broken(rule, order))
                 for rule in self.rules]
+
+    def _broken(self, rule: Precedence, order: list[str]) -> str:
+        """The hint of a broken rule, starting from the two steps the learner put the wrong way round."""
+        for i, early in enumerate(order):
+            for late in order[i + 1:]:
+                if precedence_key(self.id, late, early) == rule.key:
+                    return sentences(f"You put step {early} before step {late}", rule.hint)
+        return rule.hint
+
+    def hint_texts(self) -> list[str]:
+        return [*super().hint_texts(), *(rule.hint for rule in self.rules)]
 
 
 def precedence_key(exercise_id: str, first: str, then: str) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from course.exercises.base import Exercise, MalformedAnswer, type_name
+from course.exercises.hints import sentences
 from course.exercises.results import Requirement
 
 EXPECT = ("reachable", "blocked")
@@ -191,7 +192,8 @@ class Options:
 
     def explanations(self, answer: Any) -> str:
         letters = self.letters(answer)
-        return " ".join(f"Option {x}: {self.options[x].explanation}" for x in letters if self.options[x].explanation)
+        return sentences(*(part for x in letters if self.options[x].explanation
+                           for part in (f"You chose option {x}", self.options[x].explanation)))
 
 
 AnswerForm = Slots | Options
@@ -249,7 +251,8 @@ class NetworkExercise(Exercise):
             if not ok:
                 verdict = "is blocked" if flow.expect == "reachable" else "gets through"
                 also = f" (also blocked by: {', '.join(ans.also_blocked_by)})" if ans.also_blocked_by else ""
-                hint = f"this flow {verdict}: {ans.explain().splitlines()[0]}{also}. {flow.hint}".strip()
+                hint = sentences(f"With your answer this flow {verdict}: {ans.explain().splitlines()[0].rstrip('.')}"
+                                 f"{also}", flow.hint)
             label = "required" if flow.expect == "reachable" else "forbidden"
             reqs.append(Requirement(f"{label}: {flow.description}", ok, hint, hidden=is_hidden))
         if isinstance(self.form, Options) and any(not r.passed for r in reqs):
@@ -258,6 +261,12 @@ class NetworkExercise(Exercise):
                 reqs = [r if r.passed else Requirement(r.description, False, f"{r.hint} {chosen}", r.hidden, r.weight)
                         for r in reqs]
         return reqs
+
+    def hint_texts(self) -> list[str]:
+        texts = [flow.hint for flow in self.flows]
+        if isinstance(self.form, Options):
+            texts += [option.explanation for option in self.form.options.values() if option.explanation]
+        return texts
 
     def describe(self) -> dict[str, Any]:
         out = super().describe()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from course.exercises.base import Exercise, MalformedAnswer, type_name
+from course.exercises.hints import sentences
 from course.exercises.results import Requirement
 
 Evaluator = Callable[[dict], dict]
@@ -120,8 +121,11 @@ class PolicyExercise(Exercise):
         hint = ""
         if not ok:
             expected = "allowed" if case.allow else "denied"
-            hint = f"this request should be {expected} but the decision is {decision}. {case.hint}".strip()
+            hint = sentences(f"With your policy this request gets {decision}; it should be {expected}", case.hint)
         return Requirement(case.description, ok, hint, hidden=hidden)
+
+    def hint_texts(self) -> list[str]:
+        return [case.hint for case in self.cases]
 
     def _learner_prefix(self, extra: dict | None) -> str:
         """Where ``_question`` puts the learner's policy, as the engine writes paths."""
@@ -142,7 +146,8 @@ class PolicyExercise(Exercise):
         reqs = []
         for finding_id in self.lint_forbidden:
             finding = found.get(finding_id)
-            hint = "" if finding is None else f"{finding.title} ({finding.message}): {finding.explanation}"
+            hint = "" if finding is None else sentences(f"Your policy has lint finding {finding_id}, "
+                                                        f"{finding.title} ({finding.message})", finding.explanation)
             reqs.append(Requirement(f"no lint finding {finding_id}", finding is None, hint))
         return reqs
 

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from course.exercises.base import Exercise, MalformedAnswer, type_name
+from course.exercises.hints import lookup, said, sentences
 from course.exercises.keys import NotCanonical, canonical, make_key
 from course.exercises.results import Requirement
 
 
 @dataclass(frozen=True)
 class Part:
-    """One named part of an answer with its hashed expected value and the hint for a wrong value."""
+    """One named part of an answer with its hashed expected value and the hints for a wrong value.
+
+    ``explanations`` maps a value the learner may choose to why it does not fit *this* part (it is
+    shown only when that value is wrong here). ``hint`` is the fallback for any other wrong value: it
+    points at what to reread, and never names or defines the right value.
+    """
 
     name: str
     key: str
     hint: str
     description: str = ""
     choices: tuple[str, ...] = ()  # the values the part may take, e.g. ("pass", "fail"); () = anything
+    explanations: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(kw_only=True)
@@ -43,21 +51,44 @@ class ValueMatch(Exercise):
             ok = make_key(self.id, answer, decimals=self.decimals, casefold=self.casefold) == self.key
         except NotCanonical as exc:
             raise MalformedAnswer(str(exc)) from None
-        reqs = [Requirement(self.description, ok, "" if ok else self.hint)]
+        wrong = sentences(f"You answered {said(answer)}", self.hint)
+        reqs = [Requirement(self.description, ok, "" if ok else wrong)]
         if isinstance(hidden, dict) and "expected" in hidden:
             same = canonical(answer, decimals=self.decimals, casefold=self.casefold) == canonical(
                 hidden["expected"], decimals=self.decimals, casefold=self.casefold)
-            reqs.append(Requirement(self.description, same, "" if same else self.hint, hidden=True))
+            reqs.append(Requirement(self.description, same, "" if same else wrong, hidden=True))
         return reqs
+
+    def hint_texts(self) -> list[str]:
+        return [self.hint]
 
 
 @dataclass(kw_only=True)
 class MappingMatch(Exercise):
-    """A dict whose named parts are each checked against a hashed key: partial credit per part."""
+    """A dict whose named parts are each checked against a hashed key: partial credit per part.
+
+    A wrong part's hint starts from the value the learner gave: the part's own explanation of that
+    value, else ``explanations`` (one text per value shared by all parts, for parts that choose from the
+    same list: what that choice does and cannot do), else the part's ``hint``. When ``explanations``
+    is given it covers every choice, so which texts exist says nothing about the right ones.
+    """
 
     kind: ClassVar[str] = "mapping"
     parts: list[Part]
     casefold: bool = True
+    explanations: Mapping[str, str] = field(default_factory=dict)
+
+    def wrong_hint(self, part: Part, value: Any) -> str:
+        """The hint for ``value`` given (wrongly) for ``part``: it names the value, then says why it misses."""
+        text = lookup(part.explanations, value) or lookup(self.explanations, value) or part.hint
+        verb = "chose" if part.choices else "answered"
+        return sentences(f"You {verb} {said(value)}", text)
+
+    def hint_texts(self) -> list[str]:
+        texts = list(self.explanations.values())
+        for part in self.parts:
+            texts += [part.hint, *part.explanations.values()]
+        return texts
 
     def requirements(self, answer: Any, hidden: Any = None) -> list[Requirement]:
         if not isinstance(answer, dict):
@@ -77,10 +108,10 @@ class MappingMatch(Exercise):
         for part in self.parts:
             description = part.description or f"{part.name} is right"
             if part.name not in answer:
-                reqs.append(Requirement(description, False, f"the key {part.name!r} is missing"))
+                reqs.append(Requirement(description, False, f"The key {part.name!r} is missing from your answer."))
                 continue
             ok = _part_ok(self.id, part.name, answer[part.name], part.key, self.casefold)
-            reqs.append(Requirement(description, ok, "" if ok else part.hint))
+            reqs.append(Requirement(description, ok, "" if ok else self.wrong_hint(part, answer[part.name])))
         return reqs
 
 
@@ -108,19 +139,26 @@ class TableMatch(Exercise):
             raise MalformedAnswer(f"expected a pandas DataFrame, got {type_name(answer)}")
         missing = [c for c in self.columns if c not in answer.columns]
         reqs = [Requirement(f"has the columns {', '.join(self.columns)}", not missing,
-                            f"missing column(s): {', '.join(missing)}" if missing else "")]
-        rows_ok = make_key(self.id, f"rows={len(answer)}") == self.rows_key
-        reqs.append(Requirement("has the right number of rows", rows_ok,
-                                "" if rows_ok else self.hints.get("rows", "the number of rows is not right: "
-                                                                  "check your filter")))
+                            sentences(f"Your table has no column {', '.join(missing)}; it has "
+                                      f"{', '.join(map(str, answer.columns)) or 'no columns'}") if missing else "")]
+        rows = len(answer)
+        rows_ok = make_key(self.id, f"rows={rows}") == self.rows_key
+        reqs.append(Requirement("has the right number of rows", rows_ok, "" if rows_ok else sentences(
+            f"Your table has {rows} row{'' if rows == 1 else 's'}",
+            self.hints.get("rows", "That is not the number the question asks for: check your filter"))))
         for col, key in self.column_keys.items():
             if col in missing:
-                reqs.append(Requirement(f"column {col} holds the right values", False, f"column {col} is missing"))
+                reqs.append(Requirement(f"column {col} holds the right values", False,
+                                        f"Column {col} is missing from your table."))
                 continue
             ok = _hash_or_false(self.id, f"{col}={_column_json(answer[col], self.decimals)}", key)
-            reqs.append(Requirement(f"column {col} holds the right values", ok,
-                                    "" if ok else self.hints.get(col, f"the values in {col} are not right")))
+            reqs.append(Requirement(f"column {col} holds the right values", ok, "" if ok else sentences(
+                f"Your column {col} holds other values{' (in rows that differ)' if not rows_ok else ''}",
+                self.hints.get(col, ""))))
         return reqs
+
+    def hint_texts(self) -> list[str]:
+        return list(self.hints.values())
 
 
 def table_keys(exercise_id: str, frame: Any, columns: list[str], decimals: int | None = 6) -> dict[str, Any]:

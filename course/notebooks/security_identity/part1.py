@@ -41,26 +41,26 @@ KEY_ROTATION = Ordering(
     rules=[
         Precedence("the new key exists before anything is switched to it",
                    "d0d9387d015230308275c702e36ef957dfabc787756ec1b19d31ba43819435cd",
-                   "an application cannot be given a key that has not been created yet."),
+                   "An application cannot be given a key that has not been created yet."),
         Precedence("the last-used check comes after the applications have moved",
                    "f06dcc5880b75abcd9fae79e693e1902e7180e677cdedfb5ec0da7c2ae7c8ac6",
-                   "the old key's last-used time says something only once the applications have been "
+                   "The old key's last-used time says something only once the applications have been "
                    "switched; before that it is of course still in use."),
         Precedence("nobody switches the old key off before checking who still uses it",
                    "faceb8ffd5c5e508edd65b99d5dff521d478ca456d0200f19b38f65c60a2bb41",
-                   "deactivating first breaks the applications nobody told you about; the last-used "
+                   "Deactivating first breaks the applications nobody told you about; the last-used "
                    "information finds them first."),
         Precedence("the old key is switched off before the waiting period",
                    "9bd617dd96dda0d56ce8a81f8361cd2f194c41f9902aeaeb3fc0172762817d75",
-                   "the waiting period is there to catch what breaks once the old key stops working, so it "
+                   "The waiting period is there to catch what breaks once the old key stops working, so it "
                    "follows the deactivation."),
         Precedence("the old key is deleted only after the waiting period",
                    "f61bf5c4a2ad7252b0e68fe977941fbb7a24ad40a3368a7743248a273f1bb4b8",
-                   "deletion cannot be undone; a key that is only inactive can be switched back on while you "
+                   "Deletion cannot be undone; a key that is only inactive can be switched back on while you "
                    "fix a forgotten application."),
         Precedence("the old key is inactive before it is deleted",
                    "c2ce0a018b527529584243f77edb98102cd748bd8dabb83589d88f2330d53052",
-                   "deleting an active key skips the safe, reversible step: deactivate first."),
+                   "Deleting an active key skips the safe, reversible step: deactivate first."),
     ],
 )
 
@@ -121,41 +121,75 @@ def reading_question(name: str) -> dict:
 _NONE_HINT = ("a deciding statement exists only for an Allow or an explicit Deny; when no statement denies and "
               "some policy type simply fails to allow, answer 'none'.")
 
+# What each decision and each statement means, shown for the value a learner gave where it is wrong: the hint
+# answers that value (why it cannot be the outcome, or what that statement can and cannot decide).
+_READING_EXPLANATIONS = {
+    "Allow": "An Allow needs a policy that grants the request, every other policy type that applies (SCPs, the "
+             "permissions boundary) to allow it too, and no matching Deny: one of these is missing here.",
+    "ImplicitDeny": "An implicit deny means that no Deny matches and the request is simply not allowed; here "
+                    "either a Deny statement does match, or every policy type that applies allows.",
+    "ExplicitDeny": "An explicit deny needs a Deny statement whose action, resource and condition all match this "
+                    "request; none of the Deny statements does.",
+    "ReadReports": "ReadReports allows only s3:GetObject and s3:ListBucket on the example-reports bucket and its "
+                   "objects; compare the request's action, and the outcome, with it.",
+    "WriteScratch": "WriteScratch allows s3:PutObject only on keys under scratch/; compare the request's action "
+                    "and key, and the outcome, with it.",
+    "QueryWithAthena": "QueryWithAthena grants the Athena and Glue calls in the identity policy; a grant decides "
+                       "only a request that ends up allowed.",
+    "AnalystCeiling": "AnalystCeiling is the permissions boundary: it sets a ceiling, so it neither grants a "
+                      "request nor denies one explicitly.",
+    "FullAWSAccess": "FullAWSAccess is an SCP that permits everything: it grants nothing and denies nothing.",
+    "DenyOutsideEU": "DenyOutsideEU denies only requests sent to a Region outside the approved two, for services "
+                     "its NotAction does not exempt.",
+    "DenyInsecureTransport": "DenyInsecureTransport denies only S3 requests to this bucket that do not use TLS.",
+    "AuditorsRead": "AuditorsRead names only the Auditor role of the security account as its principal, so it "
+                    "never matches the analyst.",
+    "none": "Answer 'none' only when no statement decides: nothing denies the request, and it is not allowed in "
+            "the end.",
+}
+
 READING = MappingMatch(
     id="1.2", title="Predict the decision and the deciding statement", points=5, answer_name="answer_1_2",
+    explanations=_READING_EXPLANATIONS,
     parts=[
         Part("r1_decision", "422037476501049fd6d1ed15e5042e5169a7e4a55d758376994958fa8f216f1a",
-             "Request 1: go through the steps in order. Is there a matching Deny? Does every policy type that "
-             "applies (SCPs, identity policy, permissions boundary) allow? Inside one account the bucket "
-             "policy need not allow as well.", "request 1: decision", _DECISIONS),
+             "Request 1: go through the steps in order: a matching Deny, then every policy type that applies.",
+             "request 1: decision", _DECISIONS,
+             explanations={"ImplicitDeny": "The bucket policy does not name the analyst, but inside one account an "
+                                           "identity policy alone can grant a request."}),
         Part("r1_statement", "3e219f8351244e46bf40eff51756f3fa0fedf6f64a052f888dbd2992eb53cb46",
-             "Request 1: for an Allow, name the identity-policy statement that grants the action on this "
-             "resource; the boundary and FullAWSAccess only permit it, they grant nothing.",
+             "Request 1: the deciding statement follows from the decision.",
              "request 1: deciding statement", READING_SIDS),
         Part("r2_decision", "856f4fd80c65a8715896cfb8b179bed26853acdf6b0e9e75f361ffdeb656d7d5",
-             "Request 2: look at the transport. A Deny in any policy that applies, the bucket policy "
-             "included, overrides every Allow.", "request 2: decision", _DECISIONS),
+             "Request 2: go through the steps in order: a matching Deny, then every policy type that applies.",
+             "request 2: decision", _DECISIONS,
+             explanations={"Allow": "WriteScratch does cover this key; look at how the request travels."}),
         Part("r2_statement", "d727ccb98f896139a2f0a14a2706f040e01ab940bea421c86f601c8d0e468271",
-             "Request 2: when a Deny matches, it is the deciding statement, whatever else allows.",
+             "Request 2: the deciding statement follows from the decision.",
              "request 2: deciding statement", READING_SIDS),
         Part("r3_decision", "d4f145117bfc19c4993d5d01e3e4b61fd95168773bdf1381071eeec3e70237aa",
-             "Request 3: an identity policy that allows is not enough when the principal also has a "
-             "permissions boundary: check whether the boundary covers the action.", "request 3: decision",
-             _DECISIONS),
+             "Request 3: go through the steps in order: a matching Deny, then every policy type that applies.",
+             "request 3: decision", _DECISIONS,
+             explanations={"Allow": "QueryWithAthena does grant glue:GetTable, but the analyst also has a permissions "
+                                    "boundary."}),
         Part("r3_statement", "3a6b7f68e31911c09f547068a57b2d94fdc52191b825c5c4973cb47f9d31d679",
-             "Request 3: " + _NONE_HINT,
+             "Request 3: the deciding statement follows from the decision.",
              "request 3: deciding statement", READING_SIDS),
         Part("r4_decision", "e541f1fc50dba4d520ad62c7652454f40f5940f84c4b2d535c211c18e89f48b2",
-             "Request 4: note the Region of the request and which services the SCP's NotAction leaves out.",
-             "request 4: decision", _DECISIONS),
+             "Request 4: go through the steps in order: a matching Deny, then every policy type that applies.",
+             "request 4: decision", _DECISIONS,
+             explanations={"Allow": "The identity policy and the boundary both cover the Athena call; look at "
+                                    "where the request is sent."}),
         Part("r4_statement", "5a41c23bb3a80992f981f9ebfac19c2a1c302c69d543434295db51adbd7ea5e9",
-             "Request 4: an SCP's Deny statement can decide a request just like an identity policy's.",
+             "Request 4: the deciding statement follows from the decision.",
              "request 4: deciding statement", READING_SIDS),
         Part("r5_decision", "3186908ebe3787aedd3b5e2cdf6cf59a65a38115b54484b3080709f3de9ac329",
-             "Request 5: a Resource pattern must match the whole ARN, object key included; compare the key "
-             "with each PutObject statement's prefix.", "request 5: decision", _DECISIONS),
+             "Request 5: go through the steps in order: a matching Deny, then every policy type that applies.",
+             "request 5: decision", _DECISIONS,
+             explanations={"Allow": "A Resource pattern must match the whole ARN, object key included: compare "
+                                    "the key with WriteScratch's."}),
         Part("r5_statement", "cf3586401bab6adeec3581ec9d5d3a7daed506bb13f9c4c2e2d2cd951b1e7160",
-             "Request 5: " + _NONE_HINT,
+             "Request 5: the deciding statement follows from the decision.",
              "request 5: deciding statement", READING_SIDS),
     ],
 )
@@ -187,26 +221,26 @@ TRUST_POLICY = PolicyExercise(
     cases=[
         PolicyCase("the vendor's scanner role assumes the role with the agreed external ID",
                    assume(SCANNER, {"sts:ExternalId": EXTERNAL_ID}), True,
-                   "trust the scanner role's ARN and compare sts:ExternalId with the value the vendor gave you; "
+                   "Trust the scanner role's ARN and compare sts:ExternalId with the value the vendor gave you; "
                    "conditions meant for your own people must not apply to the vendor."),
         PolicyCase("the scanner role is refused without an external ID",
                    assume(SCANNER), False,
-                   "without an sts:ExternalId condition, any other customer of the vendor could point the "
+                   "Without an sts:ExternalId condition, any other customer of the vendor could point the "
                    "scanner at your role: the confused-deputy problem."),
         PolicyCase("another role in the vendor's account is refused even with the external ID",
                    assume(f"arn:aws:sts::{VENDOR}:assumed-role/acme-support/ticket-88",
                           {"sts:ExternalId": EXTERNAL_ID}), False,
-                   "trusting the vendor's whole account lets every role there in; name the scanner role."),
+                   "Trusting the vendor's whole account lets every role there in; name the scanner role."),
         PolicyCase("a role in an unrelated account is refused even with the external ID",
                    assume(f"arn:aws:sts::{STRANGER}:assumed-role/scanner/x", {"sts:ExternalId": EXTERNAL_ID}),
                    False,
-                   "an external ID is not a password: with a wildcard principal anyone who learns it gets in."),
+                   "An external ID is not a password: with a wildcard principal anyone who learns it gets in."),
         PolicyCase("a responder in the security account who signed in with MFA assumes the role",
                    assume(RESPONDER, MFA), True,
-                   "trust the security account and require MFA for it; the responders carry no external ID."),
+                   "Trust the security account and require MFA for it; the responders carry no external ID."),
         PolicyCase("a responder using long-term access keys without MFA is refused",
                    assume(RESPONDER), False,
-                   "with long-term access keys aws:MultiFactorAuthPresent is absent, not false; an ...IfExists "
+                   "With long-term access keys aws:MultiFactorAuthPresent is absent, not false; an ...IfExists "
                    "operator or a negated operator lets such a request through."),
     ],
 )
@@ -236,36 +270,36 @@ BOUNDARY = PolicyExercise(
     cases=[
         PolicyCase("a developer creates role app/orders-handler with the AppBoundary boundary",
                    dev("iam:CreateRole", APP_ROLE, with_boundary(APP_BOUNDARY)), True,
-                   "the boundary caps everything the developer does, IAM included: it must allow creating roles "
+                   "The boundary caps everything the developer does, IAM included: it must allow creating roles "
                    "under /app/ when the new role gets AppBoundary."),
         PolicyCase("a developer deploys Lambda code (everyday work still works)",
                    dev("lambda:UpdateFunctionCode", f"arn:aws:lambda:{REGION}:{PROD}:function:orders"), True,
-                   "a boundary allows nothing by itself but also denies whatever it leaves out: list the "
+                   "A boundary allows nothing by itself but also denies whatever it leaves out: list the "
                    "developers' everyday services too."),
         PolicyCase("a developer passes role app/orders-handler to Lambda",
                    dev("iam:PassRole", APP_ROLE, {"iam:PassedToService": "lambda.amazonaws.com"}), True,
-                   "creating a function with a role needs iam:PassRole on that role."),
+                   "Creating a function with a role needs iam:PassRole on that role."),
         PolicyCase("creating a role without any boundary is refused",
                    dev("iam:CreateRole", f"arn:aws:iam::{PROD}:role/app/reports-job"), False,
-                   "a role created without a boundary can be given any policy, AdministratorAccess included: "
+                   "A role created without a boundary can be given any policy, AdministratorAccess included: "
                    "make the allow depend on iam:PermissionsBoundary."),
         PolicyCase("creating a role whose boundary is AdministratorAccess is refused",
                    dev("iam:CreateRole", f"arn:aws:iam::{PROD}:role/app/reports-job",
                        with_boundary("arn:aws:iam::aws:policy/AdministratorAccess")), False,
-                   "requiring *a* boundary is not enough: compare iam:PermissionsBoundary with the ARN of "
+                   "Requiring *a* boundary is not enough: compare iam:PermissionsBoundary with the ARN of "
                    "AppBoundary exactly."),
         PolicyCase("removing the boundary from app/orders-handler is refused",
                    dev("iam:DeleteRolePermissionsBoundary", APP_ROLE, with_boundary(APP_BOUNDARY)), False,
-                   "a role whose boundary can be removed afterwards was never bounded."),
+                   "A role whose boundary can be removed afterwards was never bounded."),
         PolicyCase("editing DeveloperBoundary (a new default version) is refused",
                    dev("iam:CreatePolicyVersion", DEVELOPER_BOUNDARY), False,
-                   "whoever can change a boundary policy can raise their own ceiling; keep policy-editing "
+                   "Whoever can change a boundary policy can raise their own ceiling; keep policy-editing "
                    "actions away from the boundary policies."),
         PolicyCase("attaching AdministratorAccess to the developers' own role is refused",
                    dev("iam:AttachRolePolicy", f"arn:aws:iam::{PROD}:role/Developer",
                        {**with_boundary(DEVELOPER_BOUNDARY),
                         "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}), False,
-                   "the Developer role's boundary is not AppBoundary, so a condition on iam:PermissionsBoundary "
+                   "The Developer role's boundary is not AppBoundary, so a condition on iam:PermissionsBoundary "
                    "keeps the developers from editing their own role; an unconditional attach does not."),
     ],
 )
@@ -290,10 +324,10 @@ REGION_SCP = PolicyExercise(
     cases=[
         PolicyCase("an instance is launched in eu-west-1",
                    member("ec2:RunInstances", f"arn:aws:ec2:eu-west-1:{PROD}:instance/*", "eu-west-1"), True,
-                   "requests to an approved Region must pass; check the Region names in your condition."),
+                   "Requests to an approved Region must pass; check the Region names in your condition."),
         PolicyCase("an object is written to a bucket through eu-central-1",
                    member("s3:PutObject", "arn:aws:s3:::example-eu-data/file.csv", "eu-central-1"), True,
-                   "both approved Regions must pass."),
+                   "Both approved Regions must pass."),
         PolicyCase("an instance launch in us-east-1 is denied",
                    member("ec2:RunInstances", f"arn:aws:ec2:us-east-1:{PROD}:instance/*", "us-east-1"), False,
                    "FullAWSAccess still allows everything beside your SCP: an Allow with a condition restricts "
@@ -301,10 +335,10 @@ REGION_SCP = PolicyExercise(
         PolicyCase("creating a DynamoDB table in ap-southeast-2 is denied",
                    member("dynamodb:CreateTable", f"arn:aws:dynamodb:ap-southeast-2:{PROD}:table/t",
                           "ap-southeast-2"), False,
-                   "every Region other than the two approved ones is denied, not only us-east-1."),
+                   "Every Region other than the two approved ones is denied, not only us-east-1."),
         PolicyCase("IAM still works (its endpoint is in us-east-1)",
                    member("iam:CreateRole", f"arn:aws:iam::{PROD}:role/app/new-role", "us-east-1"), True,
-                   "global services such as IAM are served from us-east-1: exempt them with NotAction, or "
+                   "Global services such as IAM are served from us-east-1: exempt them with NotAction, or "
                    "the Region condition denies them."),
         PolicyCase("a CloudFront distribution can still be created",
                    member("cloudfront:CreateDistribution", f"arn:aws:cloudfront::{PROD}:distribution/*",
@@ -316,7 +350,7 @@ REGION_SCP = PolicyExercise(
         PolicyCase("the BreakGlass role may act in any Region",
                    member("ec2:RunInstances", f"arn:aws:ec2:us-east-1:{PROD}:instance/*", "us-east-1",
                           role=BREAK_GLASS), True,
-                   "exempt the break-glass role with a condition on aws:PrincipalArn (an SCP has no "
+                   "Exempt the break-glass role with a condition on aws:PrincipalArn (an SCP has no "
                    "Principal element)."),
     ],
 )
@@ -325,27 +359,47 @@ REGION_SCP = PolicyExercise(
 
 _CONTROLS = ("SCP", "RCP", "declarative policy", "permissions boundary", "session policy")
 
+# What each kind of policy is for and what it cannot do: shown for the kind a learner chose where it does
+# not fit, so the hint answers that choice and never describes the right one.
+_CONTROL_EXPLANATIONS = {
+    "SCP": "An SCP caps what the principals of your organization's member accounts may call, a whole account or "
+           "OU at a time; it cannot limit principals of other organizations, and it cannot single out a few "
+           "roles or one job's credentials.",
+    "RCP": "An RCP caps what any principal may do to your resources in the services it supports; it does not "
+           "limit the calls your own principals make to other APIs, such as buying capacity or leaving the "
+           "organization.",
+    "declarative policy": "A declarative policy fixes how a service is configured (EC2 defaults and the like) "
+                          "in every account it covers; it neither grants nor denies API calls, and it cannot "
+                          "single out principals, roles or sessions.",
+    "permissions boundary": "A permissions boundary caps only the IAM users and roles it is attached to, in one "
+                            "account; principals without it, administrators who can remove it, and principals "
+                            "of other accounts are not limited by it.",
+    "session policy": "A session policy narrows one set of temporary credentials, and only when the caller "
+                      "passes it while asking for them: nobody else is bound by it, and it lasts one session.",
+}
+
 CONTROL_CHOICE = MappingMatch(
     id="1.6", title="Choose the kind of policy for each requirement", points=3, answer_name="answer_1_6",
+    explanations=_CONTROL_EXPLANATIONS,
     parts=[
         Part("req1", "2f31e9b9abca649a4a49c8414b02ea16c53aa9286f0f0f3e9e8cc030da6defcf",
-             "Requirement 1 is about who may reach the resources, whatever their bucket or key policies "
-             "say; SCPs only limit the principals of your own accounts.", "requirement 1", _CONTROLS),
+             "Reread requirement 1: whose requests must be stopped, and what may a team write that the "
+             "control must still overrule?", "requirement 1", _CONTROLS,
+             explanations={"SCP": "An SCP only limits the principals of your own organization's accounts; the "
+                                  "readers in requirement 1 come from outside it."}),
         Part("req2", "c79f26cad9cdba7ce6d58602fb8f58316ac74b323f267ca5e668409ae2bed896",
-             "Requirement 2 limits what every principal of some accounts may do, administrators included: "
-             "a guardrail on the accounts' own identities.", "requirement 2", _CONTROLS),
+             "Reread requirement 2: who must be stopped, and can they lift the control themselves?",
+             "requirement 2", _CONTROLS),
         Part("req3", "bd44c777fb65b2290d44320a8c34986749ac4557c6812aa5681513773a01afa0",
-             "Requirement 3 fixes a service setting so that account administrators cannot change it, rather "
-             "than denying API calls one by one.", "requirement 3", _CONTROLS),
+             "Reread requirement 3: is it about stopping calls, or about what a setting must be?",
+             "requirement 3", _CONTROLS),
         Part("req4", "6f1d77d554bb2fcedb008c160721fe56709b98ce4a044ec4005fd8f0155f56fe",
-             "Requirement 4 sets a ceiling on particular IAM roles inside one account, including ones that do "
-             "not exist yet; an organization policy would cap the whole account.", "requirement 4", _CONTROLS),
+             "Reread requirement 4: how many accounts and which principals does it limit, and do those "
+             "principals exist yet?", "requirement 4", _CONTROLS),
         Part("req5", "47c2b5a2cdb4cbb2399ef4d33940110c74633c00d8a9a8d4df5eb5d35d9689b6",
-             "Requirement 5 narrows one set of temporary credentials at the moment they are requested, "
-             "without changing the role.", "requirement 5", _CONTROLS),
+             "Reread requirement 5: what must change, and what must stay as it is?", "requirement 5", _CONTROLS),
         Part("req6", "50b062085626922dff44832c4d56efa0ec8c914721fd6c2f08bb854745aa4816",
-             "Requirement 6 stops member accounts' own principals, their administrators included, from "
-             "taking an Organizations action.", "requirement 6", _CONTROLS),
+             "Reread requirement 6: whose API call must be stopped?", "requirement 6", _CONTROLS),
     ],
 )
 
@@ -377,23 +431,23 @@ PHOTOS_POLICY = PolicyExercise(
     cases=[
         PolicyCase("Maria uploads a photo into her own folder",
                    app_user("PutObject", f"private/{MARIA_ID}/2026/beach.jpg"), True,
-                   "allow the object actions on keys under private/ followed by the caller's own identity ID."),
+                   "Allow the object actions on keys under private/ followed by the caller's own identity ID."),
         PolicyCase("Omar reads one of his own photos", app_user("GetObject", f"private/{OMAR_ID}/cat.jpg", OMAR_ID),
-                   True, "one policy serves every user: put a policy variable in the Resource, not one user's ID."),
+                   True, "One policy serves every user: put a policy variable in the Resource, not one user's ID."),
         PolicyCase("Maria lists her own folder", app_user("ListBucket", prefix=f"private/{MARIA_ID}/"), True,
                    "ListBucket is an action on the bucket's ARN, not on object ARNs; narrow it with a condition "
                    "on s3:prefix."),
         PolicyCase("Maria cannot read Omar's photo", app_user("GetObject", f"private/{OMAR_ID}/cat.jpg"), False,
-                   "a wildcard in place of the identity ID (private/*) opens every user's folder."),
+                   "A wildcard in place of the identity ID (private/*) opens every user's folder."),
         PolicyCase("Maria cannot list Omar's folder", app_user("ListBucket", prefix=f"private/{OMAR_ID}/"), False,
-                   "without a condition on s3:prefix, ListBucket shows the names of every user's files."),
+                   "Without a condition on s3:prefix, ListBucket shows the names of every user's files."),
         PolicyCase("Maria cannot list the whole bucket", app_user("ListBucket"), False,
-                   "a listing without a prefix carries no s3:prefix key: an ...IfExists or negated operator lets "
+                   "A listing without a prefix carries no s3:prefix key: an ...IfExists or negated operator lets "
                    "it through."),
         PolicyCase("Maria cannot write outside the private/ area", app_user("PutObject", "public/index.html"), False,
-                   "the Resource must begin with private/ and the caller's identity ID."),
+                   "The Resource must begin with private/ and the caller's identity ID."),
         PolicyCase("Maria cannot change the bucket policy", app_user("PutBucketPolicy"), False,
-                   "grant only the object actions and the listing, not every S3 action."),
+                   "Grant only the object actions and the listing, not every S3 action."),
     ],
 )
 
@@ -403,28 +457,54 @@ _IDENTITY_SERVICES = ("IAM Identity Center", "Cognito user pool", "Cognito ident
                       "AWS Managed Microsoft AD", "AD Connector", "Simple AD", "IAM Roles Anywhere",
                       "IAM users with access keys")
 
+# What each identity service does and cannot do, shown for the service a learner chose where it does not fit.
+_IDENTITY_EXPLANATIONS = {
+    "IAM Identity Center": "IAM Identity Center signs a workforce in to AWS accounts and business applications; "
+                           "it is no directory for an app's customers, gives app users no AWS credentials, and "
+                           "offers no domain for servers to join.",
+    "Cognito user pool": "A Cognito user pool is a directory and sign-in for an application's users; on its own "
+                         "it issues tokens for your app, not AWS credentials, and it is neither a workforce "
+                         "portal to AWS accounts nor a Windows domain.",
+    "Cognito identity pool": "A Cognito identity pool trades a sign-in from some provider for temporary AWS "
+                             "credentials; it keeps no users or passwords and offers no sign-up, and it serves "
+                             "app users, not staff or servers.",
+    "AWS Managed Microsoft AD": "AWS Managed Microsoft AD runs a real Active Directory in AWS, so it holds "
+                                "directory data in AWS; it is not how an app's customers sign up, nor how staff "
+                                "whose identities live in an external IdP reach AWS accounts.",
+    "AD Connector": "AD Connector is a proxy to your on-premises directory and keeps no directory in AWS: "
+                    "there is no domain in AWS for it to trust, and it serves neither an app's customers nor "
+                    "machines that sign in with certificates.",
+    "Simple AD": "Simple AD is a small Samba-based directory in AWS: it cannot hold a trust with another forest, "
+                 "it does not use your on-premises accounts, and it is no sign-in service for an app's customers.",
+    "IAM Roles Anywhere": "IAM Roles Anywhere gives workloads outside AWS temporary credentials for their X.509 "
+                          "certificates; people do not sign in with it, and it is no directory.",
+    "IAM users with access keys": "IAM users with access keys are long-term credentials, one user and key per "
+                                  "person or machine in one account, to be rotated by hand: exactly what AWS "
+                                  "advises replacing with temporary credentials.",
+}
+
 IDENTITY_CHOICE = MappingMatch(
     id="1.8", title="Choose the identity service for each need", points=3, answer_name="answer_1_8",
+    explanations=_IDENTITY_EXPLANATIONS,
     parts=[
         Part("need1", "b1280a48e0c444cd98bc513831e3e386097e10f99d2a9aba6626a2ccca791254",
-             "Need 1 is workforce access to many accounts of an organization from an external identity "
-             "provider, with permission sets.", "need 1", _IDENTITY_SERVICES),
+             "Reread need 1: who signs in, where do their identities live, and to what?", "need 1",
+             _IDENTITY_SERVICES),
         Part("need2", "bccc1da0fb6ed54333374505443dacde28b9571623213a81e9bcb4116cfa8af5",
-             "Need 2 is a user directory and sign-in for an application's customers, not for staff and not "
-             "AWS credentials.", "need 2", _IDENTITY_SERVICES),
+             "Reread need 2: who are the users, and what must they be able to do first?", "need 2",
+             _IDENTITY_SERVICES),
         Part("need3", "d98be1153aa372479a4f8a518fa310f06383f8b42a024e49df3d81fad2ab1246",
-             "Need 3 turns an app user's sign-in into temporary AWS credentials; a user directory alone does "
-             "not give AWS credentials.", "need 3", _IDENTITY_SERVICES),
+             "Reread need 3: the users are already signed in; what do they still lack to call S3?", "need 3",
+             _IDENTITY_SERVICES),
         Part("need4", "b8d977a8930aac4e0d5cba68e92e3c43352d09b2fa0b5d159c220d5f619fffa7",
-             "Need 4 asks for a real Active Directory running in AWS, with a trust to the on-premises "
-             "forest; a proxy or a Samba-based directory cannot hold a forest trust.", "need 4",
+             "Reread need 4: what must the servers and the database join, and what must it trust?", "need 4",
              _IDENTITY_SERVICES),
         Part("need5", "63df54946ea2a3f079e21627127443bfc61a8de293adfefa8d4d8a460d79b42d",
-             "Need 5 keeps every identity in the existing on-premises directory and copies nothing to AWS: "
-             "that calls for a proxy, not a new directory.", "need 5", _IDENTITY_SERVICES),
+             "Reread need 5: where must the accounts stay, and what may not be copied?", "need 5",
+             _IDENTITY_SERVICES),
         Part("need6", "78641a3260b57bb0d2c3bd966e2eadaa54c53edb6886fef38028f388fee6b1e6",
-             "Need 6 is about workloads outside AWS that already hold 1.509 certificates; long-term keys are "
-             "what the company wants to get rid of.", "need 6", _IDENTITY_SERVICES),
+             "Reread need 6: what do the build servers already hold, and which credentials must go?", "need 6",
+             _IDENTITY_SERVICES),
     ],
 )
 

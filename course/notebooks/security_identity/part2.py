@@ -63,14 +63,14 @@ KEY_POLICY = PolicyExercise(
     cases=[
         PolicyCase("the payroll app gets a data key through S3 for payroll-archive",
                    kms_call(PAYROLL_APP, "kms:GenerateDataKey"), True,
-                   "name the PayrollApp role as a key user for the data-key and decrypt actions, with conditions "
+                   "Name the PayrollApp role as a key user for the data-key and decrypt actions, with conditions "
                    "that S3 in this Region and the payroll-archive bucket satisfy."),
         PolicyCase("the payroll app decrypts through S3 for payroll-archive",
                    kms_call(PAYROLL_APP, "kms:Decrypt"), True,
-                   "reading an SSE-KMS object makes S3 call Decrypt for the app."),
+                   "Reading an SSE-KMS object makes S3 call Decrypt for the app."),
         PolicyCase("the payroll app cannot call Decrypt directly", kms_call(PAYROLL_APP, "kms:Decrypt", via=None),
                    False,
-                   "without kms:ViaService a key user can decrypt anything encrypted under the key outside S3, "
+                   "Without kms:ViaService a key user can decrypt anything encrypted under the key outside S3, "
                    "for example ciphertext copied out of the bucket."),
         PolicyCase("the payroll app cannot use the key for another bucket",
                    kms_call(PAYROLL_APP, "kms:Decrypt", bucket="arn:aws:s3:::hr-exports"), False,
@@ -78,17 +78,17 @@ KEY_POLICY = PolicyExercise(
                    "serves only payroll-archive."),
         PolicyCase("the key administrators schedule the key's deletion",
                    kms_call(KEY_ADMINS, "kms:ScheduleKeyDeletion", via=None, bucket=None), True,
-                   "key administrators manage the key: policy, rotation, enabling, disabling, tags, deletion."),
+                   "Key administrators manage the key: policy, rotation, enabling, disabling, tags, deletion."),
         PolicyCase("the key administrators change the key policy",
                    kms_call(KEY_ADMINS, "kms:PutKeyPolicy", via=None, bucket=None), True,
-                   "key administrators must be able to change the key policy, or nobody can fix it later."),
+                   "Key administrators must be able to change the key policy, or nobody can fix it later."),
         PolicyCase("the key administrators cannot decrypt payroll data",
                    kms_call(KEY_ADMINS, "kms:Decrypt"), False,
-                   "managing a key is not using it: list the administrative actions instead of kms:* or "
+                   "Managing a key is not using it: list the administrative actions instead of kms:* or "
                    "kms:Decrypt for the administrators."),
         PolicyCase("a developer with PowerUserAccess cannot decrypt payroll data",
                    kms_call(f"arn:aws:iam::{PROD}:role/Developer", "kms:Decrypt"), False,
-                   "a statement for the account root delegates to IAM policies, and PowerUserAccess allows kms:*: "
+                   "A statement for the account root delegates to IAM policies, and PowerUserAccess allows kms:*: "
                    "name the roles in the key policy instead."),
     ],
 )
@@ -98,32 +98,58 @@ KEY_POLICY = PolicyExercise(
 _KEY_OPTIONS = ("AWS owned key", "AWS managed key", "customer managed key", "imported key material",
                 "CloudHSM key store", "external key store", "multi-Region key", "CloudHSM cluster without KMS")
 
+# What each kind of key or key store gives and what it cannot, shown for the kind a learner chose where it
+# does not fit.
+_KEY_EXPLANATIONS = {
+    "AWS owned key": "An AWS owned key lives in an AWS account, not yours: you cannot see it, write its policy, "
+                     "share it, audit its use in CloudTrail or choose where its material comes from.",
+    "AWS managed key": "An AWS managed key sits in your account and its use shows in CloudTrail, but AWS writes "
+                       "its key policy and rotates it: you cannot change the policy, share it with another "
+                       "account, or bring or remove its material.",
+    "customer managed key": "A plain customer managed key gets KMS-generated material that stays in KMS in one "
+                            "Region: you write its policy and rotation, but you neither supply the material, "
+                            "hold it outside AWS, nor use it from another Region or through PKCS #11.",
+    "imported key material": "With imported key material you generate the material yourself and can delete it "
+                             "from KMS, but a copy of it still lives inside AWS while it is in use, and it means "
+                             "importing and re-importing material by hand.",
+    "CloudHSM key store": "A CloudHSM key store keeps KMS key material in your CloudHSM cluster inside AWS, used "
+                          "only through the KMS API: the material is generated in AWS, stays in one Region, and "
+                          "is not reachable through PKCS #11 by your own code.",
+    "external key store": "An external key store leaves the key material in an HSM outside AWS, so every use "
+                          "makes a round trip to it: it adds latency and an availability risk that no need "
+                          "should take on unless the material may never be inside AWS.",
+    "multi-Region key": "A multi-Region key is about using related keys in several Regions; on its own it says "
+                        "nothing about who manages the key, where its material comes from, or how your code "
+                        "reaches an HSM.",
+    "CloudHSM cluster without KMS": "A CloudHSM cluster used directly gives your code an HSM through PKCS #11, "
+                                    "JCE or OpenSSL, but AWS services such as S3, EBS and SQS cannot encrypt "
+                                    "with it, and you operate the cluster yourself.",
+}
+
 KEY_CHOICE = MappingMatch(
     id="1.10", title="Choose the kind of key or key store", points=4, answer_name="answer_1_10",
+    explanations=_KEY_EXPLANATIONS,
     parts=[
         Part("need1", "3f61400b2622ffe3c05dc8da45a8ac2c43762abe85d9faab256ceda3bcfd573a",
-             "Need 1 asks for no key in the account at all: no key policy, no KMS request charges, nothing to "
-             "see in CloudTrail.", "need 1", _KEY_OPTIONS),
+             "Reread need 1: what does the team want to manage, pay and see?", "need 1", _KEY_OPTIONS),
         Part("need2", "a62b80abe420366cbed83b59f20811b92d3e7d3000212b6ac134d7b4b4e8f025",
-             "Need 2 wants KMS usage in CloudTrail but nothing to administer: no key policy to write, rotation "
-             "done by AWS, one key per service in the account.", "need 2", _KEY_OPTIONS),
+             "Reread need 2: what must the team see, and what does it refuse to do?", "need 2", _KEY_OPTIONS),
         Part("need3", "f2c46046501c9e043ac41aa1f2c5ad8a8d29fecd8c2b11d3779f127c1a7535ed",
-             "Need 3 needs a key policy you write and sharing with another account, which the keys AWS "
-             "manages for you do not offer; nothing asks for special key material.", "need 3", _KEY_OPTIONS),
-        Part("need4", "43bdf2f440ceef34168aa1475fe593e7d737db09e3a6026a93c493f85b8fc3f0",
-             "Need 4 is about where the key material is generated and being able to remove it at once; "
-             "KMS keeps using it afterwards.", "need 4", _KEY_OPTIONS),
-        Part("need5", "ae3a73b023aeb59c89a91c1825ce0512f92fb82b828430ce469ac0264aa6d10d",
-             "Need 5 keeps KMS's integration with AWS services but puts the key material in single-tenant "
-             "HSMs that you control inside AWS.", "need 5", _KEY_OPTIONS),
-        Part("need6", "5f83875aa887c34595c0457610a73d25dc5333b6e37498d2003ce7f218981aa9",
-             "Need 6 says the key material must never be inside AWS at all.", "need 6", _KEY_OPTIONS),
-        Part("need7", "370b88154a12e0cf65f39a39356a65f6a687efd3edd884d20f027801bbd5bc7a",
-             "Need 7 decrypts in another Region what was encrypted in the first, without calling back across "
-             "Regions; a normal KMS key never leaves its Region.", "need 7", _KEY_OPTIONS),
-        Part("need8", "e6402b4c3ea5b36a6283967cc8d63672256bb7c7b64cd4630a9cb6c76b1e340e",
-             "Need 8 uses an HSM through PKCS#11 from its own code, which KMS's API does not offer.", "need 8",
+             "Reread need 3: who writes the policy, and who outside the account must use the key?", "need 3",
              _KEY_OPTIONS),
+        Part("need4", "43bdf2f440ceef34168aa1475fe593e7d737db09e3a6026a93c493f85b8fc3f0",
+             "Reread need 4: where is the material generated, and what must the bank be able to do at once?",
+             "need 4", _KEY_OPTIONS),
+        Part("need5", "ae3a73b023aeb59c89a91c1825ce0512f92fb82b828430ce469ac0264aa6d10d",
+             "Reread need 5: where must the material be kept, and what must keep working?", "need 5",
+             _KEY_OPTIONS),
+        Part("need6", "5f83875aa887c34595c0457610a73d25dc5333b6e37498d2003ce7f218981aa9",
+             "Reread need 6: where may the key material be, and what risk is accepted?", "need 6", _KEY_OPTIONS),
+        Part("need7", "370b88154a12e0cf65f39a39356a65f6a687efd3edd884d20f027801bbd5bc7a",
+             "Reread need 7: in which Regions must the key work, and what call must be avoided?", "need 7",
+             _KEY_OPTIONS),
+        Part("need8", "e6402b4c3ea5b36a6283967cc8d63672256bb7c7b64cd4630a9cb6c76b1e340e",
+             "Reread need 8: through which interface must the service reach its keys?", "need 8", _KEY_OPTIONS),
     ],
 )
 
@@ -152,30 +178,30 @@ SECRETS_ABAC = PolicyExercise(
     cases=[
         PolicyCase("the orders function reads a secret of project orders",
                    app_reads("OrdersFunction", "orders", "secretsmanager:GetSecretValue", "orders/db", "orders"),
-                   True, "allow reading secrets whose project tag equals the caller's project tag."),
+                   True, "Allow reading secrets whose project tag equals the caller's project tag."),
         PolicyCase("the payments function reads a secret of project payments",
                    app_reads("PaymentsFunction", "payments", "secretsmanager:GetSecretValue", "payments/api-key",
                              "payments"), True,
-                   "the same policy serves every project: compare the two tags with a policy variable, not with "
+                   "The same policy serves every project: compare the two tags with a policy variable, not with "
                    "one project's name."),
         PolicyCase("the orders function describes its secret",
                    app_reads("OrdersFunction", "orders", "secretsmanager:DescribeSecret", "orders/db", "orders"),
-                   True, "the applications also call DescribeSecret."),
+                   True, "The applications also call DescribeSecret."),
         PolicyCase("the orders function cannot read a payments secret",
                    app_reads("OrdersFunction", "orders", "secretsmanager:GetSecretValue", "payments/api-key",
                              "payments"), False,
-                   "without a condition on the secret's tag every application reads every secret."),
+                   "Without a condition on the secret's tag every application reads every secret."),
         PolicyCase("an untagged secret is not readable",
                    app_reads("OrdersFunction", "orders", "secretsmanager:GetSecretValue", "legacy/ldap", None),
                    False,
-                   "a negated operator or an ...IfExists operator is satisfied when the secret has no tag at all."),
+                   "A negated operator or an ...IfExists operator is satisfied when the secret has no tag at all."),
         PolicyCase("a role without a project tag cannot read an untagged secret",
                    app_reads("LegacyJob", None, "secretsmanager:GetSecretValue", "legacy/ldap", None), False,
-                   "a role without the tag must get nothing: an ...IfExists operator on the role's tag is "
+                   "A role without the tag must get nothing: an ...IfExists operator on the role's tag is "
                    "satisfied when the role has no tag at all."),
         PolicyCase("the orders function cannot change its secret's value",
                    app_reads("OrdersFunction", "orders", "secretsmanager:PutSecretValue", "orders/db", "orders"),
-                   False, "applications only read secrets; rotation writes them."),
+                   False, "Applications only read secrets; rotation writes them."),
     ],
 )
 
@@ -205,23 +231,23 @@ ENDPOINT_POLICY = PolicyExercise(
     cases=[
         PolicyCase("the payroll app reads a payslip through the endpoint",
                    s3_call(PAYROLL_APP, "s3:GetObject"), True,
-                   "requests through the endpoint must still work: check the endpoint ID in your condition."),
+                   "Requests through the endpoint must still work: check the endpoint ID in your condition."),
         PolicyCase("the payroll app writes a payslip through the endpoint",
                    s3_call(PAYROLL_APP, "s3:PutObject"), True,
-                   "requests through the endpoint must still work, writes included."),
+                   "Requests through the endpoint must still work, writes included."),
         PolicyCase("the payroll app is refused over the internet",
                    s3_call(PAYROLL_APP, "s3:GetObject", endpoint=None), False,
-                   "the roles' identity policies already allow S3, so an Allow in the bucket policy changes nothing; "
+                   "The roles' identity policies already allow S3, so an Allow in the bucket policy changes nothing; "
                    "only a Deny can take access away."),
         PolicyCase("a request through another endpoint in the same VPC is refused",
                    s3_call(PAYROLL_APP, "s3:GetObject", endpoint=OTHER_ENDPOINT), False,
-                   "aws:SourceVpc matches every endpoint of the VPC; aws:SourceVpce names one endpoint."),
+                   "The key aws:SourceVpc matches every endpoint of the VPC; aws:SourceVpce names one endpoint."),
         PolicyCase("a developer browsing from the internet cannot list the bucket",
                    s3_call(f"arn:aws:iam::{PROD}:role/Developer", "s3:ListBucket", key=None, endpoint=None), False,
-                   "the Deny must cover the bucket itself (ListBucket, policy changes) as well as its objects."),
+                   "The Deny must cover the bucket itself (ListBucket, policy changes) as well as its objects."),
         PolicyCase("ArchiveAdmin can still manage the bucket policy from anywhere",
                    s3_call(ARCHIVE_ADMIN, "s3:PutBucketPolicy", key=None, endpoint=None), True,
-                   "exempt the administrator role with a condition on aws:PrincipalArn; NotPrincipal with a role ARN "
+                   "Exempt the administrator role with a condition on aws:PrincipalArn; NotPrincipal with a role ARN "
                    "does not exempt the role's sessions."),
     ],
 )
@@ -294,23 +320,23 @@ PERIMETER_RCP = PolicyExercise(
     cases=[
         PolicyCase("the security account (in the organization) reads the shared secret",
                    perimeter_call(SECURITY, "secretsmanager:GetSecretValue", ORDERS_SECRET, ORG_ID), True,
-                   "principals of your own organization must keep working: compare aws:PrincipalOrgID with "
+                   "Principals of your own organization must keep working: compare aws:PrincipalOrgID with "
                    "your organization's ID.", policies={"resource": SHARED_SECRET_POLICY}),
         PolicyCase("an account of another organization cannot read the secret",
                    perimeter_call(STRANGER, "secretsmanager:GetSecretValue", ORDERS_SECRET, OTHER_ORG), False,
-                   "an RCP only ever takes away: write a Deny that matches principals whose aws:PrincipalOrgID is "
+                   "An RCP only ever takes away: write a Deny that matches principals whose aws:PrincipalOrgID is "
                    "not yours.", policies={"resource": SHARED_SECRET_POLICY}),
         PolicyCase("a vendor account in no organization cannot read the secret",
                    perimeter_call(VENDOR, "secretsmanager:GetSecretValue", ORDERS_SECRET, None), False,
-                   "an account outside any organization has no aws:PrincipalOrgID at all: a positive or "
+                   "An account outside any organization has no aws:PrincipalOrgID at all: a positive or "
                    "...IfExists comparison must still deny it.", policies={"resource": SHARED_SECRET_POLICY}),
         PolicyCase("an outside account cannot decrypt with the shared KMS key",
                    perimeter_call(STRANGER, "kms:Decrypt", PAYROLL_KEY, OTHER_ORG), False,
-                   "the perimeter must cover KMS as well as Secrets Manager and S3.",
+                   "The perimeter must cover KMS as well as Secrets Manager and S3.",
                    policies={"resource": SHARED_KEY_POLICY}),
         PolicyCase("an anonymous visitor cannot read an object of a public bucket",
                    anonymous_call("s3:GetObject", OBJECT), False,
-                   "an anonymous request carries neither aws:PrincipalOrgID nor aws:PrincipalIsAWSService; make "
+                   "An anonymous request carries neither aws:PrincipalOrgID nor aws:PrincipalIsAWSService; make "
                    "sure your conditions still match it.", policies={"resource": PUBLIC_BUCKET_POLICY}),
         PolicyCase("CloudTrail still delivers logs to the trail bucket",
                    service_call("cloudtrail.amazonaws.com", "s3:PutObject", f"{LOG_BUCKET}/AWSLogs/x.json.gz"), True,

@@ -22,11 +22,11 @@ S3_DATA_EVENT_TYPES = TableMatch(
         "finding_type": "978e564021d091e69e61f918ff938a511de9aff287f17412aa85807a1e44af8a",
         "severity": "626820ac5400ba88ad66911a3b22d2247aa985c96b761033190824ebd9fb23f2",
     },
-    hints={"rows": "count again: the data source column is written by hand, and one S3 finding type spells its data "
+    hints={"rows": "Count again: the data source column is written by hand, and one S3 finding type spells its data "
                    "source with the words in another order; a finding type that can also come from management "
                    "events does not depend on S3 Protection.",
-           "finding_type": "keep the finding types whose data source is a CloudTrail data event for S3 only.",
-           "severity": "take the severity column as it is, for the same rows."},
+           "finding_type": "Keep the finding types whose data source is a CloudTrail data event for S3 only.",
+           "severity": "Take the severity column as it is, for the same rows."},
 )
 
 # --- 1.16 A session policy for one incident --------------------------------------------------------------------
@@ -57,35 +57,35 @@ INCIDENT_SESSION = PolicyExercise(
     cases=[
         PolicyCase("the run isolates the suspect instance (changes its security groups)",
                    responder("ec2:ModifyInstanceAttribute", SUSPECT), True,
-                   "allow changing the attributes of the suspect instance, named by its ARN."),
+                   "Allow changing the attributes of the suspect instance, named by its ARN."),
         PolicyCase("the same call is authorized against the quarantine security group it attaches",
                    responder("ec2:ModifyInstanceAttribute", QUARANTINE_SG), True,
-                   "changing an instance's security groups is authorized against each group it attaches as well "
+                   "Changing an instance's security groups is authorized against each group it attaches as well "
                    "as the instance: name the quarantine security group's ARN too."),
         PolicyCase("the run tags the suspect instance", responder("ec2:CreateTags", SUSPECT), True,
-                   "the run tags the instance with the case number."),
+                   "The run tags the instance with the case number."),
         PolicyCase("the run describes instances", responder("ec2:DescribeInstances", "*"), True,
                    "Describe actions do not support resource ARNs: they need Resource \"*\"."),
         PolicyCase("the run uploads a memory image under case-4711/",
                    responder("s3:PutObject", f"{FORENSICS}/case-4711/memory.lime"), True,
-                   "allow PutObject under the case's prefix of the forensics bucket."),
+                   "Allow PutObject under the case's prefix of the forensics bucket."),
         PolicyCase("the run cannot terminate the suspect instance",
                    responder("ec2:TerminateInstances", SUSPECT), False,
-                   "a session policy only narrows the role; the role allows ec2:*, so ec2:* (or any action "
+                   "A session policy only narrows the role; the role allows ec2:*, so ec2:* (or any action "
                    "you do not need) in the session policy lets the run destroy the evidence."),
         PolicyCase("the run cannot change another instance",
                    responder("ec2:ModifyInstanceAttribute", OTHER_INSTANCE), False,
-                   "name the suspect instance's ARN, not every instance."),
+                   "Name the suspect instance's ARN, not every instance."),
         PolicyCase("the run cannot attach another security group",
                    responder("ec2:ModifyInstanceAttribute", OTHER_SG), False,
-                   "name the quarantine security group, not every security group: another group could open "
+                   "Name the quarantine security group, not every security group: another group could open "
                    "the instance up."),
         PolicyCase("the run cannot write under another case's prefix",
                    responder("s3:PutObject", f"{FORENSICS}/case-4702/memory.lime"), False,
-                   "limit uploads to the prefix of this case."),
+                   "Limit uploads to the prefix of this case."),
         PolicyCase("the run cannot delete evidence",
                    responder("s3:DeleteObject", f"{FORENSICS}/case-4711/memory.lime"), False,
-                   "the run only adds evidence: grant PutObject, not every S3 action."),
+                   "The run only adds evidence: grant PutObject, not every S3 action."),
     ],
 )
 
@@ -94,30 +94,52 @@ INCIDENT_SESSION = PolicyExercise(
 _DETECTORS = ("Amazon GuardDuty", "Amazon Inspector", "Amazon Macie", "AWS Security Hub", "AWS Config",
               "IAM Access Analyzer", "Amazon Detective")
 
+# What each detection service looks at and what it does not, shown for the service a learner chose where it
+# does not fit.
+_DETECTOR_EXPLANATIONS = {
+    "Amazon GuardDuty": "GuardDuty watches activity (CloudTrail, flow logs, DNS and its protection plans) for "
+                        "threats as they happen; it does not list software vulnerabilities, read the content "
+                        "of objects, keep configuration history or reason over who a policy lets in.",
+    "Amazon Inspector": "Inspector scans software (EC2, container images, Lambda) for known vulnerabilities and "
+                        "network reachability; it does not watch live traffic, read S3 data, or aggregate other "
+                        "services' findings.",
+    "Amazon Macie": "Macie inspects S3 buckets and the content of their objects; it looks at nothing outside S3 "
+                    "and does not watch network or API activity.",
+    "AWS Security Hub": "Security Hub gathers and scores the findings other services produce; it does not detect "
+                        "threats, scan software, read data or investigate a finding on its own.",
+    "AWS Config": "AWS Config records how resources are configured over time and evaluates rules on that; it "
+                  "does not watch traffic, scan software, read object content or work out who can reach a "
+                  "resource from outside.",
+    "IAM Access Analyzer": "IAM Access Analyzer reasons over policies to find access from outside a zone of "
+                           "trust, and unused access; it does not watch traffic, read data or follow activity "
+                           "over time.",
+    "Amazon Detective": "Detective helps investigate after a finding, by graphing past activity; it raises no "
+                        "findings of its own about threats, vulnerabilities, data or configuration.",
+}
+
 DETECTION_CHOICE = MappingMatch(
     id="1.17", title="Choose the detection service for each scenario", points=4, answer_name="answer_1_17",
+    explanations=_DETECTOR_EXPLANATIONS,
     parts=[
         Part("scenario1", "3dae96fa6ab4ee1a0a079688d7944720a3adfb9c4bbb059774fd998558a255df",
-             "Scenario 1 is a threat seen in network and DNS activity as it happens, not a weakness in "
-             "software or configuration.", "scenario 1", _DETECTORS),
+             "Reread scenario 1: is something wrong with a configuration, or is something happening?",
+             "scenario 1", _DETECTORS),
         Part("scenario2", "42871f826d67b0f247a2d380f932cac55ae60b636bb535e735bdcc51ac83cef9",
-             "Scenario 2 is about known vulnerabilities (CVEs) in installed packages, rescanned when new ones are "
-             "published.", "scenario 2", _DETECTORS),
+             "Reread scenario 2: what must be found, and in what?", "scenario 2", _DETECTORS),
         Part("scenario3", "f0c7d2c29d1c6245c7bb19decd446e4376c591cfd900729cf6f1488452eedba8",
-             "Scenario 3 needs the content of S3 objects to be inspected for sensitive data.", "scenario 3",
-             _DETECTORS),
+             "Reread scenario 3: what must be looked at to find those numbers?", "scenario 3", _DETECTORS),
         Part("scenario4", "af5791841a80677c13486aaa9506b5dee3bb3676aedf870132d6aa335441c466",
-             "Scenario 4 aggregates other services' findings across accounts and Regions and scores accounts "
-             "against published standards.", "scenario 4", _DETECTORS),
+             "Reread scenario 4: does it ask to detect anything new, or to bring results together?",
+             "scenario 4", _DETECTORS),
         Part("scenario5", "91ba4b84dd73cedef98de7f62228d73137dc7048378d655d996f87474438df46",
-             "Scenario 5 needs a history of each resource's configuration and rules evaluated on every change.",
-             "scenario 5", _DETECTORS),
+             "Reread scenario 5: what must be kept over time, and what must happen on a change?", "scenario 5",
+             _DETECTORS),
         Part("scenario6", "7f0094bc0734437b9056ae94368766496986bb381c7f6007eb26dea769cd2c1d",
-             "Scenario 6 is about what resource policies let in from outside a zone of trust, worked out by "
-             "reasoning over the policies rather than watching traffic.", "scenario 6", _DETECTORS),
+             "Reread scenario 6: must anyone actually have reached the resources for them to be listed?",
+             "scenario 6", _DETECTORS),
         Part("scenario7", "6c8ad6905cdf0fa48f73a31155b7eeb828e8cdb45e8c0884bab94b5fbd6ec478",
-             "Scenario 7 investigates a finding after the fact, following related entities over weeks of "
-             "activity.", "scenario 7", _DETECTORS),
+             "Reread scenario 7: there is already a finding; what is asked of you next?", "scenario 7",
+             _DETECTORS),
     ],
 )
 
@@ -152,17 +174,17 @@ GUARD_SCP = PolicyExercise(
                    "Security Hub's controls rely on the AWS Config recorder: stopping it blinds them."),
         PolicyCase("an account administrator still reads GuardDuty findings",
                    member_admin("guardduty:GetFindings", DETECTOR), True,
-                   "deny only the actions that switch services off or hide findings; a Deny on guardduty:* also "
+                   "Deny only the actions that switch services off or hide findings; a Deny on guardduty:* also "
                    "blocks the people who respond to findings."),
         PolicyCase("an account administrator still reads Security Hub findings",
                    member_admin("securityhub:GetFindings", HUB), True,
-                   "deny only the actions that switch services off; reading findings must keep working."),
+                   "Deny only the actions that switch services off; reading findings must keep working."),
         PolicyCase("an account administrator still launches instances",
                    member_admin("ec2:RunInstances", f"arn:aws:ec2:{REGION}:{PROD}:instance/*"), True,
-                   "the SCP is about the security services; everything else stays as it was."),
+                   "The SCP is about the security services; everything else stays as it was."),
         PolicyCase("the SecurityAutomation role may delete a detector (for example to move accounts)",
                    member_admin("guardduty:DeleteDetector", DETECTOR, role=SECURITY_AUTOMATION), True,
-                   "exempt the security team's SecurityAutomation role (in every account) with a condition on "
+                   "Exempt the security team's SecurityAutomation role (in every account) with a condition on "
                    "aws:PrincipalArn."),
     ],
 )
@@ -172,26 +194,46 @@ GUARD_SCP = PolicyExercise(
 _PROTECTION = ("AWS WAF", "AWS Shield Standard", "AWS Shield Advanced", "AWS Firewall Manager", "AWS Artifact",
                "AWS Network Firewall")
 
+# What each protection or compliance service does and what it does not, shown for the service a learner
+# chose where it does not fit.
+_PROTECTION_EXPLANATIONS = {
+    "AWS WAF": "AWS WAF filters HTTP requests at CloudFront, a load balancer or an API, under web ACLs you write "
+               "and pay for; it is not free or set-up-free, brings no response team, does not push rules across "
+               "accounts by itself, and does not filter a VPC's other outbound traffic.",
+    "AWS Shield Standard": "Shield Standard is the free, always-on protection against common network and "
+                           "transport-layer floods; it has no rules you write, no response team, no cost "
+                           "protection, and nothing to apply across accounts.",
+    "AWS Shield Advanced": "Shield Advanced is a paid subscription with a response team and cost protection; it "
+                           "is not free, it does not inspect requests with rules of yours, and it is neither a "
+                           "source of audit reports nor a filter for outbound traffic.",
+    "AWS Firewall Manager": "Firewall Manager applies and audits rules (web ACLs, security groups, Network "
+                            "Firewall policies) across an organization's accounts; on its own it inspects no "
+                            "traffic and protects no single application.",
+    "AWS Artifact": "AWS Artifact hands out AWS's compliance reports and agreements; it protects no workload and "
+                    "filters no traffic.",
+    "AWS Network Firewall": "Network Firewall filters traffic at the VPC level, with stateful and "
+                            "Suricata-compatible rules; it is not an HTTP filter for one application behind a "
+                            "load balancer, and it is neither free nor a DDoS response service.",
+}
+
 PROTECTION_CHOICE = MappingMatch(
     id="1.19", title="Choose the protection or compliance service", points=3, answer_name="answer_1_19",
+    explanations=_PROTECTION_EXPLANATIONS,
     parts=[
         Part("need1", "201f463844ef1726adf3565be2f06276ac85b772b56bf3e1982a1163091961eb",
-             "Need 1 inspects HTTP requests (the body, the rate per client) in front of one application.",
-             "need 1", _PROTECTION),
+             "Reread need 1: what must be examined to spot those attacks, and where does it sit?", "need 1",
+             _PROTECTION),
         Part("need2", "09d00107229cac2ee8fd862c0c2490eff2578d1f168d14b323fe3244e341f197",
-             "Need 2 asks for nothing to buy and nothing to configure.", "need 2", _PROTECTION),
+             "Reread need 2: what may it cost, and what may be set up?", "need 2", _PROTECTION),
         Part("need3", "406014e0abaef903cc79c3ce08e84b03159ed2d44488d015e36e1c5dd06ef5ee",
-             "Need 3 wants a response team and protection against the bill of an attack: paid services.",
-             "need 3", _PROTECTION),
+             "Reread need 3: what does the retailer want besides filtering?", "need 3", _PROTECTION),
         Part("need4", "2da7ca331c6b1df7b6d0de1c1621bb452374ee987361fc5553d1b0a9d29ba4c7",
-             "Need 4 is about applying rules across many accounts of an organization, including accounts that "
-             "do not exist yet.", "need 4", _PROTECTION),
+             "Reread need 4: how many accounts, and which of them exist yet?", "need 4", _PROTECTION),
         Part("need5", "0497e7ddcdaec3695f405393e49093c38cecab5ba65c23dc5cb16ece6a99697a",
-             "Need 5 is about AWS's own audit reports and agreements, not about protecting a workload.",
-             "need 5", _PROTECTION),
+             "Reread need 5: is anything to be protected, or is something to be obtained?", "need 5",
+             _PROTECTION),
         Part("need6", "4b9171797fcd4a8f722121dcd72638d2e8677ea5281406c6f4984a49c0fc9aeb",
-             "Need 6 filters traffic leaving VPCs by domain and with IDS-style rules, which is not HTTP in "
-             "front of one application.", "need 6", _PROTECTION),
+             "Reread need 6: which traffic, and filtered by what kind of rule?", "need 6", _PROTECTION),
     ],
 )
 
