@@ -78,6 +78,28 @@ def _grade(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _check_checkers(args: argparse.Namespace) -> int:
+    """Mutation testing of the checkers: a one-line error for bad input, never a traceback."""
+    import warnings
+
+    from course.exercises.registry import NotebookModuleError
+    from course.mutation import MutationError, ReviewedFileError, SolutionError, render, reviewed, run
+    from course.paths import CourseNotFound, course_root
+
+    warnings.simplefilter("ignore")  # the notebooks' own plotting warnings are not the report
+    try:
+        root = course_root()
+        report = run(root, reviewed.load(args.reviewed or reviewed.DEFAULT_PATH), args.questions or None)
+    except (MutationError, ReviewedFileError, SolutionError, NotebookModuleError, CourseNotFound) as exc:
+        print(f"aws-course check-checkers: {exc}", file=sys.stderr)
+        return 2
+    print(render.text(report))
+    if args.markdown:
+        args.markdown.write_text(render.markdown(report))
+        print(f"wrote {args.markdown}")
+    return 1 if report.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from course import __version__
 
@@ -111,6 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="set up a demo course with three fake students' submissions to grade")
     demo.add_argument("folder", nargs="?", type=Path, help="where to create it (default: ./aws-course-demo)")
     demo.set_defaults(func=_demo)
+
+    checkers = sub.add_parser("check-checkers",
+                              help="mutation-test the checkers: mutants of each model answer must lose marks")
+    checkers.add_argument("questions", nargs="*", metavar="QUESTION", help="question ids such as 1.3 (default: all)")
+    checkers.add_argument("--markdown", type=Path, metavar="FILE", help="also write the table as Markdown")
+    checkers.add_argument("--reviewed", type=Path, metavar="YAML",
+                          help="the reviewed equivalents file (default: course/mutation/equivalent.yaml)")
+    checkers.set_defaults(func=_check_checkers)
 
     from autograder.cli import add_arguments as grade_arguments
 
