@@ -14,6 +14,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from course.exercises import all_exercises
@@ -180,3 +181,40 @@ def test_a_fixture_course_is_mutated_and_a_broken_module_is_named(tmp_path):
     proc = _cli("99.1", env=env, cwd=tmp_path)
     assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0, proc.stderr
     assert f.EXERCISES_MODULE in proc.stderr and "cannot be imported" in proc.stderr
+
+
+@pytest.mark.slow
+def test_check_cells_and_scores_agree_with_the_autograder():
+    """course.mutation may not import the autograder, so it parses check cells and rounds scores itself:
+    both must match what the grader does, on every source notebook and on real mutants."""
+    from autograder.assignment import parse_check_cell as grader_parse
+    from autograder.score import trusted
+    from course.mutation.runner import full_marks, generate
+    from course.mutation.solutions import check_cells, notebook_solutions, source_notebooks
+
+    for path in source_notebooks(ROOT):
+        for exercise_id, cell in check_cells(path).items():
+            source = next(c.source for c in nbformat.read(path, as_version=4).cells
+                          if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == cell.grade_id)
+            theirs = grader_parse(cell.grade_id, source, cell.points)
+            assert (theirs.exercise_id, theirs.answer_name, theirs.points, theirs.hidden) == (
+                exercise_id, cell.answer_name, cell.points, cell.hidden)
+    from course.exercises import get
+
+    solutions = notebook_solutions(ROOT / "source" / "02-networking-content-delivery"
+                                   / "02-networking-content-delivery.ipynb")
+    verdicts = []
+    for exercise_id in ("2.2", "2.3", "2.6"):
+        solution = solutions[exercise_id]
+        for mutant in generate(get(exercise_id), solution):
+            spec = _grader_spec(solution.check)
+            cell = trusted(spec, True, mutant.build(), None)
+            verdicts.append((full_marks(solution.check, mutant.build()), cell.score >= cell.points))
+    assert verdicts and all(ours == theirs for ours, theirs in verdicts)
+    assert {ours for ours, _ in verdicts} == {True, False}
+
+
+def _grader_spec(cell):
+    from autograder.assignment import CheckSpec
+
+    return CheckSpec(cell.grade_id, cell.exercise_id, cell.answer_name, cell.points, cell.hidden)

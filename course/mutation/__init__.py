@@ -1,9 +1,9 @@
 """Mutation testing of the checkers (issue #15): would a subtly wrong answer still earn full marks?
 
 For every gradable question the model answer is read from its source notebook (``solutions``), mutated
-by kind (``policy``, ``network``, ``detector``, ``values``), and each mutant is scored by the autograder's
-trusted scorer with the check cell's hidden cases (``runner``). Survivors must be killed or recorded as
-equivalent, with a reason, in ``equivalent.yaml`` (``reviewed``). ``aws-course check-checkers`` runs it
+by kind (``policy``, ``network``, ``detector``, ``values``), and each mutant is scored as the autograder
+scores a submission, with the check cell's hidden cases (``runner``). Survivors must be killed or
+recorded as equivalent, with a reason, in ``equivalent.yaml`` (``reviewed``). ``aws-course check-checkers`` runs it
 and prints the table (``render``); ``tests/test_mutation.py`` is the gate in ``make test``.
 """
 

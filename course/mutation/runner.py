@@ -1,10 +1,12 @@
-"""Run the mutants of every exercise through the autograder's own scoring, and judge the survivors.
+"""Run the mutants of every exercise, score them as the autograder would, and judge the survivors.
 
 A mutant is graded as a submission would be: its answer travels as data (``to_data``/``from_data``, as
-answers leave a learner's kernel) and is scored by ``autograder.score.trusted`` with the check cell's
-hidden cases as the grader parses them. A mutant that still earns full marks *survives*. A survivor is
-either recorded as equivalent in the reviewed file (with its reason), or belongs to a question listed
-there as ``pending`` (shown as such), or it fails the gate. Recorded equivalents that no longer survive
+answers leave a learner's kernel) and is scored with ``course.exercises.evaluate`` once per hidden call
+of the check cell, the points rounded as ``autograder.score.trusted`` rounds them (this package may not
+import the autograder, docs/architecture.md; ``tests/test_mutation.py`` holds the two to the same verdict).
+A mutant that still earns full marks *survives*. A survivor is either recorded as equivalent in the
+reviewed file (with its reason), or belongs to a question listed there as ``pending`` (shown as such),
+or it fails the gate. Recorded equivalents that no longer survive
 (or no longer exist) are *stale* and fail the gate too, so the file stays a true record.
 """
 
@@ -18,7 +20,7 @@ from typing import Any
 from course.mutation import detector, network, policy, values
 from course.mutation.base import Mutant, unique
 from course.mutation.reviewed import Reviewed
-from course.mutation.solutions import Solution, check_cells, notebook_solutions, source_notebooks
+from course.mutation.solutions import CheckCell, Solution, check_cells, notebook_solutions, source_notebooks
 
 
 class MutationError(RuntimeError):
@@ -89,17 +91,22 @@ def generate(exercise: Any, solution: Solution) -> list[Mutant]:
     return list(unique(answer, found))
 
 
-def full_marks(check: Any, answer: Any) -> bool:
+def full_marks(check: CheckCell, answer: Any) -> bool:
     """Does ``answer`` earn every point of ``check`` when the autograder scores it?"""
-    from autograder.score import trusted
     from course.exercises.answers import UnsupportedAnswer, from_data, to_data
+    from course.exercises.checking import evaluate
 
     try:
         answer = from_data(to_data(answer))
     except UnsupportedAnswer:
         return False
-    cell = trusted(check, True, answer, None)
-    return cell.points > 0 and cell.score >= cell.points
+    calls = [None] if not check.hidden else list(check.hidden)
+    try:
+        results = [evaluate(check.exercise_id, answer, hidden) for hidden in calls]
+    except Exception:  # the grader scores a checker crash as 0 points
+        return False
+    fraction = sum(r.score for r in results) / len(results)
+    return check.points > 0 and round(check.points * fraction, 2) >= check.points
 
 
 def solutions_for(root: Path, ids: list[str] | None) -> dict[str, Solution]:

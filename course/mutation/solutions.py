@@ -12,8 +12,10 @@ For a detector question (``answer_N_M = run_detector("N.M", some_function)``) th
 ``def some_function`` is kept as an AST with the namespace it was defined in, so that mutants of the
 function's source can be compiled and run the same way a learner's function is.
 
-The check cells are parsed with the autograder's own parser (``autograder.assignment.parse_check_cell``),
-so the hidden cases are exactly the data the grader passes to ``evaluate``.
+The check cells are parsed the way the autograder parses them (``autograder.assignment.parse_check_cell``:
+every ``check("N.M", answer_N_M, hidden=<literal>)`` call, hidden data by ``ast.literal_eval``); this package
+may not import the autograder (docs/architecture.md), so ``tests/test_mutation.py`` holds the two parsers
+to the same result on every source notebook.
 """
 
 from __future__ import annotations
@@ -40,6 +42,42 @@ class SolutionError(RuntimeError):
     """A source notebook cannot give its model answers (a cell raised, an answer is missing)."""
 
 
+@dataclass(frozen=True)
+class CheckCell:
+    """One check cell as the grader reads it: the question, the answer's name, points, hidden data per call."""
+
+    grade_id: str
+    exercise_id: str
+    answer_name: str
+    points: float
+    hidden: tuple[Any, ...] = ()
+
+
+def parse_check_cell(grade_id: str, source: str, points: float) -> CheckCell:
+    """The ``check(...)`` calls of a check cell; raises :class:`SolutionError` naming the cell when unreadable."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise SolutionError(f"check cell {grade_id} is not valid Python: {exc}") from None
+    exercise_id = answer_name = None
+    hidden: list[Any] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"):
+            continue
+        if len(node.args) < 2 or not isinstance(node.args[1], ast.Name):
+            raise SolutionError(f"check cell {grade_id}: expected check(\"N.M\", answer_N_M, ...)")
+        exercise_id, answer_name = str(ast.literal_eval(node.args[0])), node.args[1].id
+        for keyword in node.keywords:
+            if keyword.arg == "hidden":
+                try:
+                    hidden.append(ast.literal_eval(keyword.value))
+                except ValueError:
+                    raise SolutionError(f"check cell {grade_id}: hidden= must be a Python literal") from None
+    if exercise_id is None or answer_name is None:
+        raise SolutionError(f"check cell {grade_id} does not call check(...)")
+    return CheckCell(grade_id, exercise_id, answer_name, points, tuple(hidden))
+
+
 @dataclass
 class DetectorSource:
     """The model detector function as source: its ``def`` node and the namespace it runs in."""
@@ -63,7 +101,7 @@ class Solution:
 
     exercise_id: str
     notebook: Path
-    check: Any  # autograder.assignment.CheckSpec
+    check: CheckCell
     answer: Any
     detector: DetectorSource | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -83,8 +121,6 @@ def all_solutions(root: Path) -> dict[str, Solution]:
 
 def check_cells(path: Path) -> dict[str, Any]:
     """The notebook's check cells as the autograder parses them, by exercise id (no execution)."""
-    from autograder.assignment import AssignmentError, parse_check_cell
-
     nb = nbformat.read(path, as_version=4)
     checks = {}
     for cell in nb.cells:
@@ -92,7 +128,7 @@ def check_cells(path: Path) -> dict[str, Any]:
         if cell.cell_type == "code" and meta.get("grade"):
             try:
                 spec = parse_check_cell(meta["grade_id"], cell.source, float(meta.get("points", 0) or 0))
-            except AssignmentError as exc:
+            except SolutionError as exc:
                 raise SolutionError(f"{path.name}: {exc}") from None
             checks[spec.exercise_id] = spec
     return checks
