@@ -5,7 +5,8 @@ the policy. Families, as in issue #15: drop a statement, a condition block or a 
 Resource to ``*`` or to a trailing-wildcard prefix; widen an action to ``service:*``; add a sensitive
 sibling of an allowed action's family (``kms:CreateGrant`` beside ``kms:CreateKey``); swap an operator
 for its wildcard form (``StringEquals`` -> ``StringLike``, ``ArnEquals`` -> ``ArnLike``, with a wildcard
-in the value) or add ``IfExists``; replace a condition key by its weaker sibling; flip an Effect; turn
+in the value) or add ``IfExists`` (to positive operators only: a negated operator is already true when
+its key is absent, so ``...NotEqualsIfExists`` is the same condition, and so is ``ForAllValues:``); replace a condition key by its weaker sibling; flip an Effect; turn
 ``Action`` into ``NotAction``.
 """
 
@@ -148,7 +149,7 @@ def _condition_mutants(mutant: Any, i: int, name: str, statement: dict, contexts
                                      f"in statement {name}",
                                      lambda p, i=i, op=op, like=like, key=key, k=v_index, wide=wide:
                                      _set_value(p["Statement"][i]["Condition"], op, like, key, k, wide))
-        if not if_exists and base != "Null":
+        if not if_exists and base != "Null" and "Not" not in base and prefix != "ForAllValues:":
             yield mutant("add IfExists", f"{op} -> {op}IfExists in statement {name}",
                          lambda p, i=i, op=op: _rename_block(p["Statement"][i]["Condition"], op, op + "IfExists"))
         for key, values in block.items():
