@@ -120,12 +120,14 @@ IAM_AUTHORIZES = TableMatch(
     rows_key="dc3b2dafd542ef922f541bc3bec771a70b7d9ebc79d63987e1cf6c9793cb5171",
     column_keys={
         "service": "f30cecfb91c7eda09f73a2fb06d38fe11a2d3c959b90e9ebc69360f5a6030813",
+        "authentication": "f3a24824894cf6defdd79abbe040125496e13501538f5000038db2f4de8b2c95",
     },
     hints={
         "rows": "The number of rows is not right: keep only the services whose authorization_by column says "
                 "that IAM policies decide; IAM authentication alone (as for RDS) is not IAM authorization.",
         "service": "The services are not the right ones: filter on the authorization_by column, not on "
                    "whether IAM can authenticate.",
+        "authentication": "copy the authentication column of the same rows, unchanged.",
     },
 )
 

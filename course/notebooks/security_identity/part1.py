@@ -216,8 +216,9 @@ TRUST_POLICY = PolicyExercise(
     id="1.3", title="Trust a vendor with an external ID and your responders with MFA", points=5,
     answer_name="answer_1_3", slot="resource", lint_kind="trust",
     context_policies={"identity": [ASSUME_ANY_ROLE]},
-    # IAM004: Principal "*" without a condition; IAM014: a wildcard in a principal ARN never matches.
-    lint_forbidden=["IAM004", "IAM014"],
+    # IAM004: Principal "*" without a condition; IAM014: a wildcard in a principal ARN never matches;
+    # IAM010: sts:* would also let the trusted principals tag sessions and set source identities.
+    lint_forbidden=["IAM004", "IAM014", "IAM010"],
     cases=[
         PolicyCase("the vendor's scanner role assumes the role with the agreed external ID",
                    assume(SCANNER, {"sts:ExternalId": EXTERNAL_ID}), True,
