@@ -5,9 +5,13 @@ the policy. Families, as in issue #15: drop a statement, a condition block or a 
 Resource to ``*`` or to a trailing-wildcard prefix; widen an action to ``service:*``; add a sensitive
 sibling of an allowed action's family (``kms:CreateGrant`` beside ``kms:CreateKey``); swap an operator
 for its wildcard form (``StringEquals`` -> ``StringLike``, ``ArnEquals`` -> ``ArnLike``, with a wildcard
-in the value) or add ``IfExists`` (to positive operators only: a negated operator is already true when
-its key is absent, so ``...NotEqualsIfExists`` is the same condition, and so is ``ForAllValues:``); replace a condition key by its weaker sibling; flip an Effect; turn
+in the value) or add ``IfExists``; replace a condition key by its weaker sibling; flip an Effect; turn
 ``Action`` into ``NotAction``.
+
+Two families are left out where they cannot change a decision, rather than recorded as equivalent one by
+one: ``IfExists`` on a negated operator or under ``ForAllValues:`` (both are already true when the key is
+absent), and an S3 bucket-level sibling beside a statement whose Resource names objects only (or an object
+action beside buckets only), which matches none of the statement's resources.
 """
 
 from __future__ import annotations
