@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import copy
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from course.mutation.base import Mutant
@@ -39,7 +40,12 @@ def mutants(exercise: Any, source: DetectorSource) -> Iterator[Mutant]:
             text += f" (occurrence {seen[text]})"
         node = _replace(source.node, path, replacement)
         yield Mutant(exercise.id, f"detector: {family}", f"{source.name}: {text}",
-                     make_answer=lambda node=node: exercise.run(source.compile(node)))
+                     make_answer=partial(_run, exercise, source, node))
+
+
+def _run(exercise: Any, source: DetectorSource, node: ast.FunctionDef) -> Any:
+    """The mutant's answer: what ``run_detector`` returns for the mutated function."""
+    return exercise.run(source.compile(node))
 
 
 def _children(node: ast.AST) -> Iterator[tuple[ast.AST, tuple[str, int | None]]]:
@@ -75,7 +81,7 @@ def _replace(root: ast.FunctionDef, path: Path, new: ast.AST) -> ast.FunctionDef
     return root
 
 
-Site = tuple[str, Path, Callable[[ast.AST], ast.AST]]
+Site = tuple[str, Path, Callable[[Any], ast.AST]]
 
 
 def _sites(function: ast.FunctionDef) -> Iterator[Site]:
@@ -90,9 +96,9 @@ def _sites(function: ast.FunctionDef) -> Iterator[Site]:
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             op = type(node.ops[0])
             if op in _BOUNDARY:
-                yield "boundary", path, lambda n, op=op: _with_op(n, _BOUNDARY[op])
+                yield "boundary", path, partial(_with_op, op=_BOUNDARY[op])
             if op in _INVERT:
-                yield "invert filter", path, lambda n, op=op: _with_op(n, _INVERT[op])
+                yield "invert filter", path, partial(_with_op, op=_INVERT[op])
         if (isinstance(node, ast.Constant) and type(node.value) is int and id(node) not in in_subscript_slice):
             yield "constant +1", path, lambda n: ast.Constant(n.value + 1)
             yield "constant -1", path, lambda n: ast.Constant(n.value - 1)
@@ -105,8 +111,7 @@ def _sites(function: ast.FunctionDef) -> Iterator[Site]:
             yield "invert filter", path, lambda n: ast.BinOp(n.left, n.op, ast.UnaryOp(ast.Invert(), n.right))
         if isinstance(node, ast.BoolOp) and len(node.values) > 1:
             for k in range(len(node.values)):
-                yield "drop filter", path, lambda n, k=k: (
-                    n.values[1 - k] if len(n.values) == 2 else ast.BoolOp(n.op, n.values[:k] + n.values[k + 1:]))
+                yield "drop filter", path, partial(_without_value, k=k)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
             yield "invert filter", path, lambda n: n.operand
         if isinstance(node, ast.Subscript) and _is_mask(node.slice):
@@ -126,9 +131,15 @@ def _is_mask(node: ast.AST) -> bool:
         "isin", "contains", "startswith", "endswith", "notna", "isna", "notnull", "isnull", "between")
 
 
+def _without_value(node: ast.BoolOp, k: int) -> ast.expr:
+    """``a and b`` without its ``k``-th operand."""
+    rest = node.values[:k] + node.values[k + 1:]
+    return rest[0] if len(rest) == 1 else ast.BoolOp(node.op, rest)
+
+
 def _with_op(node: ast.Compare, op: type) -> ast.Compare:
     return ast.Compare(node.left, [op()], node.comparators)
 
 
-def _renamed_call(node: ast.Call, name: str) -> ast.Call:
+def _renamed_call(node: Any, name: str) -> ast.Call:
     return ast.Call(ast.Attribute(node.func.value, name, ast.Load()), node.args, node.keywords)

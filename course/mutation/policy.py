@@ -160,8 +160,9 @@ def _condition_mutants(mutant: Any, i: int, name: str, statement: dict, contexts
             weaker = WEAKER_KEYS.get(key.lower())
             if weaker is None:
                 continue
-            new_values = [_weaker_value(key, weaker, v, contexts) for v in _listed(values)]
-            if any(v is None for v in new_values):
+            found = [_weaker_value(key, weaker, v, contexts) for v in _listed(values)]
+            new_values = [v for v in found if v is not None]
+            if len(new_values) != len(found):
                 continue
             new_op = prefix + _ARN_TO_STRING.get(base, base) + if_exists
             if any("*" in v for v in new_values) and "Like" not in new_op:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from course.mutation.base import Mutant, edited
+from course.mutation.base import Mutant
 
 
 def mutants(exercise: Any, answer: Any) -> Iterator[Mutant]:
@@ -101,7 +101,7 @@ def _mapping(exercise: Any, answer: Any) -> Iterator[Mutant]:
                 continue
             seen.add(_norm(alternative))
             yield Mutant(exercise.id, "mapping: wrong value", f"{part.name} = {text}",
-                         edited(answer, lambda a, n=part.name, v=alternative: a.__setitem__(n, v)))
+                         {**answer, part.name: alternative})
 
 
 def _norm(value: Any) -> Any:
