@@ -94,6 +94,13 @@ def test_policy_mutants_cover_the_issue_families():
         "Action"]
     # a bucket-level action beside an object-only Resource grants nothing: not offered
     assert not any("s3:PutBucketPolicy" in d for d in found)
+    roles = {"Version": "2012-10-17", "Statement": [{"Sid": "Roles", "Effect": "Allow", "Action": "iam:CreateRole",
+                                                     "Resource": "arn:aws:iam::111122223333:role/app/*"}]}
+    siblings = lambda p: {m.description for m in policy.mutants("0.1", p)  # noqa: E731
+                          if m.family == "policy: sensitive sibling"}
+    assert siblings(roles) == set(), "iam:Create... siblings act on users and policies, not on role/app/*"
+    anywhere = {"Version": "2012-10-17", "Statement": [{**roles["Statement"][0], "Resource": "*"}]}
+    assert "add iam:CreateAccessKey (sibling of iam:CreateRole) to statement 'Roles'" in siblings(anywhere)
     like = statement("ArnEquals -> ArnLike with aws:SourceArn 'arn:aws:sns:eu-west-1:111122223333:topic' -> "
                      "'arn:aws:sns:eu-west-1:*:topic' in statement 'Deliver'")
     assert like["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:aws:sns:eu-west-1:*:topic"}

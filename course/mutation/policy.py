@@ -10,8 +10,8 @@ in the value) or add ``IfExists``; replace a condition key by its weaker sibling
 
 Two families are left out where they cannot change a decision, rather than recorded as equivalent one by
 one: ``IfExists`` on a negated operator or under ``ForAllValues:`` (both are already true when the key is
-absent), and an S3 bucket-level sibling beside a statement whose Resource names objects only (or an object
-action beside buckets only), which matches none of the statement's resources.
+absent), and a sibling that acts on another type of resource than every one the statement names (an S3
+bucket-level action beside objects only, an IAM user action beside roles only, ...), which matches none.
 """
 
 from __future__ import annotations
@@ -65,6 +65,20 @@ SENSITIVE_ACTIONS = (
 S3_BUCKET_ACTIONS = frozenset(a.lower() for a in (
     "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPublicAccessBlock",
     "s3:DeleteBucket", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning", "s3:ListBucket"))
+
+# The resource type (the ARN's resource part up to the first "/") other sensitive actions act on: beside a
+# statement whose Resource names only other types of the same service they grant nothing (iam:CreateAccessKey
+# acts on users, never on role/...), so they are not offered there either.
+RESOURCE_TYPES = {a.lower(): kind for kind, actions in {
+    "user": ("iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:CreateUser",
+             "iam:PutUserPolicy", "iam:AttachUserPolicy", "iam:DeleteUserPermissionsBoundary"),
+    "role": ("iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy",
+             "iam:DeleteRolePermissionsBoundary", "iam:PassRole"),
+    "policy": ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"),
+    "instance": ("ec2:ModifyInstanceMetadataOptions", "ec2:ModifyInstanceAttribute"),
+    "volume": ("ec2:CreateSnapshot",),
+    "security-group": ("ec2:AuthorizeSecurityGroupIngress",),
+}.items() for a in actions}
 
 # key (lower case) -> its weaker sibling: true of more requests than the key it replaces
 WEAKER_KEYS = {"aws:sourcearn": "aws:SourceAccount", "aws:principalarn": "aws:PrincipalAccount",
@@ -319,7 +333,11 @@ def _action_mutants(mutant: Any, i: int, name: str, statement: dict) -> Iterator
 
 
 def _can_apply(action: str, resources: Any) -> bool:
-    """Can ``action`` act on one of the statement's resources (S3 bucket versus object ARNs)?"""
+    """Can ``action`` act on one of the statement's resources (S3 bucket versus object ARNs, IAM users
+    versus roles, ...)?"""
+    kind = RESOURCE_TYPES.get(action.lower())
+    if kind is not None:
+        return any(_may_be_type(resource, action.split(":", 1)[0].lower(), kind) for resource in _listed(resources))
     if not action.lower().startswith("s3:"):
         return True
     bucket_action = action.lower() in S3_BUCKET_ACTIONS
@@ -333,6 +351,17 @@ def _can_apply(action: str, resources: Any) -> bool:
         elif "*" in name or bucket_action:  # a wildcard bucket name matches objects too
             return True
     return False
+
+
+def _may_be_type(resource: Any, service: str, kind: str) -> bool:
+    """Could ``resource`` (an ARN pattern) name a resource of ``service`` of type ``kind``?"""
+    if not isinstance(resource, str) or not resource.startswith("arn:") or resource.count(":") < 5:
+        return True  # "*" or something that is not an ARN: it could be anything
+    parts = resource.split(":", 5)
+    if parts[2].lower() != service:
+        return "*" in parts[2]
+    head = parts[5].split("/", 1)[0]
+    return "*" in head or head.lower() == kind
 
 
 def _family(action: str) -> tuple[str, str] | None:
