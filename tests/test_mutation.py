@@ -178,7 +178,7 @@ def test_unknown_question_is_a_one_line_error():
 
 
 @pytest.mark.slow
-def test_a_fixture_course_is_mutated_and_a_broken_module_is_named(tmp_path):
+def test_a_fixture_course_is_mutated_and_broken_input_is_named(tmp_path):
     import nbfactory as f
 
     pkg = f.write_course(tmp_path)
@@ -186,6 +186,14 @@ def test_a_fixture_course_is_mutated_and_a_broken_module_is_named(tmp_path):
     proc = _cli("99.1", "99.2", "99.3", env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "3 questions, 8 mutants: 8 killed, 0 equivalent, 0 unrecorded survivors" in proc.stdout
+    notebook = tmp_path / "source" / f.ASSIGNMENT / f"{f.ASSIGNMENT}.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "answer-99-2")
+    cell.source = cell.source.replace("answer_99_2 =", "raise ValueError('boom')\nanswer_99_2 =")
+    nbformat.write(nb, notebook)
+    proc = _cli("99.2", env=env, cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0, proc.stderr
+    assert "answer-99-2" in proc.stderr and "ValueError: boom" in proc.stderr
     (pkg / f"{f.EXERCISES_MODULE}.py").write_text("this is not python\n")
     proc = _cli("99.1", env=env, cwd=tmp_path)
     assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0, proc.stderr
