@@ -183,20 +183,21 @@ def flow_log_trap_case(seed: int, trap: str):
     """An unseen hour with one trap for a vertical-scan detector, parsed.
 
     ``"threshold"``: one source is rejected on exactly 100 distinct ports of the web server (the rule's
-    threshold, so it is a scan). ``"one_port"``: one source is rejected 150 times on a single port (a brute
-    force, not a vertical scan). Port 443 is kept out of both, since the web server accepts it.
+    threshold, so it is a scan); ``"below"``: on 99 (one short of it, so not a scan). ``"one_port"``: one
+    source is rejected 150 times on a single port (a brute
+    force, not a vertical scan). Port 443 is kept out of all three, since the web server accepts it.
     """
     from course.data import parse_flow_log
 
     rng = random.Random(seed * 7919)
     source = f"192.0.2.{rng.randint(2, 250)}"
-    if trap == "threshold":
+    if trap in ("threshold", "below"):
         low = rng.randint(1025, 30000)
-        ports: list[int] = list(range(low, low + 100))
+        ports: list[int] = list(range(low, low + (100 if trap == "threshold" else 99)))
     elif trap == "one_port":
         ports = [rng.choice([22, 3389, 5432])] * 150
     else:
-        raise ValueError(f"trap must be 'threshold' or 'one_port', not {trap!r}")
+        raise ValueError(f"trap must be 'threshold', 'below' or 'one_port', not {trap!r}")
     text = flow_log_text(seed, hours=1, scanner=source, scan_at=START + timedelta(minutes=rng.randint(5, 40)),
                          scan_ports=ports)
     return parse_flow_log(text, f"generated flow log (seed {seed}, {trap})")

@@ -91,7 +91,7 @@ HONEY_WRITES = TableMatch(
 
 
 def scan_cases() -> dict:
-    """Inputs of 7.4: the generated day of flow logs and five generated hours the learner has not seen."""
+    """Inputs of 7.4: the generated day of flow logs and six generated hours the learner has not seen."""
     from course import data
     from course.generate import flow_log_case, flow_log_trap_case
 
@@ -101,6 +101,7 @@ def scan_cases() -> dict:
     # one trap each (review F20): exactly 100 ports is a scan; 150 rejected flows to one port is not
     cases["unseen_4"] = flow_log_trap_case(15, "threshold")
     cases["unseen_5"] = flow_log_trap_case(21, "one_port")
+    cases["unseen_6"] = flow_log_trap_case(27, "below")  # 99 ports: one short of the rule, not a scan
     return cases
 
 
@@ -128,6 +129,8 @@ _SCAN_HINTS = {
                 "(at least 100).",
     "unseen_5": "On unseen data: many rejected flows to one single port are a brute force, not a vertical scan: "
                 "count distinct destination ports, not flows.",
+    "unseen_6": "On unseen data: a source rejected on 99 distinct ports of one destination is one short of the rule "
+                "(at least 100): not a scan.",
 }
 _SCAN_KEYS = {
     "generated_day": "a6c630119fae5d733fbd1ed6f33c959c2d86b69068e313ad1bce3a7556710704",
@@ -136,6 +139,7 @@ _SCAN_KEYS = {
     "unseen_3": "ea5f5b60dd921876dea31add277b477085f9b1118b7b0e9427f3609dee29b2f3",
     "unseen_4": "93db3ec90bd646397ef023d55de3efcd22a3125015bcb41335eb7d50c8bac631",
     "unseen_5": "200cf8db0c73a9804380e56a91bda03e4dd9319f903ec04849cfbd99735ee89c",
+    "unseen_6": "09aebc02dd242ed7a09525e5eea8bfae8c5ed35a50901cf1edfe70094c6ba4bf",
 }
 
 # Item keys (course.exercises.kinds.logs.item_key) of what the rule catches on each case, so that a wrong case's
@@ -147,6 +151,7 @@ _SCAN_ITEMS = {
     "unseen_3": ("9cd34c5ad2260ca3",),
     "unseen_4": ("5cf5737ccb1da7ec",),
     "unseen_5": (),
+    "unseen_6": (),
 }
 
 

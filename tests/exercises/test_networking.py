@@ -332,7 +332,9 @@ def test_endpoint_policy_organization_perimeter_with_every_action_loses_only_the
     result = evaluate("2.5", org, hidden=notebook_hidden("2.5"))
     assert result.error is None
     assert set(failures(result)) == {"forbidden: nobody in the VPC can change the bucket policy through the endpoint",
-                                     "forbidden: no deleting the bucket through the endpoint"}
+                                     "forbidden: no deleting the bucket through the endpoint",
+                                     "forbidden: no deleting a report through the endpoint",
+                                     "forbidden: no making a report public through the endpoint"}
 
 
 def test_endpoint_policy_not_action_and_not_resource_are_decided():

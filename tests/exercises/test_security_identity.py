@@ -829,7 +829,8 @@ def test_session_policy_hidden_cases_catch_a_wildcard_on_modify_and_stop():
     verbs = incident_session(isolate={"Action": ["ec2:Modify*", "ec2:CreateTags", "ec2:Stop*"]})
     assert evaluate("1.16", verbs).passed, "the visible cases cannot see this mistake"
     result = evaluate("1.16", verbs, hidden=notebook_hidden_cases("1.16"))
-    assert failed(result) == ["the run cannot stop the suspect instance"]
+    assert failed(result) == ["the run cannot stop the suspect instance",
+                              "the run cannot change the suspect's metadata options"]
 
 
 # --- 1.17 choosing a detection service -------------------------------------------------------------------
