@@ -127,7 +127,7 @@ IAM_AUTHORIZES = TableMatch(
                 "that IAM policies decide; IAM authentication alone (as for RDS) is not IAM authorization.",
         "service": "The services are not the right ones: filter on the authorization_by column, not on "
                    "whether IAM can authenticate.",
-        "authentication": "copy the authentication column of the same rows, unchanged.",
+        "authentication": "Copy the authentication column of the same rows, unchanged.",
     },
 )
 
