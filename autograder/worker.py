@@ -19,7 +19,7 @@ from typing import Any
 import nbformat
 
 from autograder import assignment as assignment_mod
-from autograder.execute import run
+from autograder.execute import message_limit, run
 from autograder.extract import Extraction
 from autograder.intake import Submission
 from autograder.prepare import prepare, strip_extraction
@@ -193,6 +193,9 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome,
     notes += [c.budget for c in cells if c.budget]
     if execution.output_truncated:
         notes.append(f"output over {job.limits.output_bytes} bytes was dropped")
+    if execution.frames_refused:
+        notes.append(f"{execution.frames_refused} kernel message(s) over {message_limit(job.limits.output_bytes)} "
+                     "bytes were refused")
     if spec.manual_points:
         notes.append(f"{spec.manual_points:g} points of written answers are graded by hand")
     if flags:
