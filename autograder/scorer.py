@@ -105,9 +105,14 @@ class Scorer:
             self.stop()
             raise BudgetExceeded(f"took more than {self.budget.seconds:g} s") from None
         if reply is None:
+            try:
+                code: int | None = self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                code = None
             self.stop()
-            raise BudgetExceeded(f"needed more than {self.budget.memory_bytes // 1024**2} MiB of memory "
-                                 "or crashed the checker")
+            how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+            raise BudgetExceeded(f"crashed the checker ({how}; the memory budget is "
+                                 f"{self.budget.memory_bytes // 1024**2} MiB)")
         if "blown" in reply:
             self.stop()
             raise BudgetExceeded(str(reply["blown"]))

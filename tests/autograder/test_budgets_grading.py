@@ -184,7 +184,8 @@ def test_every_submission_gets_a_row(batch):
 
 
 @pytest.mark.parametrize("name, words", [("slow_check", f"took more than {CHECK_SECONDS} s"),
-                                         ("hog_check", "MiB of memory"), ("crash_check", "crashed")])
+                                         ("hog_check", "needed more than 512 MiB of memory"),
+                                         ("crash_check", "crashed the checker (signal 9")])
 def test_a_blown_check_budget_fails_that_question_with_the_reason_and_keeps_the_rest(batch, name, words):
     r = _row(batch, name)
     assert r["status"] == "failed", r
@@ -223,7 +224,7 @@ def test_kernel_message_floods_count_against_the_output_budget(batch, name):
     path = _autograded(batch, name)
     assert path.stat().st_size < 3 * 1024 * 1024
     if name == "huge_update":  # a 10 MB frame is refused below nbclient and never reaches the budget
-        assert "4 kernel message(s) over" in r["detail"] and "refused" in r["detail"], r
+        assert "kernel message(s) over" in r["detail"] and "refused" in r["detail"], r
     else:
         assert "output over" in r["detail"], r
 
