@@ -129,7 +129,7 @@ class BudgetClient(NotebookClient):
         if msg_type == "status":
             return super().process_message(msg, cell, cell_index)  # idle ends the cell: never dropped
         self.messages_seen += 1
-        if not self._charge(msg, cell.outputs):
+        if not self._charge(msg, cell.outputs, self._copies(msg, msg_type)):
             return None
         if msg_type not in KNOWN_IOPUB:
             self.messages_dropped += 1
@@ -138,13 +138,24 @@ class BudgetClient(NotebookClient):
             return None  # counted above; the grader runs no widgets and keeps no comm state
         return super().process_message(msg, cell, cell_index)
 
-    def _charge(self, msg: dict, outs: list) -> bool:
-        """Count ``msg`` against the budget; False (and a one-time note in the outputs) once it is spent."""
+    def _copies(self, msg: dict, msg_type: str | None) -> int:
+        """How many outputs ``msg`` becomes: a display update rewrites every output with its display id."""
+        if msg_type not in ("display_data", "execute_result", "update_display_data"):
+            return 1
+        transient = msg.get("content", {}).get("transient") or {}
+        display_id = transient.get("display_id") if isinstance(transient, dict) else None
+        if not display_id:
+            return 1
+        existing = sum(len(indices) for indices in self._display_id_map.get(display_id, {}).values())
+        return existing + (msg_type != "update_display_data")
+
+    def _charge(self, msg: dict, outs: list, copies: int = 1) -> bool:
+        """Count ``msg`` (``copies`` times) against the budget; False (and a one-time note) once it is spent."""
         if self.output_truncated:
             return False
         size = len(json.dumps(msg.get("content", {}), default=str))
         size += sum(len(b) for b in msg.get("buffers") or ())
-        self.output_used += size
+        self.output_used += size * max(copies, 1)
         if self.output_used <= self.output_budget:
             return True
         self.output_truncated = True

@@ -100,16 +100,22 @@ def write_course(root: Path) -> Path:
 
 
 FLOODS = {
-    # ipykernel's comm API: 60,000 widget-style messages with state (nbclient kept all of it)
+    # ipykernel's comm API: 1.2 GB of widget state under fresh keys (nbclient kept all of it in the grader)
     "comm_flood": ("from ipykernel.comm import Comm\n"
-                   "c = Comm(target_name='jupyter.widget', data={'state': {'_model_name': 'X', 'v': 0}})\n"
-                   "for i in range(60000):\n"
-                   "    c.send({'method': 'update', 'state': {'v': 'x' * 200 + str(i)}})\n"),
-    # display(..., display_id=...) and .update(): updates replaced outputs without being counted
+                   "state = {'_model_name': 'X', '_model_module': 'x', 'v': 0}\n"
+                   "c = Comm(target_name='jupyter.widget', data={'state': state})\n"
+                   "blob = 'x' * 1_000_000\n"
+                   "for i in range(1200):\n"
+                   "    c.send({'method': 'update', 'state': {f'v{i}': blob}})\n"
+                   "for i in range(20000):\n"
+                   "    c.send({'method': 'custom', 'content': {'n': i}})\n"),
+    # display(..., display_id=...) 50 times, then .update(): each update rewrote all 50 outputs uncounted
     "update_flood": ("from IPython.display import display\n"
                      "h = display('start', display_id=True)\n"
-                     "for i in range(20000):\n"
-                     "    h.update('y' * 2000 + str(i))\n"),
+                     "for i in range(49):\n"
+                     "    display('again', display_id=h.display_id)\n"
+                     "for i in range(300):\n"
+                     "    h.update('y' * 800_000 + str(i))\n"),
     "huge_update": ("from IPython.display import display\n"
                     "h = display('start', display_id='big')\n"
                     "for i in range(4):\n"
@@ -230,5 +236,6 @@ def test_kernel_message_floods_count_against_the_output_budget(batch, name):
 
 
 def test_the_graders_memory_stays_bounded(batch):
-    """Before: 1.7 GiB of comm state in the grader. Now the largest process (grader or kernel) stays small."""
+    """comm_flood sends 1.2 GB of widget state that nbclient used to keep in the grader; now the largest
+    process of the batch (grader, helper or kernel) stays well under that."""
     assert batch["peak_kib"] < 900 * 1024, f"peak RSS {batch['peak_kib'] / 1024:.0f} MiB"
