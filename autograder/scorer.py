@@ -276,6 +276,9 @@ def main() -> None:
 
         for name in config["modules"]:
             importlib.import_module(name)
+        from course.exercises.registry import all_exercises
+
+        all_exercises()  # every notebook module, imported before the memory cap
         limit = _memory_in_use() + int(config["memory_bytes"])
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except BaseException as exc:  # noqa: BLE001 - tell the grader why, then stop

@@ -87,6 +87,10 @@ def write_course(root: Path) -> Path:
     pkg = root / "pylib"
     pkg.mkdir(parents=True, exist_ok=True)
     (pkg / f"{MODULE}.py").write_text(EXERCISES)
+    info = pkg / f"{MODULE}-0.0.dist-info"  # an installed-looking package naming the module (entry point)
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: agbudget-exercises\nVersion: 0.0\n")
+    (info / "entry_points.txt").write_text(f"[aws_course.notebooks]\n97 = {MODULE}\n")
     cells = [authoring.markdown("# Budgets"),
              authoring.locked_code("97-setup", f"from course.exercises import check\nimport {MODULE}")]
     for n in (1, 2, 3):
@@ -159,8 +163,7 @@ def batch(tmp_path_factory):
     build(base / "subs", release)
     env = dict(os.environ)
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-               AWS_COURSE_ROOT=str(base / "course"), AUTOGRADER_EXTRA_PATHS=str(pylib),
-               AUTOGRADER_EXTRA_MODULES=MODULE, AUTOGRADER_CHECK_SECONDS=str(CHECK_SECONDS),
+               AWS_COURSE_ROOT=str(base / "course"), PYTHONPATH=str(pylib), AUTOGRADER_CHECK_SECONDS=str(CHECK_SECONDS),
                AUTOGRADER_CHECK_MEMORY_MB="512", AGBUDGET_TRUSTED="1")
     cmd = [sys.executable, "-m", "course.cli", "grade", ASSIGNMENT, str(base / "subs"), "--workspace",
            str(base / "ws"), "--jobs", "1", "--timeout-cell", "30", "--timeout-notebook", "180"]
