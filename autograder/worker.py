@@ -194,8 +194,8 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome,
     if execution.output_truncated:
         notes.append(f"output over {job.limits.output_bytes} bytes was dropped")
     if execution.frames_refused:
-        notes.append(f"{execution.frames_refused} kernel message(s) over {message_limit(job.limits.output_bytes)} "
-                     "bytes were refused")
+        notes.append(f"output over {message_limit(job.limits.output_bytes)} bytes in one kernel message was "
+                     f"refused ({execution.frames_refused} time(s); the rest of that cell's output was lost)")
     if spec.manual_points:
         notes.append(f"{spec.manual_points:g} points of written answers are graded by hand")
     if flags:
