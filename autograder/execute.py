@@ -51,7 +51,7 @@ class SandboxKernelManager(AsyncKernelManager):
         return self.sandbox.wrap([sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file])
 
 
-RECEIVE_QUEUE = 64  # messages ZeroMQ may hold for us on each socket before the kernel's side drops them
+RECEIVE_QUEUE = 16  # messages ZeroMQ may hold for us on each socket before the kernel's side drops them
 # What nbclient may turn into notebook content or act on; anything else from the kernel is dropped.
 KNOWN_IOPUB = frozenset({"status", "execute_input", "stream", "display_data", "execute_result", "error",
                          "update_display_data", "clear_output", "comm_open", "comm_msg", "comm_close"})
