@@ -1,6 +1,12 @@
 """Running one prepared notebook in a sandboxed kernel with nbclient, under a per-cell and a
 per-notebook timeout and an output budget. A timeout kills the whole kernel process tree (SIGKILL),
-so code that ignores SIGINT stops too; the grader never relies on the kernel cooperating."""
+so code that ignores SIGINT stops too; the grader never relies on the kernel cooperating.
+
+The output budget covers everything the kernel sends on IOPub, not only outputs: display updates,
+widget comm messages (never stored: the grader has no use for widget state) and any other type.
+Unknown message types are dropped. Below nbclient, the ZeroMQ sockets refuse any single frame larger
+than a few budgets (the kernel is disconnected and reconnected, the message lost) and queue a bounded
+number of messages, so nothing the kernel sends is held without a bound."""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import zmq
+import zmq.asyncio
 from jupyter_client.manager import AsyncKernelManager, KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -26,6 +34,15 @@ class SandboxKernelManager(AsyncKernelManager):
     """A KernelManager whose kernel command goes through :meth:`Sandbox.wrap`."""
 
     sandbox = TAny()
+    client_context = TAny(None)  # our own ZeroMQ context for the client, with size limits on every socket
+
+    def client(self, **kwargs: Any) -> Any:
+        """A client whose sockets drop oversized frames and hold a bounded queue (see :func:`message_limit`)."""
+        ctx = zmq.asyncio.Context()
+        ctx.setsockopt(zmq.MAXMSGSIZE, message_limit(self.sandbox.limits.output_bytes))
+        ctx.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE)
+        self.client_context = ctx
+        return super().client(context=ctx, **kwargs)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         self.sandbox.give(Path(self.connection_file))
@@ -34,33 +51,118 @@ class SandboxKernelManager(AsyncKernelManager):
         return self.sandbox.wrap([sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file])
 
 
+RECEIVE_QUEUE = 16  # messages ZeroMQ may hold for us on each socket before the kernel's side drops them
+# What nbclient may turn into notebook content or act on; anything else from the kernel is dropped.
+KNOWN_IOPUB = frozenset({"status", "execute_input", "stream", "display_data", "execute_result", "error",
+                         "update_display_data", "clear_output", "comm_open", "comm_msg", "comm_close"})
+
+
+def message_limit(output_bytes: int) -> int:
+    """The largest single ZeroMQ frame the grader accepts: above the whole output budget, so a message that
+    would blow it still arrives and is counted (and noted), but a frame cannot be gigabytes."""
+    return 4 * output_bytes + 1024 * 1024
+
+
 class BudgetClient(NotebookClient):
-    """nbclient with an output budget: past it, outputs are dropped (the kernel keeps running)."""
+    """nbclient with an output budget that every IOPub message counts against: past it, messages are
+    read and dropped (the kernel keeps running). Widget comms are counted and never stored."""
 
     output_budget = TAny(2 * 1024 * 1024)
+    store_widget_state = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.output_used = 0
         self.output_truncated = False
         self.last_status: str | None = None
+        self.messages_seen = 0
+        self.messages_dropped = 0  # unknown message types
+        self.frames_refused = 0  # IOPub connections ZeroMQ dropped over an oversized frame
+        self._monitor: Any = None
+
+    async def async_start_new_kernel_client(self) -> Any:
+        kc = await super().async_start_new_kernel_client()
+        self._watch_iopub()
+        return kc
+
+    def _watch_iopub(self) -> None:
+        assert self.kc is not None
+        self._monitor = self.kc.iopub_channel.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+
+    async def async_execute_cell(self, cell: Any, cell_index: int, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+        finally:
+            await self._after_cell(cell)
+
+    async def _after_cell(self, cell: Any) -> None:
+        """An oversized frame makes ZeroMQ drop the IOPub connection: note it, and connect a fresh socket
+        so the following cells' outputs arrive again."""
+        if self._monitor is None or self.kc is None:
+            return
+        refused = 0
+        while True:
+            try:
+                await self._monitor.recv_multipart(flags=zmq.NOBLOCK)
+                refused += 1
+            except zmq.Again:
+                break
+        if not refused:
+            return
+        self.frames_refused += refused
+        cell.outputs.append(nbformat.v4.new_output(
+            "stream", name="stderr",
+            text=f"[autograder] a kernel message over {message_limit(self.output_budget)} bytes was refused\n"))
+        self._monitor.close(linger=0)
+        self.kc.iopub_channel.close()
+        self.kc._iopub_channel = None
+        self._watch_iopub()
+        await asyncio.sleep(0.2)  # let the new subscription reach the kernel before the next cell
 
     async def _check_raise_for_error(self, cell: Any, cell_index: int, exec_reply: dict | None) -> None:
         """Remember how the kernel itself answered (ok/error): outputs may have been dropped."""
         self.last_status = (exec_reply or {}).get("content", {}).get("status")
         await super()._check_raise_for_error(cell, cell_index, exec_reply)
 
-    def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
-        size = len(json.dumps(msg.get("content", {}), default=str))
-        self.output_used += size
-        if self.output_used > self.output_budget:
-            if not self.output_truncated:
-                self.output_truncated = True
-                outs.append(nbformat.v4.new_output(
-                    "stream", name="stderr",
-                    text=f"[autograder] output limit of {self.output_budget} bytes reached; further output dropped\n"))
+    def process_message(self, msg: dict, cell: Any, cell_index: int) -> Any:
+        msg_type = msg.get("msg_type") or msg.get("header", {}).get("msg_type")
+        if msg_type == "status":
+            return super().process_message(msg, cell, cell_index)  # idle ends the cell: never dropped
+        self.messages_seen += 1
+        if not self._charge(msg, cell.outputs, self._copies(msg, msg_type)):
             return None
-        return super().output(outs, msg, display_id, cell_index)
+        if msg_type not in KNOWN_IOPUB:
+            self.messages_dropped += 1
+            return None
+        if msg_type.startswith("comm"):
+            return None  # counted above; the grader runs no widgets and keeps no comm state
+        return super().process_message(msg, cell, cell_index)
+
+    def _copies(self, msg: dict, msg_type: str | None) -> int:
+        """How many outputs ``msg`` becomes: a display update rewrites every output with its display id."""
+        if msg_type not in ("display_data", "execute_result", "update_display_data"):
+            return 1
+        transient = msg.get("content", {}).get("transient") or {}
+        display_id = transient.get("display_id") if isinstance(transient, dict) else None
+        if not display_id:
+            return 1
+        existing = sum(len(indices) for indices in self._display_id_map.get(display_id, {}).values())
+        return existing + (msg_type != "update_display_data")
+
+    def _charge(self, msg: dict, outs: list, copies: int = 1) -> bool:
+        """Count ``msg`` (``copies`` times) against the budget; False (and a one-time note) once it is spent."""
+        if self.output_truncated:
+            return False
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        size += sum(len(b) for b in msg.get("buffers") or ())
+        self.output_used += size * max(copies, 1)
+        if self.output_used <= self.output_budget:
+            return True
+        self.output_truncated = True
+        outs.append(nbformat.v4.new_output(
+            "stream", name="stderr",
+            text=f"[autograder] output limit of {self.output_budget} bytes reached; further output dropped\n"))
+        return False
 
 
 @dataclass
@@ -70,6 +172,7 @@ class Execution:
     stopped: str | None = None  # why execution stopped early: timeout, kernel died...
     stopped_cell: int | None = None
     output_truncated: bool = False
+    frames_refused: int = 0  # kernel messages over the frame limit (see :func:`message_limit`)
     replies: dict[int, str | None] = field(default_factory=dict)  # cell index -> execute_reply status
 
 
@@ -132,8 +235,11 @@ async def _run(nb: nbformat.NotebookNode, sandbox: Sandbox, cell_timeout: float,
         except Exception:  # noqa: BLE001 - the kernel is already dead; cleanup is best effort
             pass
         _reap(km)
+        if km.client_context is not None:
+            km.client_context.destroy(linger=0)
         result.seconds = time.monotonic() - start
         result.output_truncated = client.output_truncated
+        result.frames_refused = client.frames_refused
     return result
 
 

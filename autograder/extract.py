@@ -50,22 +50,28 @@ class Extraction:
 
     def read(self, grade_id: str) -> tuple[bool, Any, str | None]:
         """``(found, answer, problem)``: the decoded answer, or why there is none."""
-        path = self.path(grade_id)
-        if not path.is_file():
-            return False, None, "the answer could not be read out of the kernel (the notebook stopped before it)"
-        if path.stat().st_size > MAX_ANSWER_BYTES:
-            return False, None, f"the answer is larger than {MAX_ANSWER_BYTES} bytes"
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            return False, None, "the answer data is not valid JSON"
-        if not isinstance(raw, dict):
-            return False, None, "the answer data has an unexpected shape"
-        if raw.get("missing"):
-            return True, None, "the answer variable is not defined"
-        if "error" in raw:
-            return True, None, f"the answer cannot be graded: {str(raw['error'])[:300]}"
-        try:
-            return True, from_data(raw.get("data")), None
-        except (UnsupportedAnswer, ValueError, TypeError, KeyError) as exc:
-            return False, None, f"the answer data cannot be decoded: {exc}"[:300]
+        return read_answer(self.path(grade_id))
+
+
+def read_answer(path: Path) -> tuple[bool, Any, str | None]:
+    """``(found, answer, problem)`` from one answer file (the trusted scorer's helper process calls this)."""
+    if not path.is_file():
+        return False, None, "the answer could not be read out of the kernel (the notebook stopped before it)"
+    if path.stat().st_size > MAX_ANSWER_BYTES:
+        return False, None, f"the answer is larger than {MAX_ANSWER_BYTES} bytes"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False, None, "the answer data is not valid JSON (or is nested too deeply)"
+    if not isinstance(raw, dict):
+        return False, None, "the answer data has an unexpected shape"
+    if raw.get("missing"):
+        return True, None, "the answer variable is not defined"
+    if "error" in raw:
+        return True, None, f"the answer cannot be graded: {str(raw['error'])[:300]}"
+    try:
+        return True, from_data(raw.get("data")), None
+    except RecursionError:
+        return False, None, "the answer data is nested too deeply to be decoded"
+    except (UnsupportedAnswer, ValueError, TypeError, KeyError) as exc:
+        return False, None, f"the answer data cannot be decoded: {exc}"[:300]

@@ -1,22 +1,28 @@
-"""Trusted scoring in the grader process, and the verdict for one submission.
+"""Trusted scoring (in the budgeted helper process of :mod:`autograder.scorer`), and the verdict for one submission.
 
 Scoring rule: a check cell worth P points earns ``P x fraction`` where the fraction is the weighted
 share of requirements met (``CheckResult.score``, visible and hidden cases together; with several
-hidden calls, their mean), rounded to 2 decimals. An answer that cannot be read earns 0 for its cell.
-The in-kernel result of the check cell (did it raise?) only serves as a tripwire: when it claims a
-pass the trusted checker does not confirm, the submission is ``flagged`` and the trusted score counts.
+hidden calls, their mean), rounded to 2 decimals. An answer that cannot be read earns 0 for its cell,
+and so does one whose trusted check blows its time or memory budget (with the reason).
+
+The in-kernel result of the check cell (did it raise?) only serves as a tripwire, and it is compared
+like with like: the kernel's check saw the visible cases only, so it is held against the trusted
+verdict on those same visible cases. When they disagree the submission is ``flagged`` and the trusted
+score counts. An honest answer that passes the visible cases and misses a hidden one is simply
+``graded`` with the points it earned.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbgrader import utils as nbutils
 
 from autograder.assignment import AssignmentSpec, CheckSpec
-from course.exercises.checking import evaluate
+from autograder.scorer import BudgetExceeded, Scorer
 from course.exercises.results import CheckResult
 
 
@@ -30,32 +36,42 @@ class CellScore:
     in_kernel_passed: bool | None  # None: the cell never ran
     results: list[dict[str, Any]] = field(default_factory=list)  # CheckResult.to_dict() of each call
     problem: str | None = None
+    visible_passed: bool | None = None  # the trusted verdict on the visible cases alone (None: not checked)
+    budget: str | None = None  # why the trusted check was stopped (time or memory budget)
 
 
-def trusted(check: CheckSpec, found: bool, answer: Any, problem: str | None) -> CellScore:
-    cell = CellScore(check.grade_id, check.exercise_id, check.points, 0.0, False, None)
-    if problem is not None and answer is None:
-        result = CheckResult(check.exercise_id, "")
-        result.error = problem
-        cell.results, cell.problem = [result.to_dict()], problem
-        return cell
-    calls = [None] if not check.hidden else list(check.hidden)
+def trusted(check: CheckSpec, scorer: Scorer, answer_path: Path) -> CellScore:
+    """Score one check cell from the answer file the kernel wrote, within the scorer's budget."""
+    request = {"exercise_id": check.exercise_id, "path": str(answer_path), "hidden": list(check.hidden)}
     try:
-        results = [evaluate(check.exercise_id, answer, hidden) for hidden in calls]
-    except Exception as exc:  # a checker crash on hostile data must not stop the batch
-        result = CheckResult(check.exercise_id, "")
-        result.error = f"the checker could not read this answer ({type(exc).__name__})"
-        cell.results, cell.problem = [result.to_dict()], result.error
+        reply = scorer.check(request)
+    except BudgetExceeded as exc:
+        cell = _unscored(check, f"the trusted check of {check.exercise_id} {exc}: this question scores 0")
+        cell.budget = cell.problem
         return cell
-    fraction = sum(r.score for r in results) / len(results)
+    return from_reply(check, reply)
+
+
+def from_reply(check: CheckSpec, reply: dict[str, Any]) -> CellScore:
+    """A :class:`CellScore` from the helper's reply (plain data: results as ``CheckResult.to_dict()``)."""
+    results = reply.get("results")
+    if not results:
+        return _unscored(check, str(reply.get("problem") or "the answer could not be checked"))
+    cell = CellScore(check.grade_id, check.exercise_id, check.points, 0.0, False, None)
+    fraction = sum(float(r["score"]) for r in results) / len(results)
     cell.score = round(check.points * fraction, 2)
-    cell.passed = all(r.passed for r in results)
-    cell.results = [_visible_dict(r) for r in results]
+    cell.passed = all(bool(r["passed"]) for r in results)
+    cell.results = list(results)
+    cell.visible_passed = bool(reply.get("visible_passed"))
     return cell
 
 
-def _visible_dict(result: CheckResult) -> dict[str, Any]:
-    return result.to_dict()
+def _unscored(check: CheckSpec, problem: str) -> CellScore:
+    cell = CellScore(check.grade_id, check.exercise_id, check.points, 0.0, False, None)
+    result = CheckResult(check.exercise_id, "")
+    result.error = problem
+    cell.results, cell.problem = [result.to_dict()], problem
+    return cell
 
 
 def in_kernel_outcomes(nb: nbformat.NotebookNode, spec: AssignmentSpec,
@@ -75,7 +91,19 @@ def in_kernel_outcomes(nb: nbformat.NotebookNode, spec: AssignmentSpec,
 
 
 def disagreements(cells: list[CellScore]) -> list[str]:
-    """Reasons to flag: the kernel's own check passed where the trusted check did not."""
-    return [f"check {c.grade_id}: the notebook's own check passed but the trusted check did not "
-            f"(score {c.score:g}/{c.points:g}); tampering suspected"
-            for c in cells if c.in_kernel_passed is True and not c.passed]
+    """Reasons to flag: the kernel's own check passed where the trusted check of the same visible cases did not.
+
+    A question stopped by its budget is not a disagreement (it is reported as such). An answer that could
+    not be read out at all is flagged for review in neutral words: that may be a grader limit, not cheating.
+    """
+    reasons = []
+    for c in cells:
+        if c.in_kernel_passed is not True or c.budget is not None:
+            continue
+        if c.visible_passed is False:
+            reasons.append(f"check {c.grade_id}: the notebook's own check passed but the trusted check of the same "
+                           f"visible cases did not (score {c.score:g}/{c.points:g}); tampering suspected")
+        elif c.visible_passed is None:
+            reasons.append(f"check {c.grade_id}: the notebook's own check passed but its answer could not be "
+                           f"checked by the grader ({c.problem}); please review by hand")
+    return reasons

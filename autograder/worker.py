@@ -19,12 +19,13 @@ from typing import Any
 import nbformat
 
 from autograder import assignment as assignment_mod
-from autograder.execute import run
+from autograder.execute import message_limit, run
 from autograder.extract import Extraction
 from autograder.intake import Submission
 from autograder.prepare import prepare, strip_extraction
 from autograder.sandbox import Limits, Sandbox, sandbox_uid
 from autograder.score import CellScore, disagreements, in_kernel_outcomes, trusted
+from autograder.scorer import Budget, scorer_for
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Job:
     extra_modules: tuple[str, ...] = ()
     content: bytes | None = None  # the notebook itself, for workers that do not share our file system (Dask)
     contents: tuple[tuple[str, bytes], ...] = ()  # the same for each notebook of a several-notebook assignment
+    budget: Budget = field(default_factory=Budget.from_env)  # per question, for the trusted checks
 
 
 @dataclass
@@ -163,6 +165,8 @@ def _grade(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome) -> Outco
 def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome,
                     student_nb: nbformat.NotebookNode) -> Outcome:
     scratch = Path(tempfile.mkdtemp(prefix="ag-"))
+    scorer = scorer_for(job.budget, tuple(str(p) for p in job.extra_paths), job.extra_modules)
+    scorer.start()  # it imports the checkers while the kernel runs
     try:
         sandbox = Sandbox(scratch / "work", limits=job.limits, use_bwrap=job.use_bwrap,
                           readonly=_readonly(job), uid=sandbox_uid(job.use_bwrap))
@@ -173,8 +177,7 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome,
         outcomes = in_kernel_outcomes(execution.nb, spec, execution.replies)
         cells: list[CellScore] = []
         for check in spec.checks:
-            found, answer, problem = extraction.read(check.grade_id)
-            cell = trusted(check, found, answer, problem)
+            cell = trusted(check, scorer, extraction.path(check.grade_id))
             cell.in_kernel_passed = outcomes.get(check.grade_id)
             cells.append(cell)
         out.autograded = nbformat.writes(strip_extraction(execution.nb))
@@ -187,13 +190,17 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome,
     flags = disagreements(cells) + prepared.tamper
     if execution.stopped:
         notes.append(execution.stopped + (f" (cell {execution.stopped_cell})" if execution.stopped_cell else ""))
+    notes += [c.budget for c in cells if c.budget]
     if execution.output_truncated:
         notes.append(f"output over {job.limits.output_bytes} bytes was dropped")
+    if execution.frames_refused:
+        notes.append(f"output over {message_limit(job.limits.output_bytes)} bytes in one kernel message was "
+                     f"refused ({execution.frames_refused} time(s); the rest of that cell's output was lost)")
     if spec.manual_points:
         notes.append(f"{spec.manual_points:g} points of written answers are graded by hand")
     if flags:
         out.status = "flagged"
-    elif execution.stopped:
+    elif execution.stopped or any(c.budget for c in cells):
         out.status = "failed"
     else:
         out.status = "graded"

@@ -159,13 +159,13 @@ def _build_matcher(family: str, values: tuple[str, ...], templates: tuple[Templa
                                   for t in templates)
     if family == "string_like":
         if not dynamic:
-            pats = [p for t in templates if (p := t.resolve_regex({})) is not None]
-            return lambda v, ctx: any(p.fullmatch(v) is not None for p in pats)
+            pats = [p for t in templates if (p := t.resolve_glob({})) is not None]
+            return lambda v, ctx: any(p.matches(v) for p in pats)
 
         def like(v: str, ctx: dict) -> bool:
             for t in templates:
-                p = t.resolve_regex(ctx)
-                if p is not None and p.fullmatch(v) is not None:
+                p = t.resolve_glob(ctx)
+                if p is not None and p.matches(v):
                     return True
             return False
 

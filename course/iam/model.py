@@ -69,8 +69,8 @@ class Statement:
         else:
             hit = False
             for t in self.resource_templates or ():
-                pat = t.resolve_regex(ctx)
-                if pat is not None and pat.fullmatch(resource) is not None:
+                pat = t.resolve_glob(ctx)
+                if pat is not None and pat.matches(resource):
                     hit = True
                     break
         return not hit if self.not_resource else hit

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .matching import glob_to_regex
+from .matching import Glob
 
 _VAR = re.compile(r"\$\{([^}]*)\}")
 _BODY = re.compile(r"^\s*([^,'\s][^,']*?)\s*(?:,\s*'((?:[^']|'')*)'\s*)?$")
@@ -53,7 +53,7 @@ class Template:
                 out.append(part[1])
         return "".join(out)
 
-    def resolve_regex(self, ctx: dict, ignore_case: bool = False) -> re.Pattern[str] | None:
+    def resolve_glob(self, ctx: dict, ignore_case: bool = False) -> Glob | None:
         """A compiled wildcard pattern, with substituted values and escapes matched literally."""
         values: list[str] = []
         for part in self.parts:
@@ -63,27 +63,20 @@ class Template:
                     return None
                 values.append(value)
         key = (self, tuple(values), ignore_case)
-        pat = _REGEX_CACHE.get(key)
-        if pat is not None:
-            return pat
-        out: list[str] = []
+        glob = _GLOB_CACHE.get(key)
+        if glob is not None:
+            return glob
         it = iter(values)
-        for part in self.parts:
-            kind = part[0]
-            if kind == GLOB:
-                out.append(glob_to_regex(part[1]))
-            elif kind == LIT:
-                out.append(re.escape(part[1]))
-            else:
-                out.append(re.escape(next(it)))
-        pat = re.compile("".join(out), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-        if len(_REGEX_CACHE) > 8192:
-            _REGEX_CACHE.clear()
-        _REGEX_CACHE[key] = pat
-        return pat
+        pieces = [(part[1], True) if part[0] == GLOB else (part[1] if part[0] == LIT else next(it), False)
+                  for part in self.parts]
+        glob = Glob(pieces, ignore_case, self.source)
+        if len(_GLOB_CACHE) > 8192:
+            _GLOB_CACHE.clear()
+        _GLOB_CACHE[key] = glob
+        return glob
 
 
-_REGEX_CACHE: dict[tuple, re.Pattern[str]] = {}
+_GLOB_CACHE: dict[tuple, Glob] = {}
 
 
 def _plain(parts: tuple[tuple, ...]) -> str:
