@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 _HEADER = struct.Struct(">Q")
 MAX_REPLY_BYTES = 16 * 1024 * 1024
@@ -160,7 +160,7 @@ class Scorer:
             pass
 
 
-def _write(stream: BinaryIO | None, payload: bytes) -> None:
+def _write(stream: IO[bytes] | None, payload: bytes) -> None:
     assert stream is not None
     stream.write(_HEADER.pack(len(payload)) + payload)
     stream.flush()

@@ -24,7 +24,8 @@ _FLAGS = re.DOTALL
 class Glob:
     """One compiled wildcard pattern; :meth:`matches` is a full match in linear-time passes."""
 
-    __slots__ = ("source", "_star", "_head", "_head_len", "_tail", "_tail_len", "_middle", "_min_len", "_plain")
+    __slots__ = ("source", "_star", "_head", "_head_len", "_tail", "_tail_len", "_middle", "_min_len", "_plain",
+                 "_text_head", "_text_tail", "_text_middle")
 
     def __init__(self, parts: Iterable[tuple[str, bool]], ignore_case: bool = False, source: str = "") -> None:
         """``parts``: ``(text, live)`` pieces; in a live piece ``*`` and ``?`` are wildcards, elsewhere literal."""
@@ -54,11 +55,11 @@ class Glob:
         self._min_len = self._head_len + self._tail_len + sum(n for _, n in self._middle)
 
     def _plain_init(self, segments: list[list[str | None]]) -> None:
-        texts = ["".join(seg) for seg in segments]  # type: ignore[arg-type]
-        self._head, self._head_len = texts[0], len(texts[0])
-        self._tail, self._tail_len = texts[-1], len(texts[-1])
-        self._middle = tuple((t, len(t)) for t in texts[1:-1] if t)
-        self._min_len = self._head_len + self._tail_len + sum(n for _, n in self._middle)
+        texts = ["".join(c for c in seg if c is not None) for seg in segments]  # plain: no None in a segment
+        self._text_head, self._head_len = texts[0], len(texts[0])
+        self._text_tail, self._tail_len = texts[-1], len(texts[-1])
+        self._text_middle = tuple((t, len(t)) for t in texts[1:-1] if t)
+        self._min_len = self._head_len + self._tail_len + sum(n for _, n in self._text_middle)
 
     def matches(self, value: str) -> bool:
         if self._plain:
@@ -86,10 +87,10 @@ class Glob:
 
     def _matches_plain(self, value: str) -> bool:
         n = len(value)
-        if n < self._min_len or not value.startswith(self._head) or not value.endswith(self._tail):
+        if n < self._min_len or not value.startswith(self._text_head) or not value.endswith(self._text_tail):
             return False
         pos, end = self._head_len, n - self._tail_len
-        for text, size in self._middle:
+        for text, size in self._text_middle:
             pos = value.find(text, pos, end)
             if pos < 0:
                 return False
