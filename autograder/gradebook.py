@@ -56,6 +56,15 @@ class GradebookWriter:
             SaveCells(db_url=self.db_url).preprocess(copy.deepcopy(part.graded_nb), resources)
 
     def write(self, outcome: dict[str, Any]) -> None:
+        """All grades of the submission in one commit; on any error nothing of it is left pending (the
+        caller records the result in the ledger only after this returns, so a crash re-grades it)."""
+        try:
+            self._write(outcome)
+        except BaseException:
+            self.gb.db.rollback()
+            raise
+
+    def _write(self, outcome: dict[str, Any]) -> None:
         student, assignment = outcome["student_id"], self.whole.name
         if not storable(student):  # refused at intake (e.g. over varchar(128)): its failed row is in the CSV
             return
