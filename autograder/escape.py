@@ -44,7 +44,7 @@ def csv_cell(value: object) -> object:
         return value
     raw = str(value)
     text = plain(raw)
-    if raw.startswith(_FORMULA_START) or text.startswith(_FORMULA_START):
+    if raw.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START):
         text = "'" + text
     return text
 

@@ -162,6 +162,10 @@ def for_formgrader(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.get("metadata", {}).pop(MARK, None)
         if cell.cell_type == "code":
             cell.outputs = sanitizer.sanitize_code_outputs(cell.get("outputs", []))
+            for output in cell.outputs:
+                data = output.get("data", {})
+                if isinstance(data.get("text/markdown"), str):
+                    data["text/markdown"] = _UNSAFE_LINK.sub(r"\1blocked-\2:", data["text/markdown"])
         elif kind != "release":  # the release's own text is trusted and kept as written
             cell.source = _sanitize_text(sanitizer, cell.get("source", ""))
         cells.append(cell)
