@@ -50,8 +50,9 @@ def csv_cell(value: object) -> object:
 
 
 # what is active inline (the text never starts a line): emphasis, code, links and images, table cells,
-# strikethrough, bare-URL autolinks (``:`` and ``.``) and math
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()|~:.!$])")
+# strikethrough, bare-URL autolinks (``:`` and ``.``) and math; an ``_`` between two letters or digits
+# (``snake_case`` ids) can neither open nor close emphasis in CommonMark, so it is left as written
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]()|~:.!$]|(?<![^\W_])_|_(?![^\W_]))")
 
 
 def markdown(text: object) -> str:

@@ -10,7 +10,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from contextlib import contextmanager
 from typing import Any
 
-from autograder.worker import Job, grade_to_dict
+from autograder.worker import Job, Outcome, grade_to_dict
 
 PRELOAD = ["autograder.worker", "nbclient", "jupyter_client", "course.exercises", "pandas"]
 
@@ -61,6 +61,5 @@ def outcomes(executor: Executor | None, jobs: list[Job], kind: str = "local") ->
                 yield fut.result()
             except Exception as exc:  # a worker died or was lost (grade() itself never raises)
                 sub = job.submission
-                yield {"student_id": sub.student_id, "assignment": job.assignment, "sha256": sub.sha256,
-                       "status": "failed", "score": 0.0, "max_score": 0.0, "cells": [], "seconds": 0.0,
-                       "detail": f"grader worker failed: {type(exc).__name__}: {exc}"[:300]}
+                yield Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, 0.0,
+                              f"grader worker failed: {type(exc).__name__}: {exc}"[:300]).to_dict()
