@@ -15,6 +15,8 @@ from autograder.batch import Options, _save
 from autograder.gradebook import COURSE_ID, GradebookWriter
 from autograder.ledger import Ledger
 
+pytestmark = pytest.mark.slow  # opens a real nbgrader gradebook (alembic) several times
+
 
 @pytest.fixture(scope="module")
 def spec(tmp_path_factory):

@@ -42,7 +42,7 @@ def _grade(course, subs: Path, ws: Path, crash_at: str | None = None) -> subproc
     root, pylib, _ = course
     env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_CRASH_AT"}
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", AWS_COURSE_ROOT=str(root),
-               AUTOGRADER_EXTRA_PATHS=str(pylib), AUTOGRADER_EXTRA_MODULES=f.EXERCISES_MODULE)
+               PYTHONPATH=str(pylib))
     if crash_at:
         env["AUTOGRADER_CRASH_AT"] = crash_at
     cmd = [sys.executable, "-m", "course.cli", "grade", f.ASSIGNMENT, str(subs), "--workspace", str(ws),
