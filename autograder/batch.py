@@ -75,8 +75,10 @@ def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, fil
     start = time.monotonic()
     raw_log = log
 
-    def log(message: str) -> None:
+    def say(message: str) -> None:  # learner text (ids, reasons) reaches the log: no terminal escapes
         raw_log(terminal(message))
+
+    log = say
 
     use_bwrap = choose(opts.require_sandbox)
     log(f"sandbox: {describe(use_bwrap)}")

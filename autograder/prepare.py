@@ -92,7 +92,7 @@ def _learner_cell(cell: nbformat.NotebookNode, known: dict[str, str], seen: set[
 
 def prepare(student: nbformat.NotebookNode, spec: AssignmentSpec, extraction: Extraction) -> Prepared:
     locked = spec.locked_cells()
-    known = {_grade_id(c): c.cell_type for c in spec.student_nb.cells if _grade_id(c)}
+    known = {gid: c.cell_type for c in spec.student_nb.cells if (gid := _grade_id(c))}
     expected_order = [_grade_id(c) for c in spec.student_nb.cells if _grade_id(c)]
     out = Prepared(nbformat.v4.new_notebook(metadata=copy.deepcopy(spec.student_nb.metadata)))
     seen: set[str] = set()

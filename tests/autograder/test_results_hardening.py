@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -29,9 +28,7 @@ HOSTILE_ID = "=HYPERLINK(\"http://evil\")|<script>alert(1)</script>[x](javascrip
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap (bwrap) is not installed; CI installs it (apt-get install bubblewrap)")
+def course(tmp_path_factory, bwrap):
     root = tmp_path_factory.mktemp("course")
     pylib = f.write_course(root)
     release = f.release_version(root / "source" / f.ASSIGNMENT / f"{f.ASSIGNMENT}.ipynb")
