@@ -1,30 +1,35 @@
-"""One grading batch: intake, a process pool of workers grading whole submissions, and the parent
-writing each result (ledger, gradebook, CSV, feedback) as soon as it arrives."""
+"""One grading batch: intake, the executor grading whole submissions, and the parent saving each result
+as soon as it arrives, in an order that survives a SIGKILL anywhere: autograded notebook, gradebook commit,
+then the ledger (which so records only what the gradebook holds), then ``grades.csv`` rebuilt whole from the
+ledger. The CSV and the report cover every result in the workspace, so a small late batch adds rows and
+never replaces the earlier ones. Everything it logs is stripped of terminal escapes."""
 
 from __future__ import annotations
 
-import csv
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from autograder import assignment as assignment_mod
+from autograder.autograded import save_autograded
+from autograder.crashpoint import crashpoint
+from autograder.escape import plain, terminal
+from autograder.executors import open_executor, outcomes
 from autograder.gradebook import GradebookWriter
 from autograder.intake import collect
 from autograder.ledger import Ledger
+from autograder.progress import Progress
+from autograder.results_csv import CSV_FIELDS, write_csv
 from autograder.sandbox import Limits, choose, describe
-from autograder.worker import Job, grade
+from autograder.worker import Job
 
-CSV_FIELDS = ["student_id", "assignment", "score", "max_score", "status", "detail"]
-PRELOAD = ["autograder.worker", "nbclient", "jupyter_client", "course.exercises", "pandas"]
+__all__ = ["CSV_FIELDS", "BatchResult", "Options", "notebook_packages", "run_batch"]
 
 
 @dataclass
@@ -68,6 +73,13 @@ def notebook_packages() -> tuple[tuple[Path, ...], tuple[str, ...]]:
 
 def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BatchResult:
     start = time.monotonic()
+    raw_log = log
+
+    def say(message: str) -> None:  # learner text (ids, reasons) reaches the log: no terminal escapes
+        raw_log(terminal(message))
+
+    log = say
+
     use_bwrap = choose(opts.require_sandbox)
     log(f"sandbox: {describe(use_bwrap)}")
     for path in opts.extra_paths:
@@ -84,13 +96,14 @@ def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, fil
     unpack = Path(tempfile.mkdtemp(prefix="ag-intake-"))
     try:
         submissions = collect(opts.submissions, opts.assignment, spec.notebook_names, unpack)
-        return _grade_all(opts, spec, submissions, ledger, writer, csv_path, use_bwrap, start)
+        return _grade_all(opts, spec, submissions, ledger, writer, csv_path, use_bwrap, start, log)
     finally:
         shutil.rmtree(unpack, ignore_errors=True)
 
 
 def _grade_all(opts: Options, spec: assignment_mod.Assignment, submissions: list, ledger: Ledger,
-               writer: GradebookWriter, csv_path: Path, use_bwrap: bool, start: float) -> BatchResult:
+               writer: GradebookWriter, csv_path: Path, use_bwrap: bool, start: float,
+               log: Callable[[str], None]) -> BatchResult:
     rows: dict[str, dict[str, Any]] = {}
     todo: list[Job] = []
     for sub in submissions:
@@ -111,128 +124,45 @@ def _grade_all(opts: Options, spec: assignment_mod.Assignment, submissions: list
     skipped = len(rows)
     progress = Progress(len(todo), opts.progress if opts.progress is not None else sys.stderr.isatty())
     try:
-        results = _execute_dask(todo, opts.scheduler) if opts.executor == "dask" else _execute(todo, opts.jobs)
-        for outcome in results:
-            _save_autograded(opts.workspace, spec, outcome)
-            ledger.record(outcome)
-            writer.write(outcome)
-            rows[outcome["student_id"]] = outcome
-            _write_csv(csv_path, rows)
-            progress.step(outcome)
+        with open_executor(opts.executor, opts.jobs, len(todo), opts.scheduler) as executor:
+            for outcome in outcomes(executor, todo, opts.executor):
+                rows[outcome["student_id"]] = _save(opts, spec, outcome, writer, ledger, csv_path, log)
+                progress.step(outcome)
     finally:
         writer.close()
         progress.close()
     ordered = [rows[s.student_id] for s in submissions]
-    _write_csv(csv_path, rows)
-    _after_batch(opts, spec, ordered)
+    write_csv(csv_path, ledger.rows())  # also after a batch with nothing new: the CSV matches the ledger
+    _after_batch(opts, spec, ordered, ledger.rows(opts.assignment), log)
     return BatchResult(ordered, len(todo), skipped, time.monotonic() - start, use_bwrap)
 
 
-def _after_batch(opts: Options, spec: assignment_mod.Assignment, rows: list[dict[str, Any]]) -> None:
-    """Feedback files and the batch report (best effort: grades are already safe)."""
+def _save(opts: Options, spec: assignment_mod.Assignment, outcome: dict[str, Any], writer: GradebookWriter,
+          ledger: Ledger, csv_path: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    """One result, crash-safely: the gradebook commits first, the ledger records only what it committed."""
+    save_autograded(opts.workspace, spec, outcome)
     try:
-        from autograder.feedback import write_all
-        from autograder.report import write_report
-    except ImportError:
-        return
-    write_all(opts.workspace, spec, rows)
-    write_report(opts.workspace, spec, rows)
+        writer.write(outcome)
+    except Exception as exc:  # the gradebook refused this row: not recorded, so the next run retries it
+        reason = f"not saved: the gradebook refused it: {type(exc).__name__}: {exc}"[:300]
+        log(f"{outcome['student_id']}: {reason}")
+        return {**outcome, "status": "failed", "detail": reason}
+    crashpoint("after-commit")
+    ledger.record(outcome)
+    crashpoint("after-ledger")
+    write_csv(csv_path, ledger.rows())
+    return outcome
 
 
-def _execute(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
-    """Yield outcomes as they finish; one job per submission, at most ``workers`` at a time."""
-    if not jobs:
-        return
-    workers = max(1, min(workers, len(jobs)))
-    if workers == 1:
-        for job in jobs:
-            yield grade(job).to_dict()
-        return
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: dict[Future, Job] = {pool.submit(grade, job): job for job in jobs}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                job = pending.pop(fut)
-                try:
-                    yield fut.result().to_dict()
-                except Exception as exc:  # a worker process died (it should not: grade() never raises)
-                    sub = job.submission
-                    yield {"student_id": sub.student_id, "assignment": job.assignment, "sha256": sub.sha256,
-                           "status": "failed", "score": 0.0, "max_score": 0.0, "cells": [], "seconds": 0.0,
-                           "detail": f"grader worker crashed: {type(exc).__name__}: {exc}"[:300]}
+def _after_batch(opts: Options, spec: assignment_mod.Assignment, rows: list[dict[str, Any]],
+                 everyone: list[dict[str, Any]], log: Callable[[str], None]) -> None:
+    """Feedback pages for this batch and the report on every result of the assignment (best effort: the
+    grades are already safe in the gradebook, the ledger and the CSV)."""
+    from autograder.feedback import write_all
+    from autograder.report import write_report
 
-
-def _execute_dask(jobs: list[Job], address: str | None) -> Iterator[dict[str, Any]]:
-    """The same jobs on a Dask distributed cluster; results come back as plain data to this process."""
-    if not jobs:
-        return
-    if not address:
-        raise ValueError("--executor dask needs --scheduler ADDRESS")
-    from distributed import Client, as_completed
-
-    from autograder.worker import grade_to_dict
-
-    with Client(address) as client:
-        futures = {client.submit(grade_to_dict, job, pure=False, key=f"grade-{job.submission.student_id}-"
-                                 f"{job.submission.sha256[:12]}"): job for job in jobs}
-        for fut in as_completed(futures):
-            job = futures[fut]
-            try:
-                yield fut.result()
-            except Exception as exc:  # a lost worker costs one row, not the batch
-                sub = job.submission
-                yield {"student_id": sub.student_id, "assignment": job.assignment, "sha256": sub.sha256,
-                       "status": "failed", "score": 0.0, "max_score": 0.0, "cells": [], "seconds": 0.0,
-                       "detail": f"dask worker failed: {type(exc).__name__}: {exc}"[:300]}
-
-
-def _save_autograded(workspace: Path, spec: assignment_mod.AssignmentSpec | assignment_mod.Assignment,
-                     outcome: dict[str, Any]) -> None:
-    """nbgrader's ``autograded/<student>/<assignment>/<notebook>.ipynb`` (formgrader shows it)."""
-    whole = assignment_mod.as_assignment(spec)
-    text = outcome.pop("autograded", None)
-    if not text:
-        return
-    by_notebook = text if isinstance(text, dict) else {whole.parts[0].notebook_name: text}
-    for name, content in by_notebook.items():
-        target = workspace / "autograded" / outcome["student_id"] / whole.name / f"{name}.ipynb"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
-
-
-def _write_csv(path: Path, rows: dict[str, dict[str, Any]]) -> None:
-    """Rewritten atomically after each result, so it is always complete for what is finished."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        out = csv.DictWriter(handle, fieldnames=CSV_FIELDS, extrasaction="ignore")
-        out.writeheader()
-        for row in sorted(rows.values(), key=lambda r: r["student_id"]):
-            out.writerow(row)
-    os.replace(tmp, path)
-
-
-class Progress:
-    """A one-line progress bar with an ETA on a terminal; silent otherwise (CI)."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.enabled, self.done, self.start = total, enabled and total > 0, 0, time.monotonic()
-
-    def step(self, outcome: dict[str, Any]) -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        elapsed = time.monotonic() - self.start
-        eta = elapsed / self.done * (self.total - self.done)
-        width = 30
-        filled = int(width * self.done / self.total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
-                         f"ETA {eta:5.0f}s  {outcome['student_id'][:20]:<20}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
+    try:
+        write_all(opts.workspace, spec, rows)
+        write_report(opts.workspace, spec, everyone)
+    except Exception as exc:  # noqa: BLE001 - a report problem must not hide that grading succeeded
+        log(f"feedback or report not written: {type(exc).__name__}: {plain(exc)}")

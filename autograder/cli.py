@@ -27,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from autograder.batch import Options, notebook_packages, run_batch
+    from autograder.escape import terminal
     from autograder.intake import IntakeError
     from autograder.sandbox import SandboxUnavailable
     from course import settings
@@ -46,15 +47,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = run_batch(opts)
     except SandboxUnavailable as exc:
-        print(f"aws-course grade: {exc}", file=sys.stderr)
+        print(f"aws-course grade: {terminal(exc)}", file=sys.stderr)
         return 3
     except (IntakeError, FileNotFoundError) as exc:
-        print(f"aws-course grade: {exc}", file=sys.stderr)
+        print(f"aws-course grade: {terminal(exc)}", file=sys.stderr)  # names of learners' files
         return 2
     counts: dict[str, int] = {}
     for row in result.rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no submissions"
+    summary = ", ".join(f"{n} {terminal(status)}" for status, n in sorted(counts.items())) or "no submissions"
     print(f"graded {result.graded_now}, skipped {result.skipped} unchanged; {summary}; "
           f"{result.seconds:.1f} s; CSV {opts.csv_path or opts.workspace / 'grades.csv'}")
     return 0

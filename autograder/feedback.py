@@ -1,16 +1,17 @@
 """Per-student feedback as one self-contained HTML file: no scripts, no CDN, no test code, no solutions.
 
+Every string in it is HTML-escaped (learner text reaches it through student ids and error messages).
 It is built from the trusted results only (requirement descriptions, met or not, hints), never from
 the executed notebook, so nothing of the hidden test cells or the source notebook can leak into it.
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
 from autograder.assignment import Assignment, AssignmentSpec, as_assignment
+from autograder.escape import html_text
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -23,7 +24,7 @@ th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:
 
 def render(spec: AssignmentSpec, row: dict[str, Any], whole: dict[str, Any] | None = None) -> str:
     """The feedback of one notebook; ``whole``: the assignment's row when it has several notebooks."""
-    esc = html.escape
+    esc = html_text  # HTML-escaped, control characters and terminal escapes removed
     title = spec.name if whole is None else f"{spec.name} / {spec.notebook_name}"
     parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
              f"<title>Feedback: {esc(title)} for {esc(row['student_id'])}</title>",

@@ -56,16 +56,31 @@ class GradebookWriter:
             SaveCells(db_url=self.db_url).preprocess(copy.deepcopy(part.graded_nb), resources)
 
     def write(self, outcome: dict[str, Any]) -> None:
+        """All grades of the submission in one commit. On an error the grades are rolled back and a
+        submission this call created is removed again, so the gradebook keeps what the ledger says
+        (the caller records the result in the ledger only after this returns; a crash re-grades it)."""
         student, assignment = outcome["student_id"], self.whole.name
         if not storable(student):  # refused at intake (e.g. over varchar(128)): its failed row is in the CSV
             return
-        self.gb.update_or_create_student(student)
+        created = False
         try:
-            self.gb.find_submission(assignment, student)
-        except MissingEntry:
-            with warnings.catch_warnings():  # nbgrader's own add_submission trips an SQLAlchemy warning
-                warnings.simplefilter("ignore")
-                self.gb.add_submission(assignment, student)
+            self.gb.update_or_create_student(student)
+            try:
+                self.gb.find_submission(assignment, student)
+            except MissingEntry:
+                with warnings.catch_warnings():  # nbgrader's own add_submission trips an SQLAlchemy warning
+                    warnings.simplefilter("ignore")
+                    self.gb.add_submission(assignment, student)  # nbgrader commits this itself
+                created = True
+            self._write_grades(outcome)
+        except BaseException:
+            self.gb.db.rollback()
+            if created:
+                self.gb.remove_submission(assignment, student)
+            raise
+
+    def _write_grades(self, outcome: dict[str, Any]) -> None:
+        student, assignment = outcome["student_id"], self.whole.name
         single = None if self.whole.multi else self.whole.parts[0].notebook_name
         by_cell = {(c.get("notebook", single), c["grade_id"]): c for c in outcome.get("cells", [])}
         part_status = {p["notebook"]: p["status"] for p in outcome.get("parts", [])}

@@ -1,7 +1,10 @@
-"""An append-only record of finished results (JSON lines, fsynced one by one).
+"""An append-only record of committed results (JSON lines, fsynced one by one).
 
-It is what makes a batch idempotent and crash-safe: every result is on disk the moment it is
-finished, and a re-run skips a submission whose content hash already has a graded or flagged result.
+It is what makes a batch idempotent and crash-safe: a result is appended only after the gradebook
+committed it, and a re-run skips a submission whose content hash already has a graded or flagged
+result. A SIGKILL between the commit and the append only means that submission is graded again (the
+gradebook write overwrites, so nothing is duplicated). It is also the source ``grades.csv`` and the
+batch report are rebuilt from, so results accumulate across batches and never shrink.
 """
 
 from __future__ import annotations
@@ -19,18 +22,29 @@ class Ledger:
         self.path = path
         self.latest: dict[tuple[str, str], dict[str, Any]] = {}
         if path.is_file():
-            for line in path.read_text(encoding="utf-8").splitlines():
+            data = path.read_bytes()
+            end = data.rfind(b"\n") + 1
+            if end < len(data):  # a line torn by a crash: cut it, or the next append would join it
+                with open(path, "r+b") as handle:
+                    handle.truncate(end)
+                    os.fsync(handle.fileno())
+                data = data[:end]
+            for line in data.decode("utf-8", "replace").splitlines():
                 try:
                     row = json.loads(line)
                     self.latest[(row["assignment"], row["student_id"])] = row
                 except (ValueError, KeyError, TypeError):
-                    continue  # a line torn by a crash: that result is simply graded again
+                    continue  # a damaged line: that result is simply graded again
 
     def finished(self, assignment: str, student_id: str, sha256: str) -> dict[str, Any] | None:
         row = self.latest.get((assignment, student_id))
         if row and row.get("sha256") == sha256 and row.get("status") in DONE:
             return row
         return None
+
+    def rows(self, assignment: str | None = None) -> list[dict[str, Any]]:
+        """The latest result of every student (of ``assignment``, or of all), by assignment and student."""
+        return [row for key, row in sorted(self.latest.items()) if assignment is None or key[0] == assignment]
 
     def record(self, outcome: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

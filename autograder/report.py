@@ -1,12 +1,19 @@
 """The batch report for the instructor: score distribution (PNG), per-question pass rates, and the
-failed and flagged submissions with their reasons, as Markdown next to the CSV."""
+failed and flagged submissions with their reasons, as Markdown next to the CSV.
+
+It covers every result of the assignment in the workspace (the ledger's, not only this batch's), is
+written atomically, and every piece of learner text in it (student ids, reasons) is Markdown-escaped.
+"""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from autograder.assignment import Assignment, AssignmentSpec, as_assignment
+from autograder.atomic import write_atomic
+from autograder.escape import markdown as md
 
 
 def _plot(scores: list[float], max_score: float, target: Path) -> None:
@@ -22,8 +29,10 @@ def _plot(scores: list[float], max_score: float, target: Path) -> None:
     ax.set_ylabel("submissions")
     ax.set_title("Score distribution")
     fig.tight_layout()
-    fig.savefig(target, dpi=100)
+    image = io.BytesIO()
+    fig.savefig(image, format="png", dpi=100)
     plt.close(fig)
+    write_atomic(target, image.getvalue())
 
 
 def write_report(workspace: Path, spec: AssignmentSpec | Assignment, rows: list[dict[str, Any]]) -> Path:
@@ -32,7 +41,7 @@ def write_report(workspace: Path, spec: AssignmentSpec | Assignment, rows: list[
     folder.mkdir(parents=True, exist_ok=True)
     png = folder / f"{whole.name}-scores.png"
     _plot([float(r["score"]) for r in rows], whole.max_score, png)
-    lines = [f"# Grading report: {whole.name}", "",
+    lines = [f"# Grading report: {md(whole.name)}", "",
              f"{len(rows)} submissions: " + ", ".join(
                  f"{sum(r['status'] == s for r in rows)} {s}" for s in ("graded", "flagged", "failed")), ""]
     if rows:
@@ -49,12 +58,13 @@ def write_report(workspace: Path, spec: AssignmentSpec | Assignment, rows: list[
             passed = sum(bool(c["passed"]) for c in cells)
             rate = f"{passed / len(rows):.0%}" if rows else "-"
             cell_name = check.grade_id if single else f"{whole.label(part.notebook_name)}/{check.grade_id}"
-            lines.append(f"| {check.exercise_id} | {cell_name} | {check.points:g} | {passed}/{len(rows)} | {rate} |")
+            lines.append(f"| {md(check.exercise_id)} | {md(cell_name)} | {check.points:g} | {passed}/{len(rows)} "
+                         f"| {rate} |")
     for status in ("failed", "flagged"):
         chosen = [r for r in rows if r["status"] == status]
         lines += ["", f"## {status.capitalize()} submissions ({len(chosen)})", ""]
-        lines += [f"- **{r['student_id']}** ({r['score']:g}/{r['max_score']:g}): {r['detail']}" for r in chosen] \
-            or ["None."]
+        lines += [f"- **{md(r['student_id'])}** ({float(r['score']):g}/{float(r['max_score']):g}): "
+                  f"{md(r.get('detail', ''))}" for r in chosen] or ["None."]
     target = folder / f"{whole.name}.md"
-    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_atomic(target, "\n".join(lines) + "\n")
     return target

@@ -1,0 +1,28 @@
+"""``grades.csv``: one row per student and assignment, rebuilt whole from the ledger (every result the
+gradebook committed, from every batch in the workspace), written atomically, every field escaped."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from autograder.atomic import write_atomic
+from autograder.escape import csv_cell
+
+CSV_FIELDS = ["student_id", "assignment", "score", "max_score", "status", "detail"]
+
+
+def render(rows: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in sorted(rows, key=lambda r: (str(r["assignment"]), str(r["student_id"]))):
+        writer.writerow({name: csv_cell(row.get(name)) for name in CSV_FIELDS})
+    return out.getvalue()
+
+
+def write_csv(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    write_atomic(path, render(rows))

@@ -1,0 +1,74 @@
+"""A result the gradebook refuses costs that row, not the batch, and is recorded nowhere else: the ledger
+and grades.csv keep only what the gradebook committed (real nbgrader gradebook on SQLite, real failure:
+the assignment gained a check cell after the gradebook was pinned by earlier submissions)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+
+import nbfactory as f
+import pytest
+
+from autograder.assignment import CheckSpec, as_assignment, load
+from autograder.batch import Options, _save
+from autograder.gradebook import COURSE_ID, GradebookWriter
+from autograder.ledger import Ledger
+
+pytestmark = pytest.mark.slow  # opens a real nbgrader gradebook (alembic) several times
+
+
+@pytest.fixture(scope="module")
+def spec(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    f.write_course(root)
+    return load(root, f.ASSIGNMENT)
+
+
+def _outcome(student: str, score: float) -> dict:
+    cells = [{"grade_id": f"check-99-{i}", "score": score / 4 * (2 if i == 2 else 1)} for i in (1, 2, 3)]
+    return {"student_id": student, "assignment": f.ASSIGNMENT, "sha256": f"h-{student}", "status": "graded",
+            "score": score, "max_score": 8.0, "detail": "ok", "cells": cells}
+
+
+def _gradebook_scores(db_url: str) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url, course_id=COURSE_ID) as gb:
+        return {s.student_id: float(s.score) for s in gb.find_assignment(f.ASSIGNMENT).submissions}
+
+
+def test_a_refused_row_is_reported_and_gradebook_ledger_and_csv_still_agree(spec, tmp_path):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    db_url = f"sqlite:///{ws / 'gradebook.db'}"
+    csv_path = ws / "grades.csv"
+    ledger = Ledger(ws / "autograder-ledger.jsonl")
+    opts = Options(f.ASSIGNMENT, tmp_path, ws, tmp_path)
+    logs: list[str] = []
+
+    whole = as_assignment(spec)
+    writer = GradebookWriter(db_url, whole)
+    assert _save(opts, whole, _outcome("ann", 8.0), writer, ledger, csv_path, logs.append)["status"] == "graded"
+    writer.close()
+
+    changed = as_assignment(dataclasses.replace(spec, checks=[*spec.checks, CheckSpec("check-new", "99.9",
+                                                                                       "answer_99_9", 1.0)]))
+    writer = GradebookWriter(db_url, changed)  # the gradebook is pinned by ann's submission: no check-new
+    try:
+        bob = _save(opts, changed, _outcome("bob", 4.0), writer, ledger, csv_path, logs.append)
+        ann = _save(opts, changed, _outcome("ann", 2.0), writer, ledger, csv_path, logs.append)
+        carl_whole = _save(opts, whole, _outcome("carl", 6.0), GradebookWriter(db_url, whole), ledger, csv_path,
+                           logs.append)
+    finally:
+        writer.close()
+    for row in (bob, ann):
+        assert row["status"] == "failed" and "not saved" in row["detail"] and "MissingEntry" in row["detail"]
+    assert carl_whole["status"] == "graded", "the batch goes on after a refused row"
+    assert len(logs) == 2 and logs[0].startswith("bob: not saved")
+
+    in_book = _gradebook_scores(db_url)
+    assert in_book == {"ann": 8.0, "carl": 6.0}, "bob's half-made submission is removed, ann keeps her grades"
+    assert {r["student_id"]: r["score"] for r in Ledger(ws / "autograder-ledger.jsonl").rows()} == in_book
+    with open(csv_path, newline="") as handle:
+        assert {r["student_id"]: float(r["score"]) for r in csv.DictReader(handle)} == in_book
