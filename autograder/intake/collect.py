@@ -90,7 +90,7 @@ def collect(submissions: Path, assignment: str, notebook_name: str | list[str], 
 
 def collect_tree(tree: Tree, assignment: str, notebook_name: str | list[str], unpack_dir: Path) -> list[Submission]:
     names = [notebook_name] if isinstance(notebook_name, str) else list(notebook_name)
-    start, chain = _descend(tree)
+    start, chain = _descend(tree, assignment, names)
     try:
         entries = [n for n in tree.children(start) if _visible(n)]
     except Refused as exc:
@@ -172,7 +172,7 @@ def _failed(cand: _Candidate, reason: str) -> Submission:
                       entry=cand.entry)
 
 
-def _descend(tree: Tree) -> tuple[Node, list[Node]]:
+def _descend(tree: Tree, assignment: str, notebook_names: list[str]) -> tuple[Node, list[Node]]:
     """Step into ``submitted/`` (when nothing beside it is a student) or a lone wrapper folder (the folder a
     zip was made from); returns the folder holding the students and the folders stepped through."""
     node, chain = tree.root, [tree.root]
@@ -186,7 +186,8 @@ def _descend(tree: Tree) -> tuple[Node, list[Node]]:
         submitted = [k for k in layout if k.name == b"submitted"]
         if submitted and not others:
             node = submitted[0]
-        elif len(kids) == 1 and kids[0].kind == "dir" and not layout and _wrapper(tree, kids[0]):
+        elif (len(kids) == 1 and kids[0].kind == "dir" and not layout
+              and _wrapper(tree, kids[0], assignment, notebook_names)):
             node = kids[0]
         else:
             break
@@ -218,10 +219,20 @@ def _notebook_depths(tree: Tree, node: Node, max_depth: int = 4, budget: int = 2
     return depths
 
 
-def _wrapper(tree: Tree, folder: Node) -> bool:
-    """A folder wrapping the batch (not one student's ``<student>/<assignment>/*.ipynb``)."""
-    depths = _notebook_depths(tree, folder)
-    return bool(depths) and 2 not in depths
+def _wrapper(tree: Tree, folder: Node, assignment: str, notebook_names: list[str]) -> bool:
+    """A lone folder wrapping the batch (a zip's top folder, ``late/``), not one student's folder: a student's
+    folder holds ``<assignment>/`` (nbgrader's layout) or the assignment's notebook itself
+    (``<student>/<notebook>.ipynb``), so a lone late student is never filed under the notebook's name."""
+    if not _notebook_depths(tree, folder):
+        return False
+    wanted = {f"{n}.ipynb".lower().encode("utf-8") for n in notebook_names}
+    try:
+        kids = [k for k in tree.children(folder) if _visible(k)]
+    except Refused:
+        return False
+    if any(k.kind == "dir" and k.name == assignment.encode("utf-8") for k in kids):
+        return False
+    return not any(k.kind != "dir" and k.name.lower() in wanted for k in kids)
 
 
 def _read(tree: Tree, node: Node) -> bytes:

@@ -444,3 +444,25 @@ def test_a_hostile_batch_grades_everyone_else_and_reads_nothing_outside(tmp_path
     with Gradebook(f"sqlite:///{ws / 'gradebook.db'}") as gb:
         stored = {s.id for s in gb.students}
     assert {"ann", "dee"} <= stored and not stored & {"submitted", "josé", "Eve [Eve.ipynb]", "bad\\xffname"}
+
+
+@pytest.mark.parametrize("layout", ["late/alice/{A}.ipynb", "submitted/alice/{A}.ipynb", "alice/{A}.ipynb",
+                                    "late/alice/{A}/{A}.ipynb", "late/alice/{upper}.IPYNB"])
+def test_a_lone_late_student_keeps_their_id(tmp_path, layout):
+    """One student graded on their own, as ``<student>/<notebook>.ipynb``, is filed under the student's id,
+    never under the notebook's name (the red team's late submission)."""
+    path = tmp_path / "subs" / layout.format(A=A, upper=A.upper())
+    path.parent.mkdir(parents=True)
+    path.write_bytes(nb_bytes("alice"))
+    rows = by_id(collect(tmp_path / "subs", A, A, tmp_path / "u"))
+    assert list(rows) == ["alice"], rows
+    assert rows["alice"].error is None
+
+
+def test_a_wrapper_folder_of_student_notebooks_is_still_stepped_into(tmp_path):
+    for student in ("alice", "bob"):
+        path = tmp_path / "subs" / "batch-3" / f"{student}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(nb_bytes(student))
+    rows = by_id(collect(tmp_path / "subs", A, A, tmp_path / "u"))
+    assert sorted(rows) == ["alice", "bob"]
