@@ -487,6 +487,13 @@ def _check_target(
         raise NetworkError("an egress-only internet gateway takes IPv6 routes only", path)
     if isinstance(found, VpcEndpoint) and found.type != "gateway":
         raise NetworkError(f"{target} is an interface endpoint; only gateway endpoints are route targets", path)
+    # AWS refuses a route to a gateway, NAT gateway, endpoint or interface of another VPC ("belong to different
+    # networks"); only peering connections and transit gateways lead out of the table's VPC
+    own = getattr(found, "vpc", None) if isinstance(
+        found, (InternetGateway, EgressOnlyGateway, NatGateway, VpcEndpoint, Eni)) else None
+    if own is not None and own.id != table.vpc.id:
+        raise NetworkError(f"{target} belongs to {own.id}, not to {table.vpc.id} of route table {table.id}: a route "
+                           "can lead out of its VPC only through a peering connection or a transit gateway", path)
 
 
 def cidr_text(block: Cidr) -> str:

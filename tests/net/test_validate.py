@@ -204,3 +204,21 @@ def test_any_corruption_gives_network_error_or_a_network(edits: list[tuple[tuple
             reach(net, query)
         except NetworkError:
             pass
+
+
+@pytest.mark.parametrize("target", ["nat-b", "igw-b", "eni-b"])
+def test_a_route_to_a_gateway_or_interface_of_another_vpc_is_refused(target):
+    """AWS refuses such a route ("belong to different networks"); only peering and transit gateways lead out."""
+    doc = (two_tier()
+           .vpc("vpc-b", "10.1.0.0/16")
+           .subnet("subnet-b", "vpc-b", "10.1.1.0/24", az="us-east-1a")
+           .igw("igw-b", "vpc-b")
+           .route_table("rtb-b", "vpc-b", subnets=["subnet-b"])
+           .route("rtb-b", "0.0.0.0/0", "igw-b")
+           .nat("nat-b", "subnet-b", "10.1.1.100", "198.18.9.9")
+           .eni("eni-b", "subnet-b", "10.1.1.10")
+           .build())
+    doc["route_tables"]["rtb-app"]["routes"][1]["target"] = target
+    error = _error(doc)
+    assert error.path == "route_tables.rtb-app.routes[1].target"
+    assert "belongs to vpc-b, not to vpc-a" in str(error)
