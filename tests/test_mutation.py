@@ -8,6 +8,7 @@ a model answer that does not earn full marks itself.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -201,11 +202,13 @@ def test_a_fixture_course_is_mutated_and_broken_input_is_named(tmp_path):
 
 
 @pytest.mark.slow
-def test_check_cells_and_scores_agree_with_the_autograder():
+def test_check_cells_and_scores_agree_with_the_autograder(tmp_path):
     """course.mutation may not import the autograder, so it parses check cells and rounds scores itself:
     both must match what the grader does, on every source notebook and on real mutants."""
     from autograder.assignment import parse_check_cell as grader_parse
-    from autograder.score import trusted
+    from autograder.score import from_reply
+    from autograder.scorer import _score
+    from course.exercises.answers import to_data
     from course.mutation.runner import full_marks, generate
     from course.mutation.solutions import check_cells, notebook_solutions, source_notebooks
 
@@ -225,7 +228,10 @@ def test_check_cells_and_scores_agree_with_the_autograder():
         solution = solutions[exercise_id]
         for mutant in generate(get(exercise_id), solution):
             spec = _grader_spec(solution.check)
-            cell = trusted(spec, True, mutant.build(), None)
+            answer_file = tmp_path / "answer.json"  # what the kernel's extraction cell writes
+            answer_file.write_text(json.dumps({"data": to_data(mutant.build())}))
+            request = {"exercise_id": spec.exercise_id, "path": str(answer_file), "hidden": list(spec.hidden)}
+            cell = from_reply(spec, _score(request))  # the helper process's own scoring, in this process
             verdicts.append((full_marks(solution.check, mutant.build()), cell.score >= cell.points))
     assert verdicts and all(ours == theirs for ours, theirs in verdicts)
     assert {ours for ours, _ in verdicts} == {True, False}
