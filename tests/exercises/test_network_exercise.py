@@ -279,3 +279,16 @@ def test_complete_request_fills_every_flow_and_the_flow_keeps_what_it_says():
     bare = NetworkExercise(id="99.7", title="t", points=1, answer_name="a", base=b.build(), form=exercise.form,
                            flows=exercise.flows[:1])
     assert not bare.check(perimeter).passed
+
+
+def test_blocked_by_names_known_labels_on_blocked_flows_only():
+    from course.exercises.kinds.network import Flow
+
+    query = {"src": "10.0.0.1", "dst": "10.0.0.2", "protocol": "tcp", "port": 22}
+    assert Flow("x", query, "blocked", blocked_by=("sg-inbound",)).blocked_by == ("sg-inbound",)
+    with pytest.raises(ValueError, match="unknown label"):
+        Flow("x", query, "blocked", blocked_by=("sg-inbund",))
+    with pytest.raises(ValueError, match="must be blocked"):
+        Flow("x", query, "reachable", blocked_by=("sg-inbound",))
+    with pytest.raises(ValueError, match="blocked_by must be a list"):
+        Flow.from_data({"description": "x", "query": query, "expect": "blocked", "blocked_by": "sg-inbound"})

@@ -197,8 +197,23 @@ def test_nacl_deny_list_outbound_loses_the_hidden_ssh_flow():
                                                   allow(100, "tcp", (0, 65535))])
     assert evaluate("2.2", deny_list).passed, "the visible flows cannot see this mistake"
     result = evaluate("2.2", deny_list, hidden=notebook_hidden("2.2"))
-    assert list(failures(result)) == ["forbidden: no SSH from the web server to an internet host"]
+    assert list(failures(result)) == ["forbidden: no SSH from the web server to an internet host",
+                                      "forbidden: the NACL itself refuses SSH from the web server to the app tier"]
     assert result.score < 1
+
+
+def test_a_rule_widened_behind_the_other_layer_loses_marks():
+    """Mutation testing found these: a widened rule that the other layer still masks kept full marks."""
+    office_any_port = dict(REFERENCES["2.2"], inbound=[
+        r if r["rule"] != 110 else dict(r, ports=[0, 65535]) for r in REFERENCES["2.2"]["inbound"]])
+    result = evaluate("2.2", office_any_port, hidden=notebook_hidden("2.2"))
+    assert list(failures(result)) == ["forbidden: the NACL itself refuses telnet (TCP 23) from the office"]
+    assert "not by nacl-inbound" in result.failures[0].hint and "sg-inbound" in result.failures[0].hint
+    wide = {**REFERENCES["2.3"], "sg-db": {"inbound": [{"protocol": "tcp", "peer": "sg-app", "ports": [0, 65535]}],
+                                           "outbound": []}}
+    result = evaluate("2.3", wide, hidden=notebook_hidden("2.3"))
+    assert list(failures(result)) == ["forbidden: the application cannot reach the database on MySQL's port"]
+    assert "not by sg-inbound" in result.failures[0].hint
 
 
 def test_nacl_malformed_rules_name_the_field():

@@ -36,16 +36,27 @@ class Flow:
     """A query (``docs/specs/network.md`` §3) that must be reachable or must be blocked.
 
     ``hint`` names the misconception a learner whose answer fails this flow most likely holds.
+    ``blocked_by`` (blocked flows only): labels (``docs/specs/network.md`` §4) of the layers that must each
+    refuse the flow on their own, e.g. ``("sg-outbound", "sg-inbound")``: defence in depth, so that a rule
+    widened on one layer is not hidden by the other layer still refusing the flow.
     """
 
     description: str
     query: dict
     expect: str = "reachable"
     hint: str = ""
+    blocked_by: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.expect not in EXPECT:
             raise ValueError(f"expect must be 'reachable' or 'blocked', got {self.expect!r}")
+        if self.blocked_by and self.expect != "blocked":
+            raise ValueError("blocked_by is for flows that must be blocked")
+        from course.net import LABELS
+
+        unknown = [label for label in self.blocked_by if label not in LABELS]
+        if unknown:
+            raise ValueError(f"blocked_by: unknown label(s) {', '.join(map(repr, unknown))}")
 
     @classmethod
     def from_data(cls, data: Any, where: str = "hidden flow") -> Flow:
@@ -55,7 +66,11 @@ class Flow:
         missing = [k for k in ("description", "query", "expect") if k not in data]
         if missing:
             raise ValueError(f"{where}: missing {', '.join(missing)}")
-        return cls(str(data["description"]), dict(data["query"]), str(data["expect"]), str(data.get("hint", "")))
+        layers = data.get("blocked_by", ())
+        if not isinstance(layers, (list, tuple)) or not all(isinstance(x, str) for x in layers):
+            raise ValueError(f"{where}: blocked_by must be a list of labels")
+        return cls(str(data["description"]), dict(data["query"]), str(data["expect"]), str(data.get("hint", "")),
+                   tuple(layers))
 
 
 @dataclass(frozen=True)
@@ -248,7 +263,14 @@ class NetworkExercise(Exercise):
             ans = reach(net, self.query(flow))
             ok = ans.reachable == (flow.expect == "reachable")
             hint = ""
-            if not ok:
+            refusing = [label for label in (ans.blocked_by, *ans.also_blocked_by) if label]
+            missing = [label for label in flow.blocked_by if label not in refusing]
+            if ok and missing:
+                ok = False
+                hint = sentences(f"This flow is refused, but not by {' or '.join(missing)}: with your answer only "
+                                 f"{', '.join(refusing)} refuses it, so one widened rule is hidden behind the other "
+                                 "layer. Each layer should refuse it on its own", flow.hint)
+            elif not ok:
                 verdict = "is blocked" if flow.expect == "reachable" else "gets through"
                 also = f" (also blocked by: {', '.join(ans.also_blocked_by)})" if ans.also_blocked_by else ""
                 hint = sentences(f"With your answer this flow {verdict}: {ans.explain().splitlines()[0].rstrip('.')}"
