@@ -19,6 +19,7 @@ from typing import Any
 import nbformat
 
 from autograder import assignment as assignment_mod
+from autograder import escape
 from autograder.execute import message_limit, run
 from autograder.extract import Extraction
 from autograder.intake import Submission
@@ -106,7 +107,7 @@ def grade(job: Job) -> Outcome:
         return _grade(job, spec, base)
     except Exception as exc:  # a grader bug must cost one row, not the batch
         base.detail = f"grader error: {type(exc).__name__}: {exc}"[:500]
-        traceback.print_exc(file=sys.stderr)
+        print(escape.terminal(traceback.format_exc()), file=sys.stderr)  # learner text may be in it
         return base
 
 
@@ -136,7 +137,7 @@ def _grade_parts(job: Job, whole: assignment_mod.Assignment) -> Outcome:
                 part = _grade_notebook(job, spec, part, nbformat.reads(text, as_version=4))
             except Exception as exc:  # a grader bug costs this part, not the row
                 part.detail = f"grader error: {type(exc).__name__}: {exc}"[:500]
-                traceback.print_exc(file=sys.stderr)
+                print(escape.terminal(traceback.format_exc()), file=sys.stderr)  # learner text may be in it
         if isinstance(part.autograded, str):
             autograded[name] = part.autograded
         for cell in part.cells:
