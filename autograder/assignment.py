@@ -17,8 +17,6 @@ import nbformat
 from nbgrader import utils as nbutils
 from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, ClearSolutions, ComputeChecksums, LockCells
 
-CODE_STUB = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-
 
 class AssignmentError(RuntimeError):
     """The assignment cannot be graded (no source notebook, unreadable check cell...)."""
@@ -132,7 +130,10 @@ def load(root: Path, assignment: str, path: Path | None = None) -> AssignmentSpe
     """Read ``source/<assignment>/<notebook>.ipynb`` (``path``, or the only one) and derive what grading needs."""
     path = path or find_source(root, assignment)
     source = nbformat.read(path, as_version=4)
-    graded = _run([LockCells(), ClearSolutions(code_stub=CODE_STUB), ClearOutput(), ComputeChecksums()],
+    from course.settings import load as course_settings
+
+    stub = course_settings(root).code_stub  # what nbgrader's generate_assignment puts in answer cells
+    graded = _run([LockCells(), ClearSolutions(code_stub=stub), ClearOutput(), ComputeChecksums()],
                   copy.deepcopy(source))
     student = _run([ClearHiddenTests(), ComputeChecksums()], copy.deepcopy(graded))
     released = root / "release" / assignment / path.name

@@ -28,6 +28,7 @@ from autograder.progress import Progress
 from autograder.results_csv import CSV_FIELDS, write_csv
 from autograder.sandbox import Limits, choose, describe
 from autograder.worker import Job
+from course.settings import load as course_settings
 
 __all__ = ["CSV_FIELDS", "BatchResult", "Options", "notebook_packages", "run_batch"]
 
@@ -92,7 +93,7 @@ def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, fil
     db_url = opts.db_url or f"sqlite:///{(opts.workspace / 'gradebook.db').resolve()}"
     csv_path = opts.csv_path or opts.workspace / "grades.csv"
     ledger = Ledger(opts.workspace / "autograder-ledger.jsonl")
-    writer = GradebookWriter(db_url, spec)
+    writer = GradebookWriter(db_url, spec, course_settings(opts.course_root).course_id)
     unpack = Path(tempfile.mkdtemp(prefix="ag-intake-"))
     try:
         submissions = collect(opts.submissions, opts.assignment, spec.notebook_names, unpack)

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from autograder.sandbox import SandboxUnavailable
     from course import settings
     from course.paths import course_root
+    from course.settings import SettingsError
 
     if args.executor == "dask" and not args.scheduler:
         print("aws-course grade: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     except SandboxUnavailable as exc:
         print(f"aws-course grade: {terminal(exc)}", file=sys.stderr)
         return 3
-    except (IntakeError, FileNotFoundError) as exc:
+    except (IntakeError, FileNotFoundError, SettingsError) as exc:
         print(f"aws-course grade: {terminal(exc)}", file=sys.stderr)  # names of learners' files
         return 2
     counts: dict[str, int] = {}

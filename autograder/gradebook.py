@@ -20,8 +20,6 @@ from nbgrader.preprocessors import SaveCells
 from autograder.assignment import Assignment, AssignmentSpec, as_assignment
 from autograder.intake.names import storable
 
-COURSE_ID = "aws-security-notebooks"
-
 
 def _alembic_on_path() -> None:
     """nbgrader shells out to ``alembic`` when it opens a gradebook: put this interpreter's bin/ first."""
@@ -33,12 +31,13 @@ def _alembic_on_path() -> None:
 class GradebookWriter:
     """One SubmittedNotebook per notebook of the assignment (nbgrader's model), even when split in parts."""
 
-    def __init__(self, db_url: str, spec: AssignmentSpec | Assignment) -> None:
+    def __init__(self, db_url: str, spec: AssignmentSpec | Assignment, course_id: str) -> None:
+        """``course_id``: the course's own (``c.CourseDirectory.course_id`` of its nbgrader_config.py)."""
         _alembic_on_path()
         self.db_url = db_url
         self.whole = as_assignment(spec)
         self.spec = self.whole.parts[0] if not self.whole.multi else None  # the single notebook, if one
-        self.gb = Gradebook(db_url, course_id=COURSE_ID)
+        self.gb = Gradebook(db_url, course_id=course_id)
         self._register()
 
     def _register(self) -> None:

@@ -52,14 +52,27 @@ def test_a_missing_or_broken_config_is_a_clear_error(tmp_path):
         settings.load(tmp_path)
 
 
-def test_the_autograder_constants_agree_with_the_config():
-    """autograder/gradebook.py and autograder/assignment.py still hold copies; they must not drift."""
-    from autograder.assignment import CODE_STUB
-    from autograder.gradebook import COURSE_ID
+def test_the_grader_takes_the_code_stub_from_the_course_config(tmp_path):
+    """No copy in autograder/: the stub of a course's own config is what the grader's release version holds."""
+    import sys
 
-    found = settings.load(ROOT)
-    assert COURSE_ID == found.course_id
-    assert CODE_STUB == found.code_stub
+    from autograder.assignment import load as load_assignment
+
+    sys.path.insert(0, str(ROOT / "tests" / "autograder"))
+    try:
+        import nbfactory as f
+    finally:
+        sys.path.pop(0)
+    f.write_course(tmp_path)
+    config = tmp_path / "nbgrader_config.py"
+    config.write_text(config.read_text().replace(
+        'c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}',
+        'c.ClearSolutions.code_stub = {"python": "# WRITE HERE\\nraise NotImplementedError()"}'))
+    assert settings.load(tmp_path).code_stub == {"python": "# WRITE HERE\nraise NotImplementedError()"}
+    spec = load_assignment(tmp_path, f.ASSIGNMENT)
+    answers = [c.source for c in spec.student_nb.cells
+               if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+    assert answers and all(a.startswith("# WRITE HERE") for a in answers)
 
 
 def test_the_version_is_the_one_in_pyproject():

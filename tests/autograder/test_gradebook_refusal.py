@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+from pathlib import Path
 
 import nbfactory as f
 import pytest
 
 from autograder.assignment import CheckSpec, as_assignment, load
 from autograder.batch import Options, _save
-from autograder.gradebook import COURSE_ID, GradebookWriter
+from autograder.gradebook import GradebookWriter
 from autograder.ledger import Ledger
+from course.settings import load as course_settings
 
 pytestmark = pytest.mark.slow  # opens a real nbgrader gradebook (alembic) several times
+
+COURSE_ID = course_settings(Path(__file__).resolve().parents[2]).course_id
 
 
 @pytest.fixture(scope="module")
@@ -48,18 +52,18 @@ def test_a_refused_row_is_reported_and_gradebook_ledger_and_csv_still_agree(spec
     logs: list[str] = []
 
     whole = as_assignment(spec)
-    writer = GradebookWriter(db_url, whole)
+    writer = GradebookWriter(db_url, whole, COURSE_ID)
     assert _save(opts, whole, _outcome("ann", 8.0), writer, ledger, csv_path, logs.append)["status"] == "graded"
     writer.close()
 
     changed = as_assignment(dataclasses.replace(spec, checks=[*spec.checks, CheckSpec("check-new", "99.9",
                                                                                        "answer_99_9", 1.0)]))
-    writer = GradebookWriter(db_url, changed)  # the gradebook is pinned by ann's submission: no check-new
+    writer = GradebookWriter(db_url, changed, COURSE_ID)  # the gradebook is pinned by ann's submission: no check-new
     try:
         bob = _save(opts, changed, _outcome("bob", 4.0), writer, ledger, csv_path, logs.append)
         ann = _save(opts, changed, _outcome("ann", 2.0), writer, ledger, csv_path, logs.append)
-        carl_whole = _save(opts, whole, _outcome("carl", 6.0), GradebookWriter(db_url, whole), ledger, csv_path,
-                           logs.append)
+        carl_writer = GradebookWriter(db_url, whole, COURSE_ID)
+        carl_whole = _save(opts, whole, _outcome("carl", 6.0), carl_writer, ledger, csv_path, logs.append)
     finally:
         writer.close()
     for row in (bob, ann):

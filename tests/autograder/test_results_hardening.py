@@ -81,12 +81,14 @@ def _gradebook(ws: Path) -> dict[str, float]:
     """Each student's total score in nbgrader's gradebook, read with nbgrader's own API."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from autograder.gradebook import COURSE_ID, _alembic_on_path
+    from autograder.gradebook import _alembic_on_path
+    from course.settings import load as course_settings
 
     if not (ws / "gradebook.db").is_file():
         return {}
     _alembic_on_path()
-    gb = Gradebook(f"sqlite:///{ws / 'gradebook.db'}", course_id=COURSE_ID)
+    course_id = course_settings(Path(__file__).resolve().parents[2]).course_id
+    gb = Gradebook(f"sqlite:///{ws / 'gradebook.db'}", course_id=course_id)
     try:
         try:
             subs = gb.find_assignment(f.ASSIGNMENT).submissions
