@@ -7,7 +7,6 @@ deletes a test cell gets the original back, and the hidden cases as plain data f
 
 from __future__ import annotations
 
-import ast
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,28 +154,11 @@ def load(root: Path, assignment: str, path: Path | None = None) -> AssignmentSpe
 
 
 def parse_check_cell(grade_id: str, source: str, points: float) -> CheckSpec:
-    """Find ``check("N.M", answer_N_M[, hidden=<literal>])`` calls with ``ast``; hidden data via literal_eval."""
+    """The check cell's question, answer name and hidden data (``course.exercises.check_cells``)."""
+    from course.exercises.check_cells import CheckCellError, parse_check_call
+
     try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise AssignmentError(f"check cell {grade_id} is not valid Python: {exc}") from None
-    exercise_id = answer_name = None
-    hidden: list[Any] = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"):
-            continue
-        if len(node.args) < 2 or not isinstance(node.args[1], ast.Name):
-            raise AssignmentError(f"check cell {grade_id}: expected check(\"N.M\", answer_N_M, ...)")
-        ex_id = ast.literal_eval(node.args[0])
-        if exercise_id not in (None, ex_id):
-            raise AssignmentError(f"check cell {grade_id} checks two exercises ({exercise_id}, {ex_id})")
-        exercise_id, answer_name = str(ex_id), node.args[1].id
-        for kw in node.keywords:
-            if kw.arg == "hidden":
-                try:
-                    hidden.append(ast.literal_eval(kw.value))
-                except ValueError:
-                    raise AssignmentError(f"check cell {grade_id}: hidden= must be a Python literal") from None
-    if exercise_id is None or answer_name is None:
-        raise AssignmentError(f"check cell {grade_id} does not call check(...)")
-    return CheckSpec(grade_id, exercise_id, answer_name, points, tuple(hidden))
+        exercise_id, answer_name, hidden = parse_check_call(grade_id, source)
+    except CheckCellError as exc:
+        raise AssignmentError(str(exc)) from None
+    return CheckSpec(grade_id, exercise_id, answer_name, points, hidden)

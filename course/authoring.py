@@ -177,8 +177,9 @@ def hidden_cases(notebooks: str | Path | list[Path], exercise_id: str) -> Any:
     ``notebooks`` is a notebook, a list of them, or an assignment folder (for assignments in parts).
     Tests use it to run the notebook's own hidden cases through the checker, so the two cannot drift.
     """
-    import ast
     import re
+
+    from course.exercises.check_cells import parse_check_call
 
     paths = [Path(notebooks)] if isinstance(notebooks, (str, Path)) else list(notebooks)
     paths = [p for path in paths for p in (sorted(path.glob("*.ipynb")) if path.is_dir() else [path])]
@@ -190,10 +191,6 @@ def hidden_cases(notebooks: str | Path | list[Path], exercise_id: str) -> Any:
             block = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
             if not block:
                 return []
-            for node in ast.walk(ast.parse(block.group(1))):
-                if isinstance(node, ast.Call):
-                    for keyword in node.keywords:
-                        if keyword.arg == "hidden":
-                            return ast.literal_eval(keyword.value)
-            return []
+            hidden = parse_check_call(grade_id, block.group(1))[2]  # the grader's own reader
+            return hidden[0] if hidden else []
     raise LookupError(f"no check cell {grade_id} in {', '.join(p.name for p in paths)}")

@@ -33,6 +33,7 @@ from typing import Any
 import nbformat
 
 from course.exercises.answers import from_data, to_data
+from course.exercises.check_cells import CheckCellError, parse_check_call
 
 _SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$", re.M)
 _MAGIC = re.compile(r"^(\s*)[%!].*$", re.M)
@@ -56,26 +57,10 @@ class CheckCell:
 def parse_check_cell(grade_id: str, source: str, points: float) -> CheckCell:
     """The ``check(...)`` calls of a check cell; raises :class:`SolutionError` naming the cell when unreadable."""
     try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise SolutionError(f"check cell {grade_id} is not valid Python: {exc}") from None
-    exercise_id = answer_name = None
-    hidden: list[Any] = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"):
-            continue
-        if len(node.args) < 2 or not isinstance(node.args[1], ast.Name):
-            raise SolutionError(f"check cell {grade_id}: expected check(\"N.M\", answer_N_M, ...)")
-        exercise_id, answer_name = str(ast.literal_eval(node.args[0])), node.args[1].id
-        for keyword in node.keywords:
-            if keyword.arg == "hidden":
-                try:
-                    hidden.append(ast.literal_eval(keyword.value))
-                except ValueError:
-                    raise SolutionError(f"check cell {grade_id}: hidden= must be a Python literal") from None
-    if exercise_id is None or answer_name is None:
-        raise SolutionError(f"check cell {grade_id} does not call check(...)")
-    return CheckCell(grade_id, exercise_id, answer_name, points, tuple(hidden))
+        exercise_id, answer_name, hidden = parse_check_call(grade_id, source)
+    except CheckCellError as exc:
+        raise SolutionError(str(exc)) from None
+    return CheckCell(grade_id, exercise_id, answer_name, points, hidden)
 
 
 @dataclass

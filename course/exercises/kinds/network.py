@@ -18,13 +18,13 @@ learner's answer, never an exception. Hidden test cells add flows as literal dat
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from course.exercises.base import Exercise, MalformedAnswer, type_name
 from course.exercises.hints import sentences
+from course.exercises.kinds.policy import parse_policy
 from course.exercises.results import Requirement
 
 EXPECT = ("reachable", "blocked")
@@ -323,18 +323,7 @@ def _value(value: Any, where: str, shape: str) -> Any:
         if not isinstance(value, str) or not value:
             raise MalformedAnswer(f"{where} must be a resource id string, got {type_name(value)}")
         return value
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise MalformedAnswer(f"the policy is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                                  f"column {exc.colno}") from None
-    if not isinstance(value, dict):
-        raise MalformedAnswer(f"{where} must be a policy (a dict or JSON text with 'Statement'), got "
-                              f"{type_name(value)}")
-    if "Statement" not in value:
-        raise MalformedAnswer(f"{where} has no 'Statement' key")
-    return value  # the rest is course.iam's to check (kind ``endpoint``) when the network is loaded
+    return parse_policy(value, where)  # the rest is course.iam's to check (kind ``endpoint``) when loaded
 
 
 def _rule(item: Any, where: str, shape: str) -> dict:

@@ -152,8 +152,11 @@ class PolicyExercise(Exercise):
         return reqs
 
 
-def parse_policy(answer: Any) -> dict:
-    """The learner's policy as a dict, from a dict or a JSON string, with a clear message otherwise."""
+def parse_policy(answer: Any, where: str | None = None) -> dict:
+    """The learner's policy as a dict, from a dict or a JSON string, with a clear message otherwise.
+
+    ``where`` names the policy inside a larger answer (a network exercise's slot) in the messages.
+    """
     if isinstance(answer, str):
         try:
             answer = json.loads(answer)
@@ -161,10 +164,13 @@ def parse_policy(answer: Any) -> dict:
             raise MalformedAnswer(f"the policy is not valid JSON: {exc.msg} at line {exc.lineno}, "
                                   f"column {exc.colno}") from None
     if not isinstance(answer, dict):
+        if where:
+            raise MalformedAnswer(f"{where} must be a policy (a dict or JSON text with 'Statement'), got "
+                                  f"{type_name(answer)}")
         raise MalformedAnswer(f"a policy is a dict (or a JSON string) with 'Version' and 'Statement', "
                               f"got {type_name(answer)}")
     if "Statement" not in answer:
-        raise MalformedAnswer("the policy has no 'Statement' key")
+        raise MalformedAnswer(f"{where} has no 'Statement' key" if where else "the policy has no 'Statement' key")
     return answer
 
 
