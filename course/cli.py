@@ -117,8 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--check", action="store_true", help="only report disagreements (exit 1 if any)")
     sync.set_defaults(func=_sync)
 
-    lab = sub.add_parser("lab", help="start JupyterLab on your copies of the notebooks (my-work/)")
-    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="options passed to jupyter lab")
+    lab = sub.add_parser("lab", help="start JupyterLab on your copies of the notebooks (my-work/); "
+                         "--instructor: on the whole course with every nbgrader tool")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                     help="--instructor, and options passed to jupyter lab")
     lab.set_defaults(func=_lab)
 
     exercises = sub.add_parser("exercises", help="list every exercise with its kind and points")

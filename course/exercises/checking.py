@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from course.exercises.registry import get
 from course.exercises.results import CheckResult
+
+if TYPE_CHECKING:
+    from course.exercises.model_answers import ModelAnswer
 
 
 class ExerciseFailed(AssertionError):
@@ -41,9 +44,20 @@ def check(exercise_id: str, answer: Any, hidden: Any = None) -> None:
     show(result)
     if not result.passed:
         raise ExerciseFailed(result.summary(), result.failure_line())
+    offer_model_answer(exercise_id, answer)
 
 
-def show(result: CheckResult) -> None:
+def offer_model_answer(exercise_id: str, answer: Any) -> None:
+    """After a pass, in a lab profile: the model answer, collapsed (``course.exercises.model_answers``)."""
+    from course.exercises import model_answers
+
+    if model_answers.in_profile():
+        offer = model_answers.model_answer(get(exercise_id), answer)
+        if offer is not None:
+            show(offer)
+
+
+def show(result: CheckResult | ModelAnswer) -> None:
     """Rich HTML table in Jupyter (with a text fallback), plain text elsewhere."""
     try:
         from IPython import get_ipython
