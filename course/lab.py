@@ -78,9 +78,9 @@ def run(extra: list[str]) -> int:
     profile, folder, default_url, created = prepare(root, instructor)
     for path in created:
         print(f"new notebook for you: {path.relative_to(root)}")
-    os.environ.update({"JUPYTER_CONFIG_DIR": str(folder), profiles.PROFILE_VARIABLE: profile.name,
-                       "AWS_COURSE_ROOT": str(root)})  # kernels in my-work/ still find the course
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(folder), profiles.PROFILE_VARIABLE: profile.name,
+           "AWS_COURSE_ROOT": str(root)}  # kernels in my-work/ still find the course
     os.chdir(profile.root_dir)
     cmd = lab_command(extra, default_url)
-    os.execv(cmd[0], cmd)
-    return 0  # pragma: no cover - execv does not return
+    os.execve(cmd[0], cmd, env)
+    return 0  # pragma: no cover - execve does not return

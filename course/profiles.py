@@ -36,6 +36,7 @@ LEARNER_DISABLED_PLUGINS = (
     "@jupyter/nbgrader:course-list",
     "@jupyter/nbgrader:create-assignment",
     "@jupyter/nbgrader:menu",  # its menu lists Courses and Formgrader: replaced by LEARNER_MENU
+    "@jupyterlab/extensionmanager-extension:plugin",  # installing lab extensions is not a learner's job
 )
 ASSIGNMENT_LIST_COMMAND = "nbgrader:open-assignment-list"
 LEARNER_MENU = {
@@ -49,8 +50,8 @@ QUIET_NOTIFICATIONS = {"fetchNews": "false", "checkForUpdates": False}
 # whole names in the file browser: JupyterLab cuts long names with "…" at the column's edge, which made the
 # three parts of notebook 01 ("01-security-identity-compliance-part1/2/3") read the same; wrap them instead
 CUSTOM_CSS = """/* written by aws-course lab (course/profiles.py) */
-.jp-DirListing-itemText {
-  white-space: normal;
+.jp-DirListing-content .jp-DirListing-item .jp-DirListing-itemText {
+  white-space: normal !important;
   overflow-wrap: anywhere;
   text-overflow: clip;
 }
@@ -72,7 +73,7 @@ class Profile:
         extensions = {f"nbgrader.server_extensions.{name}": name in self.server_extensions
                       for name in NBGRADER_SERVER_EXTENSIONS}
         return {"ServerApp": {"root_dir": str(self.root_dir), "jpserver_extensions": extensions},
-                "LabApp": {"app_settings_dir": str(app_settings_dir), "custom_css": True}}
+                "LabApp": {"app_settings_dir": str(app_settings_dir), "custom_css": True, "news_url": None}}
 
 
 def learner(work_dir: Path, course_id: str, exchange: Path) -> Profile:

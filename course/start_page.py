@@ -65,7 +65,12 @@ def notebook_map(release: Path) -> list[dict[str, str]]:
     """One entry per release notebook, in course order: its path under my-work/, title, time, prerequisites."""
     entries = []
     for path in sorted(release.glob("*/*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except (OSError, ValueError) as exc:  # a broken release notebook must not stop the lab from starting
+            entries.append({"path": f"{path.parent.name}/{path.name}", "title": path.stem, "time": "",
+                            "prerequisites": "", "error": str(exc)})
+            continue
         first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
         text = "\n\n".join(c.source for c in nb.cells[:4] if c.cell_type == "markdown")
         title = next((line.lstrip("# ").strip() for line in first.splitlines() if line.startswith("# ")), path.stem)

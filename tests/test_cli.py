@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from course import lab
 from course.cli import main
@@ -19,17 +20,40 @@ def test_lab_passes_every_option_through_to_jupyterlab(monkeypatch):
     assert seen["extra"] == ["--no-browser", "--port", "8899"]
 
 
-def test_lab_command_opens_the_learners_folder(tmp_path):
-    cmd = lab.lab_command(tmp_path, ["--port", "1"])
-    assert cmd[1:3] == ["-m", "jupyterlab"] and f"--ServerApp.root_dir={tmp_path}" in cmd
-    assert "--LabApp.default_url=/lab/tree/my-work" in cmd and cmd[-2:] == ["--port", "1"]
+def test_lab_command_opens_the_first_page_and_passes_options_last():
+    cmd = lab.lab_command(["--port", "1"], "/lab/tree/00-start-here.ipynb")
+    assert cmd[1:3] == ["-m", "jupyterlab"] and "--LabApp.default_url=/lab/tree/00-start-here.ipynb" in cmd
+    assert cmd[-2:] == ["--port", "1"]
+
+
+def test_lab_instructor_flag_picks_the_profile_and_never_reaches_jupyterlab(tmp_path, monkeypatch):
+    """`aws-course lab --instructor` serves the course; the flag itself is ours, not JupyterLab's."""
+    import os
+
+    from course import profiles
+
+    seen = {}
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "release" / "10-customer-engagement", course / "release" / "10-customer-engagement")
+    shutil.copy2(ROOT / "nbgrader_config.py", course)
+    (course / "source").mkdir()
+    monkeypatch.setenv("AWS_COURSE_ROOT", str(course))
+    monkeypatch.setenv("AWS_COURSE_WORKSPACE", str(tmp_path / "workspace"))
+    monkeypatch.setattr(os, "execve", lambda path, cmd, env: seen.update(cmd=cmd, cwd=os.getcwd(), env=env))
+    monkeypatch.chdir(tmp_path)
+    for flag, profile, cwd in (([], "learner", course / "my-work"), (["--instructor"], "instructor", course)):
+        lab.run([*flag, "--no-browser"])
+        assert "--instructor" not in seen["cmd"] and seen["cmd"][-1] == "--no-browser"
+        assert seen["cwd"] == str(cwd)
+        assert seen["env"]["JUPYTER_CONFIG_DIR"] == str(tmp_path / "workspace" / "jupyter" / profile)
+        assert seen["env"][profiles.PROFILE_VARIABLE] == profile and seen["env"]["AWS_COURSE_ROOT"] == str(course)
 
 
 def test_work_copies_are_made_once_and_never_overwritten(tmp_path):
     release = tmp_path / "release" / "10-x"
     release.mkdir(parents=True)
     (release / "10-x.ipynb").write_text("release v1")
-    assert [p.name for p in lab.prepare_work_copy(tmp_path)] == ["10-x.ipynb"]
+    assert [p.name for p in lab.prepare_work_copy(tmp_path)] == ["10-x.ipynb", "00-start-here.ipynb"]
     mine = tmp_path / "my-work" / "10-x" / "10-x.ipynb"
     mine.write_text("my answers")
     (release / "10-x.ipynb").write_text("release v2")
