@@ -11,7 +11,7 @@ Both are written as plain Jupyter configuration into a folder ``aws-course lab``
 - ``app-settings/overrides.json`` (``LabApp.app_settings_dir``): setting defaults, no "Jupyter news"
   prompt and, for the learner, an Nbgrader menu with only the Assignment List;
 - ``custom/custom.css`` (``LabApp.custom_css``): whole file names in the file browser;
-- ``nbgrader_config.json`` (learner only): the course id and the exchange, because the learner's server
+- ``nbgrader_config.py`` (learner only): the course id and the exchange, because the learner's server
   runs in ``my-work/`` where the course's ``nbgrader_config.py`` is out of reach.
 
 A JupyterHub can point its single-user servers at a folder written by :func:`write_config` the same way.
@@ -109,9 +109,11 @@ def write_config(profile: Profile, config_dir: Path) -> Path:
     _write_json(app_settings / "overrides.json", profile.overrides)
     (config_dir / "custom").mkdir(exist_ok=True)
     (config_dir / "custom" / "custom.css").write_text(CUSTOM_CSS)  # LabApp.custom_css serves it
-    nbgrader_file = config_dir / "nbgrader_config.json"
+    nbgrader_file = config_dir / "nbgrader_config.py"  # nbgrader warns on every request without a .py
     if profile.nbgrader:
-        _write_json(nbgrader_file, profile.nbgrader)
+        nbgrader_file.write_text("# written by aws-course lab (course/profiles.py) on every start\n" + "".join(
+            f"c.{section}.{name} = {value!r}\n" for section, values in profile.nbgrader.items()
+            for name, value in values.items()))
     else:
         nbgrader_file.unlink(missing_ok=True)  # the instructor's server reads the course's nbgrader_config.py
     (config_dir / "README.txt").write_text(

@@ -37,8 +37,10 @@ def test_learner_config_roots_the_server_in_my_work_and_keeps_only_the_learner_p
     menu = overrides["@jupyterlab/mainmenu-extension:plugin"]["menus"]
     assert [item["command"] for m in menu for item in m["items"]] == ["nbgrader:open-assignment-list"]
     # nbgrader's assignment list runs in my-work/, out of reach of the course's nbgrader_config.py
-    assert read(folder / "nbgrader_config.json") == {"CourseDirectory": {"course_id": "course-x"},
-                                                     "Exchange": {"root": str(exchange)}}
+    from traitlets.config.loader import PyFileConfigLoader
+
+    nbgrader = PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()
+    assert nbgrader.CourseDirectory.course_id == "course-x" and nbgrader.Exchange.root == str(exchange)
     assert "white-space: normal" in (folder / "custom" / "custom.css").read_text()
 
 
@@ -51,7 +53,7 @@ def test_instructor_config_serves_the_course_with_every_nbgrader_tool(tmp_path):
     assert all(server["ServerApp"]["jpserver_extensions"].values())
     assert read(folder / "labconfig" / "page_config.json") == {"disabledExtensions": {}}
     assert "@jupyterlab/mainmenu-extension:plugin" not in read(folder / "app-settings" / "overrides.json")
-    assert not (folder / "nbgrader_config.json").exists()
+    assert not (folder / "nbgrader_config.py").exists()
 
 
 def small_course(tmp_path: Path) -> Path:

@@ -1,128 +1,37 @@
 """The course as a learner meets it: `make lab`, real JupyterLab, Debian's Chromium driven by Selenium.
 
-One test walks the whole path (start the lab, answer, check, pass; answer wrongly, see the hint; open the
-assignment list and formgrader) because starting JupyterLab and Chromium is most of the cost. The lab
+One test walks the whole path (start the lab, answer, check, pass and open the model answer; answer wrongly,
+see the hint; open the assignment list) because starting JupyterLab and Chromium is most of the cost. The lab
 runs on a private copy of the course (AWS_COURSE_ROOT) so `my-work/` and the grading workspace are
 created in a temporary folder, never in the repository. Screenshots go to test-artifacts/browser/.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
+from labdriver import (
+    ARTIFACTS,
+    NEEDS_CHROMIUM,
+    TOKEN,
+    WAIT,
+    chromium,
+    lab_env,
+    private_course,
+    running_lab,
+    screenshot_on_failure,
+)
 
 from course.demo import model_answer
 from course.exercises import SingleChoice, evaluate, get
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
-TOKEN = "aws-course-browser-test"
-WAIT = 60  # seconds: generous, a loaded CI machine must not make the test flaky
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent: install Debian's chromium and "
-                                                     "chromium-driver packages (.ci/run does) to run the browser test"),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def release_notebooks(tmp: Path) -> Path:
-    """The committed release/, or (while an assignment is being written) a fresh nbgrader generation."""
-    if sorted((ROOT / "release").glob("*/*.ipynb")):
-        return ROOT / "release"
-    from course.release import generate
-
-    generate(tmp / "generated-release", ROOT)
-    return tmp / "generated-release"
-
-
-def private_course(tmp: Path) -> Path:
-    """A copy of the course for the lab to run in: config, source, release and data."""
-    course = tmp / "course"
-    course.mkdir()
-    shutil.copy2(ROOT / "nbgrader_config.py", course)
-    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
-    shutil.copytree(release_notebooks(tmp), course / "release", ignore=ignore)
-    for folder in ("source", "data"):
-        shutil.copytree(ROOT / folder, course / folder, ignore=ignore)
-    return course
-
-
-def lab_env(course: Path, tmp: Path) -> dict[str, str]:
-    """Point the course and every Jupyter folder at temporary places; all cells rendered (no windowing)."""
-    settings = tmp / "lab-settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    apputils = tmp / "lab-settings" / "@jupyterlab" / "apputils-extension"
-    apputils.mkdir(parents=True)
-    (apputils / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false",
-                                                                          "checkForUpdates": False}))
-    env = dict(os.environ)
-    env.update(
-        AWS_COURSE_ROOT=str(course), AWS_COURSE_WORKSPACE=str(course / "grading"),
-        JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"), JUPYTER_RUNTIME_DIR=str(tmp / "jupyter-runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp / "lab-settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp / "lab-workspaces"),
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    )
-    return env
-
-
-def get_url(url: str, timeout: float = 5) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, ""
-
-
-def start_lab(env: dict[str, str], log_path: Path, attempts: int = 3) -> tuple[subprocess.Popen, str, float]:
-    """`make lab ARGS=...` on a free port, waiting until /lab answers; another port if that one was taken."""
-    for _ in range(attempts):
-        port = free_port()
-        args = (f"--no-browser --port={port} --ip=127.0.0.1 --ServerApp.token={TOKEN} "
-                "--ServerApp.port_retries=0 --LabApp.news_url=''")
-        started = time.monotonic()
-        with log_path.open("w") as log:
-            # -o: the virtual environment is already installed (make test made it); never reinstall in a test
-            proc = subprocess.Popen(["make", "--no-print-directory", "-C", str(ROOT), "-o", ".venv/.installed",
-                                     "lab", f"ARGS={args}"],
-                                    env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        while proc.poll() is None and time.monotonic() - started < WAIT:
-            try:
-                if get_url(f"{base}/lab?token={TOKEN}", timeout=2)[0] == 200:
-                    return proc, base, time.monotonic() - started
-            except OSError:
-                pass
-            time.sleep(0.5)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-            pytest.fail(f"JupyterLab did not answer on /lab within {WAIT} s:\n{log_path.read_text()[-3000:]}")
-        if "already in use" not in log_path.read_text():
-            break
-    pytest.fail(f"`make lab` exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 
 @pytest.fixture(scope="module")
@@ -130,52 +39,21 @@ def lab(tmp_path_factory) -> Iterator[dict]:
     """`make lab ARGS=...` on a free port; yields its base URL; stops it and its kernels afterwards."""
     tmp = tmp_path_factory.mktemp("browser")
     course = private_course(tmp)
-    env = lab_env(course, tmp)
+    # every cell rendered (no windowing), so the test can find cells by index
+    env = lab_env(course, tmp, {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}})
     name, question = pick_question(course)
     released = subprocess.run([sys.executable, "-m", "nbgrader", "release_assignment", "--force", name],
                               cwd=course, env=env, capture_output=True, text=True, timeout=120)
     assert released.returncode == 0, released.stdout[-2000:] + released.stderr[-3000:]
-    log_path = tmp / "lab.log"
-    proc, base, startup = start_lab(env, log_path)
-    try:
-        yield {"base": base, "course": course, "startup": startup, "log": log_path, "assignment": name,
+    with running_lab(env, tmp / "lab.log") as (base, startup):
+        yield {"base": base, "course": course, "startup": startup, "log": tmp / "lab.log", "assignment": name,
                "question": question}
-    finally:
-        try:  # stop kernels through the API first, so none outlives the test
-            _, body = get_url(f"{base}/api/kernels?token={TOKEN}")
-            for kernel in json.loads(body or "[]"):
-                request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={TOKEN}",
-                                                 method="DELETE")
-                urllib.request.urlopen(request, timeout=10).close()
-        except (OSError, ValueError):
-            pass
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory) -> Iterator:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh profile for every run
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1400,1000", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(WAIT)
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def pick_question(course: Path) -> tuple[str, dict]:
@@ -216,19 +94,14 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_learner_answers_checks_and_sees_feedback_then_instructor_pages(lab, browser):
-    try:
+def test_learner_answers_checks_sees_feedback_and_the_model_answer_after_a_pass(lab, browser):
+    with screenshot_on_failure(browser, "learner-walk"):
         walk_through(lab, browser)
-    except BaseException:
-        # leave the page the walk stopped on, for whoever debugs it
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        browser.save_screenshot(str(ARTIFACTS / "failure.png"))
-        (ARTIFACTS / "failure.html").write_text(browser.page_source)
-        raise
 
 
 def walk_through(lab: dict, browser) -> None:
-    """The learner's path and the instructor's two pages, with a screenshot at each step."""
+    """The learner's path, with a screenshot at each step (formgrader is the instructor's: see
+    test_profiles_browser.py)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
@@ -276,7 +149,7 @@ def walk_through(lab: dict, browser) -> None:
             return tables and mark in tables[0].text and tables[0].text
         return wait.until(shown)
 
-    relative = release_path.relative_to(course).as_posix()
+    relative = release_path.relative_to(course / "my-work").as_posix()  # the learner's server root is my-work/
     browser.get(f"{lab['base']}/lab/tree/{relative}?token={TOKEN}")
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".jp-NotebookPanel .jp-Notebook .jp-Cell")))
     cells = len(nbformat.read(release_path, as_version=4).cells)
@@ -297,6 +170,12 @@ def walk_through(lab: dict, browser) -> None:
     passed = check_output("✔ PASS")
     assert "✘ FAIL" not in passed
     assert f"Question {question['id']}" in passed
+    # after the pass, the model answer is offered, collapsed; opening it shows the instructor's cell
+    offer = wait.until(lambda _: cell(question["check"]).find_elements(By.CSS_SELECTOR,
+                                                                       "details.aws-course-model-answer"))[0]
+    assert offer.get_attribute("open") is None and f"question {question['id']}" in offer.text
+    offer.find_element(By.TAG_NAME, "summary").click()
+    wait.until(lambda _: normalise(question["right"]) in normalise(offer.text))
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", cell(question["check"]))
     browser.save_screenshot(str(ARTIFACTS / "02-correct-answer-pass.png"))
 
@@ -305,6 +184,7 @@ def walk_through(lab: dict, browser) -> None:
     run(question["check"])
     failed = check_output("✘ FAIL")
     assert "✔ PASS" not in failed
+    assert not cell(question["check"]).find_elements(By.CSS_SELECTOR, "details.aws-course-model-answer")
     assert normalise(question["hint"]) in normalise(failed), "the hint names the misconception"
     error = wait.until(lambda _: cell(question["check"]).find_elements(
         By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.stderr']"))
@@ -314,7 +194,8 @@ def walk_through(lab: dict, browser) -> None:
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", cell(question["check"]))
     browser.save_screenshot(str(ARTIFACTS / "03-wrong-answer-hint.png"))
 
-    # the learner's assignment list, from the Nbgrader menu, shows the assignment released to the exchange
+    # the learner's assignment list, from the Nbgrader menu: the released assignment is already the learner's
+    # (my-work/ is the server root and holds their copy), ready to submit
     menu = wait.until(ec.element_to_be_clickable((By.XPATH, "//li[contains(@class,'lm-MenuBar-item')]"
                                                             "[.//div[text()='Nbgrader']]")))
     menu.click()
@@ -322,16 +203,11 @@ def walk_through(lab: dict, browser) -> None:
                                                      "[.//div[text()='Assignment List']]"))).click()
     name = release_path.parent.name
     panel = wait.until(ec.visibility_of_element_located((By.ID, "nbgrader-assignment-list")))
-    wait.until(lambda _: name in panel.find_element(By.ID, "released_assignments_list").text)
+    fetched = wait.until(lambda _: name in panel.find_element(By.ID, "fetched_assignments_list").text
+                         and panel.find_element(By.ID, "fetched_assignments_list"))
+    assert "Submit" in fetched.text
     assert "Released assignments" in panel.text and "Submitted assignments" in panel.text
     browser.save_screenshot(str(ARTIFACTS / "04-assignment-list.png"))
 
-    # formgrader in its own tab, as the instructor guide says
-    browser.switch_to.new_window("tab")
-    browser.get(f"{lab['base']}/formgrader?token={TOKEN}")
-    wait.until(lambda d: name in d.find_element(By.TAG_NAME, "body").text)
-    body = browser.find_element(By.TAG_NAME, "body").text
-    assert "Manage Assignments" in body
-    browser.save_screenshot(str(ARTIFACTS / "05-formgrader.png"))
     elapsed = time.monotonic() - started
     (ARTIFACTS / "timings.txt").write_text(f"lab startup {lab['startup']:.1f} s, browser steps {elapsed:.1f} s\n")
