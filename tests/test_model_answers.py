@@ -58,9 +58,14 @@ def test_before_a_pass_nothing_is_shown_and_the_instructor_notebooks_are_not_rea
     assert "Model answer" not in capsys.readouterr().out
 
 
-def test_outside_a_lab_profile_a_pass_offers_nothing(monkeypatch, capsys):
-    """The grader's kernels and test runs have no profile: no model answer lands in feedback."""
-    monkeypatch.delenv(model_answers.PROFILE_VARIABLE, raising=False)
+@pytest.mark.parametrize("profile", [None, "instructor"])
+def test_outside_the_learner_profile_a_pass_offers_nothing(monkeypatch, capsys, profile):
+    """The grader's kernels and test runs have no profile, and nbgrader run from the instructor's lab must not
+    copy model answers into feedback either."""
+    if profile is None:
+        monkeypatch.delenv(model_answers.PROFILE_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(model_answers.PROFILE_VARIABLE, profile)
     monkeypatch.setenv(model_answers.ROOT_VARIABLE, str(ROOT))
     check("10.1", right_answer("10.1"))
     assert "Model answer" not in capsys.readouterr().out

@@ -87,3 +87,10 @@ def test_a_deleted_start_page_comes_back_and_a_changed_one_is_kept(tmp_path, mon
     assert lab.prepare_work_copy(course) == [] and start.read_text() == "my notes"
     start.unlink()
     assert lab.prepare_work_copy(course) == [start]
+
+
+def test_the_kernels_profile_variable_is_the_one_checks_read():
+    """course.exercises may not import course.profiles (docs/architecture.md): the two names must agree."""
+    from course.exercises import model_answers
+
+    assert (profiles.PROFILE_VARIABLE, profiles.LEARNER) == (model_answers.PROFILE_VARIABLE, model_answers.LEARNER)

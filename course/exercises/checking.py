@@ -48,7 +48,7 @@ def check(exercise_id: str, answer: Any, hidden: Any = None) -> None:
 
 
 def offer_model_answer(exercise_id: str, answer: Any) -> None:
-    """After a pass, in a lab profile: the model answer, collapsed (``course.exercises.model_answers``)."""
+    """After a pass, in the learner profile: the model answer, collapsed (``course.exercises.model_answers``)."""
     from course.exercises import model_answers
 
     if model_answers.in_profile():

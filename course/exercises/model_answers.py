@@ -2,8 +2,9 @@
 
 A model answer is the instructor's solution cell in ``source/`` (the cell whose nbgrader grade_id is
 ``answer-<id>``), read at check time and only after a pass, so nothing of it is in the learner's kernel
-before. The offer needs a lab profile (``AWS_COURSE_PROFILE``, set by ``aws-course lab`` for its kernels):
-the grader's kernels and plain test runs never show one. Where the course was installed without
+before. The offer needs the learner profile (``AWS_COURSE_PROFILE=learner``, set by ``aws-course lab`` for its
+kernels): the grader's kernels, the instructor profile (whose nbgrader autograde would copy the offer into
+feedback) and plain test runs never show one. Where the course was installed without
 ``source/`` (a JupyterHub's student servers), the offer says that model answers come from the instructor.
 """
 
@@ -49,9 +50,12 @@ class ModelAnswer:
         return f"Model answer for question {self.exercise_id}:\n{self.code}\n{self.explanation}"
 
 
+LEARNER = "learner"
+
+
 def in_profile() -> bool:
-    """True in a kernel started by a lab profile (learner or instructor)."""
-    return bool(os.environ.get(PROFILE_VARIABLE))
+    """True in a kernel started by the learner's lab (``aws-course lab``, or a hub that sets the variable)."""
+    return os.environ.get(PROFILE_VARIABLE) == LEARNER
 
 
 def grade_id(exercise_id: str) -> str:
