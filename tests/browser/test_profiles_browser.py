@@ -63,13 +63,25 @@ def truncated_names(driver) -> list[str]:
             if driver.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth + 1", e)]
 
 
+def run_cell(driver, wait, cell) -> None:
+    """Click into the cell's editor and press Shift+Enter, as a learner would; wait until it has run."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    editor = cell.find_element(By.CSS_SELECTOR, ".cm-content")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", editor)
+    editor.click()
+    editor.send_keys(Keys.SHIFT, Keys.ENTER)
+    wait.until(lambda _: cell.find_element(By.CSS_SELECTOR, ".jp-InputPrompt").text.strip() not in ("[ ]:", "[*]:", ""))
+
+
 def test_learner_profile_shows_my_work_the_start_page_and_only_the_learner_tools(tmp_path):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     course = private_course(tmp_path)
-    env = lab_env(course, tmp_path)
+    env = lab_env(course, tmp_path, {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}})
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with running_lab(env, tmp_path / "lab.log") as (base, _), chromium(tmp_path / "chromium") as driver:
         wait = WebDriverWait(driver, WAIT, poll_frequency=0.25)
@@ -92,6 +104,23 @@ def test_learner_profile_shows_my_work_the_start_page_and_only_the_learner_tools
                 By.CSS_SELECTOR, ".jp-NotebookPanel").text)
             wait.until(lambda d: "| Idle" in d.find_element(By.CSS_SELECTOR, ".jp-StatusBar-Widget").text)
             driver.save_screenshot(str(ARTIFACTS / "start-page.png"))
+
+            # the worked example: the practice answer "A" fails with a hint and one line; progress draws
+            cells = driver.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-Notebook .jp-Cell")
+            answer = next(i for i, c in enumerate(cells) if "answer_0_1 =" in c.text)
+            run_cell(driver, wait, cells[answer])
+            run_cell(driver, wait, cells[answer + 1])
+            table = wait.until(lambda _: cells[answer + 1].find_elements(By.CSS_SELECTOR, "table.aws-course-check"))
+            assert "✘ FAIL" in table[0].text and "You chose option A" in table[0].text
+            error = cells[answer + 1].find_element(By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.stderr']")
+            assert "Question 0.1: 1 of 1 requirement not met" in error.text and "Traceback" not in error.text
+            driver.save_screenshot(str(ARTIFACTS / "start-page-practice.png"))
+            progress = next(c for c in cells if "show_progress()" in c.text)
+            run_cell(driver, wait, progress)
+            wait.until(lambda _: progress.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output"))
+            assert not progress.find_elements(By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.stderr']")
+            driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", progress)
+            driver.save_screenshot(str(ARTIFACTS / "start-page-progress.png"))
 
             assert menu_items(driver, wait, "Nbgrader") == ["Assignment List"]
             left, right = sidebar_titles(driver, "left"), sidebar_titles(driver, "right")
