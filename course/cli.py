@@ -52,6 +52,31 @@ def _lab(args: argparse.Namespace) -> int:
     return run(args.jupyter_args)
 
 
+def _profile(args: argparse.Namespace) -> int:
+    """Write a profile's Jupyter config for servers `aws-course lab` does not start (a JupyterHub's)."""
+    from course import profiles
+    from course.lab import WORK_DIR
+    from course.paths import CourseNotFound, course_root
+    from course.settings import SettingsError, load
+
+    try:
+        root = course_root()
+        settings = load(root)
+    except (CourseNotFound, SettingsError) as exc:
+        print(f"aws-course profile: {exc}", file=sys.stderr)
+        return 2
+    if args.name == profiles.LEARNER:
+        profile = profiles.learner((args.root or root / WORK_DIR).resolve(), settings.course_id,
+                                   (args.exchange or settings.exchange).resolve())
+    else:
+        profile = profiles.instructor((args.root or root).resolve())
+    folder = profiles.write_config(profile, args.folder.resolve())
+    print(f"wrote the {profile.name} profile to {folder}: start jupyter-server or jupyterhub-singleuser with "
+          f"JUPYTER_CONFIG_DIR={folder}" + (f" and {profiles.PROFILE_VARIABLE}={profile.name}"
+                                           if profile.name == profiles.LEARNER else ""))
+    return 0
+
+
 def _exercises(args: argparse.Namespace) -> int:
     from course.exercises import all_exercises
 
@@ -122,6 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
                      help="--instructor, and options passed to jupyter lab")
     lab.set_defaults(func=_lab)
+
+    profile = sub.add_parser("profile", help="write the learner's or instructor's Jupyter config to a folder, for "
+                             "servers that aws-course lab does not start (a JupyterHub's single-user servers)")
+    profile.add_argument("name", choices=["learner", "instructor"])
+    profile.add_argument("folder", type=Path, help="the folder to write (the servers' JUPYTER_CONFIG_DIR)")
+    profile.add_argument("--root", type=Path, help="the folder the server shows (default: my-work/ for the "
+                         "learner, the course for the instructor)")
+    profile.add_argument("--exchange", type=Path, help="the nbgrader exchange (default: nbgrader_config.py's)")
+    profile.set_defaults(func=_profile)
 
     exercises = sub.add_parser("exercises", help="list every exercise with its kind and points")
     exercises.set_defaults(func=_exercises)

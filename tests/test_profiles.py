@@ -94,3 +94,26 @@ def test_the_kernels_profile_variable_is_the_one_checks_read():
     from course.exercises import model_answers
 
     assert (profiles.PROFILE_VARIABLE, profiles.LEARNER) == (model_answers.PROFILE_VARIABLE, model_answers.LEARNER)
+
+
+def test_aws_course_profile_writes_a_learner_config_for_a_hub(tmp_path, monkeypatch, capsys):
+    """A hub's single-user servers are not started by `aws-course lab`: the same config, written on demand."""
+    from course.cli import main
+
+    monkeypatch.setenv("AWS_COURSE_ROOT", str(ROOT))
+    home, exchange = tmp_path / "home", tmp_path / "srv-exchange"
+    assert main(["profile", "learner", str(tmp_path / "cfg"), "--root", str(home), "--exchange", str(exchange)]) == 0
+    assert f"JUPYTER_CONFIG_DIR={tmp_path / 'cfg'}" in capsys.readouterr().out
+    server = read(tmp_path / "cfg" / "jupyter_server_config.json")
+    assert server["ServerApp"]["root_dir"] == str(home)
+    assert not server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"]
+    assert str(exchange) in (tmp_path / "cfg" / "nbgrader_config.py").read_text()
+
+
+def test_aws_course_profile_outside_a_course_is_one_line(tmp_path, monkeypatch, capsys):
+    from course.cli import main
+
+    monkeypatch.setenv("AWS_COURSE_ROOT", str(tmp_path))
+    assert main(["profile", "learner", str(tmp_path / "cfg")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("aws-course profile: ") and len(err.strip().splitlines()) == 1
