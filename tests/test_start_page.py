@@ -24,6 +24,16 @@ def test_the_map_lists_every_release_notebook_in_course_order_with_time_and_prer
         assert f"]({entry['path']})" in text  # a link the learner clicks to open the notebook
 
 
+def test_the_page_has_one_title_and_headings_that_never_skip_a_level():
+    import re
+
+    page = start_page.build(ROOT / "release")
+    levels = [len(m.group(1)) for c in page.cells if c.cell_type == "markdown"
+              for m in re.finditer(r"^(#{1,6}) ", c.source, re.M)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
 def test_the_practice_check_fails_with_a_hint_then_passes_and_offers_its_model_answer(monkeypatch, capsys):
     monkeypatch.setenv(model_answers.PROFILE_VARIABLE, "learner")
     with pytest.raises(ExerciseFailed) as failed:
