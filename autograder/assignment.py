@@ -34,7 +34,9 @@ class CheckSpec:
 
 @dataclass
 class AssignmentSpec:
-    name: str
+    """One notebook of an assignment (one part), as the grader needs it."""
+
+    name: str  # the assignment's
     notebook_name: str  # without .ipynb, as nbgrader names notebooks
     source_path: Path
     graded_nb: nbformat.NotebookNode  # release version WITH hidden tests: what nbgrader's SaveCells records
@@ -56,16 +58,13 @@ class AssignmentSpec:
 class Assignment:
     """Every notebook of an assignment (nbgrader: one SubmittedNotebook per notebook), in name order.
 
-    Most assignments have one notebook; a split one (``01-...-part1``, ``-part2``...) has several, and a
-    submission is still one student's whole assignment: scores summed, the worst status, one CSV row.
+    An assignment is always a list of parts: one for most, several for a split one (``01-...-part1``,
+    ``-part2``...); a submission is still one student's whole assignment: scores summed, the worst status,
+    one CSV row.
     """
 
     name: str
     parts: list[AssignmentSpec]
-
-    @property
-    def multi(self) -> bool:
-        return len(self.parts) > 1
 
     @property
     def notebook_names(self) -> list[str]:
@@ -86,10 +85,6 @@ class Assignment:
             else notebook_name
 
 
-def as_assignment(spec: AssignmentSpec | Assignment) -> Assignment:
-    return spec if isinstance(spec, Assignment) else Assignment(spec.name, [spec])
-
-
 def find_sources(root: Path, assignment: str) -> list[Path]:
     """Every source notebook of the assignment; one notebook named like the assignment wins alone."""
     folder = root / "source" / assignment
@@ -105,19 +100,6 @@ def load_assignment(root: Path, assignment: str) -> Assignment:
     return Assignment(assignment, [load(root, assignment, path) for path in find_sources(root, assignment)])
 
 
-def find_source(root: Path, assignment: str) -> Path:
-    folder = root / "source" / assignment
-    notebooks = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
-    if not notebooks:
-        raise AssignmentError(f"no source notebook in {folder}")
-    if len(notebooks) > 1:
-        named = [p for p in notebooks if p.stem == assignment]
-        if not named:
-            raise AssignmentError(f"{folder} holds several notebooks; the grader handles one per assignment")
-        notebooks = named
-    return notebooks[0]
-
-
 def _run(preprocessors: list, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     resources: dict[str, Any] = {"language": "python"}
     for pre in preprocessors:
@@ -126,8 +108,14 @@ def _run(preprocessors: list, nb: nbformat.NotebookNode) -> nbformat.NotebookNod
 
 
 def load(root: Path, assignment: str, path: Path | None = None) -> AssignmentSpec:
-    """Read ``source/<assignment>/<notebook>.ipynb`` (``path``, or the only one) and derive what grading needs."""
-    path = path or find_source(root, assignment)
+    """Read one notebook ``source/<assignment>/<notebook>.ipynb`` (``path``, or the assignment's only one)
+    and derive what grading needs; :func:`load_assignment` reads them all."""
+    if path is None:
+        sources = find_sources(root, assignment)
+        if len(sources) > 1:
+            raise AssignmentError(f"{root / 'source' / assignment} holds several notebooks: "
+                                  f"{', '.join(p.name for p in sources)}")
+        path = sources[0]
     source = nbformat.read(path, as_version=4)
     from course.settings import load as course_settings
 

@@ -12,9 +12,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from autograder import assignment as assignment_mod
 from autograder.autograded import save_autograded
@@ -22,8 +21,9 @@ from autograder.crashpoint import crashpoint
 from autograder.escape import plain, terminal
 from autograder.executors import open_executor, outcomes
 from autograder.gradebook import GradebookWriter
-from autograder.intake import collect
+from autograder.intake import Submission, collect
 from autograder.ledger import Ledger
+from autograder.outcome import Outcome
 from autograder.progress import Progress
 from autograder.results_csv import CSV_FIELDS, write_csv
 from autograder.sandbox import Limits, choose, describe
@@ -56,7 +56,7 @@ class Options:
 
 @dataclass
 class BatchResult:
-    rows: list[dict[str, Any]]
+    rows: list[Outcome]
     graded_now: int
     skipped: int
     seconds: float
@@ -88,66 +88,65 @@ def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, fil
             sys.path.insert(0, str(path))
     for name in opts.extra_modules:
         __import__(name)
-    spec = assignment_mod.load_assignment(opts.course_root, opts.assignment)
+    whole = assignment_mod.load_assignment(opts.course_root, opts.assignment)
     opts.workspace.mkdir(parents=True, exist_ok=True)
     db_url = opts.db_url or f"sqlite:///{(opts.workspace / 'gradebook.db').resolve()}"
     csv_path = opts.csv_path or opts.workspace / "grades.csv"
     ledger = Ledger(opts.workspace / "autograder-ledger.jsonl")
-    writer = GradebookWriter(db_url, spec, course_settings(opts.course_root).course_id)
+    writer = GradebookWriter(db_url, whole, course_settings(opts.course_root).course_id)
     unpack = Path(tempfile.mkdtemp(prefix="ag-intake-"))
     try:
-        submissions = collect(opts.submissions, opts.assignment, spec.notebook_names, unpack)
-        return _grade_all(opts, spec, submissions, ledger, writer, csv_path, use_bwrap, start, log)
+        submissions = collect(opts.submissions, opts.assignment, whole.notebook_names, unpack)
+        return _grade_all(opts, whole, submissions, ledger, writer, csv_path, use_bwrap, start, log)
     finally:
         shutil.rmtree(unpack, ignore_errors=True)
 
 
-def _grade_all(opts: Options, spec: assignment_mod.Assignment, submissions: list, ledger: Ledger,
+def _job(opts: Options, sub: Submission, use_bwrap: bool) -> Job:
+    """A submission's grading job; a Dask worker does not share our file system, so it gets the bytes."""
+    sent = tuple((part.name, part.path.read_bytes()) for part in sub.parts
+                 if part.path is not None and part.error is None) if opts.executor == "dask" else ()
+    return Job(opts.course_root, opts.assignment, sub, opts.workspace, opts.cell_timeout, opts.notebook_timeout,
+               use_bwrap, opts.limits, opts.extra_paths, opts.extra_modules, sent)
+
+
+def _grade_all(opts: Options, whole: assignment_mod.Assignment, submissions: list[Submission], ledger: Ledger,
                writer: GradebookWriter, csv_path: Path, use_bwrap: bool, start: float,
                log: Callable[[str], None]) -> BatchResult:
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, Outcome] = {}
     todo: list[Job] = []
     for sub in submissions:
         done = None if opts.force else ledger.finished(opts.assignment, sub.student_id, sub.sha256)
         if done is not None:
             rows[sub.student_id] = done
             continue
-        content: bytes | None = None
-        contents: tuple[tuple[str, bytes], ...] = ()
-        if opts.executor == "dask" and sub.parts:
-            contents = tuple((name, path.read_bytes()) for name, path, error in sub.parts
-                             if path is not None and error is None)
-        elif opts.executor == "dask" and sub.path is not None:
-            content = sub.path.read_bytes()
-        todo.append(Job(opts.course_root, opts.assignment, sub, opts.workspace, opts.cell_timeout,
-                        opts.notebook_timeout, use_bwrap, opts.limits, opts.extra_paths, opts.extra_modules,
-                        content, contents))
+        todo.append(_job(opts, sub, use_bwrap))
     skipped = len(rows)
     progress = Progress(len(todo), opts.progress if opts.progress is not None else sys.stderr.isatty())
     try:
         with open_executor(opts.executor, opts.jobs, len(todo), opts.scheduler) as executor:
             for outcome in outcomes(executor, todo, opts.executor):
-                rows[outcome["student_id"]] = _save(opts, spec, outcome, writer, ledger, csv_path, log)
+                rows[outcome.student_id] = _save(opts, whole, outcome, writer, ledger, csv_path, log)
                 progress.step(outcome)
     finally:
         writer.close()
         progress.close()
     ordered = [rows[s.student_id] for s in submissions]
     write_csv(csv_path, ledger.rows())  # also after a batch with nothing new: the CSV matches the ledger
-    _after_batch(opts, spec, ordered, ledger.rows(opts.assignment), log)
+    _after_batch(opts, whole, ordered, ledger.rows(opts.assignment), log)
     return BatchResult(ordered, len(todo), skipped, time.monotonic() - start, use_bwrap)
 
 
-def _save(opts: Options, spec: assignment_mod.Assignment, outcome: dict[str, Any], writer: GradebookWriter,
-          ledger: Ledger, csv_path: Path, log: Callable[[str], None]) -> dict[str, Any]:
+def _save(opts: Options, whole: assignment_mod.Assignment, outcome: Outcome, writer: GradebookWriter,
+          ledger: Ledger, csv_path: Path, log: Callable[[str], None]) -> Outcome:
     """One result, crash-safely: the gradebook commits first, the ledger records only what it committed."""
-    save_autograded(opts.workspace, spec, outcome)
+    save_autograded(opts.workspace, whole, outcome)
     try:
         writer.write(outcome)
     except Exception as exc:  # the gradebook refused this row: not recorded, so the next run retries it
         reason = f"not saved: the gradebook refused it: {type(exc).__name__}: {exc}"[:300]
-        log(f"{outcome['student_id']}: {reason}")
-        return {**outcome, "status": "failed", "detail": reason}
+        log(f"{outcome.student_id}: {reason}")
+        return replace(outcome, status="failed", detail=reason)
     crashpoint("after-commit")
     ledger.record(outcome)
     crashpoint("after-ledger")
@@ -155,15 +154,15 @@ def _save(opts: Options, spec: assignment_mod.Assignment, outcome: dict[str, Any
     return outcome
 
 
-def _after_batch(opts: Options, spec: assignment_mod.Assignment, rows: list[dict[str, Any]],
-                 everyone: list[dict[str, Any]], log: Callable[[str], None]) -> None:
+def _after_batch(opts: Options, whole: assignment_mod.Assignment, rows: list[Outcome],
+                 everyone: list[Outcome], log: Callable[[str], None]) -> None:
     """Feedback pages for this batch and the report on every result of the assignment (best effort: the
     grades are already safe in the gradebook, the ledger and the CSV)."""
     from autograder.feedback import write_all
     from autograder.report import write_report
 
     try:
-        write_all(opts.workspace, spec, rows)
-        write_report(opts.workspace, spec, everyone)
+        write_all(opts.workspace, whole, rows)
+        write_report(opts.workspace, whole, everyone)
     except Exception as exc:  # noqa: BLE001 - a report problem must not hide that grading succeeded
         log(f"feedback or report not written: {type(exc).__name__}: {plain(exc)}")

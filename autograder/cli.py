@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     counts: dict[str, int] = {}
     for row in result.rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
+        counts[row.status] = counts.get(row.status, 0) + 1
     summary = ", ".join(f"{n} {terminal(status)}" for status, n in sorted(counts.items())) or "no submissions"
     print(f"graded {result.graded_now}, skipped {result.skipped} unchanged; {summary}; "
           f"{result.seconds:.1f} s; CSV {opts.csv_path or opts.workspace / 'grades.csv'}")

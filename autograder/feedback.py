@@ -8,10 +8,10 @@ the executed notebook, so nothing of the hidden test cells or the source noteboo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from autograder.assignment import Assignment, AssignmentSpec, as_assignment
+from autograder.assignment import Assignment, AssignmentSpec
 from autograder.escape import html_text
+from autograder.outcome import Outcome, PartOutcome
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -22,27 +22,28 @@ th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:
 """
 
 
-def render(spec: AssignmentSpec, row: dict[str, Any], whole: dict[str, Any] | None = None) -> str:
-    """The feedback of one notebook; ``whole``: the assignment's row when it has several notebooks."""
+def render(spec: AssignmentSpec, part: PartOutcome, outcome: Outcome, several: bool = False) -> str:
+    """The feedback page of one notebook (``part``) of ``outcome``; ``several``: the assignment has several
+    notebooks, so the page names its notebook and shows the whole assignment's score too."""
     esc = html_text  # HTML-escaped, control characters and terminal escapes removed
-    title = spec.name if whole is None else f"{spec.name} / {spec.notebook_name}"
+    title = f"{spec.name} / {spec.notebook_name}" if several else spec.name
     parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-             f"<title>Feedback: {esc(title)} for {esc(row['student_id'])}</title>",
+             f"<title>Feedback: {esc(title)} for {esc(outcome.student_id)}</title>",
              f"<style>{STYLE}</style></head><body>",
-             f"<h1>{esc(title)}: feedback for {esc(row['student_id'])}</h1>"]
-    if whole is not None:
-        parts.append(f"<p>Whole assignment: <strong>{whole['score']:g} / {whole['max_score']:g}</strong> · "
-                     f"<span class='status'>{esc(whole['status'])}</span></p>")
-    parts.append(f"<p>{'This notebook' if whole is not None else 'Score'}: "
-                 f"<strong>{row['score']:g} / {row['max_score']:g}</strong> · "
-                 f"<span class='status'>{esc(row['status'])}</span></p>")
-    if row["status"] != "graded" or row.get("detail", "ok") != "ok":
-        parts.append(f"<p><strong>Note:</strong> {esc(str(row.get('detail', '')))}</p>")
-    for cell in row.get("cells", []):
-        parts.append(f"<h2>Question {esc(cell['exercise_id'])}: {cell['score']:g} / {cell['points']:g} points</h2>")
+             f"<h1>{esc(title)}: feedback for {esc(outcome.student_id)}</h1>"]
+    if several:
+        parts.append(f"<p>Whole assignment: <strong>{outcome.score:g} / {outcome.max_score:g}</strong> · "
+                     f"<span class='status'>{esc(outcome.status)}</span></p>")
+    parts.append(f"<p>{'This notebook' if several else 'Score'}: "
+                 f"<strong>{part.score:g} / {part.max_score:g}</strong> · "
+                 f"<span class='status'>{esc(part.status)}</span></p>")
+    if part.status != "graded" or part.detail != "ok":
+        parts.append(f"<p><strong>Note:</strong> {esc(part.detail)}</p>")
+    for cell in part.cells:
+        parts.append(f"<h2>Question {esc(cell.exercise_id)}: {cell.score:g} / {cell.points:g} points</h2>")
         seen: set[tuple[str, bool, bool]] = set()
         rows = []
-        for result in cell.get("results", []):
+        for result in cell.results:
             if result.get("error"):
                 rows.append(f"<tr><td class='fail'>✘ not checked</td><td>{esc(result['error'])}</td><td></td></tr>")
             for req in result.get("requirements", []):
@@ -60,31 +61,22 @@ def render(spec: AssignmentSpec, row: dict[str, Any], whole: dict[str, Any] | No
     return "\n".join(parts)
 
 
-def _part_rows(whole: Assignment, row: dict[str, Any]) -> list[tuple[AssignmentSpec, dict[str, Any]]]:
-    """Each notebook's own row: its cells, score and verdict (all of them failed when the row has no parts)."""
-    parts = {p["notebook"]: p for p in row.get("parts", [])}
-    out = []
-    for spec in whole.parts:
-        verdict = parts.get(spec.notebook_name, {"status": row["status"], "score": 0.0,
-                                                 "max_score": spec.max_score, "detail": row.get("detail", "")})
-        cells = [c for c in row.get("cells", []) if c.get("notebook") == spec.notebook_name]
-        out.append((spec, {**verdict, "student_id": row["student_id"], "cells": cells}))
-    return out
+def part_of(outcome: Outcome, spec: AssignmentSpec) -> PartOutcome:
+    """The notebook's own verdict; when nothing could be graded (no part), 0 points with the outcome's
+    status and reason."""
+    return outcome.part(spec.notebook_name) or PartOutcome(spec.notebook_name, outcome.status, 0.0,
+                                                           spec.max_score, outcome.detail)
 
 
-def write_all(workspace: Path, spec: AssignmentSpec | Assignment, rows: list[dict[str, Any]]) -> list[Path]:
-    """``feedback/<student>/<assignment>/<notebook>.html``, where nbgrader puts its own feedback
-    (one file per notebook when the assignment has several)."""
-    whole = as_assignment(spec)
+def write_all(workspace: Path, whole: Assignment, outcomes: list[Outcome]) -> list[Path]:
+    """``feedback/<student>/<assignment>/<notebook>.html``, where nbgrader puts its own feedback: one page
+    per notebook of the assignment."""
+    several = len(whole.parts) > 1
     written = []
-    for row in rows:
-        if whole.multi:
-            pages = [(part, render(part, part_row, row)) for part, part_row in _part_rows(whole, row)]
-        else:
-            pages = [(whole.parts[0], render(whole.parts[0], row))]
-        for part, text in pages:
-            target = workspace / "feedback" / row["student_id"] / whole.name / f"{part.notebook_name}.html"
+    for outcome in outcomes:
+        for spec in whole.parts:
+            target = workspace / "feedback" / outcome.student_id / whole.name / f"{spec.notebook_name}.html"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            target.write_text(render(spec, part_of(outcome, spec), outcome, several), encoding="utf-8")
             written.append(target)
     return written

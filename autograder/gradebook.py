@@ -17,8 +17,9 @@ from typing import Any
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import SaveCells
 
-from autograder.assignment import Assignment, AssignmentSpec, as_assignment
+from autograder.assignment import Assignment
 from autograder.intake.names import storable
+from autograder.outcome import Outcome
 
 
 def _alembic_on_path() -> None:
@@ -31,12 +32,11 @@ def _alembic_on_path() -> None:
 class GradebookWriter:
     """One SubmittedNotebook per notebook of the assignment (nbgrader's model), even when split in parts."""
 
-    def __init__(self, db_url: str, spec: AssignmentSpec | Assignment, course_id: str) -> None:
+    def __init__(self, db_url: str, whole: Assignment, course_id: str) -> None:
         """``course_id``: the course's own (``c.CourseDirectory.course_id`` of its nbgrader_config.py)."""
         _alembic_on_path()
         self.db_url = db_url
-        self.whole = as_assignment(spec)
-        self.spec = self.whole.parts[0] if not self.whole.multi else None  # the single notebook, if one
+        self.whole = whole
         self.gb = Gradebook(db_url, course_id=course_id)
         self._register()
 
@@ -54,11 +54,11 @@ class GradebookWriter:
                                                       "assignment": self.whole.name, "db_url": self.db_url}}
             SaveCells(db_url=self.db_url).preprocess(copy.deepcopy(part.graded_nb), resources)
 
-    def write(self, outcome: dict[str, Any]) -> None:
+    def write(self, outcome: Outcome) -> None:
         """All grades of the submission in one commit. On an error the grades are rolled back and a
         submission this call created is removed again, so the gradebook keeps what the ledger says
         (the caller records the result in the ledger only after this returns; a crash re-grades it)."""
-        student, assignment = outcome["student_id"], self.whole.name
+        student, assignment = outcome.student_id, self.whole.name
         if not storable(student):  # refused at intake (e.g. over varchar(128)): its failed row is in the CSV
             return
         created = False
@@ -78,18 +78,19 @@ class GradebookWriter:
                 self.gb.remove_submission(assignment, student)
             raise
 
-    def _write_grades(self, outcome: dict[str, Any]) -> None:
-        student, assignment = outcome["student_id"], self.whole.name
-        single = None if self.whole.multi else self.whole.parts[0].notebook_name
-        by_cell = {(c.get("notebook", single), c["grade_id"]): c for c in outcome.get("cells", [])}
-        part_status = {p["notebook"]: p["status"] for p in outcome.get("parts", [])}
+    def _write_grades(self, outcome: Outcome) -> None:
+        """Every notebook's grades; a notebook the outcome has no part for (nothing could be graded) scores 0
+        with the outcome's own status."""
+        student, assignment = outcome.student_id, self.whole.name
         for part in self.whole.parts:
-            status = part_status.get(part.notebook_name, outcome["status"])
+            graded = outcome.part(part.notebook_name)
+            status = graded.status if graded is not None else outcome.status
             review = status in ("failed", "flagged")
+            by_id = {c.grade_id: c for c in graded.cells} if graded is not None else {}
             for check in part.checks:
                 grade = self.gb.find_grade(check.grade_id, part.notebook_name, assignment, student)
-                cell = by_cell.get((part.notebook_name, check.grade_id))
-                grade.auto_score = float(cell["score"]) if cell else 0.0
+                cell = by_id.get(check.grade_id)
+                grade.auto_score = float(cell.score) if cell else 0.0
                 grade.manual_score = None
                 grade.needs_manual_grade = review
             submission_nb = self.gb.find_submission_notebook(part.notebook_name, assignment, student)

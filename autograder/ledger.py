@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+
+from autograder.outcome import Outcome
 
 DONE = ("graded", "flagged")
 
@@ -20,7 +21,7 @@ DONE = ("graded", "flagged")
 class Ledger:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.latest: dict[tuple[str, str], dict[str, Any]] = {}
+        self.latest: dict[tuple[str, str], Outcome] = {}
         if path.is_file():
             data = path.read_bytes()
             end = data.rfind(b"\n") + 1
@@ -31,25 +32,26 @@ class Ledger:
                 data = data[:end]
             for line in data.decode("utf-8", "replace").splitlines():
                 try:
-                    row = json.loads(line)
-                    self.latest[(row["assignment"], row["student_id"])] = row
-                except (ValueError, KeyError, TypeError):
+                    row = Outcome.from_dict(json.loads(line))
+                    self.latest[(row.assignment, row.student_id)] = row
+                except (ValueError, KeyError, TypeError, AttributeError):
                     continue  # a damaged line: that result is simply graded again
 
-    def finished(self, assignment: str, student_id: str, sha256: str) -> dict[str, Any] | None:
+    def finished(self, assignment: str, student_id: str, sha256: str) -> Outcome | None:
         row = self.latest.get((assignment, student_id))
-        if row and row.get("sha256") == sha256 and row.get("status") in DONE:
+        if row is not None and row.sha256 == sha256 and row.status in DONE:
             return row
         return None
 
-    def rows(self, assignment: str | None = None) -> list[dict[str, Any]]:
+    def rows(self, assignment: str | None = None) -> list[Outcome]:
         """The latest result of every student (of ``assignment``, or of all), by assignment and student."""
         return [row for key, row in sorted(self.latest.items()) if assignment is None or key[0] == assignment]
 
-    def record(self, outcome: dict[str, Any]) -> None:
+    def record(self, outcome: Outcome) -> None:
+        """One JSON line per result (:meth:`Outcome.to_dict`, without the executed notebooks)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(outcome) + "\n")
+            handle.write(json.dumps(outcome.to_dict(notebooks=False)) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        self.latest[(outcome["assignment"], outcome["student_id"])] = outcome
+        self.latest[(outcome.assignment, outcome.student_id)] = outcome

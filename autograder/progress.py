@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
 
 from autograder.escape import plain
+from autograder.outcome import Outcome
 
 
 class Progress:
     def __init__(self, total: int, enabled: bool) -> None:
         self.total, self.enabled, self.done, self.start = total, enabled and total > 0, 0, time.monotonic()
 
-    def step(self, outcome: dict[str, Any]) -> None:
+    def step(self, outcome: Outcome) -> None:
         self.done += 1
         if not self.enabled:
             return
@@ -22,7 +22,7 @@ class Progress:
         width = 30
         filled = int(width * self.done / self.total)
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
-                         f"ETA {eta:5.0f}s  {plain(outcome['student_id'])[:20]:<20}")
+                         f"ETA {eta:5.0f}s  {plain(outcome.student_id)[:20]:<20}")
         sys.stderr.flush()
 
     def close(self) -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
-from autograder.assignment import Assignment, AssignmentSpec, as_assignment
+from autograder.assignment import Assignment
 from autograder.atomic import write_atomic
 from autograder.escape import markdown as md
+from autograder.outcome import Outcome
 
 
 def _plot(scores: list[float], max_score: float, target: Path) -> None:
@@ -35,36 +35,35 @@ def _plot(scores: list[float], max_score: float, target: Path) -> None:
     write_atomic(target, image.getvalue())
 
 
-def write_report(workspace: Path, spec: AssignmentSpec | Assignment, rows: list[dict[str, Any]]) -> Path:
-    whole = as_assignment(spec)  # name and max_score: the whole assignment's
+def write_report(workspace: Path, whole: Assignment, rows: list[Outcome]) -> Path:
+    """``reports/<assignment>.md`` and its histogram; check cells are named by part when there are several."""
     folder = workspace / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     png = folder / f"{whole.name}-scores.png"
-    _plot([float(r["score"]) for r in rows], whole.max_score, png)
+    _plot([r.score for r in rows], whole.max_score, png)
     lines = [f"# Grading report: {md(whole.name)}", "",
              f"{len(rows)} submissions: " + ", ".join(
-                 f"{sum(r['status'] == s for r in rows)} {s}" for s in ("graded", "flagged", "failed")), ""]
+                 f"{sum(r.status == s for r in rows)} {s}" for s in ("graded", "flagged", "failed")), ""]
     if rows:
-        mean = sum(float(r["score"]) for r in rows) / len(rows)
+        mean = sum(r.score for r in rows) / len(rows)
         lines += [f"Mean score {mean:.2f} / {whole.max_score:g}.", ""]
     lines += [f"![Score distribution: a histogram of the {len(rows)} scores]({png.name})", "",
               "## Per-question pass rates", "", "| question | check cell | points | passed | pass rate |",
               "|---|---|---|---|---|"]
-    single = None if whole.multi else whole.parts[0].notebook_name
+    several = len(whole.parts) > 1
     for part in whole.parts:
+        graded = [p for p in (r.part(part.notebook_name) for r in rows) if p is not None]
         for check in part.checks:
-            cells = [c for r in rows for c in r.get("cells", []) if c["grade_id"] == check.grade_id
-                     and c.get("notebook", single) == part.notebook_name]
-            passed = sum(bool(c["passed"]) for c in cells)
+            passed = sum(c.passed for p in graded for c in p.cells if c.grade_id == check.grade_id)
             rate = f"{passed / len(rows):.0%}" if rows else "-"
-            cell_name = check.grade_id if single else f"{whole.label(part.notebook_name)}/{check.grade_id}"
+            cell_name = f"{whole.label(part.notebook_name)}/{check.grade_id}" if several else check.grade_id
             lines.append(f"| {md(check.exercise_id)} | {md(cell_name)} | {check.points:g} | {passed}/{len(rows)} "
                          f"| {rate} |")
     for status in ("failed", "flagged"):
-        chosen = [r for r in rows if r["status"] == status]
+        chosen = [r for r in rows if r.status == status]
         lines += ["", f"## {status.capitalize()} submissions ({len(chosen)})", ""]
-        lines += [f"- **{md(r['student_id'])}** ({float(r['score']):g}/{float(r['max_score']):g}): "
-                  f"{md(r.get('detail', ''))}" for r in chosen] or ["None."]
+        lines += [f"- **{md(r.student_id)}** ({r.score:g}/{r.max_score:g}): {md(r.detail)}"
+                  for r in chosen] or ["None."]
     target = folder / f"{whole.name}.md"
     write_atomic(target, "\n".join(lines) + "\n")
     return target

@@ -7,22 +7,22 @@ import csv
 import io
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from autograder.atomic import write_atomic
 from autograder.escape import csv_cell
+from autograder.outcome import Outcome
 
 CSV_FIELDS = ["student_id", "assignment", "score", "max_score", "status", "detail"]
 
 
-def render(rows: Iterable[dict[str, Any]]) -> str:
+def render(rows: Iterable[Outcome]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    for row in sorted(rows, key=lambda r: (str(r["assignment"]), str(r["student_id"]))):
-        writer.writerow({name: csv_cell(row.get(name)) for name in CSV_FIELDS})
+    for row in sorted(rows, key=lambda r: (r.assignment, r.student_id)):
+        writer.writerow({name: csv_cell(getattr(row, name)) for name in CSV_FIELDS})
     return out.getvalue()
 
 
-def write_csv(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+def write_csv(path: Path, rows: Iterable[Outcome]) -> None:
     write_atomic(path, render(rows))

@@ -14,7 +14,6 @@ score counts. An honest answer that passes the visible cases and misses a hidden
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +21,9 @@ import nbformat
 from nbgrader import utils as nbutils
 
 from autograder.assignment import AssignmentSpec, CheckSpec
+from autograder.outcome import CellScore
 from autograder.scorer import BudgetExceeded, Scorer
 from course.exercises.results import CheckResult
-
-
-@dataclass
-class CellScore:
-    grade_id: str
-    exercise_id: str
-    points: float
-    score: float
-    passed: bool
-    in_kernel_passed: bool | None  # None: the cell never ran
-    results: list[dict[str, Any]] = field(default_factory=list)  # CheckResult.to_dict() of each call
-    problem: str | None = None
-    visible_passed: bool | None = None  # the trusted verdict on the visible cases alone (None: not checked)
-    budget: str | None = None  # why the trusted check was stopped (time or memory budget)
 
 
 def trusted(check: CheckSpec, scorer: Scorer, answer_path: Path) -> CellScore:

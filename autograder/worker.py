@@ -1,7 +1,7 @@
 """Grading one whole submission: prepare, run in the sandbox, read answers out, score them.
 
-Runs in a pool worker; returns plain data (a :class:`Outcome`) that the parent writes to the gradebook,
-the ledger and the CSV. Nothing here touches the gradebook, so workers never contend for its lock.
+Runs in a pool worker; returns an :class:`~autograder.outcome.Outcome` that the parent writes to the
+gradebook, the ledger and the CSV. Nothing here touches the gradebook, so workers never contend for its lock.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import shutil
 import sys
 import tempfile
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,11 @@ from autograder import assignment as assignment_mod
 from autograder import escape
 from autograder.execute import message_limit, run
 from autograder.extract import Extraction
-from autograder.intake import Submission
+from autograder.intake import Submission, SubmittedNotebook
+from autograder.outcome import SEVERITY, CellScore, Outcome, PartOutcome
 from autograder.prepare import prepare, strip_extraction
 from autograder.sandbox import Limits, Sandbox, sandbox_uid
-from autograder.score import CellScore, disagreements, in_kernel_outcomes, trusted
+from autograder.score import disagreements, in_kernel_outcomes, trusted
 from autograder.scorer import Budget, scorer_for
 
 
@@ -41,37 +42,14 @@ class Job:
     limits: Limits = field(default_factory=Limits)
     extra_paths: tuple[Path, ...] = ()  # extra importable folders (exercise modules of new notebooks)
     extra_modules: tuple[str, ...] = ()
-    content: bytes | None = None  # the notebook itself, for workers that do not share our file system (Dask)
-    contents: tuple[tuple[str, bytes], ...] = ()  # the same for each notebook of a several-notebook assignment
+    # the submitted notebooks' bytes by notebook name, for workers that do not share our file system (Dask)
+    notebooks: tuple[tuple[str, bytes], ...] = ()
     budget: Budget = field(default_factory=Budget.from_env)  # per question, for the trusted checks
 
 
-@dataclass
-class Outcome:
-    student_id: str
-    assignment: str
-    sha256: str
-    status: str  # graded | failed | flagged
-    score: float
-    max_score: float
-    detail: str
-    cells: list[dict[str, Any]] = field(default_factory=list)
-    seconds: float = 0.0
-    autograded: str | dict[str, str] | None = None  # the executed notebook (JSON; by notebook name when several)
-    parts: list[dict[str, Any]] = field(default_factory=list)  # several notebooks: each one's own verdict
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def grade_to_dict(job: Job) -> dict[str, Any]:
-    """What remote executors call: plain data in, plain data out."""
+    """What remote executors call: plain data out (the Dask boundary; :meth:`Outcome.from_dict` reads it)."""
     return grade(job).to_dict()
-
-
-@functools.lru_cache(maxsize=8)
-def load_spec(course_root: Path, assignment: str) -> assignment_mod.AssignmentSpec:
-    return assignment_mod.load(course_root, assignment)
 
 
 @functools.lru_cache(maxsize=8)
@@ -88,7 +66,9 @@ def _import_extras(job: Job) -> None:
 
 
 def grade(job: Job) -> Outcome:
-    """Never raises: any failure becomes a ``failed`` outcome with the reason."""
+    """Each notebook of the assignment in its own fresh sandbox and kernel, then one verdict for the whole
+    assignment: scores summed, the worst status (failed > flagged > graded), details prefixed with the part
+    when there are several. Never raises: any failure becomes a ``failed`` outcome with the reason."""
     sub = job.submission
     try:
         _import_extras(job)
@@ -96,75 +76,41 @@ def grade(job: Job) -> Outcome:
     except Exception as exc:
         return Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, 0.0,
                        f"grader error loading the assignment: {exc}")
-    if whole.multi:
-        return _grade_parts(job, whole)
-    spec = whole.parts[0]
-    base = Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, spec.max_score, "")
-    if sub.error is not None or sub.path is None:
-        base.detail = sub.error or "no notebook"
-        return base
-    try:
-        return _grade(job, spec, base)
-    except Exception as exc:  # a grader bug must cost one row, not the batch
-        base.detail = f"grader error: {type(exc).__name__}: {exc}"[:500]
-        print(escape.terminal(traceback.format_exc()), file=sys.stderr)  # learner text may be in it
-        return base
-
-
-SEVERITY = {"graded": 0, "flagged": 1, "failed": 2}
-
-
-def _grade_parts(job: Job, whole: assignment_mod.Assignment) -> Outcome:
-    """Each notebook in its own fresh sandbox and kernel, then one verdict for the whole assignment:
-    scores summed, the worst status (failed > flagged > graded), details prefixed with the part."""
-    sub = job.submission
     out = Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, whole.max_score, "")
     if sub.error is not None or not sub.parts:
         out.detail = sub.error or "no notebook"
         return out
-    entries = {name: (path, error) for name, path, error in sub.parts}
-    contents = dict(job.contents)
-    autograded: dict[str, str] = {}
-    for spec in whole.parts:
-        name = spec.notebook_name
-        part = Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, spec.max_score, "")
-        path, error = entries.get(name, (None, f"{name}.ipynb is missing from the submission (0 points)"))
-        if error is not None or path is None:
-            part.detail = error or f"{name}.ipynb is missing from the submission (0 points)"
-        else:
-            try:
-                text = contents[name].decode("utf-8") if name in contents else path.read_text(encoding="utf-8")
-                part = _grade_notebook(job, spec, part, nbformat.reads(text, as_version=4))
-            except Exception as exc:  # a grader bug costs this part, not the row
-                part.detail = f"grader error: {type(exc).__name__}: {exc}"[:500]
-                print(escape.terminal(traceback.format_exc()), file=sys.stderr)  # learner text may be in it
-        if isinstance(part.autograded, str):
-            autograded[name] = part.autograded
-        for cell in part.cells:
-            cell["notebook"] = name
-        out.cells.extend(part.cells)
-        out.seconds += part.seconds
-        out.parts.append({"notebook": name, "status": part.status, "score": part.score,
-                          "max_score": part.max_score, "detail": part.detail})
-    out.score = round(sum(p["score"] for p in out.parts), 2)
-    out.status = max((p["status"] for p in out.parts), key=SEVERITY.__getitem__)
-    out.detail = "; ".join(f"{whole.label(p['notebook'])}: {p['detail']}" for p in out.parts
-                           if p["detail"] != "ok") or "ok"
-    out.autograded = autograded or None
+    submitted = {part.name: part for part in sub.parts}
+    out.parts = [_grade_part(job, spec, submitted.get(spec.notebook_name)) for spec in whole.parts]
+    out.score = round(sum(p.score for p in out.parts), 2)
+    out.status = max((p.status for p in out.parts), key=SEVERITY.__getitem__)
+    out.seconds = sum(p.seconds for p in out.parts)
+    if len(out.parts) == 1:
+        out.detail = out.parts[0].detail
+    else:
+        out.detail = "; ".join(f"{whole.label(p.notebook)}: {p.detail}" for p in out.parts if p.detail != "ok") or "ok"
     return out
 
 
-def _grade(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome) -> Outcome:
-    assert job.submission.path is not None
-    if job.content is not None:
-        student_nb = nbformat.reads(job.content.decode("utf-8"), as_version=4)
-    else:
-        student_nb = nbformat.read(job.submission.path, as_version=4)
-    return _grade_notebook(job, spec, out, student_nb)
+def _grade_part(job: Job, spec: assignment_mod.AssignmentSpec, submitted: SubmittedNotebook | None) -> PartOutcome:
+    name = spec.notebook_name
+    part = PartOutcome(name, "failed", 0.0, spec.max_score, "")
+    missing = f"{name}.ipynb is missing from the submission (0 points)"
+    if submitted is None or submitted.error is not None or submitted.path is None:
+        part.detail = (submitted.error if submitted is not None else None) or missing
+        return part
+    try:
+        sent = dict(job.notebooks)
+        text = sent[name].decode("utf-8") if name in sent else submitted.path.read_text(encoding="utf-8")
+        return _grade_notebook(job, spec, part, nbformat.reads(text, as_version=4))
+    except Exception as exc:  # a grader bug costs this part, not the batch
+        part.detail = f"grader error: {type(exc).__name__}: {exc}"[:500]
+        print(escape.terminal(traceback.format_exc()), file=sys.stderr)  # learner text may be in it
+        return part
 
 
-def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome,
-                    student_nb: nbformat.NotebookNode) -> Outcome:
+def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: PartOutcome,
+                    student_nb: nbformat.NotebookNode) -> PartOutcome:
     scratch = Path(tempfile.mkdtemp(prefix="ag-"))
     scorer = scorer_for(job.budget, tuple(str(p) for p in job.extra_paths), job.extra_modules)
     scorer.start()  # it imports the checkers while the kernel runs
@@ -184,7 +130,7 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: Outcome,
         out.autograded = nbformat.writes(strip_extraction(execution.nb))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    out.cells = [asdict(c) for c in cells]
+    out.cells = cells
     out.score = round(sum(c.score for c in cells), 2)
     out.seconds = execution.seconds
     notes: list[str] = []

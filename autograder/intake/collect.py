@@ -3,8 +3,9 @@
 Layouts: nbgrader's ``submitted/<student>/<assignment>/<notebook>.ipynb``, a folder of ``<student>.ipynb``
 (the extension in any case), or a .zip of either; assignments with several notebooks need nbgrader's layout.
 Every top-level entry that is not a hidden file or a plain non-notebook file is a student and gets exactly
-one :class:`Submission`: gradable (``error`` None, ``path`` a private copy of the validated bytes in the
-grader's own folder), or ``failed`` with the reason. Only a SUBMISSIONS argument that cannot be read at all
+one :class:`Submission`: gradable (``error`` None, one :class:`SubmittedNotebook` per notebook of the
+assignment, each a private copy of the validated bytes in the grader's own folder, or why that notebook is
+missing or not gradable), or ``failed`` with the reason. Only a SUBMISSIONS argument that cannot be read at all
 raises :class:`IntakeError`.
 """
 
@@ -15,6 +16,7 @@ import os
 import stat
 import tempfile
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,14 +32,22 @@ class IntakeError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class SubmittedNotebook:
+    """One notebook of the assignment as the student handed it in."""
+
+    name: str  # the assignment's notebook name, without .ipynb
+    path: Path | None  # a private copy of the validated notebook (None when missing or not gradable)
+    error: str | None = None  # why this notebook is not gradable
+
+
+@dataclass(frozen=True)
 class Submission:
+    """One student's whole assignment: one :class:`SubmittedNotebook` per notebook (one for most)."""
+
     student_id: str
-    path: Path | None  # a private copy of the validated notebook (None when it is not gradable)
     sha256: str
-    error: str | None = None  # why the submission is not gradable
-    # several-notebook assignments: (notebook name, path or None when missing, why it is not gradable)
-    # for each of the assignment's notebooks; ``path`` is then the student's private folder
-    parts: tuple[tuple[str, Path | None, str | None], ...] = ()
+    error: str | None = None  # why the submission is not gradable at all (then ``parts`` may be empty)
+    parts: tuple[SubmittedNotebook, ...] = ()
     entry: str = ""  # the top-level entry it came from, as shown in reasons (printable)
 
 
@@ -74,22 +84,24 @@ def open_tree(submissions: Path, limits: IntakeLimits) -> Tree:
     raise IntakeError(f"{submissions} is neither a folder nor a .zip of submissions")
 
 
-def collect(submissions: Path, assignment: str, notebook_name: str | list[str], unpack_dir: Path,
+def collect(submissions: Path, assignment: str, notebook_names: Sequence[str], unpack_dir: Path,
             limits: IntakeLimits | None = None) -> list[Submission]:
     """All submissions under ``submissions`` (a folder or a .zip); private copies go to ``unpack_dir``.
 
-    ``notebook_name``: the assignment's notebook, or the list of its notebooks. With several, only the
-    nbgrader layout (``<student>/<assignment>/<notebook>.ipynb`` for each) can hold a whole submission.
+    ``notebook_names``: the assignment's notebooks (one for most). With several, only the nbgrader layout
+    (``<student>/<assignment>/<notebook>.ipynb`` for each) can hold a whole submission.
     """
     tree = open_tree(submissions, limits or IntakeLimits())
     try:
-        return collect_tree(tree, assignment, notebook_name, unpack_dir)
+        return collect_tree(tree, assignment, notebook_names, unpack_dir)
     finally:
         tree.close()
 
 
-def collect_tree(tree: Tree, assignment: str, notebook_name: str | list[str], unpack_dir: Path) -> list[Submission]:
-    names = [notebook_name] if isinstance(notebook_name, str) else list(notebook_name)
+def collect_tree(tree: Tree, assignment: str, notebook_names: Sequence[str], unpack_dir: Path) -> list[Submission]:
+    if isinstance(notebook_names, str) or not notebook_names:
+        raise TypeError("notebook_names: the list of the assignment's notebook names")
+    names = list(notebook_names)
     start, chain = _descend(tree, assignment, names)
     try:
         entries = [n for n in tree.children(start) if _visible(n)]
@@ -109,7 +121,7 @@ def collect_tree(tree: Tree, assignment: str, notebook_name: str | list[str], un
             found.append(_failed(cand, f"{cand.entry}: intake error: {type(exc).__name__}: {exc}"[:300]))
     for node in chain:  # unsafe zip entries outside every student's folder: a row each, never dropped
         for entry, reason in node.problems:
-            found.append(Submission(shown(entry), None, _hash(reason.encode()), reason, entry=shown(entry)))
+            found.append(Submission(shown(entry), _hash(reason.encode()), reason, entry=shown(entry)))
     return _unique(found)
 
 
@@ -168,8 +180,7 @@ def _mark_collisions(candidates: list[_Candidate]) -> None:
 
 
 def _failed(cand: _Candidate, reason: str) -> Submission:
-    return Submission(cand.row_id, None, _hash(reason.encode("utf-8", "backslashreplace")), reason,
-                      entry=cand.entry)
+    return Submission(cand.row_id, _hash(reason.encode("utf-8", "backslashreplace")), reason, entry=cand.entry)
 
 
 def _descend(tree: Tree, assignment: str, notebook_names: list[str]) -> tuple[Node, list[Node]]:
@@ -300,7 +311,8 @@ def _one(tree: Tree, cand: _Candidate, assignment: str, names: list[str], privat
     data = _read(tree, node)
     error = validate(data)
     path = _private_copy(private, names[0], data) if error is None else None
-    return Submission(cand.student, path, _hash(data), error, entry=cand.entry)
+    return Submission(cand.student, _hash(data), error, (SubmittedNotebook(names[0], path, error),),
+                      entry=cand.entry)
 
 
 def _multi(tree: Tree, cand: _Candidate, assignment: str, names: list[str], private: Path) -> Submission:
@@ -310,29 +322,28 @@ def _multi(tree: Tree, cand: _Candidate, assignment: str, names: list[str], priv
     if cand.node.kind != "dir":
         return _failed(cand, f"{cand.entry}: a single notebook cannot be graded: {layout}")
     notebooks = _notebooks(tree, _assignment_folder(tree, cand.node, assignment))
-    parts: list[tuple[str, Path | None, str | None]] = []
+    parts: list[SubmittedNotebook] = []
     digest = hashlib.sha256()
     present = False
     for name in names:
         node = _named(notebooks, name)
         if node is None:
-            parts.append((name, None, f"{name}.ipynb is missing from the submission (0 points)"))
+            parts.append(SubmittedNotebook(name, None, f"{name}.ipynb is missing from the submission (0 points)"))
             digest.update(f"{name}:missing\n".encode())
             continue
         present = True
         try:
             data = _read(tree, node)
         except Refused as exc:
-            parts.append((name, None, str(exc)))
+            parts.append(SubmittedNotebook(name, None, str(exc)))
             digest.update(f"{name}:refused:{exc}\n".encode("utf-8", "backslashreplace"))
             continue
         error = validate(data)
-        parts.append((name, _private_copy(private, name, data) if error is None else None, error))
+        parts.append(SubmittedNotebook(name, _private_copy(private, name, data) if error is None else None, error))
         digest.update(f"{name}:{_hash(data)}\n".encode())
     error = None if present else \
         f"no notebook of the assignment ({', '.join(n + '.ipynb' for n in names)}) in the submission"
-    return Submission(cand.student or cand.row_id, private if present else None, digest.hexdigest(), error,
-                      tuple(parts), entry=cand.entry)
+    return Submission(cand.student or cand.row_id, digest.hexdigest(), error, tuple(parts), entry=cand.entry)
 
 
 def _unique(found: list[Submission]) -> list[Submission]:
@@ -345,7 +356,7 @@ def _unique(found: list[Submission]) -> list[Submission]:
             base, n = sub.student_id, 1
             while sub.student_id in taken:
                 n += 1
-                sub = Submission(cap(f"{base} [{n}]"), sub.path, sub.sha256, sub.error, sub.parts, sub.entry)
+                sub = Submission(cap(f"{base} [{n}]"), sub.sha256, sub.error, sub.parts, sub.entry)
         taken.add(sub.student_id)
         out.append(sub)
     return out

@@ -22,10 +22,12 @@ import nbformat
 import pytest
 
 from autograder import escape
+from autograder.assignment import Assignment
 from autograder.atomic import write_atomic
 from autograder.extract import EXTRACT_TAG, Extraction
 from autograder.feedback import render as render_feedback
 from autograder.ledger import Ledger
+from autograder.outcome import CellScore, Outcome, PartOutcome
 from autograder.prepare import MARK, for_formgrader, prepare, role
 from autograder.report import write_report
 from autograder.results_csv import render as render_csv
@@ -44,9 +46,8 @@ def spec(tmp_path_factory):
     return load(root, f.ASSIGNMENT)
 
 
-def _row(student: str, status: str = "flagged", detail: str = HOSTILE) -> dict:
-    return {"student_id": student, "assignment": f.ASSIGNMENT, "sha256": "h", "status": status, "score": 2.0,
-            "max_score": 8.0, "detail": detail, "cells": []}
+def _row(student: str, status: str = "flagged", detail: str = HOSTILE) -> Outcome:
+    return Outcome(student, f.ASSIGNMENT, "h", status, 2.0, 8.0, detail)
 
 
 # --- terminal ---------------------------------------------------------------------------------------
@@ -91,7 +92,7 @@ def test_markdown_text_cannot_format_link_embed_or_break_a_table():
 
 def test_batch_report_escapes_student_ids_and_reasons(spec, tmp_path):
     rows = [_row("@evil"), _row("b_ob", "failed", "timeout <b>x</b>"), _row("carol", "graded", "ok")]
-    target = write_report(tmp_path, spec, rows)
+    target = write_report(tmp_path, Assignment(spec.name, [spec]), rows)
     text = target.read_text()
     assert "<script" not in text and "<img" not in text and "<b>" not in text and ESC not in text
     assert "](javascript" not in text and "![i]" not in text
@@ -107,10 +108,11 @@ def test_batch_report_escapes_student_ids_and_reasons(spec, tmp_path):
 
 def test_feedback_page_escapes_everything_the_learner_controls(spec):
     row = _row("<svg onload=alert(1)>")
-    row["cells"] = [{"exercise_id": "99.1", "score": 0, "points": 2, "results": [
+    cell = CellScore("check-99-1", "99.1", 2, 0, False, True, results=[
         {"error": HOSTILE, "requirements": [{"description": "d", "passed": False, "hidden": False,
-                                             "hint": "<iframe src=//evil>"}]}]}]
-    page = render_feedback(spec, row)
+                                             "hint": "<iframe src=//evil>"}]}])
+    part = PartOutcome(spec.notebook_name, row.status, row.score, row.max_score, row.detail, [cell])
+    page = render_feedback(spec, part, row)
     for tag in ("<script", "<img", "<svg", "<iframe"):
         assert tag not in page
     assert ESC not in page and "\x07" not in page and "&lt;script&gt;" in page
@@ -179,13 +181,13 @@ def test_autograded_notebook_keeps_learner_cells_and_drops_scripts_and_active_ou
 
 def test_ledger_cuts_a_torn_tail_so_the_next_result_is_not_lost(tmp_path):
     path = tmp_path / "l.jsonl"
-    Ledger(path).record({"assignment": "a", "student_id": "s", "sha256": "h1", "status": "graded"})
+    Ledger(path).record(Outcome("s", "a", "h1", "graded", 1.0, 1.0, "ok"))
     with open(path, "a") as handle:
         handle.write('{"assignment": "a", "student_id": "t", "sta')  # SIGKILL mid-append
     ledger = Ledger(path)
-    ledger.record({"assignment": "a", "student_id": "u", "sha256": "h3", "status": "graded"})
+    ledger.record(Outcome("u", "a", "h3", "graded", 1.0, 1.0, "ok"))
     again = Ledger(path)
-    assert [r["student_id"] for r in again.rows("a")] == ["s", "u"]
+    assert [r.student_id for r in again.rows("a")] == ["s", "u"]
     assert again.finished("a", "u", "h3") is not None
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import nbfactory as f
 import pytest
 
-from autograder.assignment import CheckSpec, as_assignment, load
+from autograder.assignment import Assignment, CheckSpec, load
 from autograder.batch import Options, _save
 from autograder.gradebook import GradebookWriter
 from autograder.ledger import Ledger
+from autograder.outcome import CellScore, Outcome, PartOutcome
 from course.settings import load as course_settings
 
 pytestmark = pytest.mark.slow  # opens a real nbgrader gradebook (alembic) several times
@@ -29,10 +30,11 @@ def spec(tmp_path_factory):
     return load(root, f.ASSIGNMENT)
 
 
-def _outcome(student: str, score: float) -> dict:
-    cells = [{"grade_id": f"check-99-{i}", "score": score / 4 * (2 if i == 2 else 1)} for i in (1, 2, 3)]
-    return {"student_id": student, "assignment": f.ASSIGNMENT, "sha256": f"h-{student}", "status": "graded",
-            "score": score, "max_score": 8.0, "detail": "ok", "cells": cells}
+def _outcome(student: str, score: float) -> Outcome:
+    cells = [CellScore(f"check-99-{i}", f"99.{i}", 2.0 * (2 if i == 2 else 1), score / 4 * (2 if i == 2 else 1),
+                       True, True) for i in (1, 2, 3)]
+    part = PartOutcome(f.ASSIGNMENT, "graded", score, 8.0, "ok", cells)
+    return Outcome(student, f.ASSIGNMENT, f"h-{student}", "graded", score, 8.0, "ok", [part])
 
 
 def _gradebook_scores(db_url: str) -> dict[str, float]:
@@ -51,13 +53,13 @@ def test_a_refused_row_is_reported_and_gradebook_ledger_and_csv_still_agree(spec
     opts = Options(f.ASSIGNMENT, tmp_path, ws, tmp_path)
     logs: list[str] = []
 
-    whole = as_assignment(spec)
+    whole = Assignment(spec.name, [spec])
     writer = GradebookWriter(db_url, whole, COURSE_ID)
-    assert _save(opts, whole, _outcome("ann", 8.0), writer, ledger, csv_path, logs.append)["status"] == "graded"
+    assert _save(opts, whole, _outcome("ann", 8.0), writer, ledger, csv_path, logs.append).status == "graded"
     writer.close()
 
-    changed = as_assignment(dataclasses.replace(spec, checks=[*spec.checks, CheckSpec("check-new", "99.9",
-                                                                                       "answer_99_9", 1.0)]))
+    changed = Assignment(spec.name, [dataclasses.replace(spec, checks=[*spec.checks, CheckSpec("check-new", "99.9",
+                                                                                               "answer_99_9", 1.0)])])
     writer = GradebookWriter(db_url, changed, COURSE_ID)  # the gradebook is pinned by ann's submission: no check-new
     try:
         bob = _save(opts, changed, _outcome("bob", 4.0), writer, ledger, csv_path, logs.append)
@@ -67,12 +69,12 @@ def test_a_refused_row_is_reported_and_gradebook_ledger_and_csv_still_agree(spec
     finally:
         writer.close()
     for row in (bob, ann):
-        assert row["status"] == "failed" and "not saved" in row["detail"] and "MissingEntry" in row["detail"]
-    assert carl_whole["status"] == "graded", "the batch goes on after a refused row"
+        assert row.status == "failed" and "not saved" in row.detail and "MissingEntry" in row.detail
+    assert carl_whole.status == "graded", "the batch goes on after a refused row"
     assert len(logs) == 2 and logs[0].startswith("bob: not saved")
 
     in_book = _gradebook_scores(db_url)
     assert in_book == {"ann": 8.0, "carl": 6.0}, "bob's half-made submission is removed, ann keeps her grades"
-    assert {r["student_id"]: r["score"] for r in Ledger(ws / "autograder-ledger.jsonl").rows()} == in_book
+    assert {r.student_id: r.score for r in Ledger(ws / "autograder-ledger.jsonl").rows()} == in_book
     with open(csv_path, newline="") as handle:
         assert {r["student_id"]: float(r["score"]) for r in csv.DictReader(handle)} == in_book

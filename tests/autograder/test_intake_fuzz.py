@@ -31,6 +31,12 @@ KINDS = ["nb", "garbage", "student_dir", "flat_dir", "empty_dir", "dangling", "o
 INNER = ["nb", "garbage", "link", "fifo", "dir", "assignment_link", "case", "two", "empty", "loose"]
 
 
+
+def notebook_path(sub: Submission) -> Path | None:
+    """The private copy of a one-notebook assignment's submission (None when it is not gradable)."""
+    assert len(sub.parts) <= 1, sub.parts
+    return sub.parts[0].path if sub.parts else None
+
 def _ok(name: bytes) -> bool:
     return (0 < len(name) <= 255 and b"/" not in name and b"\0" not in name and name not in (b".", b"..")
             and not re.fullmatch(rb"[A-Za-z]:", name))  # a drive letter: an unsafe (absolute) zip path
@@ -177,10 +183,11 @@ def _check(found: list[Submission], batch: list[Entry], unpack: Path, extra_rows
         assert "/" not in sub.student_id and sub.student_id.isprintable() and sub.entry.isprintable()
         assert sub.student_id not in ("", ".", "..") and len(sub.student_id.encode()) <= 200
         if sub.error is None:
-            assert sub.path is not None and sub.path.is_relative_to(unpack)
-            assert stat.S_ISREG(os.lstat(sub.path).st_mode) and validate(sub.path.read_bytes()) is None
+            path = notebook_path(sub)
+            assert path is not None and path.is_relative_to(unpack)
+            assert stat.S_ISREG(os.lstat(path).st_mode) and validate(path.read_bytes()) is None
         else:
-            assert isinstance(sub.error, str) and sub.error and sub.path is None
+            assert isinstance(sub.error, str) and sub.error and notebook_path(sub) is None
             assert sub.error.isprintable(), f"no control characters reach a report: {sub.error!r}"
     graded = {s.entry for s in found if s.error is None}
     stems = Counter(e.name.lower().removesuffix(b".ipynb") for e in batch if _is_student(e))
@@ -202,7 +209,7 @@ def test_any_folder_gives_one_row_per_student(batch):
         outside.write_bytes(NB)
         _build_folder(root, batch, outside)
         unpack = Path(tmp) / "unpack"
-        found = collect(root, A, A, unpack)
+        found = collect(root, A, [A], unpack)
         _check(found, batch, unpack, 0)
         multi = collect(root, A, [A, "second"], Path(tmp) / "unpack2")
         _check_multi(multi, batch)
@@ -213,7 +220,8 @@ def _check_multi(found: list[Submission], batch: list[Entry]) -> None:
     assert Counter(s.entry for s in found) == expected
     for sub in found:
         assert sub.error is not None or sub.parts
-        for _, path, error in sub.parts:
+        for part in sub.parts:
+            path, error = part.path, part.error
             assert (path is None) != (error is None)
 
 
@@ -225,7 +233,7 @@ def test_any_zip_gives_one_row_per_student(batch, bad):
         archive = Path(tmp) / "batch.zip"
         _build_zip(archive, batch, bad)
         unpack = Path(tmp) / "unpack"
-        found = collect(archive, A, A, unpack)
+        found = collect(archive, A, [A], unpack)
         # unsafe entries outside every student folder are rows of their own; a/../../b.ipynb belongs to
         # student a when there is one
         owned = any(e.name == b"a" and e.kind in ("student_dir", "flat_dir", "empty_dir") for e in batch)

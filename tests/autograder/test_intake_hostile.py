@@ -26,6 +26,12 @@ from autograder.intake.tree import MB, FolderTree, Refused, ZipTree
 A = "99-fixture"
 
 
+
+def notebook_path(sub: Submission) -> Path | None:
+    """The private copy of a one-notebook assignment's submission (None when it is not gradable)."""
+    assert len(sub.parts) <= 1, sub.parts
+    return sub.parts[0].path if sub.parts else None
+
 def nb_bytes(marker: str = "") -> bytes:
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell(f"x = {marker!r}"))
@@ -72,11 +78,11 @@ def test_a_linked_notebook_is_refused_not_read(tmp_path):
     (subs / "submitted" / "dee").symlink_to(subs / "submitted" / "ann")  # a whole folder linked
     (subs / "submitted" / "eve").mkdir()
     (subs / "submitted" / "eve" / A).symlink_to(course_source.parent)  # the assignment folder linked
-    rows = by_id(collect(subs, A, A, tmp_path / "u"))
+    rows = by_id(collect(subs, A, [A], tmp_path / "u"))
     assert rows["ann"].error is None
     for student in ("ben", "cy", "dee", "eve"):
         assert rows[student].error and "a link" in rows[student].error, rows[student]
-        assert rows[student].path is None
+        assert notebook_path(rows[student]) is None
     assert "SOLUTION-FROM-SOURCE" not in str(list(rows.values()))
 
 
@@ -89,7 +95,7 @@ def test_links_to_host_files_devices_and_fifos_are_never_opened(tmp_path, target
         os.mkfifo(tmp_path / "fifo")
         target = str(tmp_path / "fifo")
     (subs / "mal.ipynb").symlink_to(target)
-    rows = by_id(collect(subs, A, A, tmp_path / "u"))
+    rows = by_id(collect(subs, A, [A], tmp_path / "u"))
     assert rows["ann"].error is None
     assert rows["mal"].error == "mal.ipynb: a link, not a file or folder (links are never followed)"
 
@@ -103,7 +109,7 @@ def test_special_files_are_refused_without_being_opened(tmp_path):
     sock = socket.socket(socket.AF_UNIX)
     try:
         sock.bind(str(subs / "submitted" / "sock.ipynb"))
-        rows = by_id(collect(subs, A, A, tmp_path / "u"))
+        rows = by_id(collect(subs, A, [A], tmp_path / "u"))
     finally:
         sock.close()
     assert rows["ann"].error is None
@@ -138,9 +144,9 @@ def test_sizes_are_checked_before_reading(tmp_path):
     with open(subs / "big.ipynb", "wb") as handle:
         handle.truncate(30 * MB)  # sparse: costs no disk
     (subs / "ann.ipynb").write_bytes(nb_bytes())
-    rows = by_id(collect(subs, A, A, tmp_path / "u"))
+    rows = by_id(collect(subs, A, [A], tmp_path / "u"))
     assert rows["big"].error == "big.ipynb: 30 MB, over the 20 MB limit for a notebook"
-    small = by_id(collect(subs, A, A, tmp_path / "u2", IntakeLimits(notebook_bytes=100)))
+    small = by_id(collect(subs, A, [A], tmp_path / "u2", IntakeLimits(notebook_bytes=100)))
     assert "over the 100 bytes limit" in small["ann"].error
 
 
@@ -148,12 +154,12 @@ def test_the_grader_reads_its_own_copy(tmp_path):
     subs = tmp_path / "subs"
     original = nbgrader_layout(subs, "ann")
     submitted = original.read_bytes()
-    [sub] = collect(subs, A, A, tmp_path / "u")
-    assert sub.path is not None and sub.path.is_relative_to(tmp_path / "u")
-    assert sub.path.read_bytes() == submitted
-    assert stat.S_IMODE(sub.path.stat().st_mode) == 0o600
+    [sub] = collect(subs, A, [A], tmp_path / "u")
+    assert notebook_path(sub) is not None and notebook_path(sub).is_relative_to(tmp_path / "u")
+    assert notebook_path(sub).read_bytes() == submitted
+    assert stat.S_IMODE(notebook_path(sub).stat().st_mode) == 0o600
     original.write_bytes(b"changed after intake")
-    assert sub.path.read_bytes() == submitted
+    assert notebook_path(sub).read_bytes() == submitted
 
 
 def test_odd_names_each_get_their_own_failed_row(tmp_path):
@@ -168,7 +174,7 @@ def test_odd_names_each_get_their_own_failed_row(tmp_path):
     (subs / "dangling.ipynb").symlink_to(tmp_path / "nowhere")
     (subs / "notes.txt").write_text("not a student")
     (subs / ".hidden.ipynb").write_bytes(b"skipped: hidden")
-    found = collect(subs, A, A, tmp_path / "u")
+    found = collect(subs, A, [A], tmp_path / "u")
     rows = by_id(found)
     assert rows["ann"].error is None and rows["dee"].error is None
     assert rows["a_b"].error is None, "no renaming: 'a b' is refused, it never becomes (or collides with) a_b"
@@ -190,7 +196,7 @@ def test_odd_names_each_get_their_own_failed_row(tmp_path):
     assert rows["bad\\xffname"].error == "bad\\xffname: the name is not valid UTF-8"
     assert "a link" in rows["dangling"].error
     for sub in found:
-        assert (sub.error is None) == (sub.path is not None)
+        assert (sub.error is None) == (notebook_path(sub) is not None)
         assert "/" not in sub.student_id and len(sub.student_id.encode()) <= 200
     for refused in ("josé", "a b", "x+y", "submitted", "Source", "n" * 142, "bad\\xffname", "Bob [Bob.ipynb]",
                     "cy [cy]"):
@@ -203,12 +209,12 @@ def test_submitted_is_only_a_layout_word_when_nothing_beside_it_is_a_student(tmp
     for folder in ("source", "release", "autograded"):
         (course / folder).mkdir()
     shutil.copy2(Path(__file__).resolve().parents[2] / "nbgrader_config.py", course / "nbgrader_config.py")
-    assert [s.student_id for s in collect(course, A, A, tmp_path / "u")] == ["ann"]
+    assert [s.student_id for s in collect(course, A, [A], tmp_path / "u")] == ["ann"]
     flat = tmp_path / "flat"
     (flat / "submitted" / A).mkdir(parents=True)
     (flat / "submitted" / A / f"{A}.ipynb").write_bytes(nb_bytes())
     (flat / "ben.ipynb").write_bytes(nb_bytes())
-    rows = by_id(collect(flat, A, A, tmp_path / "u2"))
+    rows = by_id(collect(flat, A, [A], tmp_path / "u2"))
     assert rows["ben"].error is None and "reserved" in rows["submitted"].error
 
 
@@ -241,7 +247,7 @@ def test_a_zip_member_over_the_budget_is_refused_while_streaming(tmp_path):
     limits = IntakeLimits(notebook_bytes=2 * MB)
     tree = open_tree(archive, limits)
     try:
-        rows = by_id(collect_tree(tree, A, A, tmp_path / "u"))
+        rows = by_id(collect_tree(tree, A, [A], tmp_path / "u"))
         assert rows["ann"].error is None
         assert rows["bomb"].error == ("bomb.ipynb: inflates to 20 MB, beyond the 2 MB limit for a notebook "
                                       "(not inflated)")
@@ -259,8 +265,8 @@ def test_a_zip_that_lies_about_its_size_is_stopped_by_the_running_count(tmp_path
     archive.write_bytes(bytes(data))
     tree = ZipTree(archive, IntakeLimits(notebook_bytes=2 * MB))
     try:
-        [sub] = collect_tree(tree, A, A, tmp_path / "u")
-        assert sub.error is not None and sub.path is None
+        [sub] = collect_tree(tree, A, [A], tmp_path / "u")
+        assert sub.error is not None and notebook_path(sub) is None
         assert tree.inflated <= 2 * MB + 1024 * 1024, "never more than the budget and one chunk"
     finally:
         tree.close()
@@ -271,7 +277,7 @@ def test_the_whole_zip_has_a_budget_too(tmp_path):
     archive = write_zip(tmp_path / "b.zip", entries)
     tree = ZipTree(archive, IntakeLimits(notebook_bytes=2 * MB, zip_bytes=3 * MB))
     try:
-        found = collect_tree(tree, A, A, tmp_path / "u")
+        found = collect_tree(tree, A, [A], tmp_path / "u")
         assert [s.error is None for s in found] == [True, True, True, False, False]
         assert "the zip inflates beyond 3 MB in all" in found[3].error
         assert tree.inflated <= 3 * MB
@@ -306,7 +312,7 @@ def test_a_one_and_a_half_gigabyte_member_is_refused_with_the_default_budget_wit
         assert zf.open("bomb.ipynb").read(10) == bytes(10)
     tree = open_tree(tmp_path / "bomb.zip", IntakeLimits())
     try:
-        [sub] = collect_tree(tree, A, A, tmp_path / "u")
+        [sub] = collect_tree(tree, A, [A], tmp_path / "u")
         assert tree.inflated == 0, "refused from the header, nothing inflated"
     finally:
         tree.close()
@@ -335,7 +341,7 @@ def test_zip_links_duplicates_and_unsafe_paths(tmp_path):
     archive = tmp_path / "z.zip"
     with pytest.warns(UserWarning, match="Duplicate name"):
         write_zip(archive, entries)
-    found = collect(archive, A, A, tmp_path / "u")
+    found = collect(archive, A, [A], tmp_path / "u")
     rows = by_id(found)
     assert rows["ann"].error is None
     assert rows["ben"].error == f"batch/ben/{A}/{A}.ipynb: a link in the zip, not a file"
@@ -353,7 +359,7 @@ def test_fifo_mode_in_a_zip_is_refused(tmp_path):
     fifo = zipfile.ZipInfo("fifo.ipynb")
     fifo.create_system, fifo.external_attr = 3, (stat.S_IFIFO | 0o644) << 16
     archive = write_zip(tmp_path / "z.zip", [(fifo, nb_bytes()), ("ann.ipynb", nb_bytes())])
-    rows = by_id(collect(archive, A, A, tmp_path / "u"))
+    rows = by_id(collect(archive, A, [A], tmp_path / "u"))
     assert rows["ann"].error is None
     assert rows["fifo"].error == "fifo.ipynb: a special file (FIFO), not a notebook"
 
@@ -365,7 +371,7 @@ def test_a_damaged_or_missing_argument_is_the_only_batch_error(tmp_path):
     os.mkfifo(tmp_path / "fifo")
     for argument in ("not.zip", "fifo", "missing"):
         with pytest.raises(IntakeError):
-            collect(tmp_path / argument, A, A, tmp_path / "u")
+            collect(tmp_path / argument, A, [A], tmp_path / "u")
 
 
 # ------------------------------------------------------------------------------------ a whole batch
@@ -455,7 +461,7 @@ def test_a_lone_late_student_keeps_their_id(tmp_path, layout):
     path = tmp_path / "subs" / layout.format(A=A, upper=A.upper())
     path.parent.mkdir(parents=True)
     path.write_bytes(nb_bytes("alice"))
-    rows = by_id(collect(tmp_path / "subs", A, A, tmp_path / "u"))
+    rows = by_id(collect(tmp_path / "subs", A, [A], tmp_path / "u"))
     assert list(rows) == ["alice"], rows
     assert rows["alice"].error is None
 
@@ -465,5 +471,5 @@ def test_a_wrapper_folder_of_student_notebooks_is_still_stepped_into(tmp_path):
         path = tmp_path / "subs" / "batch-3" / f"{student}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(nb_bytes(student))
-    rows = by_id(collect(tmp_path / "subs", A, A, tmp_path / "u"))
+    rows = by_id(collect(tmp_path / "subs", A, [A], tmp_path / "u"))
     assert sorted(rows) == ["alice", "bob"]

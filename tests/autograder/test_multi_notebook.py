@@ -35,11 +35,11 @@ def _nb_bytes() -> bytes:
 
 def test_assignment_loads_every_notebook(split_course):
     whole = load_assignment(split_course[0], f.SPLIT)
-    assert whole.multi and whole.notebook_names == [P1, P2]
+    assert len(whole.parts) == 2 and whole.notebook_names == [P1, P2]
     assert whole.max_score == 8 and [p.max_score for p in whole.parts] == [6, 2]
     assert [whole.label(n) for n in whole.notebook_names] == ["part1", "part2"]
     single = load_assignment(split_course[0], f.ASSIGNMENT)
-    assert not single.multi and single.notebook_names == [f.ASSIGNMENT]
+    assert len(single.parts) == 1 and single.notebook_names == [f.ASSIGNMENT]
 
 
 def test_intake_finds_each_part_and_names_the_missing_one(tmp_path):
@@ -49,9 +49,9 @@ def test_intake_finds_each_part_and_names_the_missing_one(tmp_path):
             (tmp_path / "s" / student / f.SPLIT / f"{name}.ipynb").write_bytes(_nb_bytes())
     (tmp_path / "s" / "cy").mkdir()
     found = {s.student_id: s for s in collect(tmp_path / "s", f.SPLIT, [P1, P2], tmp_path / "u")}
-    assert [(n, p is not None, e) for n, p, e in found["ann"].parts] == [(P1, True, None), (P2, True, None)]
-    assert found["ben"].error is None and found["ben"].parts[1][1] is None
-    assert "missing" in found["ben"].parts[1][2]
+    assert [(p.name, p.path is not None, p.error) for p in found["ann"].parts] == [(P1, True, None), (P2, True, None)]
+    assert found["ben"].error is None and found["ben"].parts[1].path is None
+    assert "missing" in found["ben"].parts[1].error
     assert found["ann"].sha256 != found["ben"].sha256
     assert found["cy"].error and "no notebook" in found["cy"].error
 

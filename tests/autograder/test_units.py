@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zipfile
 from pathlib import Path
@@ -14,6 +15,7 @@ from autograder import sandbox
 from autograder.assignment import AssignmentError, load, parse_check_cell
 from autograder.intake import IntakeError, collect, validate
 from autograder.ledger import Ledger
+from autograder.outcome import CellScore, Outcome, PartOutcome
 
 
 @pytest.fixture(scope="module")
@@ -40,21 +42,21 @@ def test_intake_reads_nbgrader_layout_flat_folders_and_zips(tmp_path):
         (nbgrader_layout / student / "99-fixture").mkdir(parents=True)
         (nbgrader_layout / student / "99-fixture" / "99-fixture.ipynb").write_bytes(_nb_bytes())
     (nbgrader_layout / "cy").mkdir()  # a student folder without the notebook still gets a row
-    found = collect(tmp_path / "a", "99-fixture", "99-fixture", tmp_path / "u1")
+    found = collect(tmp_path / "a", "99-fixture", ["99-fixture"], tmp_path / "u1")
     assert [(s.student_id, s.error is None) for s in found] == [("ann", True), ("ben", True), ("cy", False)]
 
     flat = tmp_path / "flat"
     flat.mkdir()
     (flat / "dee.ipynb").write_bytes(_nb_bytes())
     (flat / "eve.ipynb").write_bytes(b"garbage")
-    found = collect(flat, "99-fixture", "99-fixture", tmp_path / "u2")
+    found = collect(flat, "99-fixture", ["99-fixture"], tmp_path / "u2")
     assert [(s.student_id, s.error is None) for s in found] == [("dee", True), ("eve", False)]
 
     archive = tmp_path / "batch.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("batch/fay/99-fixture/99-fixture.ipynb", _nb_bytes())
         zf.writestr("batch/gus/99-fixture/99-fixture.ipynb", _nb_bytes())
-    found = collect(archive, "99-fixture", "99-fixture", tmp_path / "u3")
+    found = collect(archive, "99-fixture", ["99-fixture"], tmp_path / "u3")
     assert [s.student_id for s in found] == ["fay", "gus"]
     assert found[0].sha256 == found[1].sha256, "the hash is of the notebook's content"
 
@@ -65,12 +67,12 @@ def test_intake_refuses_unsafe_zips(tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("../escape.ipynb", _nb_bytes())
         zf.writestr("ann.ipynb", _nb_bytes())
-    found = collect(archive, "x", "x", tmp_path / "u")
+    found = collect(archive, "x", ["x"], tmp_path / "u")
     assert [s.error is None for s in found] == [True, False]
     assert "unsafe" in found[1].error and "/" not in found[1].student_id
     assert not (tmp_path / "escape.ipynb").exists()
     with pytest.raises(IntakeError, match="cannot be read"):
-        collect(tmp_path / "missing.zip", "x", "x", tmp_path / "u2")
+        collect(tmp_path / "missing.zip", "x", ["x"], tmp_path / "u2")
 
 
 def test_assignment_reads_hidden_cases_as_data_from_source(fixture_course):
@@ -91,8 +93,8 @@ def test_check_cell_parsing_rejects_code_in_hidden_data():
 
 def test_ledger_keeps_the_last_result_and_survives_a_torn_line(tmp_path):
     ledger = Ledger(tmp_path / "l.jsonl")
-    ledger.record({"assignment": "a", "student_id": "s", "sha256": "h1", "status": "graded"})
-    ledger.record({"assignment": "a", "student_id": "t", "sha256": "h2", "status": "failed"})
+    ledger.record(Outcome("s", "a", "h1", "graded", 1.0, 1.0, "ok"))
+    ledger.record(Outcome("t", "a", "h2", "failed", 0.0, 1.0, "timeout"))
     with open(tmp_path / "l.jsonl", "a") as handle:
         handle.write('{"assignment": "a", "stud')  # a crash mid-write
     again = Ledger(tmp_path / "l.jsonl")
@@ -119,3 +121,53 @@ def test_sandbox_command_hides_everything_but_what_the_kernel_needs(tmp_path):
     assert cmd.index("setpriv") > cmd.index("--remount-ro"), "privileges drop inside the sandbox"
     env = box.kernel_env()
     assert set(env) >= {"HOME", "PATH"} and not any("TOKEN" in k or "DB" in k for k in env)
+
+
+def _two_part_outcome() -> Outcome:
+    cell = CellScore("check-1", "1.1", 2.0, 1.5, False, True, results=[{"score": 0.75, "passed": False}],
+                     visible_passed=True)
+    parts = [PartOutcome("a-part1", "graded", 1.5, 2.0, "ok", [cell], 3.0, '{"cells": []}'),
+             PartOutcome("a-part2", "failed", 0.0, 4.0, "a-part2.ipynb is missing from the submission (0 points)")]
+    return Outcome("ann", "a", "h", "failed", 1.5, 6.0, "part2: a-part2.ipynb is missing", parts, 3.0)
+
+
+def test_outcome_survives_the_dask_and_ledger_boundaries_typed():
+    outcome = _two_part_outcome()
+    assert Outcome.from_dict(json.loads(json.dumps(outcome.to_dict()))) == outcome, "Dask: notebooks included"
+    stored = outcome.to_dict(notebooks=False)
+    assert "autograded" not in stored and [c["notebook"] for c in stored["cells"]] == ["a-part1"]
+    back = Outcome.from_dict(json.loads(json.dumps(stored)))
+    assert [p.autograded for p in back.parts] == [None, None]
+    assert back.part("a-part1") == dataclasses.replace(outcome.parts[0], autograded=None)
+    assert back.cells == outcome.cells and back.part("nope") is None
+
+
+def test_a_ledger_line_from_before_parts_reads_as_one_part(tmp_path):
+    old = {"student_id": "bob", "assignment": "a", "sha256": "h", "status": "graded", "score": 2.0,
+           "max_score": 2.0, "detail": "ok", "seconds": 1.0, "parts": [],
+           "cells": [{"grade_id": "check-1", "exercise_id": "1.1", "points": 2.0, "score": 2.0, "passed": True,
+                      "in_kernel_passed": True, "results": [], "problem": None, "visible_passed": True,
+                      "budget": None}]}
+    (tmp_path / "l.jsonl").write_text(json.dumps(old) + "\n")
+    row = Ledger(tmp_path / "l.jsonl").finished("a", "bob", "h")
+    assert row is not None and row.score == 2.0
+    part = row.part("a")  # the assignment's one notebook, whatever it is called
+    assert part is not None and [c.grade_id for c in part.cells] == ["check-1"] and part.cells[0].passed
+
+
+def test_in_process_outcomes_come_one_at_a_time(monkeypatch):
+    from autograder import executors
+    from autograder.intake import Submission
+    from autograder.worker import Job
+
+    graded: list[str] = []
+
+    def fake_grade(job: Job) -> Outcome:  # the order of grading and saving is what is tested here
+        graded.append(job.submission.student_id)
+        return Outcome(job.submission.student_id, job.assignment, job.submission.sha256, "graded", 1.0, 1.0, "ok")
+
+    monkeypatch.setattr(executors, "grade", fake_grade)
+    jobs = [Job(Path("."), "a", Submission(s, "h"), Path("."), 1.0, 1.0, False) for s in ("s1", "s2")]
+    stream = executors.outcomes(executors.InProcessExecutor(), jobs)
+    assert next(stream).student_id == "s1" and graded == ["s1"], "saved before the next one is graded"
+    assert [o.student_id for o in stream] == ["s2"]
