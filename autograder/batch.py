@@ -1,8 +1,8 @@
-"""One grading batch: intake, the executor grading whole submissions, and the parent saving each result
-as soon as it arrives, in an order that survives a SIGKILL anywhere: autograded notebook, gradebook commit,
-then the ledger (which so records only what the gradebook holds), then ``grades.csv`` rebuilt whole from the
-ledger. The CSV and the report cover every result in the workspace, so a small late batch adds rows and
-never replaces the earlier ones. Everything it logs is stripped of terminal escapes."""
+"""One grading batch, orchestration only: intake (``intake``), skipping what the ledger already holds,
+the executor grading whole submissions (``executors``, ``worker``), the parent saving each result as soon as
+it arrives (``saving``: crash-safe order), then feedback and the report. The CSV and the report cover every
+result in the workspace, so a small late batch adds rows and never replaces the earlier ones. Everything it
+logs is stripped of terminal escapes."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import assignment as assignment_mod
-from autograder.autograded import save_autograded
-from autograder.crashpoint import crashpoint
 from autograder.escape import plain, terminal
 from autograder.executors import open_executor, outcomes
+from autograder.extras import import_extras
 from autograder.gradebook import GradebookWriter
 from autograder.intake import Submission, collect
 from autograder.ledger import Ledger
@@ -27,10 +26,11 @@ from autograder.outcome import Outcome
 from autograder.progress import Progress
 from autograder.results_csv import CSV_FIELDS, write_csv
 from autograder.sandbox import Limits, choose, describe
+from autograder.saving import save_result
 from autograder.worker import Job
 from course.settings import load as course_settings
 
-__all__ = ["CSV_FIELDS", "BatchResult", "Options", "notebook_packages", "run_batch"]
+__all__ = ["CSV_FIELDS", "BatchResult", "Options", "run_batch"]
 
 
 @dataclass
@@ -63,15 +63,6 @@ class BatchResult:
     sandboxed: bool
 
 
-def notebook_packages() -> tuple[tuple[Path, ...], tuple[str, ...]]:
-    """Notebook modules of other installed packages (entry-point group ``aws_course.notebooks``, e.g. a
-    course in development or a test fixture): their sys.path entries, bound read-only in the sandbox.
-    The registry imports the modules themselves, so no module list is needed."""
-    from course.exercises.registry import notebook_package_paths
-
-    return tuple(notebook_package_paths()), ()
-
-
 def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BatchResult:
     start = time.monotonic()
     raw_log = log
@@ -83,11 +74,7 @@ def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, fil
 
     use_bwrap = choose(opts.require_sandbox)
     log(f"sandbox: {describe(use_bwrap)}")
-    for path in opts.extra_paths:
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
-    for name in opts.extra_modules:
-        __import__(name)
+    import_extras(opts.extra_paths, opts.extra_modules)
     whole = assignment_mod.load_assignment(opts.course_root, opts.assignment)
     opts.workspace.mkdir(parents=True, exist_ok=True)
     db_url = opts.db_url or f"sqlite:///{(opts.workspace / 'gradebook.db').resolve()}"
@@ -126,7 +113,7 @@ def _grade_all(opts: Options, whole: assignment_mod.Assignment, submissions: lis
     try:
         with open_executor(opts.executor, opts.jobs, len(todo), opts.scheduler) as executor:
             for outcome in outcomes(executor, todo, opts.executor):
-                rows[outcome.student_id] = _save(opts, whole, outcome, writer, ledger, csv_path, log)
+                rows[outcome.student_id] = save_result(opts.workspace, whole, outcome, writer, ledger, csv_path, log)
                 progress.step(outcome)
     finally:
         writer.close()
@@ -135,23 +122,6 @@ def _grade_all(opts: Options, whole: assignment_mod.Assignment, submissions: lis
     write_csv(csv_path, ledger.rows())  # also after a batch with nothing new: the CSV matches the ledger
     _after_batch(opts, whole, ordered, ledger.rows(opts.assignment), log)
     return BatchResult(ordered, len(todo), skipped, time.monotonic() - start, use_bwrap)
-
-
-def _save(opts: Options, whole: assignment_mod.Assignment, outcome: Outcome, writer: GradebookWriter,
-          ledger: Ledger, csv_path: Path, log: Callable[[str], None]) -> Outcome:
-    """One result, crash-safely: the gradebook commits first, the ledger records only what it committed."""
-    save_autograded(opts.workspace, whole, outcome)
-    try:
-        writer.write(outcome)
-    except Exception as exc:  # the gradebook refused this row: not recorded, so the next run retries it
-        reason = f"not saved: the gradebook refused it: {type(exc).__name__}: {exc}"[:300]
-        log(f"{outcome.student_id}: {reason}")
-        return replace(outcome, status="failed", detail=reason)
-    crashpoint("after-commit")
-    ledger.record(outcome)
-    crashpoint("after-ledger")
-    write_csv(csv_path, ledger.rows())
-    return outcome
 
 
 def _after_batch(opts: Options, whole: assignment_mod.Assignment, rows: list[Outcome],

@@ -26,8 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.batch import Options, notebook_packages, run_batch
+    from autograder.batch import Options, run_batch
     from autograder.escape import terminal
+    from autograder.extras import notebook_packages
     from autograder.intake import IntakeError
     from autograder.sandbox import SandboxUnavailable
     from course import settings

@@ -7,7 +7,6 @@ gradebook, the ledger and the CSV. Nothing here touches the gradebook, so worker
 from __future__ import annotations
 
 import functools
-import importlib
 import shutil
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from autograder import assignment as assignment_mod
 from autograder import escape
 from autograder.execute import message_limit, run
 from autograder.extract import Extraction
+from autograder.extras import import_extras
 from autograder.intake import Submission, SubmittedNotebook
 from autograder.outcome import SEVERITY, CellScore, Outcome, PartOutcome
 from autograder.prepare import prepare, strip_extraction
@@ -57,21 +57,13 @@ def load_parts(course_root: Path, assignment: str) -> assignment_mod.Assignment:
     return assignment_mod.load_assignment(course_root, assignment)
 
 
-def _import_extras(job: Job) -> None:
-    for path in job.extra_paths:
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
-    for name in job.extra_modules:
-        importlib.import_module(name)
-
-
 def grade(job: Job) -> Outcome:
     """Each notebook of the assignment in its own fresh sandbox and kernel, then one verdict for the whole
     assignment: scores summed, the worst status (failed > flagged > graded), details prefixed with the part
     when there are several. Never raises: any failure becomes a ``failed`` outcome with the reason."""
     sub = job.submission
     try:
-        _import_extras(job)
+        import_extras(job.extra_paths, job.extra_modules)
         whole = load_parts(job.course_root, job.assignment)
     except Exception as exc:
         return Outcome(sub.student_id, job.assignment, sub.sha256, "failed", 0.0, 0.0,

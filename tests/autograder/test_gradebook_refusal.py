@@ -12,10 +12,10 @@ import nbfactory as f
 import pytest
 
 from autograder.assignment import Assignment, CheckSpec, load
-from autograder.batch import Options, _save
 from autograder.gradebook import GradebookWriter
 from autograder.ledger import Ledger
 from autograder.outcome import CellScore, Outcome, PartOutcome
+from autograder.saving import save_result
 from course.settings import load as course_settings
 
 pytestmark = pytest.mark.slow  # opens a real nbgrader gradebook (alembic) several times
@@ -50,22 +50,21 @@ def test_a_refused_row_is_reported_and_gradebook_ledger_and_csv_still_agree(spec
     db_url = f"sqlite:///{ws / 'gradebook.db'}"
     csv_path = ws / "grades.csv"
     ledger = Ledger(ws / "autograder-ledger.jsonl")
-    opts = Options(f.ASSIGNMENT, tmp_path, ws, tmp_path)
     logs: list[str] = []
 
     whole = Assignment(spec.name, [spec])
     writer = GradebookWriter(db_url, whole, COURSE_ID)
-    assert _save(opts, whole, _outcome("ann", 8.0), writer, ledger, csv_path, logs.append).status == "graded"
+    assert save_result(ws, whole, _outcome("ann", 8.0), writer, ledger, csv_path, logs.append).status == "graded"
     writer.close()
 
     changed = Assignment(spec.name, [dataclasses.replace(spec, checks=[*spec.checks, CheckSpec("check-new", "99.9",
                                                                                                "answer_99_9", 1.0)])])
     writer = GradebookWriter(db_url, changed, COURSE_ID)  # the gradebook is pinned by ann's submission: no check-new
     try:
-        bob = _save(opts, changed, _outcome("bob", 4.0), writer, ledger, csv_path, logs.append)
-        ann = _save(opts, changed, _outcome("ann", 2.0), writer, ledger, csv_path, logs.append)
+        bob = save_result(ws, changed, _outcome("bob", 4.0), writer, ledger, csv_path, logs.append)
+        ann = save_result(ws, changed, _outcome("ann", 2.0), writer, ledger, csv_path, logs.append)
         carl_writer = GradebookWriter(db_url, whole, COURSE_ID)
-        carl_whole = _save(opts, whole, _outcome("carl", 6.0), carl_writer, ledger, csv_path, logs.append)
+        carl_whole = save_result(ws, whole, _outcome("carl", 6.0), carl_writer, ledger, csv_path, logs.append)
     finally:
         writer.close()
     for row in (bob, ann):
