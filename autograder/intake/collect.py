@@ -296,7 +296,7 @@ def _one(tree: Tree, cand: _Candidate, assignment: str, names: list[str], privat
         return _failed(cand, "; ".join(reason for _, reason in problems[:3]) + more)
     assert cand.student is not None
     if len(names) > 1:
-        return _multi(tree, cand, assignment, names, private)
+        return _several(tree, cand, assignment, names, private)
     node = cand.node
     if node.kind == "dir":
         folder = _assignment_folder(tree, node, assignment)
@@ -315,7 +315,7 @@ def _one(tree: Tree, cand: _Candidate, assignment: str, names: list[str], privat
                       entry=cand.entry)
 
 
-def _multi(tree: Tree, cand: _Candidate, assignment: str, names: list[str], private: Path) -> Submission:
+def _several(tree: Tree, cand: _Candidate, assignment: str, names: list[str], private: Path) -> Submission:
     """One student's folder holding several notebooks: each part found by name, hashed together."""
     layout = (f"{assignment} has {len(names)} notebooks ({', '.join(n + '.ipynb' for n in names)}): "
               f"submit them as <student>/{assignment}/<notebook>.ipynb (nbgrader's layout)")
