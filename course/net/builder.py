@@ -137,6 +137,38 @@ class NetworkBuilder:
             body["public_ip"] = public_ip
         return self._put("nat_gateways", nat_id, body)
 
+    def regional_nat(self, nat_id: str, vpc: str, public_ip: str) -> NetworkBuilder:
+        """A regional NAT gateway (spec §5.14): no subnet; AWS routes it to the VPC's internet gateway."""
+        return self._put("nat_gateways", nat_id, {"availability_mode": "regional", "vpc": vpc,
+                                                  "public_ip": public_ip})
+
+    def block_public_access(self, mode: str, *, exclusions: Sequence[dict[str, str]] = ()) -> NetworkBuilder:
+        """VPC Block Public Access for the document's Region (spec §5.15).
+
+        ``exclusions``: ``[{"subnet": "subnet-pub", "mode": "allow-bidirectional"}]`` or ``{"vpc": ...}``."""
+        self.doc["block_public_access"] = {"mode": mode, "exclusions": [dict(e) for e in exclusions]}
+        return self
+
+    def target_group(
+        self, tg_id: str, port: int, targets: Sequence[str], *, protocol: str = "tcp", target_type: str = "instance",
+        preserve_client_ip: bool | None = None,
+    ) -> NetworkBuilder:
+        body: dict[str, Any] = {"port": port, "protocol": protocol, "targets": list(targets),
+                                "target_type": target_type}
+        if preserve_client_ip is not None:
+            body["preserve_client_ip"] = preserve_client_ip
+        return self._put("target_groups", tg_id, body)
+
+    def load_balancer(
+        self, lb_id: str, kind: str, nodes: Sequence[str], *, listeners: Sequence[tuple[int, str, str]] = (),
+        sgs: Sequence[str] = (), scheme: str = "internet-facing",
+    ) -> NetworkBuilder:
+        """An ALB (``kind="application"``) or NLB (``"network"``); ``listeners``: ``[(443, "tcp", "tg-web")]``."""
+        return self._put("load_balancers", lb_id, {
+            "type": kind, "scheme": scheme, "nodes": list(nodes), "security_groups": list(sgs),
+            "listeners": [{"port": port, "protocol": proto, "target_group": tg} for port, proto, tg in listeners],
+        })
+
     def nacl(
         self, acl_id: str, vpc: str, *, inbound: Sequence[dict[str, Any]] = (),
         outbound: Sequence[dict[str, Any]] = (), subnets: Sequence[str] = (), default: bool = False,
@@ -212,19 +244,24 @@ class NetworkBuilder:
             "requester_vpc": requester, "accepter_vpc": accepter, "status": status,
         })
 
-    def tgw(self, tgw_id: str) -> NetworkBuilder:
-        return self._put("transit_gateways", tgw_id, {"route_tables": {}, "attachments": {}})
+    def tgw(self, tgw_id: str, *, security_group_referencing: bool = False) -> NetworkBuilder:
+        body: dict[str, Any] = {"route_tables": {}, "attachments": {}}
+        if security_group_referencing:
+            body["security_group_referencing"] = True
+        return self._put("transit_gateways", tgw_id, body)
 
     def tgw_route_table(self, tgw_id: str, rtb_id: str) -> NetworkBuilder:
         self.doc["transit_gateways"][tgw_id]["route_tables"][rtb_id] = {"routes": []}
         return self
 
     def tgw_attachment(
-        self, tgw_id: str, att_id: str, vpc: str, subnets: list[str], association: str | None
+        self, tgw_id: str, att_id: str, vpc: str, subnets: list[str], association: str | None, *,
+        security_group_referencing: bool = False,
     ) -> NetworkBuilder:
-        self.doc["transit_gateways"][tgw_id]["attachments"][att_id] = {
-            "vpc": vpc, "subnets": list(subnets), "association": association,
-        }
+        body: dict[str, Any] = {"vpc": vpc, "subnets": list(subnets), "association": association}
+        if security_group_referencing:
+            body["security_group_referencing"] = True
+        self.doc["transit_gateways"][tgw_id]["attachments"][att_id] = body
         return self
 
     def tgw_route(

@@ -19,7 +19,8 @@ def build_indexes(net: Network) -> None:
         for sg in eni.security_groups:
             net.sg_members.setdefault(sg.id, set()).add(eni.id)
     for nat in net.nat_gateways.values():
-        net.hosts_by_private[(nat.vpc.id, nat.private_ip)] = nat
+        if nat.private_ip is not None:
+            net.hosts_by_private[(nat.vpc.id, nat.private_ip)] = nat
         if nat.public_ip is not None:
             net.owner_by_public[nat.public_ip] = nat
     for igw in net.internet_gateways.values():
@@ -30,6 +31,13 @@ def build_indexes(net: Network) -> None:
     for tgw in net.transit_gateways.values():
         for att in tgw.attachments.values():
             net.attachments_by_vpc.setdefault((tgw.id, att.vpc.id), []).append(att)
+        if tgw.security_group_referencing:
+            # spec §5.4: the option must be on for the transit gateway and for both VPCs' attachments
+            on = [a.vpc for a in tgw.attachments.values() if a.security_group_referencing]
+            for a in on:
+                for b in on:
+                    if a is not b and a.region == b.region:
+                        net.sg_refs_over_tgw.setdefault(a.id, set()).add(b.id)
     for pcx in net.peerings.values():
         if pcx.active and pcx.requester.region == pcx.accepter.region:
             net.peers_same_region.setdefault(pcx.requester.id, set()).add(pcx.accepter.id)

@@ -28,6 +28,10 @@ LABELS: dict[str, str] = {
     "source-dest-check": "",
     "misrouted": "",
     "asymmetric-return": "",
+    "block-public-access": "",
+    "lb-internal": "",
+    "lb-no-listener": "ELB_LISTENER_PORT_RESTRICTION",
+    "lb-no-targets": "",
 }
 
 MEANINGS: dict[str, str] = {
@@ -56,6 +60,10 @@ MEANINGS: dict[str, str] = {
     "source-dest-check": "the route targets an ENI whose source/destination check drops the packet",
     "misrouted": "the request reaches a different host than the one intended",
     "asymmetric-return": "the reply takes a different path or comes from a different address",
+    "block-public-access": "VPC Block Public Access blocks this internet traffic (mode and exclusions)",
+    "lb-internal": "an internal load balancer has no public address for an internet client",
+    "lb-no-listener": "the load balancer has no listener for this protocol and port",
+    "lb-no-targets": "the listener's target group has no registered targets",
 }
 
 RETURN_LABELS = {

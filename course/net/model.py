@@ -129,6 +129,7 @@ class Eni:
     security_groups: list[SecurityGroup]
     source_dest_check: bool
     endpoint: str | None
+    load_balancer: str | None = None  # set on the nodes of a load balancer (spec §5.16)
 
     @property
     def vpc(self) -> Vpc:
@@ -155,15 +156,25 @@ class EgressOnlyGateway:
 
 @dataclass(slots=True)
 class NatGateway:
+    """A zonal NAT gateway sits in ``subnet``; a regional one (spec §5.14) has no subnet and no private IP."""
+
     id: str
-    subnet: Subnet
+    subnet: Subnet | None
     public: bool
-    private_ip: Addr
+    private_ip: Addr | None
     public_ip: Addr | None
+    home: Vpc | None = None  # the VPC of a regional NAT gateway
+
+    @property
+    def regional(self) -> bool:
+        return self.subnet is None
 
     @property
     def vpc(self) -> Vpc:
-        return self.subnet.vpc
+        if self.subnet is not None:
+            return self.subnet.vpc
+        assert self.home is not None
+        return self.home
 
 
 @dataclass(slots=True)
@@ -227,6 +238,7 @@ class TgwAttachment:
     vpc: Vpc
     subnets: list[Subnet]
     association: str | None
+    security_group_referencing: bool = False
 
 
 @dataclass(slots=True)
@@ -234,6 +246,46 @@ class TransitGateway:
     id: str
     route_tables: dict[str, list[TgwRoute]]
     attachments: dict[str, TgwAttachment]
+    security_group_referencing: bool = False
+
+
+@dataclass(slots=True)
+class BlockPublicAccess:
+    """VPC Block Public Access for one Region (spec §5.15): a mode plus exclusions per VPC or subnet."""
+
+    region: str
+    mode: str  # "off" | "block-bidirectional" | "block-ingress"
+    vpc_exclusions: dict[str, str]  # vpc id -> "allow-bidirectional" | "allow-egress"
+    subnet_exclusions: dict[str, str]  # subnet id -> the same
+
+
+@dataclass(slots=True)
+class Listener:
+    port: int
+    protocol: str  # tcp | udp | tls | tcp_udp (network); http | https (application)
+    target_group: str
+
+
+@dataclass(slots=True)
+class TargetGroup:
+    id: str
+    port: int
+    protocol: str
+    targets: list[Eni]
+    preserve_client_ip: bool  # for an NLB; an ALB never preserves it
+    preserve_explicit: bool = False
+
+
+@dataclass(slots=True)
+class LoadBalancer:
+    """An ALB or NLB (spec §5.16): nodes are ENIs in its subnets; listeners forward to target groups."""
+
+    id: str
+    type: str  # "application" | "network"
+    internet_facing: bool
+    nodes: list[Eni]
+    security_groups: list[SecurityGroup]
+    listeners: list[Listener]
 
 
 @dataclass(slots=True)
@@ -256,6 +308,9 @@ class Network:
     vpc_endpoints: dict[str, VpcEndpoint]
     peerings: dict[str, Peering]
     transit_gateways: dict[str, TransitGateway]
+    block_public_access: BlockPublicAccess | None = None
+    load_balancers: dict[str, LoadBalancer] = field(default_factory=dict)
+    target_groups: dict[str, TargetGroup] = field(default_factory=dict)
     # indexes
     hosts_by_private: dict[tuple[str, Addr], Eni | NatGateway] = field(default_factory=dict)
     enis_by_private: dict[Addr, list[Eni]] = field(default_factory=dict)
@@ -265,6 +320,7 @@ class Network:
     sg_members: dict[str, set[str]] = field(default_factory=dict)
     attachments_by_vpc: dict[tuple[str, str], list[TgwAttachment]] = field(default_factory=dict)
     peers_same_region: dict[str, set[str]] = field(default_factory=dict)
+    sg_refs_over_tgw: dict[str, set[str]] = field(default_factory=dict)  # inbound rules only (spec §5.4)
 
     def __repr__(self) -> str:
         return (

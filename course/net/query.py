@@ -13,7 +13,7 @@ from typing import Any
 from .addr import Addr, fmt, try_parse_ip
 from .errors import NetworkError
 from .fields import integer
-from .model import ALL_PORTS, EPHEMERAL, Eni, Network, PortRange
+from .model import ALL_PORTS, EPHEMERAL, Eni, LoadBalancer, Network, PortRange
 
 QUERY_PROTOCOLS = ("tcp", "udp", "icmp")
 
@@ -35,6 +35,7 @@ class Query:
     resource: str
     icmp_type: int | None
     request: dict[str, Any]  # the IAM request an endpoint policy decides (action, resource, principal, context...)
+    lb: LoadBalancer | None = None  # dst named a load balancer: dst_eni is the node that takes the connection
 
     @property
     def src_text(self) -> str:
@@ -110,7 +111,21 @@ def parse_query(net: Network, raw: Any) -> Query:
     dst_eni: Eni | None = None
     service: str | None = None
     dst_addr: Addr | None
-    if dst in net.enis:
+    lb: LoadBalancer | None = None
+    if dst in net.load_balancers:
+        lb = net.load_balancers[dst]
+        if proto == "icmp" or port is None:
+            raise NetworkError("a load balancer query needs tcp or udp and the listener port", "query.port")
+        dst_eni = _lb_node(lb, src_eni, dialled, dst_ip)
+        if dialled is not None:
+            dst_addr = dialled
+        elif src_eni is None:
+            dst_addr = dst_eni.public_ip if version == 4 else dst_eni.ipv6_ip
+        else:
+            dst_addr = dst_eni.address(version)
+            if dst_addr is None:
+                raise NetworkError(f"{dst} has no IPv{version} address", "query.dst")
+    elif dst in net.enis:
         dst_eni = net.enis[dst]
         if dialled is not None:
             dst_addr = dialled
@@ -141,8 +156,22 @@ def parse_query(net: Network, raw: Any) -> Query:
         dst_eni = _owner(net, parsed)
     return Query(
         raw, proto, version, src_eni, src_addr, dst, dst_eni, dst_addr, service, dst_ports, src_ports,
-        action, resource, icmp_type, request,
+        action, resource, icmp_type, request, lb,
     )
+
+
+def _lb_node(lb: LoadBalancer, src: Eni | None, dialled: Addr | None, dst_ip: Any) -> Eni:
+    """The node that takes the connection: the one whose address was dialled, else one in the client's AZ."""
+    if dialled is not None:
+        for node in lb.nodes:
+            if dialled in (node.private_ip, node.public_ip, node.ipv6_ip):
+                return node
+        raise NetworkError(f"{dst_ip} is not an address of a node of {lb.id}", "query.dst_ip")
+    if src is not None:
+        same = [n for n in lb.nodes if n.subnet.az == src.subnet.az]
+        if same:
+            return same[0]
+    return lb.nodes[0]
 
 
 def _private_dns(net: Network, src: Eni | None, service: str) -> Eni | None:

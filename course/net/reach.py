@@ -20,11 +20,13 @@ from .model import (
     EgressOnlyGateway,
     Eni,
     InternetGateway,
+    LoadBalancer,
     NatGateway,
     Network,
     Peering,
     PortRange,
     Subnet,
+    TargetGroup,
     TransitGateway,
     Vpc,
     VpcEndpoint,
@@ -48,6 +50,7 @@ class Packet:
     sports: PortRange | None
     src_eni: Eni | None  # the ENI whose private address is ``src``; None once translated
     via: str | None = None  # pcx/tgw that carried it into the current VPC
+    lb_groups: frozenset[str] = frozenset()  # the security groups of the load balancer that forwards it
 
 
 @dataclass(slots=True)
@@ -74,6 +77,9 @@ class _Walk:
         self.nat_state: dict[str, tuple[Addr, PortRange | None, Eni | None]] = {}
         self.steps = 0
         self.last_table: str | None = None
+        # who must receive the request and the reply: the query's ends, or a load balancer and its target
+        self.want_dst: Eni | None = q.dst_eni
+        self.want_src: Eni | None = q.src_eni
 
     # -- bookkeeping -------------------------------------------------------------------------
     def hop(self, resource: str, kind: str, decision: str, detail: str, **extra: Any) -> None:
@@ -111,6 +117,10 @@ class _Walk:
         try:
             if q.dst_addr is None:
                 assert q.dst_eni is not None
+                if q.lb is not None:
+                    self.hop(q.lb.id, "load-balancer", "deny",
+                             f"{q.lb.id} is internal: it has no public address for {q.src_text} to dial")
+                    self.block("lb-internal", q.lb.id)
                 self.hop(q.dst_eni.id, "eni", "deny", f"{q.dst_eni.id} has no public IP for {q.src_text} to dial")
                 self.block("no-public-ip", q.dst_eni.id)
                 return self.answer()  # not reached: block() stops the walk
@@ -125,6 +135,8 @@ class _Walk:
             else:
                 self.hop(fmt(pkt.src), "internet", "send", f"{fmt(pkt.src)} sends {self._what(pkt)} to {fmt(pkt.dst)}")
                 landing = self.internet(pkt)
+            if q.lb is not None:
+                self._load_balance(q.lb, landing)
             self.reply = True
             self._walk_reply(landing)
         except _Stop:
@@ -188,7 +200,17 @@ class _Walk:
             self.block("misrouted", self.last_table)
 
     # -- filters -----------------------------------------------------------------------------
+    def _no_sg_lb(self, eni: Eni, direction: str) -> bool:
+        """An NLB created without security groups lets all client traffic in and all traffic out (§5.16)."""
+        if eni.load_balancer is None or eni.security_groups:
+            return False
+        self.hop(eni.load_balancer, "load-balancer", "allow",
+                 f"{eni.load_balancer} has no security groups: all {direction} traffic is allowed")
+        return True
+
     def _sg_egress(self, pkt: Packet, eni: Eni) -> None:
+        if self._no_sg_lb(eni, "outbound"):
+            return
         q = self.q
         if q.dst_eni is not None and q.dst_eni.owns_private(pkt.dst):
             remotes = [q.dst_eni]
@@ -208,9 +230,12 @@ class _Walk:
             self.block("sg-outbound", ids, stop=False)
 
     def _sg_ingress(self, pkt: Packet, eni: Eni) -> None:
+        if self._no_sg_lb(eni, "inbound"):
+            return
         remotes = [pkt.src_eni] if pkt.src_eni is not None else []
         verdict = security_groups.allows(
-            self.net, eni.security_groups, "inbound", self.q.protocol, pkt.dports, pkt.src, remotes, eni.vpc
+            self.net, eni.security_groups, "inbound", self.q.protocol, pkt.dports, pkt.src, remotes, eni.vpc,
+            pkt.lb_groups,
         )
         ids = ",".join(g.id for g in eni.security_groups) or eni.id
         if verdict.allowed:
@@ -285,6 +310,8 @@ class _Walk:
             return self.via_igw(pkt, net.internet_gateways[target], subnet, sender)
         if target in net.nat_gateways:
             nat = net.nat_gateways[target]
+            if nat.regional:
+                return self.via_regional_nat(pkt, nat, subnet)
             if internet_dst:
                 assert sender is not None
                 self.hop(table.id, "route-table", "drop", f"{sender.id}'s subnet sends internet traffic to {target}")
@@ -314,11 +341,12 @@ class _Walk:
             if isinstance(host, NatGateway):
                 self.hop(host.id, "nat", "drop", "a NAT gateway does not accept inbound connections")
                 self.block("nat-no-inbound", host.id)
-            if self.q.dst_eni is not None and host is not self.q.dst_eni:
-                self.hop(host.id, "eni", "drop", f"{fmt(pkt.dst)} in {vpc.id} is {host.id}, not {self.q.dst_eni.id}")
+            if self.want_dst is not None and host is not self.want_dst:
+                self.hop(host.id, "eni", "drop", f"{fmt(pkt.dst)} in {vpc.id} is {host.id}, not {self.want_dst.id}")
                 self.block("misrouted", host.id)
-        elif isinstance(host, Eni) and host is not self.q.src_eni:
-            self.hop(host.id, "eni", "drop", f"the reply reaches {host.id}, not {self.q.src_text}")
+        elif isinstance(host, Eni) and host is not self.want_src:
+            want = self.want_src.id if self.want_src else self.q.src_text
+            self.hop(host.id, "eni", "drop", f"the reply reaches {host.id}, not {want}")
             self.block("asymmetric-return", host.id)
         if subnet is not from_subnet:
             self._nacl(subnet, "inbound", pkt)
@@ -340,6 +368,9 @@ class _Walk:
         if self.reply and igw.id not in self.used:
             self.hop(igw.id, "igw", "drop", "the reply leaves through a gateway the request never used")
             self.block("asymmetric-return", igw.id)
+        translated_by_nat = isinstance(sender, NatGateway) and pkt.src == sender.private_ip
+        if not self.reply:
+            self._bpa(vpc, subnet, "outbound", "nat" if translated_by_nat else "igw", igw.id)
         detail = "IPv6: no translation"
         if pkt.dst[0] == 4:
             if isinstance(sender, NatGateway) and pkt.src == sender.private_ip:
@@ -369,6 +400,8 @@ class _Walk:
         if eigw.vpc is not subnet.vpc or pkt.dst[0] != 6:
             self.hop(eigw.id, "eigw", "drop", f"{eigw.id} cannot carry this packet from {subnet.vpc.id}")
             self.block("route-blackhole", subnet.route_table.id)
+        if not self.reply:
+            self._bpa(subnet.vpc, subnet, "outbound", "eigw", eigw.id)
         self.used.add(eigw.id)
         self.hop(eigw.id, "eigw", "forward", "IPv6 out to the internet (egress-only)")
         return self.internet(pkt)
@@ -392,6 +425,12 @@ class _Walk:
                 if not self.reply and isinstance(owner, NatGateway):
                     self.hop(owner.id, "nat", "drop", "a NAT gateway does not accept inbound connections")
                     self.block("nat-no-inbound", owner.id)
+                if not self.reply and isinstance(owner, Eni):
+                    self._bpa(vpc, owner.subnet, "inbound", "igw", igw.id)
+                if isinstance(owner, NatGateway) and owner.regional:
+                    self.used.add(igw.id)
+                    self.hop(igw.id, "igw", "forward", f"in from the internet to {owner.id} at {fmt(dst)}")
+                    return self.regional_nat_return(pkt, owner)
                 self.used.add(igw.id)
                 self.hop(igw.id, "igw", "forward", f"in from the internet; translates {fmt(dst)} to "
                          f"{fmt(owner.private_ip)}")
@@ -411,6 +450,8 @@ class _Walk:
                         self.block("asymmetric-return", first.id if first else vpc6.id)
                 elif igw is not None:
                     gw = igw
+                    inside = next((s for s in vpc6.subnets if s.contains(dst)), None)
+                    self._bpa(vpc6, inside, "inbound", "igw", igw.id)
                 elif eigw is not None:
                     self.hop(eigw.id, "eigw", "drop", "an egress-only gateway refuses connections from the internet")
                     self.block("eigw-inbound", eigw.id)
@@ -543,6 +584,129 @@ class _Walk:
         self.hop(entry.id, "subnet", "forward", f"enters {target.vpc.id} through attachment subnet {entry.id}")
         return self.send(pkt, entry, None, nacl=False)
 
+    # -- spec §5.14: regional NAT gateways ------------------------------------------------------
+    def via_regional_nat(self, pkt: Packet, nat: NatGateway, from_subnet: Subnet) -> Landing:
+        """No subnet of yours: no NAT-subnet NACL and no NAT-subnet route table; AWS routes it to the VPC's IGW."""
+        if self.reply:
+            self.hop(nat.id, "nat", "drop", "the reply is routed into a NAT gateway the request never used")
+            self.block("asymmetric-return", nat.id)
+        vpc = nat.vpc
+        if nat.vpc is not from_subnet.vpc:
+            self.hop(nat.id, "nat", "drop", f"{nat.id} belongs to {nat.vpc.id}")
+            self.block("route-blackhole", from_subnet.route_table.id)
+        if pkt.dst[0] != 4 or self.net.vpc_of(pkt.dst) is not None:
+            self.hop(nat.id, "nat", "drop", f"a regional NAT gateway forwards only to the internet, not to "
+                     f"{fmt(pkt.dst)}")
+            self.block("route-missing", nat.id)
+        igw = self.net.igw_by_vpc.get(vpc.id)
+        if igw is None:
+            self.hop(nat.id, "nat", "drop", f"{vpc.id} has no internet gateway for the regional NAT gateway")
+            self.block("nat-no-igw-route", nat.id)
+        assert igw is not None and nat.public_ip is not None
+        self.used.add(nat.id)
+        self._bpa(vpc, None, "outbound", "nat", igw.id)
+        sports = None if self.q.protocol == "icmp" else EPHEMERAL
+        self.nat_state[nat.id] = (pkt.src, pkt.sports, pkt.src_eni)
+        self.hop(nat.id, "nat", "translate", f"regional NAT gateway: source {fmt(pkt.src)} becomes "
+                 f"{fmt(nat.public_ip)}" + (", ports 1024-65535" if sports else "") + "; no NAT subnet, no NAT "
+                 "subnet NACL")
+        self.used.add(igw.id)
+        self.hop(igw.id, "igw", "forward", f"out to the internet from {nat.id}")
+        return self.internet(Packet(nat.public_ip, pkt.dst, pkt.dports, sports, None))
+
+    def regional_nat_return(self, pkt: Packet, nat: NatGateway) -> Landing:
+        if nat.id not in self.nat_state:
+            self.hop(nat.id, "nat", "drop", "the NAT gateway has no connection for this reply")
+            self.block("asymmetric-return", nat.id)
+        src, sports, _ = self.nat_state[nat.id]
+        self.hop(nat.id, "nat", "translate", f"reply translated back to {fmt(src)}")
+        return self.arrive(Packet(pkt.src, src, sports, pkt.sports, None), nat.vpc, None)
+
+    # -- spec §5.15: VPC Block Public Access ---------------------------------------------------
+    def _bpa(self, vpc: Vpc, subnet: Subnet | None, initiated: str, via: str, gateway: str) -> None:
+        """Does Block Public Access let a connection ``initiated`` outbound/inbound cross ``gateway``?"""
+        bpa = self.net.block_public_access
+        if bpa is None or bpa.mode == "off" or vpc.region != bpa.region:
+            return
+        exclusion, scope = None, vpc.id
+        if subnet is not None and subnet.id in bpa.subnet_exclusions:
+            exclusion, scope = bpa.subnet_exclusions[subnet.id], subnet.id
+        elif vpc.id in bpa.vpc_exclusions:
+            exclusion = bpa.vpc_exclusions[vpc.id]
+        where = subnet.id if subnet is not None else vpc.id
+        if exclusion == "allow-bidirectional":
+            ok, why = True, f"exclusion allow-bidirectional on {scope}"
+        elif bpa.mode == "block-bidirectional":
+            ok = exclusion == "allow-egress" and initiated == "outbound"
+            why = (f"exclusion allow-egress on {scope} lets outbound-initiated traffic through" if ok else
+                   f"block-bidirectional blocks {initiated}-initiated traffic of {where}"
+                   + (f" (exclusion {exclusion} on {scope} allows only egress)" if exclusion else " (no exclusion)"))
+        else:  # block-ingress
+            ok = initiated == "outbound" and via in ("nat", "eigw")
+            why = ("block-ingress still lets connections out through NAT and egress-only gateways" if ok else
+                   f"block-ingress blocks {initiated}-initiated internet traffic of {where} through {gateway}"
+                   + (" (only NAT and egress-only gateways may start connections)" if initiated == "outbound" else "")
+                   + (f"; exclusion {exclusion} on {scope} applies only under block-bidirectional" if exclusion
+                      else ""))
+        self.hop("block-public-access", "block-public-access", "allow" if ok else "deny",
+                 f"VPC Block Public Access ({bpa.region}): {why}")
+        if not ok:
+            self.block("block-public-access", where)
+
+    # -- spec §5.16: load balancers ------------------------------------------------------------
+    def _load_balance(self, lb: LoadBalancer, landing: Landing) -> None:
+        """The node took the connection: find the listener, then reach every target of its group."""
+        node = landing.where
+        assert isinstance(node, Eni)
+        port = self.q.dst_ports[0] if self.q.dst_ports else None
+        listener = next((li for li in lb.listeners if li.port == port), None)
+        if listener is None or not _listener_fits(listener.protocol, self.q.protocol):
+            have = ", ".join(f"{li.protocol.upper()} {li.port}" for li in lb.listeners) or "none"
+            self.hop(lb.id, "load-balancer", "drop",
+                     f"no {self.q.protocol} listener on port {port} (listeners: {have})")
+            self.block("lb-no-listener", lb.id)
+        assert listener is not None
+        tg = self.net.target_groups[listener.target_group]
+        preserve = lb.type == "network" and tg.preserve_client_ip
+        self.hop(lb.id, "load-balancer", "forward",
+                 f"listener {listener.protocol.upper()} {listener.port} -> {tg.id} (port {tg.port}); "
+                 + ("client IP preserved: targets see " + fmt(landing.pkt.src) if preserve else
+                    f"targets see the node's address {fmt(node.private_ip)}"))
+        if not tg.targets:
+            self.hop(tg.id, "target-group", "drop", f"{tg.id} has no registered targets")
+            self.block("lb-no-targets", tg.id)
+        for target in tg.targets:
+            self._lb_target(lb, node, tg, target, landing.pkt, preserve)
+
+    def _lb_target(self, lb: LoadBalancer, node: Eni, tg: TargetGroup, target: Eni, client: Packet,
+                   preserve: bool) -> None:
+        saved = (self.want_dst, self.want_src, self.steps)
+        self.want_dst, self.want_src, self.steps = target, node, 0
+        groups = frozenset(g.id for g in lb.security_groups)
+        src = client.src if preserve else node.private_ip
+        pkt = Packet(src, target.private_ip, (tg.port, tg.port), client.sports if preserve else EPHEMERAL,
+                     None if preserve else node, lb_groups=groups)
+        self.hop(node.id, "load-balancer", "send", f"{lb.id} opens {self.q.protocol} port {tg.port} to target "
+                 f"{target.id} ({fmt(target.private_ip)}) from {fmt(src)}")
+        self._sg_egress(pkt, node)
+        landing = self.send(pkt, node.subnet, node)
+        self.reply = True
+        rpkt = Packet(pkt.dst, pkt.src, pkt.sports, pkt.dports, target)
+        self.hop(target.id, "eni", "send", f"target replies {self._what(rpkt)} to {fmt(rpkt.dst)}")
+        if preserve:
+            # the NLB carries replies to a preserved client address back itself: no route lookup (§5.16)
+            if target.subnet is not node.subnet:
+                self._nacl(target.subnet, "outbound", rpkt)
+                self._nacl(node.subnet, "inbound", rpkt)
+            self.hop(lb.id, "load-balancer", "receive", f"the reply to {fmt(rpkt.dst)} returns through {lb.id}")
+        else:
+            back = self.send(rpkt, target.subnet, target)
+            if back.where is not node:
+                self.block("asymmetric-return", getattr(back.where, "id", None))
+        del landing
+        self.reply = False
+        self.want_dst, self.want_src, self.steps = saved
+
     def via_eni(self, pkt: Packet, target: Eni, subnet: Subnet) -> Landing:
         if target.owns_private(pkt.dst):
             return self.arrive(pkt, target.vpc, subnet)
@@ -557,6 +721,12 @@ class _Walk:
 
 # Keys AWS puts in the request context of a request that arrives through a VPC endpoint
 # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+def _listener_fits(listener: str, protocol: str) -> bool:
+    if protocol == "udp":
+        return listener in ("udp", "tcp_udp")
+    return listener != "udp"
+
+
 def endpoint_request(request: dict[str, Any], ep: VpcEndpoint, src: Addr) -> dict[str, Any]:
     """The IAM request an endpoint policy decides: the query's request, ``anonymous`` when it names no
     principal, with ``aws:SourceVpce``, ``aws:SourceVpc`` and ``aws:VpcSourceIp`` added unless given."""

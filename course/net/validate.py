@@ -12,9 +12,12 @@ from .fields import at
 from .index import build_indexes
 from .model import (
     AwsService,
+    BlockPublicAccess,
     EgressOnlyGateway,
     Eni,
     InternetGateway,
+    Listener,
+    LoadBalancer,
     Nacl,
     NaclRule,
     NatGateway,
@@ -26,6 +29,7 @@ from .model import (
     SecurityGroup,
     SgRule,
     Subnet,
+    TargetGroup,
     TgwAttachment,
     TgwRoute,
     TransitGateway,
@@ -36,7 +40,7 @@ from .model import (
 TOP_LEVEL = (
     "region", "vpcs", "subnets", "route_tables", "nacls", "security_groups", "enis", "internet_gateways",
     "egress_only_internet_gateways", "nat_gateways", "prefix_lists", "aws_services", "vpc_endpoints",
-    "peering_connections", "transit_gateways",
+    "peering_connections", "transit_gateways", "load_balancers", "target_groups",
 )
 
 TARGET_KINDS = {
@@ -56,6 +60,8 @@ def validate(doc: Any) -> Network:
     region = f.string(doc, "region", "", "us-east-1")
     for key in TOP_LEVEL[1:]:
         f.collection(doc, key)
+    if "block_public_access" in doc and doc["block_public_access"] is not None:
+        f.obj(doc["block_public_access"], "block_public_access")
     prefix_lists = _prefix_lists(doc)
     vpcs = _vpcs(doc, region)
     route_tables = _route_tables(doc, vpcs)
@@ -69,7 +75,7 @@ def validate(doc: Any) -> Network:
         gid: EgressOnlyGateway(gid, _ref(vpcs, g, "vpc", at("egress_only_internet_gateways", gid)))
         for gid, g in f.collection(doc, "egress_only_internet_gateways").items()
     }
-    nats = _nats(doc, subnets)
+    nats = _nats(doc, subnets, vpcs)
     services = _services(doc, region, prefix_lists)
     endpoints = _endpoints(doc, vpcs, services, enis)
     peerings = _peerings(doc, vpcs)
@@ -79,7 +85,10 @@ def validate(doc: Any) -> Network:
         security_groups=sgs, enis=enis, internet_gateways=igws, egress_only_gateways=eigws,
         nat_gateways=nats, prefix_lists=prefix_lists, aws_services=services, vpc_endpoints=endpoints,
         peerings=peerings, transit_gateways=tgws,
+        block_public_access=_block_public_access(doc, region, vpcs, subnets),
     )
+    net.target_groups = _target_groups(doc, enis)
+    net.load_balancers = _load_balancers(doc, enis, sgs, net.target_groups)
     _routes(doc, net)
     build_indexes(net)
     return net
@@ -303,10 +312,17 @@ def _igws(doc: dict[str, Any], vpcs: dict[str, Vpc]) -> dict[str, InternetGatewa
     return out
 
 
-def _nats(doc: dict[str, Any], subnets: dict[str, Subnet]) -> dict[str, NatGateway]:
+def _nats(doc: dict[str, Any], subnets: dict[str, Subnet], vpcs: dict[str, Vpc]) -> dict[str, NatGateway]:
     out = {}
     for nid, n in f.collection(doc, "nat_gateways").items():
         path = at("nat_gateways", nid)
+        mode = n.get("availability_mode", "zonal")
+        if mode not in ("zonal", "regional"):
+            raise NetworkError(f"availability_mode must be zonal or regional, got {mode!r}",
+                               at(path, "availability_mode"))
+        if mode == "regional":
+            out[nid] = _regional_nat(nid, n, path, vpcs)
+            continue
         subnet: Subnet = _ref(subnets, n, "subnet", path)
         kind = n.get("connectivity", "public")
         if kind not in ("public", "private"):
@@ -320,6 +336,164 @@ def _nats(doc: dict[str, Any], subnets: dict[str, Subnet]) -> dict[str, NatGatew
         if kind == "public" and public is None:
             raise NetworkError("a public NAT gateway needs its Elastic IP", at(path, "public_ip"))
         out[nid] = NatGateway(nid, subnet, kind == "public", private, public if kind == "public" else None)
+    return out
+
+
+def _regional_nat(nid: str, n: dict[str, Any], path: str, vpcs: dict[str, Vpc]) -> NatGateway:
+    """Spec §5.14: a regional NAT gateway belongs to a VPC, not a subnet, and is public."""
+    for key in ("subnet", "private_ip"):
+        if n.get(key) is not None:
+            raise NetworkError(f"a regional NAT gateway has no {key} (it spans the VPC's Availability Zones)",
+                               at(path, key))
+    if n.get("connectivity", "public") != "public":
+        raise NetworkError(f"this model's regional NAT gateways are public, got {n.get('connectivity')!r}",
+                           at(path, "connectivity"))
+    vpc = _ref(vpcs, n, "vpc", path)
+    public = f.optional_ip(n, "public_ip", path, 4)
+    if public is None:
+        raise NetworkError("a public NAT gateway needs its Elastic IP", at(path, "public_ip"))
+    return NatGateway(nid, None, True, None, public, vpc)
+
+
+BPA_MODES = ("off", "block-bidirectional", "block-ingress")
+EXCLUSION_MODES = ("allow-bidirectional", "allow-egress")
+
+
+def _block_public_access(
+    doc: dict[str, Any], region: str, vpcs: dict[str, Vpc], subnets: dict[str, Subnet]
+) -> BlockPublicAccess | None:
+    """Spec §5.15: one Region's VPC Block Public Access mode and its exclusions."""
+    raw = doc.get("block_public_access")
+    if raw is None:
+        return None
+    path = "block_public_access"
+    mode = f.string(raw, "mode", path, "off")
+    if mode not in BPA_MODES:
+        raise NetworkError(f"mode must be one of {', '.join(BPA_MODES)}; got {mode!r}", at(path, "mode"))
+    bpa = BlockPublicAccess(f.string(raw, "region", path, region), mode, {}, {})
+    for i, item in enumerate(f.listing(raw, "exclusions", path, [])):
+        epath = at(at(path, "exclusions"), i)
+        e = f.obj(item, epath)
+        kind = f.string(e, "mode", epath)
+        if kind not in EXCLUSION_MODES:
+            raise NetworkError(f"mode must be one of {', '.join(EXCLUSION_MODES)}; got {kind!r}", at(epath, "mode"))
+        has_vpc, has_subnet = e.get("vpc") is not None, e.get("subnet") is not None
+        if has_vpc == has_subnet:
+            raise NetworkError("an exclusion names exactly one of vpc or subnet", epath)
+        if has_vpc:
+            vpc = _ref(vpcs, e, "vpc", epath)
+            bpa.vpc_exclusions[vpc.id] = kind
+        else:
+            subnet = _ref(subnets, e, "subnet", epath)
+            bpa.subnet_exclusions[subnet.id] = kind
+    return bpa
+
+
+LB_TYPES = ("application", "network")
+LISTENER_PROTOCOLS = {"application": ("http", "https"), "network": ("tcp", "udp", "tls", "tcp_udp")}
+
+
+def _target_groups(doc: dict[str, Any], enis: dict[str, Eni]) -> dict[str, TargetGroup]:
+    out = {}
+    for tid, t in f.collection(doc, "target_groups").items():
+        path = at("target_groups", tid)
+        if "port" not in t:
+            _missing(path, "port")
+        port = f.integer(t["port"], at(path, "port"), 1, 65535)
+        proto = f.string(t, "protocol", path, "tcp")
+        if proto not in ("tcp", "udp", "tls", "tcp_udp", "http", "https"):
+            raise NetworkError(f"unknown target group protocol {proto!r}", at(path, "protocol"))
+        targets = []
+        for i, eid in enumerate(f.listing(t, "targets", path, [])):
+            tpath = at(at(path, "targets"), i)
+            if f.ref(eid, tpath) not in enis:
+                raise NetworkError(f"unknown ENI {eid!r}", tpath)
+            targets.append(enis[eid])
+        target_type = f.string(t, "target_type", path, "instance")
+        if target_type not in ("instance", "ip"):
+            raise NetworkError(f"target_type must be instance or ip, got {target_type!r}", at(path, "target_type"))
+        preserve = t.get("preserve_client_ip")
+        if preserve is None:
+            # NLB defaults: on for instance targets and for UDP; off for ip targets over TCP/TLS (spec §5.16).
+            # An ALB never preserves it: _load_balancers refuses an explicit true for an ALB's group.
+            preserve = target_type == "instance" or proto in ("udp", "tcp_udp")
+            explicit = False
+        elif not isinstance(preserve, bool):
+            raise NetworkError(f"expected true or false, got {preserve!r}", at(path, "preserve_client_ip"))
+        else:
+            explicit = True
+        out[tid] = TargetGroup(tid, port, proto, targets, preserve, explicit)
+    return out
+
+
+def _load_balancers(
+    doc: dict[str, Any], enis: dict[str, Eni], sgs: dict[str, SecurityGroup], tgs: dict[str, TargetGroup]
+) -> dict[str, LoadBalancer]:
+    out: dict[str, LoadBalancer] = {}
+    for lid, raw in f.collection(doc, "load_balancers").items():
+        path = at("load_balancers", lid)
+        kind = raw.get("type")
+        if kind not in LB_TYPES:
+            raise NetworkError(f"type must be application or network, got {kind!r}", at(path, "type"))
+        scheme = f.string(raw, "scheme", path, "internet-facing")
+        if scheme not in ("internet-facing", "internal"):
+            raise NetworkError(f"scheme must be internet-facing or internal, got {scheme!r}", at(path, "scheme"))
+        groups = []
+        for i, gid in enumerate(f.listing(raw, "security_groups", path, [])):
+            gpath = at(at(path, "security_groups"), i)
+            if f.ref(gid, gpath) not in sgs:
+                raise NetworkError(f"unknown security group {gid!r}", gpath)
+            groups.append(sgs[gid])
+        if kind == "application" and not groups:
+            raise NetworkError("an Application Load Balancer needs at least one security group",
+                               at(path, "security_groups"))
+        nodes = []
+        raw_nodes = f.listing(raw, "nodes", path)
+        if not raw_nodes:
+            raise NetworkError("a load balancer needs at least one node ENI", at(path, "nodes"))
+        for i, eid in enumerate(raw_nodes):
+            npath = at(at(path, "nodes"), i)
+            if f.ref(eid, npath) not in enis:
+                raise NetworkError(f"unknown ENI {eid!r}", npath)
+            node = enis[eid]
+            if node.load_balancer is not None or node.endpoint is not None:
+                raise NetworkError(f"{eid} already belongs to {node.load_balancer or node.endpoint}", npath)
+            if nodes and node.vpc is not nodes[0].vpc:
+                raise NetworkError(f"{eid} is in {node.vpc.id}, not {nodes[0].vpc.id}", npath)
+            if (scheme == "internet-facing") != (node.public_ip is not None):
+                need = "needs a public_ip" if scheme == "internet-facing" else "must have no public_ip"
+                raise NetworkError(f"a node of an {scheme} load balancer {need}", npath)
+            for g in groups:
+                if g.vpc is not node.vpc:
+                    raise NetworkError(f"{g.id} belongs to {g.vpc.id}, not {node.vpc.id}", at(path, "security_groups"))
+            node.load_balancer = lid
+            node.security_groups = list(groups)
+            nodes.append(node)
+        listeners = []
+        seen: set[int] = set()
+        for i, item in enumerate(f.listing(raw, "listeners", path, [])):
+            lpath = at(at(path, "listeners"), i)
+            li = f.obj(item, lpath)
+            if "port" not in li:
+                _missing(lpath, "port")
+            port = f.integer(li["port"], at(lpath, "port"), 1, 65535)
+            if port in seen:
+                raise NetworkError(f"port {port} already has a listener", at(lpath, "port"))
+            seen.add(port)
+            proto = f.string(li, "protocol", lpath, LISTENER_PROTOCOLS[kind][0])
+            if proto not in LISTENER_PROTOCOLS[kind]:
+                raise NetworkError(f"a {kind} load balancer's listener protocol is one of "
+                                   f"{', '.join(LISTENER_PROTOCOLS[kind])}; got {proto!r}", at(lpath, "protocol"))
+            tg = _ref(tgs, li, "target_group", lpath)
+            for j, target in enumerate(tg.targets):
+                if target.vpc is not nodes[0].vpc:
+                    raise NetworkError(f"target {target.id} is in {target.vpc.id}, not the load balancer's "
+                                       f"{nodes[0].vpc.id}", at(at(at("target_groups", tg.id), "targets"), j))
+            if kind == "application" and tg.preserve_explicit and tg.preserve_client_ip:
+                raise NetworkError("an Application Load Balancer never preserves the client IP (it sends "
+                                   "X-Forwarded-For instead)", at(at("target_groups", tg.id), "preserve_client_ip"))
+            listeners.append(Listener(port, proto, tg.id))
+        out[lid] = LoadBalancer(lid, kind, scheme == "internet-facing", nodes, groups, listeners)
     return out
 
 
@@ -418,7 +592,8 @@ def _tgws(doc: dict[str, Any], vpcs: dict[str, Vpc], subnets: dict[str, Subnet])
             assoc = a.get("association")
             if assoc is not None and f.ref(assoc, at(apath, "association")) not in raw_rts:
                 raise NetworkError(f"unknown transit gateway route table {assoc!r}", at(apath, "association"))
-            atts[aid] = TgwAttachment(aid, tid, vpc, subs, assoc)
+            atts[aid] = TgwAttachment(aid, tid, vpc, subs, assoc,
+                                      f.boolean(a, "security_group_referencing", apath, False))
         tables = {}
         for rtid, rt in raw_rts.items():
             rpath = at(at(path, "route_tables"), rtid)
@@ -437,7 +612,7 @@ def _tgws(doc: dict[str, Any], vpcs: dict[str, Vpc], subnets: dict[str, Subnet])
                 routes.append(TgwRoute(dest, att, blackhole))
             routes.sort(key=lambda route: -route.dest.plen)
             tables[rtid] = routes
-        out[tid] = TransitGateway(tid, tables, atts)
+        out[tid] = TransitGateway(tid, tables, atts, f.boolean(t, "security_group_referencing", path, False))
     return out
 
 

@@ -218,6 +218,37 @@ def asymmetric_return() -> Case:
     return b, q(INTERNET, "eni-odd", 443), "nat-a"
 
 
+def block_public_access() -> Case:
+    # https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html
+    return two_tier().block_public_access("block-ingress"), q(INTERNET, "eni-web", 443), "subnet-pub"
+
+
+def _lb(scheme: str = "internet-facing") -> NetworkBuilder:
+    b = two_tier().sg("sg-lb", "vpc-a", inbound=[sg_rule("tcp", None, "0.0.0.0/0")])
+    b.doc["security_groups"]["sg-app"]["inbound"].append(sg_rule("tcp", 8080, "sg-lb"))
+    b.eni("eni-lb", "subnet-pub", "10.0.1.30", public_ip="54.0.0.30" if scheme == "internet-facing" else None)
+    b.target_group("tg-app", 8080, ["eni-app"])
+    return b.load_balancer("lb-web", "network", ["eni-lb"], listeners=[(443, "tcp", "tg-app")], sgs=["sg-lb"],
+                           scheme=scheme)
+
+
+def lb_internal() -> Case:
+    # https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html (scheme)
+    return _lb("internal"), q(INTERNET, "lb-web", 443), "lb-web"
+
+
+def lb_no_listener() -> Case:
+    # https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html
+    return _lb(), q(INTERNET, "lb-web", 8443), "lb-web"
+
+
+def lb_no_targets() -> Case:
+    # https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html
+    b = _lb()
+    b.doc["target_groups"]["tg-app"]["targets"] = []
+    return b, q(INTERNET, "lb-web", 443), "tg-app"
+
+
 CASES: dict[str, Callable[[], Case]] = {
     "sg-outbound": sg_outbound,
     "sg-inbound": sg_inbound,
@@ -244,12 +275,16 @@ CASES: dict[str, Callable[[], Case]] = {
     "source-dest-check": source_dest_check,
     "misrouted": misrouted,
     "asymmetric-return": asymmetric_return,
+    "block-public-access": block_public_access,
+    "lb-internal": lb_internal,
+    "lb-no-listener": lb_no_listener,
+    "lb-no-targets": lb_no_targets,
 }
 
 
 def test_every_spec_label_has_a_case() -> None:
     assert set(CASES) == set(LABELS)
-    assert len(LABELS) == 25
+    assert len(LABELS) == 29
 
 
 @pytest.mark.parametrize("label", list(LABELS))
@@ -269,3 +304,4 @@ def test_the_fixtures_are_otherwise_reachable() -> None:
     assert answer(two_tier(), q("eni-app", "eni-db", 5432)).reachable
     assert answer(two_tier(), q("eni-app", INTERNET, 443)).reachable
     assert answer(_tgw(), q("eni-a", "eni-b", 443)).reachable
+    assert answer(_lb(), q(INTERNET, "lb-web", 443)).reachable
