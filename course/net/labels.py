@@ -32,6 +32,10 @@ LABELS: dict[str, str] = {
     "lb-internal": "",
     "lb-no-listener": "ELB_LISTENER_PORT_RESTRICTION",
     "lb-no-targets": "",
+    "firewall-stateless": "",
+    "firewall-stateful": "",
+    "firewall-domain": "",
+    "appliance-drop": "",
 }
 
 MEANINGS: dict[str, str] = {
@@ -64,6 +68,10 @@ MEANINGS: dict[str, str] = {
     "lb-internal": "an internal load balancer has no public address for an internet client",
     "lb-no-listener": "the load balancer has no listener for this protocol and port",
     "lb-no-targets": "the listener's target group has no registered targets",
+    "firewall-stateless": "a Network Firewall stateless rule (or its stateless default action) drops the packet",
+    "firewall-stateful": "a Network Firewall stateful rule (or its stateful default action) drops the flow",
+    "firewall-domain": "a Network Firewall domain list drops the flow by its TLS SNI or HTTP Host",
+    "appliance-drop": "the appliances behind a Gateway Load Balancer endpoint drop the packet",
 }
 
 RETURN_LABELS = {

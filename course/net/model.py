@@ -71,6 +71,7 @@ class RouteTable:
     routes: list[Route]
     # (version, sorted entries) built by routing.compile_table
     compiled: dict[int, list[tuple[Cidr, Route]]] = field(default_factory=dict)
+    edge: list[str] = field(default_factory=list)  # internet gateways it is edge-associated with (§5.18)
 
 
 @dataclass(slots=True)
@@ -311,6 +312,8 @@ class Network:
     block_public_access: BlockPublicAccess | None = None
     load_balancers: dict[str, LoadBalancer] = field(default_factory=dict)
     target_groups: dict[str, TargetGroup] = field(default_factory=dict)
+    inspection_endpoints: dict[str, Any] = field(default_factory=dict)  # firewall.InspectionEndpoint (§5.17)
+    edge_tables: dict[str, RouteTable] = field(default_factory=dict)  # igw id -> its gateway route table
     # indexes
     hosts_by_private: dict[tuple[str, Addr], Eni | NatGateway] = field(default_factory=dict)
     enis_by_private: dict[Addr, list[Eni]] = field(default_factory=dict)

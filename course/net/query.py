@@ -36,6 +36,8 @@ class Query:
     icmp_type: int | None
     request: dict[str, Any]  # the IAM request an endpoint policy decides (action, resource, principal, context...)
     lb: LoadBalancer | None = None  # dst named a load balancer: dst_eni is the node that takes the connection
+    domain: str | None = None  # TLS SNI or HTTP Host a firewall's domain lists see (§5.17)
+    app: str | None = None  # "tls" | "http" when a domain is given
 
     @property
     def src_text(self) -> str:
@@ -79,6 +81,17 @@ def parse_query(net: Network, raw: Any) -> Query:
     for key, value in (("action", action), ("resource", resource)):
         if not isinstance(value, str):
             raise NetworkError(f"expected a string, got {value!r}", f"query.request.{key}")
+
+    domain = raw.get("domain")
+    app = None
+    if domain is not None:
+        if not isinstance(domain, str) or not domain.strip(". ") or proto != "tcp":
+            raise NetworkError(f"domain must be a host name on a tcp query, got {domain!r}", "query.domain")
+        app = raw.get("app_protocol") or ("http" if port == 80 else "tls")
+        if app not in ("tls", "http"):
+            raise NetworkError(f"app_protocol must be tls or http, got {app!r}", "query.app_protocol")
+    elif raw.get("app_protocol") is not None:
+        raise NetworkError("app_protocol needs a domain", "query.app_protocol")
 
     src = raw.get("src")
     if not isinstance(src, str) or not src:
@@ -156,7 +169,7 @@ def parse_query(net: Network, raw: Any) -> Query:
         dst_eni = _owner(net, parsed)
     return Query(
         raw, proto, version, src_eni, src_addr, dst, dst_eni, dst_addr, service, dst_ports, src_ports,
-        action, resource, icmp_type, request, lb,
+        action, resource, icmp_type, request, lb, domain, app,
     )
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import firewall, routing, security_groups
 from . import nacl as nacl_eval
-from . import routing, security_groups
 from .addr import Addr, fmt
 from .answer import Answer
+from .firewall import InspectionEndpoint
 from .labels import RETURN_LABELS
 from .model import (
     EPHEMERAL,
@@ -80,6 +81,8 @@ class _Walk:
         # who must receive the request and the reply: the query's ends, or a load balancer and its target
         self.want_dst: Eni | None = q.dst_eni
         self.want_src: Eni | None = q.src_eni
+        self.inspected: list[str] = []  # inspection endpoints the request passed, in order (§5.17)
+        self.inspected_reply: set[str] = set()
 
     # -- bookkeeping -------------------------------------------------------------------------
     def hop(self, resource: str, kind: str, decision: str, detail: str, **extra: Any) -> None:
@@ -164,6 +167,11 @@ class _Walk:
         home = back.kind == "eni" and back.where is q.src_eni if q.src_eni else back.kind == "internet"
         if not home:
             self.block("asymmetric-return", getattr(back.where, "id", None))
+        skipped = [e for e in self.inspected if e not in self.inspected_reply]
+        if skipped:
+            self.hop(skipped[0], "firewall-endpoint", "drop", f"the reply bypasses {skipped[0]}: the inspection "
+                     "that saw the request never sees the reply, so the flow is not symmetric")
+            self.block("asymmetric-return", skipped[0])
         assert q.dst_addr is not None
         if back.pkt.src != q.dst_addr:
             self.hop(
@@ -325,6 +333,8 @@ class _Walk:
             return self.via_peering(pkt, net.peerings[target], subnet)
         if target in net.transit_gateways:
             return self.via_tgw(pkt, net.transit_gateways[target], subnet)
+        if target in net.inspection_endpoints:
+            return self.via_inspection(pkt, net.inspection_endpoints[target], subnet)
         return self.via_eni(pkt, net.enis[target], subnet)
 
     def arrive(self, pkt: Packet, vpc: Vpc, from_subnet: Subnet | None) -> Landing:
@@ -368,12 +378,17 @@ class _Walk:
         if self.reply and igw.id not in self.used:
             self.hop(igw.id, "igw", "drop", "the reply leaves through a gateway the request never used")
             self.block("asymmetric-return", igw.id)
-        translated_by_nat = isinstance(sender, NatGateway) and pkt.src == sender.private_ip
+        # the NAT gateway that translated it: the sender, or (after a firewall endpoint) the owner of the source
+        nat_owner = self.net.hosts_by_private.get((vpc.id, pkt.src))
+        nat = sender if isinstance(sender, NatGateway) else nat_owner if isinstance(nat_owner, NatGateway) else None
+        translated_by_nat = nat is not None and pkt.src == nat.private_ip
         if not self.reply:
-            self._bpa(vpc, subnet, "outbound", "nat" if translated_by_nat else "igw", igw.id)
+            where = nat.subnet if translated_by_nat and nat is not None and nat.subnet is not None else subnet
+            self._bpa(vpc, where, "outbound", "nat" if translated_by_nat else "igw", igw.id)
         detail = "IPv6: no translation"
         if pkt.dst[0] == 4:
-            if isinstance(sender, NatGateway) and pkt.src == sender.private_ip:
+            if translated_by_nat and nat is not None:
+                sender = nat
                 if not sender.public or sender.public_ip is None:
                     self.hop(sender.id, "nat", "drop", "a private NAT gateway's traffic is dropped by the IGW")
                     self.block("nat-private-no-internet", sender.id)
@@ -432,9 +447,10 @@ class _Walk:
                     self.hop(igw.id, "igw", "forward", f"in from the internet to {owner.id} at {fmt(dst)}")
                     return self.regional_nat_return(pkt, owner)
                 self.used.add(igw.id)
+                assert owner.private_ip is not None
                 self.hop(igw.id, "igw", "forward", f"in from the internet; translates {fmt(dst)} to "
                          f"{fmt(owner.private_ip)}")
-                return self.arrive(Packet(pkt.src, owner.private_ip, pkt.dports, pkt.sports, None), vpc, None)
+                return self.enter(Packet(pkt.src, owner.private_ip, pkt.dports, pkt.sports, None), vpc, igw)
         else:
             vpc6 = net.vpc_of(dst)
             if vpc6 is not None:
@@ -462,6 +478,8 @@ class _Walk:
                 self.used.add(gw.id)
                 self.hop(gw.id, "igw" if isinstance(gw, InternetGateway) else "eigw", "forward",
                          f"in from the internet to {fmt(dst)}")
+                if isinstance(gw, InternetGateway):
+                    return self.enter(pkt, vpc6, gw)
                 return self.arrive(pkt, vpc6, None)
         if self.reply:
             if self.q.src_eni is None and dst == self.q.src_addr:
@@ -583,6 +601,59 @@ class _Walk:
         assert entry is not None
         self.hop(entry.id, "subnet", "forward", f"enters {target.vpc.id} through attachment subnet {entry.id}")
         return self.send(pkt, entry, None, nacl=False)
+
+    # -- spec §5.17-§5.18: inspection endpoints and IGW ingress routing ----------------------------
+    def enter(self, pkt: Packet, vpc: Vpc, igw: InternetGateway) -> Landing:
+        """A packet the IGW let in: its gateway route table (edge association) decides, else the local route."""
+        table = self.net.edge_tables.get(igw.id)
+        if table is None:
+            return self.arrive(pkt, vpc, None)
+        self.tick()
+        self.last_table = table.id
+        match = routing.lookup(table, pkt.dst)
+        if match is None:
+            self.hop(table.id, "route-table", "drop", f"no route in gateway route table matches {fmt(pkt.dst)}",
+                     edge=igw.id)
+            self.block("route-missing", table.id)
+        assert match is not None
+        _, route = match
+        if route.blackhole:
+            self.hop(table.id, "route-table", "drop", f"{fmt(pkt.dst)} matches blackhole route {route.describe()}",
+                     edge=igw.id)
+            self.block("route-blackhole", table.id)
+        self.hop(table.id, "route-table", "forward", f"gateway route table of {igw.id}: {fmt(pkt.dst)} matches "
+                 f"{route.describe()}", edge=igw.id, target=route.target)
+        if route.target == "local":
+            return self.arrive(pkt, vpc, None)
+        if route.target in self.net.inspection_endpoints:
+            return self.via_inspection(pkt, self.net.inspection_endpoints[route.target], None)
+        return self.via_eni(pkt, self.net.enis[route.target], None)  # type: ignore[arg-type]
+
+    def via_inspection(self, pkt: Packet, ep: InspectionEndpoint, from_subnet: Subnet | None) -> Landing:
+        """Network Firewall or GWLB endpoint: its subnet's NACLs, the policy, then its subnet's route table."""
+        if ep.subnet is not from_subnet:
+            self._nacl(ep.subnet, "inbound", pkt)
+        if self.reply:
+            if ep.id not in self.inspected:
+                self.hop(ep.id, "firewall-endpoint", "drop", f"the reply enters {ep.id}, which never saw the "
+                         "request: the stateful inspection drops a flow it did not see start")
+                self.block("asymmetric-return", ep.id)
+            self.inspected_reply.add(ep.id)
+        else:
+            if ep.id in self.inspected:
+                self.hop(ep.id, "firewall-endpoint", "drop", f"the request loops back into {ep.id}")
+                self.block("misrouted", ep.id)
+            self.inspected.append(ep.id)
+        q = self.q
+        verdict = firewall.decide(ep.policy, q.protocol, pkt.src, pkt.dst, pkt.sports, pkt.dports,
+                                  established=self.reply, domain=q.domain, app=q.app, appliance=ep.kind == "gwlb")
+        what = "Network Firewall" if ep.kind == "network-firewall" else "Gateway Load Balancer appliances"
+        self.hop(ep.owner, "firewall", "allow" if verdict.allowed else "deny",
+                 f"{what} ({ep.id}): {verdict.detail}", endpoint=ep.id, stage=verdict.stage)
+        if not verdict.allowed:
+            label = "appliance-drop" if ep.kind == "gwlb" else f"firewall-{verdict.stage}"
+            self.block(label, ep.owner)
+        return self.send(pkt, ep.subnet, None)
 
     # -- spec §5.14: regional NAT gateways ------------------------------------------------------
     def via_regional_nat(self, pkt: Packet, nat: NatGateway, from_subnet: Subnet) -> Landing:

@@ -9,6 +9,7 @@ from .addr import Cidr
 from .endpoint_policy import EndpointPolicy, compile_policy
 from .errors import NetworkError
 from .fields import at
+from .firewall import InspectionEndpoint, InspectionPolicy, parse_appliance_rules, parse_policy
 from .index import build_indexes
 from .model import (
     AwsService,
@@ -40,7 +41,8 @@ from .model import (
 TOP_LEVEL = (
     "region", "vpcs", "subnets", "route_tables", "nacls", "security_groups", "enis", "internet_gateways",
     "egress_only_internet_gateways", "nat_gateways", "prefix_lists", "aws_services", "vpc_endpoints",
-    "peering_connections", "transit_gateways", "load_balancers", "target_groups",
+    "peering_connections", "transit_gateways", "load_balancers", "target_groups", "network_firewalls",
+    "gateway_load_balancers", "gwlb_endpoints",
 )
 
 TARGET_KINDS = {
@@ -89,6 +91,7 @@ def validate(doc: Any) -> Network:
     )
     net.target_groups = _target_groups(doc, enis)
     net.load_balancers = _load_balancers(doc, enis, sgs, net.target_groups)
+    net.inspection_endpoints = _inspection_endpoints(doc, subnets, endpoints)
     _routes(doc, net)
     build_indexes(net)
     return net
@@ -497,6 +500,59 @@ def _load_balancers(
     return out
 
 
+def _inspection_endpoints(
+    doc: dict[str, Any], subnets: dict[str, Subnet], vpc_endpoints: dict[str, VpcEndpoint]
+) -> dict[str, InspectionEndpoint]:
+    """Spec §5.17: Network Firewall endpoints and Gateway Load Balancer endpoints, both route targets."""
+    out: dict[str, InspectionEndpoint] = {}
+
+    def add(eid: str, kind: str, owner: str, subnet: Subnet, policy: InspectionPolicy, path: str) -> None:
+        if eid in out or eid in vpc_endpoints:
+            raise NetworkError(f"endpoint id {eid!r} is already used", path)
+        if not eid.startswith("vpce-"):
+            raise NetworkError(f"endpoint ids start with vpce-, got {eid!r}", path)
+        out[eid] = InspectionEndpoint(eid, kind, owner, subnet, policy)
+
+    for fid, fw in f.collection(doc, "network_firewalls").items():
+        path = at("network_firewalls", fid)
+        vpc = _ref(vpcs_of(subnets), fw, "vpc", path)
+        policy = parse_policy(fw.get("policy"), at(path, "policy"))
+        raw = fw.get("endpoints")
+        if not raw:
+            raise NetworkError("a firewall needs at least one endpoint {vpce-id: subnet}", at(path, "endpoints"))
+        f.obj(raw, at(path, "endpoints"))
+        azs: set[str] = set()
+        for eid, sid in raw.items():
+            epath = at(at(path, "endpoints"), eid)
+            if f.ref(sid, epath) not in subnets:
+                raise NetworkError(f"unknown subnet {sid!r}", epath)
+            subnet = subnets[sid]
+            if subnet.vpc is not vpc:
+                raise NetworkError(f"{sid} is not in {vpc.id}", epath)
+            if subnet.az in azs:
+                raise NetworkError(f"only one firewall endpoint per Availability Zone ({subnet.az})", epath)
+            azs.add(subnet.az)
+            add(eid, "network-firewall", fid, subnet, policy, epath)
+    gwlbs = {}
+    for gid, g in f.collection(doc, "gateway_load_balancers").items():
+        gwlbs[gid] = parse_appliance_rules(g, at("gateway_load_balancers", gid))
+    for eid, e in f.collection(doc, "gwlb_endpoints").items():
+        path = at("gwlb_endpoints", eid)
+        subnet = _ref(subnets, e, "subnet", path)
+        gid = f.string(e, "gateway_load_balancer", path)
+        if gid not in gwlbs:
+            raise NetworkError(f"unknown gateway load balancer {gid!r}", at(path, "gateway_load_balancer"))
+        add(eid, "gwlb", gid, subnet, gwlbs[gid], path)
+    return out
+
+
+def vpcs_of(subnets: dict[str, Subnet]) -> dict[str, Vpc]:
+    out: dict[str, Vpc] = {}
+    for s in subnets.values():
+        out.setdefault(s.vpc.id, s.vpc)
+    return out
+
+
 def _services(doc: dict[str, Any], region: str, pls: dict[str, PrefixList]) -> dict[str, AwsService]:
     out = {}
     for name, s in f.collection(doc, "aws_services").items():
@@ -625,6 +681,7 @@ def _routes(doc: dict[str, Any], net: Network) -> None:
         "peering_connections": net.peerings,
         "transit_gateways": net.transit_gateways,
         "enis": net.enis,
+        "inspection_endpoints": net.inspection_endpoints,
     }
     for rid, r in f.collection(doc, "route_tables").items():
         path = at("route_tables", rid)
@@ -649,13 +706,36 @@ def _routes(doc: dict[str, Any], net: Network) -> None:
             if state == "active" and target != "local":
                 _check_target(net, lookup, table, target, version, at(rpath, "target"))
             table.routes.append(Route(i, dest, pl, target, state == "blackhole"))
+        _edge(r, table, net, path)
+
+
+def _edge(r: dict[str, Any], table: RouteTable, net: Network, path: str) -> None:
+    """Spec §5.18: a gateway route table, edge-associated with internet gateways of its VPC."""
+    for i, gid in enumerate(f.listing(r, "edge_associations", path, [])):
+        gpath = at(at(path, "edge_associations"), i)
+        if f.ref(gid, gpath) not in net.internet_gateways:
+            raise NetworkError(f"unknown internet gateway {gid!r}", gpath)
+        if net.internet_gateways[gid].vpc is not table.vpc:
+            raise NetworkError(f"{gid} is not attached to {table.vpc.id}", gpath)
+        if gid in net.edge_tables:
+            raise NetworkError(f"{gid} is already edge-associated with {net.edge_tables[gid].id}", gpath)
+        net.edge_tables[gid] = table
+        table.edge.append(gid)
+    if table.edge:
+        for i, route in enumerate(table.routes):
+            ok = route.target == "local" or route.blackhole or route.target in net.inspection_endpoints \
+                or route.target in net.enis
+            if not ok:
+                raise NetworkError("a gateway route table's routes target local, a firewall or Gateway Load "
+                                   f"Balancer endpoint, or a network interface; got {route.target!r}",
+                                   at(at(at(path, "routes"), i), "target"))
 
 
 def _check_target(
     net: Network, lookup: dict[str, dict[str, Any]], table: RouteTable, target: str, version: int | None, path: str
 ) -> None:
     kinds = [k for prefix, k in TARGET_KINDS.items() if target.startswith(prefix)] or list(TARGET_KINDS.values())
-    found = next((lookup[k][target] for k in kinds if target in lookup[k]), None)
+    found = next((lookup[k][target] for k in [*kinds, "inspection_endpoints"] if target in lookup[k]), None)
     if found is None:
         raise NetworkError(f"unknown route target {target!r} (only blackhole routes may name deleted resources)", path)
     if isinstance(found, EgressOnlyGateway) and version == 4:
@@ -665,7 +745,7 @@ def _check_target(
     # AWS refuses a route to a gateway, NAT gateway, endpoint or interface of another VPC ("belong to different
     # networks"); only peering connections and transit gateways lead out of the table's VPC
     own = getattr(found, "vpc", None) if isinstance(
-        found, (InternetGateway, EgressOnlyGateway, NatGateway, VpcEndpoint, Eni)) else None
+        found, (InternetGateway, EgressOnlyGateway, NatGateway, VpcEndpoint, Eni, InspectionEndpoint)) else None
     if own is not None and own.id != table.vpc.id:
         raise NetworkError(f"{target} belongs to {own.id}, not to {table.vpc.id} of route table {table.id}: a route "
                            "can lead out of its VPC only through a peering connection or a transit gateway", path)

@@ -249,6 +249,34 @@ def lb_no_targets() -> Case:
     return b, q(INTERNET, "lb-web", 443), "tg-app"
 
 
+def _fw(policy: dict[str, Any], gwlb: bool = False) -> NetworkBuilder:
+    from .test_inspection import egress
+
+    return egress(policy, gwlb=gwlb)
+
+
+def firewall_stateless() -> Case:
+    # https://docs.aws.amazon.com/network-firewall/latest/developerguide/stateless-rule-groups-5-tuple.html
+    b = _fw({"stateless_rules": [{"priority": 1, "action": "drop", "protocol": "tcp", "dst_ports": [443, 443]}]})
+    return b, q("eni-work", INTERNET, 443), "nfw-1"
+
+
+def firewall_stateful() -> Case:
+    # https://docs.aws.amazon.com/network-firewall/latest/developerguide/stateful-rule-groups-5-tuple.html
+    return _fw({"stateful_rules": [{"action": "drop", "protocol": "tcp"}]}), q("eni-work", INTERNET, 443), "nfw-1"
+
+
+def firewall_domain() -> Case:
+    # https://docs.aws.amazon.com/network-firewall/latest/developerguide/stateful-rule-groups-domain-names.html
+    b = _fw({"domain_lists": [{"type": "allowlist", "domains": [".example.com"]}]})
+    return b, q("eni-work", INTERNET, 443, domain="evil.test"), "nfw-1"
+
+
+def appliance_drop() -> Case:
+    # https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/introduction.html
+    return _fw({"default_action": "drop"}, gwlb=True), q("eni-work", INTERNET, 443), "gwlb-1"
+
+
 CASES: dict[str, Callable[[], Case]] = {
     "sg-outbound": sg_outbound,
     "sg-inbound": sg_inbound,
@@ -279,12 +307,16 @@ CASES: dict[str, Callable[[], Case]] = {
     "lb-internal": lb_internal,
     "lb-no-listener": lb_no_listener,
     "lb-no-targets": lb_no_targets,
+    "firewall-stateless": firewall_stateless,
+    "firewall-stateful": firewall_stateful,
+    "firewall-domain": firewall_domain,
+    "appliance-drop": appliance_drop,
 }
 
 
 def test_every_spec_label_has_a_case() -> None:
     assert set(CASES) == set(LABELS)
-    assert len(LABELS) == 29
+    assert len(LABELS) == 33
 
 
 @pytest.mark.parametrize("label", list(LABELS))
@@ -305,3 +337,5 @@ def test_the_fixtures_are_otherwise_reachable() -> None:
     assert answer(two_tier(), q("eni-app", INTERNET, 443)).reachable
     assert answer(_tgw(), q("eni-a", "eni-b", 443)).reachable
     assert answer(_lb(), q(INTERNET, "lb-web", 443)).reachable
+    assert answer(_fw({}), q("eni-work", INTERNET, 443)).reachable
+    assert answer(_fw({}, gwlb=True), q("eni-work", INTERNET, 443)).reachable
