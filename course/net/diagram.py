@@ -1,10 +1,13 @@
-"""A picture of the network, optionally with an answer's walked path drawn over it.
+"""A picture of the network, optionally with an answer's walked path and the rules a question names.
 
-Uses a bare ``Figure`` on the Agg canvas (no pyplot state), so it works headless and in notebooks.
+Uses a bare ``Figure`` on the Agg canvas (no pyplot state), so it works headless and in notebooks. The figure's
+size follows the data space (``SCALE`` inches per unit), so text keeps its point size whatever the network: labels are 9-10 pt at
+``DPI`` (readable at 100% zoom), the layout is computed tight, and the legend lists only what is drawn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -15,119 +18,223 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from .addr import fmt
 from .answer import Answer
 from .document import load
+from .model import Nacl, Network, RouteTable, SecurityGroup
 
-SUBNET_W, SUBNET_H, GAP = 3.2, 1.7, 0.4
-PUBLIC_FILL, PRIVATE_FILL = "#dff3e3", "#dde8f6"
+DPI = 110
+SCALE = 0.62  # inches per data unit: small enough to leave no empty acres, large enough for the labels
+FONT, SMALL, TITLE = 9.5, 8.5, 12
+SUBNET_W, SUBNET_H, GAP = 3.6, 2.0, 0.35
+PUBLIC_FILL, PRIVATE_FILL, FIREWALL_FILL = "#dff3e3", "#dde8f6", "#fde2e1"
 OK_COLOUR, BLOCKED_COLOUR = "#1a7f37", "#cf222e"
+LB_COLOUR, FW_COLOUR = "#9a6700", "#cf222e"
 
 Point = tuple[float, float]
 
 
-def draw(network: Any, highlight: Answer | None = None, *, title: str | None = None) -> Figure:
-    """Draw VPCs, subnets (public/private), gateways, endpoints, peering and TGW links.
+def draw(network: Any, highlight: Answer | None = None, *, title: str | None = None,
+         show: Sequence[str] = ()) -> Figure:
+    """Draw VPCs, subnets, gateways, endpoints, load balancers, firewalls, peering and TGW links.
 
-    With ``highlight``, the request (solid) and reply (dashed) path is drawn green when reachable,
-    red when blocked, with an X on the blocking resource.
+    ``highlight``: the request (solid) and reply (dashed) path, green when reachable, red when blocked, with an
+    X on the blocking resource. ``show``: ids of route tables, NACLs and security groups to draw with their
+    rules beside the network (the resource that blocked ``highlight`` is added when it is one of those).
     """
     net = load(network)
     pos: dict[str, Point] = {}
+    drawn: set[str] = set()
     vpcs = list(net.vpcs.values())
-    heights = [max(1, (len(v.subnets) + 1) // 2) * (SUBNET_H + GAP) + 1.4 for v in vpcs]
+    rows = [max(1, (len(v.subnets) + 1) // 2) for v in vpcs]
+    heights = [r * (SUBNET_H + GAP) + 1.3 for r in rows]
     top = max(heights, default=3.0)
     width_each = 2 * SUBNET_W + 3 * GAP
-    fig = Figure(figsize=(max(8.0, 4.2 * len(vpcs) + 2), 7.5), layout=None)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.02, 0.12, 0.96, 0.78))
-    ax.set_axis_off()
+    span = max(len(vpcs) * (width_each + 1.6) - 1.6, width_each)
 
-    internet = ((len(vpcs) * (width_each + 2.5) - 2.5) / 2, top + 2.4)
-    services = (internet[0] + 4.5, internet[1])
+    panels = _panel_ids(net, highlight, show)
+    panel_lines = [_panel_text(net, pid) for pid in panels]
+    panel_h = max((len(t) for t in panel_lines), default=0) * 0.26 + (0.5 if panel_lines else 0)
+    has_below = bool(net.transit_gateways) or any(
+        ep.type == "gateway" for ep in net.vpc_endpoints.values()) or bool(net.load_balancers)
+    bottom = -(1.5 if has_below else 0.4) - panel_h
+    height = top + 2.6 - bottom
+    legend_w = 4.6  # a column on the right keeps the legend off the drawing
+    fig = Figure(figsize=((span + 1.0 + legend_w) * SCALE, (height + 1.6) * SCALE), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0.9 / (height + 1.6), 1, height / (height + 1.6)))
+    ax.set_axis_off()
+    ax.set_xlim(-0.5, span + 0.5 + legend_w)
+    ax.set_ylim(bottom, top + 2.6)
+
+    internet = (span / 2 - (1.9 if net.aws_services else 0), top + 1.9)
     pos["internet"] = internet
-    _node(ax, internet, "Internet", "#f6f8fa", w=3.0)
+    _node(ax, internet, "Internet", "#f6f8fa", w=2.4)
     if net.aws_services:
-        pos["aws-services"] = services
-        _node(ax, services, "AWS services\n" + ", ".join(list(net.aws_services)[:4]), "#fff8c5", w=3.6)
+        pos["aws-services"] = (internet[0] + 3.6, internet[1])
+        _node(ax, pos["aws-services"], "AWS services: " + ", ".join(list(net.aws_services)[:3]), "#fff8c5", w=3.8)
+    if net.block_public_access is not None and net.block_public_access.mode != "off":
+        bpa = net.block_public_access
+        excl = [f"{k} {v}" for k, v in {**bpa.vpc_exclusions, **bpa.subnet_exclusions}.items()]
+        ax.text(-0.4, top + 2.5, f"Block Public Access: {bpa.mode}" + (f" (exclusions: {'; '.join(excl)})"
+                if excl else ""), fontsize=SMALL, va="top", color=BLOCKED_COLOUR, weight="bold")
+        drawn.add("bpa")
 
     for i, vpc in enumerate(vpcs):
-        x0 = i * (width_each + 2.5)
+        x0 = i * (width_each + 1.6)
         h = heights[i]
-        ax.add_patch(FancyBboxPatch((x0, 0), width_each, h, boxstyle="round,pad=0.05", fc="none", ec="#57606a", lw=1.6))
-        ax.text(x0 + 0.15, h - 0.35, f"{vpc.id}  {', '.join(c.text for c in vpc.cidrs)}", fontsize=8, weight="bold",
-                va="top")
+        ax.add_patch(FancyBboxPatch((x0, 0), width_each, h, boxstyle="round,pad=0.05", fc="none", ec="#57606a",
+                                    lw=1.6))
+        ax.text(x0 + 0.15, h - 0.2, f"{vpc.id}  {', '.join(c.text for c in vpc.cidrs)}", fontsize=FONT,
+                weight="bold", va="top")
         pos[vpc.id] = (x0 + width_each / 2, h / 2)
         for j, subnet in enumerate(vpc.subnets):
             sx = x0 + GAP + (j % 2) * (SUBNET_W + GAP)
-            sy = h - 1.0 - (j // 2 + 1) * (SUBNET_H + GAP) + GAP
-            fill = PUBLIC_FILL if subnet.public else PRIVATE_FILL
-            ax.add_patch(FancyBboxPatch((sx, sy), SUBNET_W, SUBNET_H, boxstyle="round,pad=0.02", fc=fill, ec="#8c959f"))
-            kind = "public" if subnet.public else "private"
-            ax.text(sx + 0.08, sy + SUBNET_H - 0.1, f"{subnet.id} ({kind})\n{subnet.cidr.text} {subnet.az}",
-                    fontsize=6.5, va="top")
+            sy = h - 0.75 - (j // 2 + 1) * (SUBNET_H + GAP) + GAP
+            firewall = any(e.subnet is subnet for e in net.inspection_endpoints.values())
+            fill = FIREWALL_FILL if firewall else PUBLIC_FILL if subnet.public else PRIVATE_FILL
+            drawn.add("firewall-subnet" if firewall else "public" if subnet.public else "private")
+            ax.add_patch(FancyBboxPatch((sx, sy), SUBNET_W, SUBNET_H, boxstyle="round,pad=0.02", fc=fill,
+                                        ec="#8c959f"))
+            ax.text(sx + 0.08, sy + SUBNET_H - 0.08, f"{subnet.id}\n{subnet.cidr.text}  {subnet.az}",
+                    fontsize=SMALL, va="top")
             pos[subnet.id] = (sx + SUBNET_W / 2, sy + SUBNET_H / 2)
-            hosts: list[tuple[str, str]] = [(e.id, "D" if e.endpoint else "o") for e in net.enis.values()
-                                            if e.subnet is subnet]
+            hosts: list[tuple[str, str]] = [(e.id, "D" if e.endpoint else "P" if e.load_balancer else "o")
+                                            for e in net.enis.values() if e.subnet is subnet]
             hosts += [(n.id, "s") for n in net.nat_gateways.values() if n.subnet is subnet]
-            for k, (hid, marker) in enumerate(hosts[:6]):
-                hx = sx + 0.35 + (k % 3) * 1.0
-                hy = sy + 0.55 - (k // 3) * 0.45
+            hosts += [(e.id, "^") for e in net.inspection_endpoints.values() if e.subnet is subnet]
+            for k, (hid, marker) in enumerate(hosts[:4]):
+                hx = sx + 0.25 + (k % 2) * (SUBNET_W / 2)
+                hy = sy + 0.75 - (k // 2) * 0.5
                 pos[hid] = (hx, hy)
-                ax.plot([hx], [hy], marker=marker, color="#24292f", ms=5)
-                ax.text(hx + 0.1, hy + 0.08, hid, fontsize=5.5)
+                ax.plot([hx], [hy], marker=marker, color=FW_COLOUR if marker == "^" else "#24292f", ms=7)
+                ax.text(hx + 0.15, hy, hid, fontsize=SMALL, va="center")
+            if len(hosts) > 4:
+                ax.text(sx + SUBNET_W - 0.08, sy + 0.08, f"+{len(hosts) - 4} more", fontsize=SMALL, ha="right")
+        gateways: list[tuple[str, str, str]] = []
         igw = net.igw_by_vpc.get(vpc.id)
         if igw is not None:
-            pos[igw.id] = (x0 + width_each / 2 - 0.8, h)
-            _node(ax, pos[igw.id], igw.id, "#ffffff")
-            ax.plot([pos[igw.id][0], internet[0]], [h + 0.2, internet[1] - 0.3], color="#8c959f", lw=0.8)
+            edge = net.edge_tables.get(igw.id)
+            gateways.append((igw.id, igw.id + (f"\nedge: {edge.id}" if edge else ""), "-"))
         eigw = net.eigw_by_vpc.get(vpc.id)
         if eigw is not None:
-            pos[eigw.id] = (x0 + width_each / 2 + 0.9, h)
-            _node(ax, pos[eigw.id], eigw.id, "#ffffff")
-            ax.plot([pos[eigw.id][0], internet[0]], [h + 0.2, internet[1] - 0.3], color="#8c959f", lw=0.8, ls=":")
-        gateways = [ep for ep in net.vpc_endpoints.values() if ep.vpc is vpc and ep.type == "gateway"]
-        for k, ep in enumerate(gateways):
-            pos[ep.id] = (x0 + 1.2 + k * 2.2, 0)
-            _node(ax, pos[ep.id], f"{ep.id}\n({ep.service})", "#fff8c5")
+            gateways.append((eigw.id, eigw.id, ":"))
+        for nat in net.nat_gateways.values():
+            if nat.regional and nat.vpc is vpc:
+                gateways.append((nat.id, f"{nat.id}\n(regional NAT)", "-"))
+        for k, (gid, label, style) in enumerate(gateways):
+            gx = x0 + width_each / 2 + (k - (len(gateways) - 1) / 2) * 2.4
+            pos[gid] = (gx, h)
+            _node(ax, pos[gid], label, "#ffffff", w=2.2)
+            ax.plot([gx, internet[0]], [h + 0.35, internet[1] - 0.35], color="#8c959f", lw=0.9, ls=style, zorder=0)
+        below = [(ep.id, f"{ep.id}\n(gateway endpoint: {ep.service})", "#fff8c5")
+                 for ep in net.vpc_endpoints.values() if ep.vpc is vpc and ep.type == "gateway"]
+        below += [(lb.id, f"{lb.id}\n({'ALB' if lb.type == 'application' else 'NLB'}, "
+                          f"{'internet-facing' if lb.internet_facing else 'internal'})", "#fff1c2")
+                  for lb in net.load_balancers.values() if lb.nodes[0].vpc is vpc]
+        for k, (bid, label, fill) in enumerate(below):
+            pos[bid] = (x0 + 1.5 + k * 2.9, -0.75)
+            _node(ax, pos[bid], label, fill, w=2.7)
+            lb_ = net.load_balancers.get(bid)
+            if lb_ is not None:
+                drawn.add("lb")
+                for node in lb_.nodes:
+                    if node.id in pos:
+                        ax.plot([pos[bid][0], pos[node.id][0]], [pos[bid][1] + 0.35, pos[node.id][1]],
+                                color=LB_COLOUR, lw=1.0, ls="--", zorder=1)
 
     for pcx in net.peerings.values():
         a, b = pos[pcx.requester.id], pos[pcx.accepter.id]
         mid = ((a[0] + b[0]) / 2, max(a[1], b[1]) + 0.6)
         pos[pcx.id] = mid
+        drawn.add("peering")
         ax.plot([a[0], mid[0], b[0]], [a[1], mid[1], b[1]], color="#8250df", lw=1.4,
                 ls="-" if pcx.active else "--")
-        ax.text(mid[0], mid[1] + 0.15, f"{pcx.id}{'' if pcx.active else ' (' + pcx.status + ')'}", fontsize=7,
+        ax.text(mid[0], mid[1] + 0.15, f"{pcx.id}{'' if pcx.active else ' (' + pcx.status + ')'}", fontsize=SMALL,
                 ha="center", color="#8250df")
     for k, tgw in enumerate(net.transit_gateways.values()):
-        tp = (internet[0] + k * 3.0, -2.2)
+        tp = (span / 2 + k * 3.0, -0.9)
         pos[tgw.id] = tp
+        drawn.add("tgw")
         _node(ax, tp, tgw.id, "#fbefff", w=2.2)
         for att in tgw.attachments.values():
             vx = pos[att.vpc.id][0]
             ax.plot([tp[0], vx], [tp[1] + 0.3, 0], color="#bf3989", lw=1.2)
 
+    y = -(1.5 if has_below else 0.4)
+    x = -0.4
+    for lines in panel_lines:
+        width = max(len(t) for t in lines) * 0.118 + 0.3
+        if x + width > span + 0.5 and x > -0.4:
+            x = -0.4
+        ax.text(x, y - 0.1, "\n".join(lines), fontsize=SMALL, family="monospace", va="top",
+                bbox={"boxstyle": "round,pad=0.3", "fc": "#f6f8fa", "ec": "#8c959f"})
+        x += width + 0.4
+
     caption = _caption(net, highlight)
     if highlight is not None:
         _draw_path(ax, highlight, pos)
-    ax.set_xlim(-1.0, max(internet[0] * 2, services[0] + 2.5) + 1.0)
-    ax.set_ylim(-3.3, top + 3.3)
-    fig.suptitle(title or caption[0], fontsize=11)
-    fig.text(0.02, 0.02, caption[1], fontsize=8, wrap=True)
-    handles = [
-        Patch(fc=PUBLIC_FILL, ec="#8c959f", label="public subnet (route to an IGW)"),
-        Patch(fc=PRIVATE_FILL, ec="#8c959f", label="private subnet"),
-        Line2D([], [], color="#8250df", label="VPC peering"),
-        Line2D([], [], color="#bf3989", label="transit gateway attachment"),
+    fig.suptitle(title or caption[0], fontsize=TITLE, y=1 - 0.2 / (height + 1.6))
+    fig.text(0.01, 0.1 / (height + 1.6), caption[1], fontsize=SMALL, wrap=True)
+    ax.legend(handles=_legend(drawn, highlight), loc="upper right", fontsize=SMALL, frameon=False,
+              title="Legend", title_fontsize=SMALL)
+    return fig
+
+
+def _legend(drawn: set[str], highlight: Answer | None) -> list[Any]:
+    """Only what is in the picture."""
+    entries = [
+        ("public", Patch(fc=PUBLIC_FILL, ec="#8c959f", label="public subnet (route to an IGW)")),
+        ("private", Patch(fc=PRIVATE_FILL, ec="#8c959f", label="private subnet")),
+        ("firewall-subnet", Patch(fc=FIREWALL_FILL, ec="#8c959f", label="firewall / GWLB endpoint subnet")),
+        ("lb", Line2D([], [], color=LB_COLOUR, ls="--", label="load balancer to its nodes")),
+        ("peering", Line2D([], [], color="#8250df", label="VPC peering")),
+        ("tgw", Line2D([], [], color="#bf3989", label="transit gateway attachment")),
     ]
+    handles = [h for key, h in entries if key in drawn]
     if highlight is not None:
         colour = OK_COLOUR if highlight.reachable else BLOCKED_COLOUR
         handles += [Line2D([], [], color=colour, lw=2.5, label="request"),
                     Line2D([], [], color=colour, lw=2.5, ls="--", label="reply")]
-    ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False)
-    return fig
+    return handles
 
 
-def _node(ax: Any, p: Point, text: str, fill: str, w: float = 1.5) -> None:
-    ax.add_patch(FancyBboxPatch((p[0] - w / 2, p[1] - 0.3), w, 0.6, boxstyle="round,pad=0.05", fc=fill, ec="#57606a"))
-    ax.text(p[0], p[1], text, fontsize=6.5, ha="center", va="center")
+def _panel_ids(net: Network, ans: Answer | None, show: Sequence[str]) -> list[str]:
+    ids = [s for s in show if s in net.route_tables or s in net.nacls or s in net.security_groups]
+    unknown = [s for s in show if s not in ids]
+    if unknown:
+        from .errors import NetworkError
+
+        raise NetworkError(f"draw(show=...) names no route table, NACL or security group: {', '.join(unknown)}",
+                           "show")
+    if ans is not None and ans.blocked_at:
+        for part in ans.blocked_at.split(","):
+            if part not in ids and (part in net.route_tables or part in net.nacls or part in net.security_groups):
+                ids.append(part)
+    return ids
+
+
+def _panel_text(net: Network, rid: str) -> list[str]:
+    """The key rules of one route table, NACL or security group, a line each."""
+    if rid in net.route_tables:
+        table: RouteTable = net.route_tables[rid]
+        return [f"{rid} (route table)"] + [f"  {r.describe()}" for r in table.routes]
+    if rid in net.nacls:
+        acl: Nacl = net.nacls[rid]
+        out = [f"{rid} (network ACL)"]
+        for direction, rules in (("inbound", acl.inbound), ("outbound", acl.outbound)):
+            out += [f"  {r.describe(direction)}" for r in rules] + [f"  rule * denies {direction} all"]
+        return out
+    sg: SecurityGroup = net.security_groups[rid]
+    out = [f"{rid} (security group)"]
+    out += [f"  in:  {r.describe()}" for r in sg.inbound] or ["  in:  (no rules: nothing in)"]
+    out += [f"  out: {r.describe()}" for r in sg.outbound] or ["  out: (no rules: nothing out)"]
+    return out
+
+
+def _node(ax: Any, p: Point, text: str, fill: str, w: float = 1.6) -> None:
+    lines = text.count("\n") + 1
+    hgt = 0.32 * lines + 0.12
+    ax.add_patch(FancyBboxPatch((p[0] - w / 2, p[1] - hgt / 2), w, hgt, boxstyle="round,pad=0.05", fc=fill,
+                                ec="#57606a", zorder=2))
+    ax.text(p[0], p[1], text, fontsize=SMALL, ha="center", va="center", zorder=3)
 
 
 def _hop_point(hop: dict[str, Any], pos: dict[str, Point]) -> Point | None:
@@ -142,7 +249,9 @@ def _hop_point(hop: dict[str, Any], pos: dict[str, Point]) -> Point | None:
         return pos.get(hop.get("tgw", ""))
     if kind == "tgw-attachment":
         return next((pos[t] for t in pos if t.startswith("tgw-") and t in hop.get("detail", "")), None)
-    if kind == "security-group":
+    if kind == "firewall":
+        return pos.get(hop.get("endpoint", ""))
+    if kind in ("security-group", "block-public-access", "target-group", "load-balancer"):
         return None
     return pos.get(hop["resource"])
 
@@ -177,12 +286,15 @@ def _draw_path(ax: Any, ans: Answer, pos: dict[str, Point]) -> None:
 
 
 def _caption(net: Any, ans: Answer | None) -> tuple[str, str]:
-    summary = (
-        f"{len(net.vpcs)} VPC(s), {len(net.subnets)} subnet(s), {len(net.enis)} ENI(s), "
-        f"{len(net.internet_gateways)} internet gateway(s), {len(net.nat_gateways)} NAT gateway(s), "
-        f"{len(net.vpc_endpoints)} endpoint(s), {len(net.peerings)} peering(s), "
-        f"{len(net.transit_gateways)} transit gateway(s)"
-    )
+    parts = [f"{len(net.vpcs)} VPC(s)", f"{len(net.subnets)} subnet(s)", f"{len(net.enis)} ENI(s)",
+             f"{len(net.internet_gateways)} internet gateway(s)", f"{len(net.nat_gateways)} NAT gateway(s)",
+             f"{len(net.vpc_endpoints)} endpoint(s)", f"{len(net.peerings)} peering(s)",
+             f"{len(net.transit_gateways)} transit gateway(s)"]
+    if net.load_balancers:
+        parts.append(f"{len(net.load_balancers)} load balancer(s)")
+    if net.inspection_endpoints:
+        parts.append(f"{len(net.inspection_endpoints)} firewall/GWLB endpoint(s)")
+    summary = ", ".join(parts)
     if ans is None:
         return "VPC network diagram", f"Diagram of {summary}."
     from .explain import headline

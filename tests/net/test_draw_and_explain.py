@@ -84,3 +84,70 @@ def test_draw_stays_a_function_after_use() -> None:
 
     course.net.draw(two_tier().build())
     assert callable(course.net.draw) and course.net.draw.__name__ == "draw"
+
+
+# -- round two: new components, readable figures (#18 item 3) --------------------------------------------
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_fontsize"))]
+
+
+def test_draw_shows_the_round_two_components() -> None:
+    from .test_inspection import egress
+    from .test_round_two import regional, with_lb
+
+    fw = draw(egress().block_public_access("block-ingress").build())
+    text = " ".join(_texts(fw))
+    assert "vpce-fw" in text and "edge: rtb-edge" in text and "Block Public Access: block-ingress" in text
+    lb = draw(with_lb().build())
+    assert "lb-web\n(NLB, internet-facing)" in _texts(lb)
+    assert any("regional NAT" in t for t in _texts(draw(regional().build())))
+
+
+def test_legend_lists_only_what_is_drawn() -> None:
+    labels = [t.get_text() for t in draw(two_tier().build()).axes[0].get_legend().get_texts()]
+    assert labels == ["public subnet (route to an IGW)", "private subnet"]
+    from .test_inspection import egress
+
+    labels = [t.get_text() for t in draw(egress().build()).axes[0].get_legend().get_texts()]
+    assert "firewall / GWLB endpoint subnet" in labels and "VPC peering" not in labels
+    assert "public subnet (route to an IGW)" not in labels  # every subnet there routes via the firewall
+
+
+def test_named_rules_are_drawn_and_the_blocking_one_is_added() -> None:
+    b = two_tier().nacl("acl-db", "vpc-a", inbound=[allow(100, "tcp", 3306, "10.0.0.0/16")], outbound=[allow(100)],
+                        subnets=["subnet-db"])
+    net = load(b.build())
+    fig = draw(net, reach(net, q("eni-app", "eni-db", 5432)), show=["rtb-app", "sg-db"])
+    panels = [t for t in _texts(fig) if "(route table)" in t or "(network ACL)" in t or "(security group)" in t]
+    assert len(panels) == 3
+    joined = "\n".join(panels)
+    assert "0.0.0.0/0 -> nat-a" in joined and "tcp 5432 with sg-app" in joined
+    assert "rule 100 allows inbound tcp 3306 from 10.0.0.0/16" in joined and "rule * denies inbound all" in joined
+    import pytest
+
+    from course.net import NetworkError
+
+    with pytest.raises(NetworkError) as info:
+        draw(net, show=["rtb-nope"])
+    assert info.value.path == "show"
+
+
+def test_figure_is_readable_and_tight() -> None:
+    from .test_inspection import egress
+
+    fig = draw(egress().build(), show=["rtb-edge"])
+    fig.canvas.draw()
+    assert fig.dpi >= 100
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    for artist in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_fontsize")):
+        if not artist.get_text() or not artist.get_visible():
+            continue
+        assert artist.get_fontsize() >= 8.5, artist.get_text()
+        ext = artist.get_window_extent(renderer)
+        assert box.x0 - 1 <= ext.x0 and ext.x1 <= box.x1 + 1 and box.y0 - 1 <= ext.y0 and ext.y1 <= box.y1 + 1, \
+            artist.get_text()
+    width, height = fig.get_size_inches()
+    assert width * height < 80  # no acres of empty space for a one-VPC network
