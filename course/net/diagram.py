@@ -1,8 +1,9 @@
 """A picture of the network, optionally with an answer's walked path and the rules a question names.
 
-Uses a bare ``Figure`` on the Agg canvas (no pyplot state), so it works headless and in notebooks. The figure's
-size follows the data space (``SCALE`` inches per unit), so text keeps its point size whatever the network: labels are 9-10 pt at
-``DPI`` (readable at 100% zoom), the layout is computed tight, and the legend lists only what is drawn.
+Uses a bare ``Figure`` on the Agg canvas (no pyplot state), so it works headless and in notebooks. The
+figure's size follows the data space (``SCALE`` inches per unit), so text keeps its point size whatever the
+network: labels are 8.5-12 pt at ``DPI`` (readable at 100% zoom), the layout is computed tight, and the legend
+lists only what is drawn.
 """
 
 from __future__ import annotations
