@@ -15,6 +15,8 @@ addresses; Elastic IPs use the 198.18.0.0/15 benchmarking range, which is never 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from course.exercises.kinds.choice import SingleChoice
 from course.exercises.kinds.network import Flow, NetworkExercise, Option, Options, Slot, Slots
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
@@ -576,5 +578,212 @@ DX_ENCRYPTION = SingleChoice(
     key="eb4f2f69ca191051f8102a70cfd9ed73ce4b0076aab796229046cefee2504c23",
 )
 
+# === Section 9: load balancers, Block Public Access and Network Firewall (course.net round two) ===========
+
+# --- 2.11 Security groups for an NLB that preserves client IPs -----------------------------------------
+
+PARTNER_CIDR = "192.0.2.0/24"
+
+
+def nlb_base() -> dict:
+    """An internet-facing NLB with a security group; both listeners' targets see the client's own address."""
+    return (NetworkBuilder(REGION).vpc("vpc-media", "10.60.0.0/16")
+            .subnet("subnet-edge", "vpc-media", "10.60.0.0/24", az=f"{REGION}a")
+            .subnet("subnet-app", "vpc-media", "10.60.1.0/24", az=f"{REGION}a")
+            .route_table("rtb-edge", "vpc-media", subnets=["subnet-edge"])
+            .igw("igw-media", "vpc-media").route("rtb-edge", "0.0.0.0/0", "igw-media")
+            .sg("sg-nlb", "vpc-media", outbound=[sg_rule("tcp", 8443, "sg-app"), sg_rule("tcp", 9000, "sg-app")])
+            .sg("sg-app", "vpc-media")
+            .sg("sg-ops", "vpc-media")  # an operations host in the application subnet
+            .eni("eni-nlb-a", "subnet-edge", "10.60.0.10", public_ip="198.18.6.10")
+            .eni("eni-app", "subnet-app", "10.60.1.10", sgs=["sg-app"])
+            .eni("eni-ops", "subnet-app", "10.60.1.50", sgs=["sg-ops"])
+            # instance targets: client IP preservation is on (the NLB default for instance targets)
+            .target_group("tg-stream", 8443, ["eni-app"]).target_group("tg-admin", 9000, ["eni-app"])
+            .load_balancer("lb-media", "network", ["eni-nlb-a"], sgs=["sg-nlb"],
+                           listeners=[(443, "tcp", "tg-stream"), (9443, "tcp", "tg-admin")])).build()
+
+
+_PRESERVED = ("With client IP preservation the target sees the client's own address, not the load balancer's: a "
+              "rule for the load balancer's subnet or private IPs matches nothing. Reference the load balancer's "
+              "security group, or the clients' ranges.")
+_NLB_SG = ("The load balancer's security group is where client ranges are narrowed; an NLB listener with an "
+           "open group serves the whole internet.")
+
+NLB_GROUPS = NetworkExercise(
+    id="2.11", title="Security groups for an NLB that preserves client IPs", points=3, answer_name="answer_2_11",
+    base=nlb_base(),
+    form=Slots([Slot(("sg-nlb",), ("security_groups", "sg-nlb", "inbound"), "sg_rules"),
+                Slot(("sg-app",), ("security_groups", "sg-app", "inbound"), "sg_rules")]),
+    flows=[
+        Flow("the partner (192.0.2.77) streams through the NLB (TCP 443)", _tcp(PARTNER_API, "lb-media", 443),
+             hint=_PRESERVED),
+        Flow("the office (198.51.100.25) reaches the admin listener (TCP 9443)", _tcp(OFFICE, "lb-media", 9443),
+             hint=_PRESERVED),
+        Flow("other internet hosts cannot stream (203.0.113.50, TCP 443)", _tcp(INTERNET_CLIENT, "lb-media", 443),
+             expect="blocked", blocked_by=("sg-inbound",), hint=_NLB_SG),
+        Flow("the partner cannot reach the admin listener (TCP 9443)", _tcp(PARTNER_API, "lb-media", 9443),
+             expect="blocked", hint=_NLB_SG + " Each listener needs its own, narrower rule."),
+        Flow("the operations host cannot bypass the NLB to the application (TCP 8443)",
+             _tcp("eni-ops", "eni-app", 8443), expect="blocked",
+             hint="A rule for the VPC or the subnet admits every host in it, not only the load balancer."),
+    ])
+
+# --- 2.12 Egress filtering by domain with AWS Network Firewall -------------------------------------------
+
+FIREWALL_POLICY = {
+    "stateless_default": "forward",
+    "domain_lists": [{"type": "allowlist", "domains": ["pypi.org", ".pythonhosted.org"],
+                      "protocols": ["tls_sni", "http_host"]}],
+}
+
+
+def firewall_base() -> dict:
+    """A build subnet, a NAT subnet and a firewall subnet, with no routes out yet."""
+    b = (NetworkBuilder(REGION).vpc("vpc-build", "10.70.0.0/16")
+         .subnet("subnet-build", "vpc-build", "10.70.1.0/24", az=f"{REGION}a")
+         .subnet("subnet-nat", "vpc-build", "10.70.2.0/24", az=f"{REGION}a")
+         .subnet("subnet-fw", "vpc-build", "10.70.3.0/24", az=f"{REGION}a")
+         .route_table("rtb-build", "vpc-build", subnets=["subnet-build"])
+         .route_table("rtb-nat", "vpc-build", subnets=["subnet-nat"])
+         .route_table("rtb-fw", "vpc-build", subnets=["subnet-fw"])
+         .igw("igw-build", "vpc-build")
+         .nat("nat-build", "subnet-nat", "10.70.2.5", "198.18.7.5")
+         .regional_nat("nat-regional", "vpc-build", "198.18.7.6")
+         # the build host's group admits HTTPS from anywhere (a leftover); only routing keeps it unreachable
+         .sg("sg-build", "vpc-build", inbound=[sg_rule("tcp", 443, "0.0.0.0/0")])
+         .eni("eni-build", "subnet-build", "10.70.1.20", sgs=["sg-build"]))
+    b.doc["network_firewalls"] = {"nfw-egress": {"vpc": "vpc-build", "endpoints": {"vpce-fw-build": "subnet-fw"},
+                                                 "policy": FIREWALL_POLICY}}
+    return b.build()
+
+
+def _default_route(table: str, target: str) -> Callable[[dict], None]:
+    def apply(doc: dict) -> None:
+        doc["route_tables"][table]["routes"].append({"dest": "0.0.0.0/0", "target": target})
+    return apply
+
+
+def _edge_nat_subnet(doc: dict) -> None:
+    doc["route_tables"]["rtb-edge"] = {"vpc": "vpc-build", "edge_associations": ["igw-build"], "routes": [
+        {"dest": "10.70.0.0/16", "target": "local"}, {"dest": "10.70.2.0/24", "target": "vpce-fw-build"}]}
+
+
+_BUILD_ROUTE, _NAT_ROUTE, _FW_ROUTE = ("rtb-build's default route", "rtb-nat's default route",
+                                       "rtb-fw's default route")
+
+FIREWALL_OPTIONS = {
+    "A": Option("Add 0.0.0.0/0 -> nat-build to rtb-build", _default_route("rtb-build", "nat-build"),
+                "The build host has no public address, so its IPv4 traffic needs a NAT gateway.",
+                sets=(_BUILD_ROUTE,)),
+    "B": Option("Add 0.0.0.0/0 -> vpce-fw-build to rtb-nat", _default_route("rtb-nat", "vpce-fw-build"),
+                "The NAT gateway forwards by its own subnet's route table: that is where the firewall goes on "
+                "the path.", sets=(_NAT_ROUTE,)),
+    "C": Option("Add 0.0.0.0/0 -> igw-build to rtb-fw", _default_route("rtb-fw", "igw-build"),
+                "After inspection the firewall subnet's table sends traffic on to the internet gateway.",
+                sets=(_FW_ROUTE,)),
+    "D": Option("Create a gateway route table rtb-edge, edge-associated with igw-build, with "
+                "10.70.2.0/24 -> vpce-fw-build", _edge_nat_subnet,
+                "Replies come in through the internet gateway; without ingress routing they skip the firewall."),
+    "E": Option("Add 0.0.0.0/0 -> igw-build to rtb-nat", _default_route("rtb-nat", "igw-build"),
+                "A route straight to the internet gateway takes the NAT gateway's traffic round the firewall.",
+                sets=(_NAT_ROUTE,)),
+    "F": Option("Add 0.0.0.0/0 -> vpce-fw-build to rtb-build", _default_route("rtb-build", "vpce-fw-build"),
+                "Inspecting before the NAT gateway leaves nothing to translate the private source address.",
+                sets=(_BUILD_ROUTE,)),
+    "G": Option("Add 0.0.0.0/0 -> nat-regional to rtb-build (the regional NAT gateway)",
+                _default_route("rtb-build", "nat-regional"),
+                "A regional NAT gateway has no subnet of yours: AWS routes it to the internet gateway itself, "
+                "so no route table of yours can put the firewall after it.", sets=(_BUILD_ROUTE,)),
+}
+
+FIREWALL = NetworkExercise(
+    id="2.12", title="Filter egress by domain name with AWS Network Firewall", points=3, answer_name="answer_2_12",
+    base=firewall_base(), form=Options(FIREWALL_OPTIONS, multiple=True),
+    flows=[
+        Flow("the build host downloads packages from files.pythonhosted.org (HTTPS)",
+             _tcp("eni-build", INTERNET_CLIENT, 443, domain="files.pythonhosted.org"),
+             hint="Every hop needs a route: build subnet to NAT, NAT subnet to the firewall, firewall to the "
+                  "internet gateway, and the replies back the same way."),
+        Flow("the build host cannot upload to paste.example.net (HTTPS)",
+             _tcp("eni-build", "192.0.2.77", 443, domain="paste.example.net"), expect="blocked",
+             blocked_by=("firewall-domain",),
+             hint="The domain allowlist only decides what passes through the firewall endpoint."),
+        Flow("nobody on the internet can open a connection to the build host (HTTPS)",
+             _tcp(INTERNET_CLIENT, "eni-build", 443), expect="blocked",
+             hint="The build host must stay without a public address or a route from the internet."),
+    ])
+
+# --- 2.13 VPC Block Public Access with exclusions ------------------------------------------------------
+
+
+def bpa_base() -> dict:
+    """Block Public Access is bidirectional for the Region; four subnets, one of them a forgotten host."""
+    return (NetworkBuilder(REGION).vpc("vpc-shop2", "10.80.0.0/16")
+            .subnet("subnet-web", "vpc-shop2", "10.80.1.0/24", az=f"{REGION}a")
+            .subnet("subnet-nat", "vpc-shop2", "10.80.2.0/24", az=f"{REGION}a")
+            .subnet("subnet-app", "vpc-shop2", "10.80.3.0/24", az=f"{REGION}a")
+            .subnet("subnet-legacy", "vpc-shop2", "10.80.4.0/24", az=f"{REGION}a")
+            .igw("igw-shop2", "vpc-shop2")
+            .route_table("rtb-public", "vpc-shop2", subnets=["subnet-web", "subnet-nat", "subnet-legacy"])
+            .route("rtb-public", "0.0.0.0/0", "igw-shop2")
+            .nat("nat-shop2", "subnet-nat", "10.80.2.5", "198.18.8.5")
+            .route_table("rtb-app", "vpc-shop2", subnets=["subnet-app"]).route("rtb-app", "0.0.0.0/0", "nat-shop2")
+            .sg("sg-web", "vpc-shop2", inbound=[sg_rule("tcp", 443, "0.0.0.0/0")])
+            .sg("sg-app", "vpc-shop2")
+            .sg("sg-legacy", "vpc-shop2", inbound=[sg_rule("tcp", 22, "0.0.0.0/0")])
+            .eni("eni-web", "subnet-web", "10.80.1.10", public_ip="198.18.8.10", sgs=["sg-web"])
+            .eni("eni-app", "subnet-app", "10.80.3.10", sgs=["sg-app"])
+            .eni("eni-legacy", "subnet-legacy", "10.80.4.40", public_ip="198.18.8.40", sgs=["sg-legacy"])
+            .block_public_access("block-bidirectional")).build()
+
+
+def _exclude(kind: str, rid: str, mode: str) -> Callable[[dict], None]:
+    def apply(doc: dict) -> None:
+        doc["block_public_access"]["exclusions"].append({kind: rid, "mode": mode})
+    return apply
+
+
+BPA_OPTIONS = {
+    "A": Option("Exclude subnet-web with allow-bidirectional", _exclude("subnet", "subnet-web", "allow-bidirectional"),
+                "The web tier must accept connections from the internet: only a bidirectional exclusion allows "
+                "inbound-initiated traffic.", sets=("subnet-web's exclusion",)),
+    "B": Option("Exclude subnet-nat with allow-egress", _exclude("subnet", "subnet-nat", "allow-egress"),
+                "Block Public Access judges NAT traffic where it crosses the internet gateway: in the NAT "
+                "gateway's subnet.", sets=("subnet-nat's exclusion",)),
+    "C": Option("Exclude vpc-shop2 with allow-bidirectional", _exclude("vpc", "vpc-shop2", "allow-bidirectional"),
+                "A VPC-wide exclusion also re-opens every forgotten host in it."),
+    "D": Option("Exclude subnet-app with allow-egress", _exclude("subnet", "subnet-app", "allow-egress"),
+                "The application subnet never touches the internet gateway; its traffic crosses it from the NAT "
+                "gateway's subnet.", sets=("subnet-app's exclusion",)),
+    "E": Option("Exclude subnet-web with allow-egress", _exclude("subnet", "subnet-web", "allow-egress"),
+                "allow-egress keeps inbound-initiated connections blocked.", sets=("subnet-web's exclusion",)),
+    "F": Option("Exclude subnet-legacy with allow-egress", _exclude("subnet", "subnet-legacy", "allow-egress"),
+                "An egress exclusion lets the forgotten host open connections to the internet.",
+                sets=("subnet-legacy's exclusion",)),
+    "G": Option("Exclude subnet-nat with allow-bidirectional",
+                _exclude("subnet", "subnet-nat", "allow-bidirectional"),
+                "A NAT gateway accepts no inbound connections, so a bidirectional exclusion on its subnet opens "
+                "nothing more than egress (unless other hosts share that subnet).", sets=("subnet-nat's exclusion",)),
+}
+
+BPA = NetworkExercise(
+    id="2.13", title="Keep Block Public Access on with the fewest exclusions", points=3, answer_name="answer_2_13",
+    base=bpa_base(), form=Options(BPA_OPTIONS, multiple=True),
+    flows=[
+        Flow("customers reach the web server (HTTPS)", _tcp(INTERNET_CLIENT, "eni-web", 443),
+             hint="Under block-bidirectional nothing crosses the internet gateway unless its subnet or VPC is "
+                  "excluded, and only allow-bidirectional lets connections in."),
+        Flow("the application calls a payment API through the NAT gateway (HTTPS)",
+             _tcp("eni-app", PARTNER_API, 443),
+             hint="Block Public Access looks at the subnet whose traffic crosses the internet gateway."),
+        Flow("nobody on the internet reaches SSH on the forgotten legacy host", _tcp(INTERNET_CLIENT, "eni-legacy", 22),
+             expect="blocked", blocked_by=("block-public-access",),
+             hint="The legacy host's group admits SSH from anywhere: Block Public Access is what protects it."),
+        Flow("the legacy host cannot open connections to the internet (HTTPS)",
+             _tcp("eni-legacy", INTERNET_CLIENT, 443), expect="blocked",
+             hint="Exclude only the subnets that need the internet."),
+    ])
+
 register(EGRESS, WEB_NACL, TIER_GROUPS, BROKEN, ENDPOINT_POLICY, BUCKET_POLICY, HUB, API_POLICY, OAC_POLICY,
-         DX_ENCRYPTION)
+         DX_ENCRYPTION, NLB_GROUPS, FIREWALL, BPA)

@@ -242,6 +242,19 @@ def _alt_5_6() -> dict:
                    {"Effect": "Deny", "Action": "rds-db:connect", "NotResource": user})
 
 
+def _alt_2_11_client_ranges() -> dict:
+    """With client IP preservation the application can name the clients' ranges instead of the NLB's group."""
+    return {"sg-nlb": [sg_rule("tcp", 443, "192.0.2.0/24"), sg_rule("tcp", 9443, "198.51.100.0/24")],
+            "sg-app": [sg_rule("tcp", 8443, "192.0.2.0/24"), sg_rule("tcp", 9000, "198.51.100.0/24")]}
+
+
+def _alt_2_11_split() -> dict:
+    """The client ranges split in halves and the application's ports as one rule per port, reordered."""
+    return {"sg-app": [sg_rule("tcp", (9000, 9000), "sg-nlb"), sg_rule("tcp", 8443, "sg-nlb")],
+            "sg-nlb": [sg_rule("tcp", 9443, "198.51.100.0/25"), sg_rule("tcp", 9443, "198.51.100.128/25"),
+                       sg_rule("tcp", 443, "192.0.2.0/25"), sg_rule("tcp", 443, "192.0.2.128/25")]}
+
+
 HANDWRITTEN: dict[str, list[tuple[str, Callable[[], Any]]]] = {
     "2.2": [("explicit SSH deny and the app host by /32", _alt_2_2_deny),
             ("replies allowed per peer as well", _alt_2_2_narrow_replies)],
@@ -250,6 +263,9 @@ HANDWRITTEN: dict[str, list[tuple[str, Callable[[], Any]]]] = {
     "2.4": [("routes to the peer's subnets only", _alt_2_4)],
     "2.5": [("Principal AWS star", _alt_2_5_principal)],
     "5.6": [("Allow plus Deny NotResource", _alt_5_6)],
+    "2.11": [("the clients' ranges on the application", _alt_2_11_client_ranges),
+             ("split ranges, one rule per port", _alt_2_11_split)],
+    "2.13": [("a bidirectional exclusion on the NAT subnet", lambda: {"A", "G"})],
     "1.9": [("explicit administrator actions", _alt_1_9)],
     "1.16": [("both resources of the isolation call in one statement", _alt_1_16)],
 }
@@ -292,6 +308,9 @@ NETWORK_REWRITES: dict[str, list[tuple[str, Callable[[Any], Any]]]] = {
     "2.4": [("routes in another order", _routes_reordered)],
     "2.7": [("lower-case letter with spaces", _letters(str.lower, list)),
             ("upper-case letter with spaces", _letters(str.upper, list))],
+    "2.12": [("lower-case letters in a list", _letters(str.lower, list)),
+             ("letters in a tuple", _letters(str.upper, tuple))],
+    "2.13": [("lower-case letters in a list", _letters(str.lower, list))],
     "4.7": [("lower-case letters in a list", _letters(str.lower, list)),
             ("letters in a frozenset", _letters(str.upper, frozenset))],
 }
