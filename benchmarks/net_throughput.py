@@ -1,4 +1,8 @@
-"""Queries per second of course.net.reach on a 3-VPC, 12-subnet network, in one process.
+"""Queries per second of course.net.reach on a 4-VPC, 15-subnet network, in one process.
+
+The network has the round-two components too (spec §5.14-§5.18): VPC Block Public Access with exclusions, an
+internet-facing NLB preserving client IPs, and an egress VPC whose NAT gateway's traffic passes an AWS Network
+Firewall with a domain allowlist and a gateway route table for the replies.
 
 The floor is 5,000 queries/s on one core: exercise grading batch-checks many flows against one
 network, so the network is loaded and indexed once and then queried repeatedly.
@@ -56,7 +60,33 @@ def build_network() -> dict[str, Any]:
         b.tgw_route("tgw-1", "tgw-rtb", f"10.{n}.0.0/16", f"tgw-attach-{name}")
     for table in ("rtb-shared-pub", "rtb-shared-priv"):
         b.route(table, "10.1.0.0/16", "tgw-1")
+    _round_two(b)
     return b.build()
+
+
+def _round_two(b: NetworkBuilder) -> None:
+    """Block Public Access, an NLB in vpc-web, and a firewalled egress VPC (spec §5.15-§5.18)."""
+    b.block_public_access("block-ingress", exclusions=[
+        {"subnet": f"subnet-{name}-{s}", "mode": "allow-bidirectional"}
+        for name in ("web", "data", "shared") for s in (0, 1)])
+    b.eni("eni-web-lb", "subnet-web-1", "10.0.1.30", public_ip="54.0.1.30")
+    b.target_group("tg-web", 443, ["eni-web-2", "eni-web-3"])
+    b.load_balancer("lb-web", "network", ["eni-web-lb"], listeners=[(443, "tcp", "tg-web")])
+    b.vpc("vpc-egress", "10.3.0.0/16")
+    for s, kind in enumerate(("work", "nat", "fw")):
+        b.subnet(f"subnet-egress-{kind}", "vpc-egress", f"10.3.{s}.0/24", az="us-east-1a")
+        b.route_table(f"rtb-egress-{kind}", "vpc-egress", subnets=[f"subnet-egress-{kind}"])
+    b.igw("igw-egress", "vpc-egress").nat("nat-egress", "subnet-egress-nat", "10.3.1.100", "54.3.1.100")
+    b.route("rtb-egress-work", "0.0.0.0/0", "nat-egress").route("rtb-egress-nat", "0.0.0.0/0", "vpce-fw-egress")
+    b.route("rtb-egress-fw", "0.0.0.0/0", "igw-egress")
+    b.route_table("rtb-egress-edge", "vpc-egress").route("rtb-egress-edge", "10.3.1.0/24", "vpce-fw-egress")
+    b.doc["route_tables"]["rtb-egress-edge"]["edge_associations"] = ["igw-egress"]
+    b.doc["network_firewalls"] = {"nfw-egress": {
+        "vpc": "vpc-egress", "endpoints": {"vpce-fw-egress": "subnet-egress-fw"},
+        "policy": {"stateless_rules": [{"priority": 10, "action": "drop", "protocol": "udp"}],
+                   "stateful_rules": [{"action": "drop", "protocol": "tcp", "dst_ports": [22, 22]}],
+                   "domain_lists": [{"type": "allowlist", "domains": [".example.com"]}]}}}
+    b.sg("sg-egress", "vpc-egress").eni("eni-egress-work", "subnet-egress-work", "10.3.0.10", sgs=["sg-egress"])
 
 
 def queries() -> list[dict[str, Any]]:
@@ -71,12 +101,22 @@ def queries() -> list[dict[str, Any]]:
         out.append({"src": f"eni-{name}-2", "dst": "203.0.113.50", "protocol": "tcp", "port": 443})
         out.append({"src": f"eni-{name}-3", "dst": "s3", "dst_ip": "52.216.1.1", "protocol": "tcp", "port": 443})
         out.append({"src": f"eni-{name}-1", "dst": "eni-data-2", "protocol": "icmp", "port": None})
+    internet = "203.0.113.50"
+    out += [
+        {"src": internet, "dst": "lb-web", "protocol": "tcp", "port": 443, "src_port": 49152},
+        {"src": "192.0.2.77", "dst": "lb-web", "protocol": "tcp", "port": 443},
+        {"src": internet, "dst": "eni-data-2", "protocol": "tcp", "port": 443},
+        {"src": "eni-egress-work", "dst": internet, "protocol": "tcp", "port": 443, "domain": "api.example.com"},
+        {"src": "eni-egress-work", "dst": internet, "protocol": "tcp", "port": 443, "domain": "paste.example.net"},
+        {"src": "eni-egress-work", "dst": internet, "protocol": "tcp", "port": 22},
+        {"src": "eni-egress-work", "dst": "203.0.113.53", "protocol": "udp", "port": 53},
+    ]
     return out
 
 
 def measure(seconds: float) -> tuple[float, int, dict[str, int]]:
     net = load(build_network())
-    assert len(net.vpcs) == 3 and len(net.subnets) == 12
+    assert len(net.vpcs) == 4 and len(net.subnets) == 15
     qs = queries()
     outcomes: dict[str, int] = {}
     for query in qs:
@@ -97,7 +137,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()
     rate, distinct, outcomes = measure(args.seconds)
-    print(f"course.net reach: {rate:,.0f} queries/s (3 VPCs, 12 subnets, {distinct} distinct queries, one process)")
+    print(f"course.net reach: {rate:,.0f} queries/s (4 VPCs, 15 subnets, {distinct} distinct queries, one process)")
     print(f"outcomes of the query mix: {outcomes}")
     print(f"floor {FLOOR:,}/s: {'OK' if rate >= FLOOR else 'BELOW FLOOR'}")
     return 0 if rate >= FLOOR else 1

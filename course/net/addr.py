@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 
@@ -67,8 +68,9 @@ def try_parse_ip(value: str) -> Addr | None:
     return (ip.version, int(ip))
 
 
+@functools.lru_cache(maxsize=4096)
 def fmt(addr: Addr) -> str:
-    """Render an address for hops and explanations."""
+    """Render an address for hops and explanations (cached: every hop names one or two addresses)."""
     if addr[0] == 4:
         return str(ipaddress.IPv4Address(addr[1]))
     return str(ipaddress.IPv6Address(addr[1]))
