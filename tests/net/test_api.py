@@ -75,7 +75,8 @@ def test_benchmark_network_shape_and_speed_smoke() -> None:
     sys.modules["net_throughput"] = module
     spec.loader.exec_module(module)
     net = load(module.build_network())
-    assert (len(net.vpcs), len(net.subnets)) == (3, 12)
+    assert (len(net.vpcs), len(net.subnets)) == (4, 15)
+    assert net.load_balancers and net.inspection_endpoints and net.block_public_access is not None
     rate, distinct, outcomes = module.measure(0.2)
     assert rate > 0 and distinct == len(module.queries())
     assert sum(outcomes.values()) == distinct
