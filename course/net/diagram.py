@@ -44,28 +44,27 @@ def draw(network: Any, highlight: Answer | None = None, *, title: str | None = N
     pos: dict[str, Point] = {}
     drawn: set[str] = set()
     vpcs = list(net.vpcs.values())
-    rows = [max(1, (len(v.subnets) + 1) // 2) for v in vpcs]
-    heights = [r * (SUBNET_H + GAP) + 1.3 for r in rows]
-    top = max(heights, default=3.0)
-    width_each = 2 * SUBNET_W + 3 * GAP
-    span = max(len(vpcs) * (width_each + 1.6) - 1.6, width_each)
+    boxes, below_h = _layout(net, vpcs)
+    span = max((x + w for x, _, w, _ in boxes.values()), default=2 * SUBNET_W + 3 * GAP)
+    top = max((y + h for _, y, _, h in boxes.values()), default=3.0)
+    low = min((y for _, y, _, _ in boxes.values()), default=0.0) - below_h
 
     panels = _panel_ids(net, highlight, show)
     panel_lines = [_panel_text(net, pid) for pid in panels]
-    panel_h = max((len(t) for t in panel_lines), default=0) * 0.26 + (0.5 if panel_lines else 0)
-    has_below = bool(net.transit_gateways) or any(
-        ep.type == "gateway" for ep in net.vpc_endpoints.values()) or bool(net.load_balancers)
-    bottom = -(1.5 if has_below else 0.4) - panel_h
-    height = top + 2.6 - bottom
-    legend_w = 4.6  # a column on the right keeps the legend off the drawing
-    fig = Figure(figsize=((span + 1.0 + legend_w) * SCALE, (height + 1.6) * SCALE), dpi=DPI)
+    panel_rows = _panel_rows(panel_lines, span)
+    panel_h = sum(max(len(lines) for lines in row) * 0.26 + 0.5 for row in panel_rows)
+    tgw_h = 1.3 if net.transit_gateways else 0.0
+    bottom = low - tgw_h - panel_h - 0.3
+    head = 2.9  # the internet, the Block Public Access line and the legend above the VPCs
+    height = top + head - bottom
+    fig = Figure(figsize=((span + 1.0) * SCALE, (height + 1.6) * SCALE), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0.9 / (height + 1.6), 1, height / (height + 1.6)))
     ax.set_axis_off()
-    ax.set_xlim(-0.5, span + 0.5 + legend_w)
-    ax.set_ylim(bottom, top + 2.6)
+    ax.set_xlim(-0.5, span + 0.5)
+    ax.set_ylim(bottom, top + head)
 
-    internet = (span / 2 - (1.9 if net.aws_services else 0), top + 1.9)
+    internet = (span / 2 - (1.9 if net.aws_services else 0), top + 1.35)
     pos["internet"] = internet
     _node(ax, internet, "Internet", "#f6f8fa", w=2.4)
     if net.aws_services:
@@ -74,76 +73,16 @@ def draw(network: Any, highlight: Answer | None = None, *, title: str | None = N
     if net.block_public_access is not None and net.block_public_access.mode != "off":
         bpa = net.block_public_access
         excl = [f"{k} {v}" for k, v in {**bpa.vpc_exclusions, **bpa.subnet_exclusions}.items()]
-        ax.text(-0.4, top + 2.5, f"Block Public Access: {bpa.mode}" + (f" (exclusions: {'; '.join(excl)})"
-                if excl else ""), fontsize=SMALL, va="top", color=BLOCKED_COLOUR, weight="bold")
+        ax.text(-0.4, top + 0.75, f"Block Public Access: {bpa.mode}" + (f" (exclusions: {'; '.join(excl)})"
+                if excl else ""), fontsize=SMALL, va="center", color=BLOCKED_COLOUR, weight="bold")
         drawn.add("bpa")
 
-    for i, vpc in enumerate(vpcs):
-        x0 = i * (width_each + 1.6)
-        h = heights[i]
-        ax.add_patch(FancyBboxPatch((x0, 0), width_each, h, boxstyle="round,pad=0.05", fc="none", ec="#57606a",
-                                    lw=1.6))
-        ax.text(x0 + 0.15, h - 0.2, f"{vpc.id}  {', '.join(c.text for c in vpc.cidrs)}", fontsize=FONT,
-                weight="bold", va="top")
-        pos[vpc.id] = (x0 + width_each / 2, h / 2)
-        for j, subnet in enumerate(vpc.subnets):
-            sx = x0 + GAP + (j % 2) * (SUBNET_W + GAP)
-            sy = h - 0.75 - (j // 2 + 1) * (SUBNET_H + GAP) + GAP
-            firewall = any(e.subnet is subnet for e in net.inspection_endpoints.values())
-            fill = FIREWALL_FILL if firewall else PUBLIC_FILL if subnet.public else PRIVATE_FILL
-            drawn.add("firewall-subnet" if firewall else "public" if subnet.public else "private")
-            ax.add_patch(FancyBboxPatch((sx, sy), SUBNET_W, SUBNET_H, boxstyle="round,pad=0.02", fc=fill,
-                                        ec="#8c959f"))
-            ax.text(sx + 0.08, sy + SUBNET_H - 0.08, f"{subnet.id}\n{subnet.cidr.text}  {subnet.az}",
-                    fontsize=SMALL, va="top")
-            pos[subnet.id] = (sx + SUBNET_W / 2, sy + SUBNET_H / 2)
-            hosts: list[tuple[str, str]] = [(e.id, "D" if e.endpoint else "P" if e.load_balancer else "o")
-                                            for e in net.enis.values() if e.subnet is subnet]
-            hosts += [(n.id, "s") for n in net.nat_gateways.values() if n.subnet is subnet]
-            hosts += [(e.id, "^") for e in net.inspection_endpoints.values() if e.subnet is subnet]
-            for k, (hid, marker) in enumerate(hosts[:4]):
-                hx = sx + 0.25 + (k % 2) * (SUBNET_W / 2)
-                hy = sy + 0.75 - (k // 2) * 0.5
-                pos[hid] = (hx, hy)
-                ax.plot([hx], [hy], marker=marker, color=FW_COLOUR if marker == "^" else "#24292f", ms=7)
-                ax.text(hx + 0.15, hy, hid, fontsize=SMALL, va="center")
-            if len(hosts) > 4:
-                ax.text(sx + SUBNET_W - 0.08, sy + 0.08, f"+{len(hosts) - 4} more", fontsize=SMALL, ha="right")
-        gateways: list[tuple[str, str, str]] = []
-        igw = net.igw_by_vpc.get(vpc.id)
-        if igw is not None:
-            edge = net.edge_tables.get(igw.id)
-            gateways.append((igw.id, igw.id + (f"\nedge: {edge.id}" if edge else ""), "-"))
-        eigw = net.eigw_by_vpc.get(vpc.id)
-        if eigw is not None:
-            gateways.append((eigw.id, eigw.id, ":"))
-        for nat in net.nat_gateways.values():
-            if nat.regional and nat.vpc is vpc:
-                gateways.append((nat.id, f"{nat.id}\n(regional NAT)", "-"))
-        for k, (gid, label, style) in enumerate(gateways):
-            gx = x0 + width_each / 2 + (k - (len(gateways) - 1) / 2) * 2.4
-            pos[gid] = (gx, h)
-            _node(ax, pos[gid], label, "#ffffff", w=2.2)
-            ax.plot([gx, internet[0]], [h + 0.35, internet[1] - 0.35], color="#8c959f", lw=0.9, ls=style, zorder=0)
-        below = [(ep.id, f"{ep.id}\n(gateway endpoint: {ep.service})", "#fff8c5")
-                 for ep in net.vpc_endpoints.values() if ep.vpc is vpc and ep.type == "gateway"]
-        below += [(lb.id, f"{lb.id}\n({'ALB' if lb.type == 'application' else 'NLB'}, "
-                          f"{'internet-facing' if lb.internet_facing else 'internal'})", "#fff1c2")
-                  for lb in net.load_balancers.values() if lb.nodes[0].vpc is vpc]
-        for k, (bid, label, fill) in enumerate(below):
-            pos[bid] = (x0 + 1.5 + k * 2.9, -0.75)
-            _node(ax, pos[bid], label, fill, w=2.7)
-            lb_ = net.load_balancers.get(bid)
-            if lb_ is not None:
-                drawn.add("lb")
-                for node in lb_.nodes:
-                    if node.id in pos:
-                        ax.plot([pos[bid][0], pos[node.id][0]], [pos[bid][1] + 0.35, pos[node.id][1]],
-                                color=LB_COLOUR, lw=1.0, ls="--", zorder=1)
+    for vpc in vpcs:
+        _draw_vpc(ax, net, vpc, boxes[vpc.id], pos, drawn, internet)
 
     for pcx in net.peerings.values():
         a, b = pos[pcx.requester.id], pos[pcx.accepter.id]
-        mid = ((a[0] + b[0]) / 2, max(a[1], b[1]) + 0.6)
+        mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2 + 0.6)
         pos[pcx.id] = mid
         drawn.add("peering")
         ax.plot([a[0], mid[0], b[0]], [a[1], mid[1], b[1]], color="#8250df", lw=1.4,
@@ -151,32 +90,150 @@ def draw(network: Any, highlight: Answer | None = None, *, title: str | None = N
         ax.text(mid[0], mid[1] + 0.15, f"{pcx.id}{'' if pcx.active else ' (' + pcx.status + ')'}", fontsize=SMALL,
                 ha="center", color="#8250df")
     for k, tgw in enumerate(net.transit_gateways.values()):
-        tp = (span / 2 + k * 3.0, -0.9)
+        tp = (span / 2 + k * 3.0, low - 0.7)
         pos[tgw.id] = tp
         drawn.add("tgw")
         _node(ax, tp, tgw.id, "#fbefff", w=2.2)
         for att in tgw.attachments.values():
-            vx = pos[att.vpc.id][0]
-            ax.plot([tp[0], vx], [tp[1] + 0.3, 0], color="#bf3989", lw=1.2)
+            x0, y0, w, _ = boxes[att.vpc.id]
+            ax.plot([tp[0], x0 + w / 2], [tp[1] + 0.3, y0], color="#bf3989", lw=1.2, zorder=0)
 
-    y = -(1.5 if has_below else 0.4)
-    x = -0.4
-    for lines in panel_lines:
-        width = max(len(t) for t in lines) * 0.118 + 0.3
-        if x + width > span + 0.5 and x > -0.4:
-            x = -0.4
-        ax.text(x, y - 0.1, "\n".join(lines), fontsize=SMALL, family="monospace", va="top",
-                bbox={"boxstyle": "round,pad=0.3", "fc": "#f6f8fa", "ec": "#8c959f"})
-        x += width + 0.4
+    y = low - tgw_h - 0.2
+    for row in panel_rows:
+        x = -0.4
+        for lines in row:
+            ax.text(x, y, "\n".join(lines), fontsize=SMALL, family="monospace", va="top",
+                    bbox={"boxstyle": "round,pad=0.3", "fc": "#f6f8fa", "ec": "#8c959f"})
+            x += _panel_width(lines) + 0.4
+        y -= max(len(lines) for lines in row) * 0.26 + 0.5
 
     caption = _caption(net, highlight)
     if highlight is not None:
         _draw_path(ax, highlight, pos)
     fig.suptitle(title or caption[0], fontsize=TITLE, y=1 - 0.2 / (height + 1.6))
     fig.text(0.01, 0.1 / (height + 1.6), caption[1], fontsize=SMALL, wrap=True)
-    ax.legend(handles=_legend(drawn, highlight), loc="upper right", fontsize=SMALL, frameon=False,
-              title="Legend", title_fontsize=SMALL)
+    handles = _legend(drawn, highlight)
+    if handles:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0), fontsize=SMALL, frameon=False,
+                  ncol=min(len(handles), 3), columnspacing=1.2, handlelength=1.6)
     return fig
+
+
+MAX_ROW = 15.5  # data units (about 9.6 inches): VPCs wrap onto a new row beyond this width
+
+
+def _layout(net: Network, vpcs: list[Any]) -> tuple[dict[str, tuple[float, float, float, float]], float]:
+    """Each VPC's box (x, y, w, h): one or two subnet columns, VPCs side by side, wrapping into rows."""
+    sizes = {}
+    for vpc in vpcs:
+        cols = 1 if len(vpc.subnets) <= 1 else 2
+        rows = max(1, -(-len(vpc.subnets) // cols))
+        sizes[vpc.id] = (cols * SUBNET_W + (cols + 1) * GAP, rows * (SUBNET_H + GAP) + 1.0)
+    grid: list[list[Any]] = [[]]
+    width = 0.0
+    for vpc in vpcs:
+        w = sizes[vpc.id][0]
+        if grid[-1] and width + 1.6 + w > MAX_ROW:
+            grid.append([])
+            width = 0.0
+        width += (1.6 if grid[-1] else 0.0) + w
+        grid[-1].append(vpc)
+    below = any(ep.type == "gateway" for ep in net.vpc_endpoints.values()) or bool(net.load_balancers)
+    below_h = 1.6 if below else 0.0
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    y_top = 0.0
+    for r, row in enumerate(g for g in grid if g):
+        row_h = max(sizes[v.id][1] for v in row)
+        x = 0.0
+        for vpc in row:
+            w, h = sizes[vpc.id]
+            boxes[vpc.id] = (x, y_top - row_h + (row_h - h), w, h)
+            x += w + 1.6
+        y_top -= row_h + below_h + (1.3 if r < len(grid) - 1 else 0.0)
+    shift = -min((y for _, y, _, _ in boxes.values()), default=0.0) + (below_h if below else 0.0)
+    boxes = {k: (x, y + shift, w, h) for k, (x, y, w, h) in boxes.items()}
+    return boxes, below_h
+
+
+def _draw_vpc(ax: Any, net: Network, vpc: Any, box: tuple[float, float, float, float], pos: dict[str, Point],
+              drawn: set[str], internet: Point) -> None:
+    x0, y0, width, h = box
+    cols = 1 if len(vpc.subnets) <= 1 else 2
+    ax.add_patch(FancyBboxPatch((x0, y0), width, h, boxstyle="round,pad=0.05", fc="none", ec="#57606a", lw=1.6))
+    ax.text(x0 + 0.15, y0 + h - 0.2, f"{vpc.id}  {', '.join(c.text for c in vpc.cidrs)}", fontsize=FONT,
+            weight="bold", va="top")
+    pos[vpc.id] = (x0 + width / 2, y0 + h / 2)
+    for j, subnet in enumerate(vpc.subnets):
+        sx = x0 + GAP + (j % cols) * (SUBNET_W + GAP)
+        sy = y0 + h - 0.75 - (j // cols + 1) * (SUBNET_H + GAP) + GAP
+        firewall = any(e.subnet is subnet for e in net.inspection_endpoints.values())
+        fill = FIREWALL_FILL if firewall else PUBLIC_FILL if subnet.public else PRIVATE_FILL
+        drawn.add("firewall-subnet" if firewall else "public" if subnet.public else "private")
+        ax.add_patch(FancyBboxPatch((sx, sy), SUBNET_W, SUBNET_H, boxstyle="round,pad=0.02", fc=fill, ec="#8c959f"))
+        ax.text(sx + 0.08, sy + SUBNET_H - 0.08, f"{subnet.id}\n{subnet.cidr.text}  {subnet.az}", fontsize=SMALL,
+                va="top")
+        pos[subnet.id] = (sx + SUBNET_W / 2, sy + SUBNET_H / 2)
+        hosts: list[tuple[str, str]] = [(e.id, "D" if e.endpoint else "P" if e.load_balancer else "o")
+                                        for e in net.enis.values() if e.subnet is subnet]
+        hosts += [(n.id, "s") for n in net.nat_gateways.values() if n.subnet is subnet]
+        hosts += [(e.id, "^") for e in net.inspection_endpoints.values() if e.subnet is subnet]
+        for k, (hid, marker) in enumerate(hosts[:4]):
+            hx = sx + 0.25 + (k % 2) * (SUBNET_W / 2)
+            hy = sy + 0.75 - (k // 2) * 0.5
+            pos[hid] = (hx, hy)
+            ax.plot([hx], [hy], marker=marker, color=FW_COLOUR if marker == "^" else "#24292f", ms=7)
+            ax.text(hx + 0.15, hy, hid, fontsize=SMALL, va="center")
+        if len(hosts) > 4:
+            ax.text(sx + SUBNET_W - 0.08, sy + 0.08, f"+{len(hosts) - 4} more", fontsize=SMALL, ha="right")
+    gateways: list[tuple[str, str, str]] = []
+    igw = net.igw_by_vpc.get(vpc.id)
+    if igw is not None:
+        edge = net.edge_tables.get(igw.id)
+        gateways.append((igw.id, igw.id + (f"\nedge: {edge.id}" if edge else ""), "-"))
+    eigw = net.eigw_by_vpc.get(vpc.id)
+    if eigw is not None:
+        gateways.append((eigw.id, eigw.id, ":"))
+    for nat in net.nat_gateways.values():
+        if nat.regional and nat.vpc is vpc:
+            gateways.append((nat.id, f"{nat.id}\n(regional NAT)", "-"))
+    for k, (gid, label, style) in enumerate(gateways):
+        gx = x0 + width / 2 + (k - (len(gateways) - 1) / 2) * 2.4
+        pos[gid] = (gx, y0 + h)
+        _node(ax, pos[gid], label, "#ffffff", w=2.2)
+        ax.plot([gx, internet[0]], [y0 + h + 0.35, internet[1] - 0.35], color="#8c959f", lw=0.9, ls=style, zorder=0)
+    below = [(ep.id, f"{ep.id}\n(gateway endpoint: {ep.service})", "#fff8c5")
+             for ep in net.vpc_endpoints.values() if ep.vpc is vpc and ep.type == "gateway"]
+    below += [(lb.id, f"{lb.id}\n({'ALB' if lb.type == 'application' else 'NLB'}, "
+                      f"{'internet-facing' if lb.internet_facing else 'internal'})", "#fff1c2")
+              for lb in net.load_balancers.values() if lb.nodes[0].vpc is vpc]
+    for k, (bid, label, fill) in enumerate(below):
+        pos[bid] = (x0 + 1.5 + k * 2.9, y0 - 0.8)
+        _node(ax, pos[bid], label, fill, w=2.7)
+        lb_ = net.load_balancers.get(bid)
+        if lb_ is not None:
+            drawn.add("lb")
+            for node in lb_.nodes:
+                if node.id in pos:
+                    ax.plot([pos[bid][0], pos[node.id][0]], [pos[bid][1] + 0.35, pos[node.id][1]],
+                            color=LB_COLOUR, lw=1.0, ls="--", zorder=1)
+
+
+def _panel_width(lines: list[str]) -> float:
+    return max(len(t) for t in lines) * 0.118 + 0.3
+
+
+def _panel_rows(panels: list[list[str]], span: float) -> list[list[list[str]]]:
+    rows: list[list[list[str]]] = []
+    width = 0.0
+    for lines in panels:
+        w = _panel_width(lines) + 0.4
+        if rows and width + w <= span + 0.9:
+            rows[-1].append(lines)
+            width += w
+        else:
+            rows.append([lines])
+            width = w
+    return rows
 
 
 def _legend(drawn: set[str], highlight: Answer | None) -> list[Any]:

@@ -151,3 +151,14 @@ def test_figure_is_readable_and_tight() -> None:
             artist.get_text()
     width, height = fig.get_size_inches()
     assert width * height < 80  # no acres of empty space for a one-VPC network
+
+
+def test_many_vpcs_wrap_into_rows_instead_of_one_wide_strip() -> None:
+    b = NetworkBuilder()
+    for n in range(5):
+        b.vpc(f"vpc-{n}", f"10.{n}.0.0/16").subnet(f"subnet-{n}a", f"vpc-{n}", f"10.{n}.1.0/24")
+        b.subnet(f"subnet-{n}b", f"vpc-{n}", f"10.{n}.2.0/24")
+    fig = draw(b.build())
+    width, _ = fig.get_size_inches()
+    assert width * fig.dpi <= 1200  # fits a notebook cell at 100% zoom without being scaled down
+    assert draw(NetworkBuilder().build()).axes[0].get_legend() is None  # nothing drawn, no legend
