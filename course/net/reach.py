@@ -383,7 +383,9 @@ class _Walk:
         nat = sender if isinstance(sender, NatGateway) else nat_owner if isinstance(nat_owner, NatGateway) else None
         translated_by_nat = nat is not None and pkt.src == nat.private_ip
         if not self.reply:
-            where = nat.subnet if translated_by_nat and nat is not None and nat.subnet is not None else subnet
+            # the subnet of the interface whose address crosses the gateway (not a firewall subnet on the way)
+            where = nat.subnet if translated_by_nat and nat is not None and nat.subnet is not None else \
+                nat_owner.subnet if isinstance(nat_owner, Eni) else subnet
             self._bpa(vpc, where, "outbound", "nat" if translated_by_nat else "igw", igw.id)
         detail = "IPv6: no translation"
         if pkt.dst[0] == 4:

@@ -211,3 +211,13 @@ def test_query_domain_fields_are_checked(extra: dict[str, Any], path: str) -> No
     with pytest.raises(NetworkError) as info:
         answer(egress(), query)
     assert info.value.path == path
+
+
+def test_block_public_access_judges_the_interface_subnet_not_the_firewall_subnet() -> None:
+    # https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html : exclusions name the resources' subnets
+    b = egress().block_public_access("block-bidirectional",
+                                     exclusions=[{"subnet": "subnet-web", "mode": "allow-bidirectional"}])
+    assert answer(b, q(INTERNET, "eni-web", 443)).reachable
+    assert answer(b, q("eni-web", INTERNET, 443)).reachable  # leaves through subnet-fw, judged as subnet-web
+    ans = answer(b, q("eni-work", INTERNET, 443))  # NAT traffic: judged at the NAT gateway's subnet
+    assert (ans.blocked_by, ans.blocked_at) == ("block-public-access", "subnet-nat")
