@@ -110,8 +110,11 @@ def test_ten_thousand_corrupt_documents_never_raise() -> None:
     errors = answers = 0
     paths: set[str] = set()
     for _ in range(10_000):
-        bad = _corrupt(doc, rng, leaves)
+        bad = _corrupt(doc, rng, leaves) if rng.random() < 0.8 else doc
         query = rng.choice(QUERIES)
+        if bad is doc or rng.random() < 0.2:  # corrupt the query's round-two fields too
+            query = dict(query)
+            query[rng.choice(["domain", "app_protocol", "dst", "port", "protocol", "dst_ip"])] = rng.choice(JUNK)
         result = answer_one({"network": bad, "query": query}, {})  # raises on any non-NetworkError
         if "error" in result:
             errors += 1
@@ -123,5 +126,5 @@ def test_ten_thousand_corrupt_documents_never_raise() -> None:
             assert isinstance(result["reachable"], bool)
     assert errors > 1000 and answers > 200
     for key in ("network_firewalls", "load_balancers", "target_groups", "block_public_access", "nat_gateways",
-                "transit_gateways", "route_tables"):
+                "transit_gateways", "route_tables", "query"):
         assert key in paths, sorted(paths)
