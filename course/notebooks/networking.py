@@ -757,7 +757,8 @@ BPA_OPTIONS = {
                 "The application subnet never touches the internet gateway; its traffic crosses it from the NAT "
                 "gateway's subnet.", sets=("subnet-app's exclusion",)),
     "E": Option("Exclude subnet-web with allow-egress", _exclude("subnet", "subnet-web", "allow-egress"),
-                "An allow-egress exclusion keeps inbound-initiated connections blocked.", sets=("subnet-web's exclusion",)),
+                "An allow-egress exclusion keeps inbound-initiated connections blocked.",
+                sets=("subnet-web's exclusion",)),
     "F": Option("Exclude subnet-legacy with allow-egress", _exclude("subnet", "subnet-legacy", "allow-egress"),
                 "An egress exclusion lets the forgotten host open connections to the internet.",
                 sets=("subnet-legacy's exclusion",)),
