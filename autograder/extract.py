@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from course.exercises.answers import UnsupportedAnswer, from_data
+from course.exercises.slips import answer_question
 
 MAX_ANSWER_BYTES = 5 * 1024 * 1024
 EXTRACT_TAG = "autograder-extract"
@@ -36,7 +37,7 @@ class Extraction:
             "    from course.exercises.answers import to_data as _to_data\n"
             "    _g = globals()\n"
             "    if __name not in _g:\n"
-            "        _text = _j.dumps({'missing': True})\n"
+            "        _text = _j.dumps({'missing': True, 'name': __name})\n"
             "    else:\n"
             "        try:\n"
             "            _text = _j.dumps({'data': _to_data(_g[__name])})\n"
@@ -53,6 +54,15 @@ class Extraction:
         return read_answer(self.path(grade_id))
 
 
+def not_answered(name: object) -> str:
+    """Why a question scores 0 when its answer variable was never set (the kernel names it; only a name
+    shaped like ``answer_N_M`` is repeated, the learner's code could write anything there)."""
+    if isinstance(name, str) and answer_question(name) is not None:
+        return (f"not answered: `{name}` was not defined when the notebook ran "
+                f"(write your answer in the cell with `{name} = …` above the check)")
+    return "not answered: the answer variable was not defined when the notebook ran"
+
+
 def read_answer(path: Path) -> tuple[bool, Any, str | None]:
     """``(found, answer, problem)`` from one answer file (the trusted scorer's helper process calls this)."""
     if not path.is_file():
@@ -66,7 +76,7 @@ def read_answer(path: Path) -> tuple[bool, Any, str | None]:
     if not isinstance(raw, dict):
         return False, None, "the answer data has an unexpected shape"
     if raw.get("missing"):
-        return True, None, "the answer variable is not defined"
+        return True, None, not_answered(raw.get("name"))
     if "error" in raw:
         return True, None, f"the answer cannot be graded: {str(raw['error'])[:300]}"
     try:

@@ -88,3 +88,21 @@ def test_validate_says_not_answered_yet_instead_of_tracebacks(tmp_path, venv_env
     assert "Traceback" not in report and "NameError" not in report, report[-3000:]
     said = re.findall(r"Question (\d+\.\d+) is not answered yet: run the cell with `answer_\d+_\d+ = …`", report)
     assert len(said) == len(questions) >= 1, report[-3000:]
+
+
+def test_the_grader_reads_an_undefined_answer_as_not_answered(tmp_path):
+    from autograder.extract import Extraction
+
+    extraction = Extraction(tmp_path)
+    namespace: dict = {}
+    exec(extraction.cell_source("check-2-2", "answer_2_2"), namespace)  # what the grader's cell does in the kernel
+    found, answer, problem = extraction.read("check-2-2")
+    assert (found, answer) == (True, None)
+    assert problem == ("not answered: `answer_2_2` was not defined when the notebook ran "
+                       "(write your answer in the cell with `answer_2_2 = …` above the check)")
+    forged = tmp_path / "forged.json"
+    forged.write_text('{"missing": true, "name": "<b>free text</b>"}')
+    from autograder.extract import read_answer
+
+    assert read_answer(forged)[2] == "not answered: the answer variable was not defined when the notebook ran"
+    assert slips.answer_question("answer_2_2\n") is None

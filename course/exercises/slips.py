@@ -19,13 +19,13 @@ import re
 from types import TracebackType
 from typing import Any
 
-ANSWER_NAME = re.compile(r"^answer_(\d+)_(\d+)$")
+ANSWER_NAME = re.compile(r"answer_(\d+)_(\d+)")
 STUB_LINE = "raise NotImplementedError()"
 
 
 def answer_question(name: str) -> str | None:
     """``"2.2"`` for ``answer_2_2``; None for a name that is not an answer variable."""
-    m = ANSWER_NAME.match(name)
+    m = ANSWER_NAME.fullmatch(name)
     return f"{m.group(1)}.{m.group(2)}" if m else None
 
 
