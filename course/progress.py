@@ -4,11 +4,13 @@ Self-study needs no grader, gradebook or account: every check cell already recor
 notebook file when the learner runs it, as data (the ``application/vnd.aws-course.check+json`` output that
 ``CheckResult`` displays beside its table). So progress is read, never executed: a check cell whose saved
 verdicts all passed and that shows no error counts as passed, one that was run and failed or raised as
-failed, one never run as not run. Titles and points come from the exercise registry. Learners' code is never
-executed here, so reading progress is fast, safe and works offline.
+failed, one never run as not run, and so does one that ran before its answer cell (its ``NameError`` names
+the answer variable: nothing was checked yet). Titles and points come from the exercise registry. Learners'
+code is never executed here, so reading progress is fast, safe and works offline.
 
-``aws-course progress [FOLDER]`` prints the table; ``from course.progress import show_progress`` then
-``show_progress()`` in any notebook shows the table and a bar chart with a caption and alt text.
+``aws-course progress [FOLDER]`` prints the grand total and the per-notebook summary, then every exercise;
+``from course.progress import show_progress`` then ``show_progress()`` in any notebook shows the same, every
+exercise in a collapsible section per notebook, and a bar chart with a caption and alt text.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from course.exercises.results import CHECK_MIMETYPE, FAIL_MARK, PASS_MARK
+from course.exercises.slips import answer_question
 
 if TYPE_CHECKING:  # pandas and matplotlib load only when a table or a chart is asked for
     import pandas as pd
@@ -38,6 +41,7 @@ WORK_DIR = "my-work"
 CHECK_ID = re.compile(r"^check-(\d+)-(\d+)$")
 ANSWER_ID = re.compile(r"^answer-(\d+)-(\d+)$")
 CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d+\.\d+)["']""")
+UNDEFINED = re.compile(r"name '(\w+)' is not defined")
 HEADING = re.compile(r"^#{1,6}\s+Question\s+(\d+\.\d+)\s+—\s+(.+?)\s*(?:\((\d+(?:\.\d+)?)\s+points?\))?\s*$", re.M)
 
 
@@ -78,6 +82,17 @@ def _output_text(output: nbformat.NotebookNode) -> str:
     return "\n".join(str(data.get(kind, "")) for kind in ("text/html", "text/plain", "text/markdown"))
 
 
+def _undefined_answer(errors: list[nbformat.NotebookNode], source: str) -> str | None:
+    """The answer variable whose ``NameError`` stopped this check cell (it ran before the answer cell), if any.
+
+    Only a name shaped like ``answer_N_M`` that the cell itself mentions counts: any other error is a failure."""
+    for error in errors:
+        m = UNDEFINED.fullmatch(str(error.get("evalue", ""))) if error.get("ename") == "NameError" else None
+        if m and answer_question(m.group(1)) is not None and re.search(rf"\b{m.group(1)}\b", source):
+            return m.group(1)
+    return None
+
+
 def check_cell_status(cell: nbformat.NotebookNode) -> tuple[str, str]:
     """Status of one check cell from its saved outputs, and a short reason."""
     outputs = cell.get("outputs", [])
@@ -93,6 +108,8 @@ def check_cell_status(cell: nbformat.NotebookNode) -> tuple[str, str]:
             first = errors[0]
             return FAILED, f"{first.get('ename', 'error')}: {first.get('evalue', '')}".strip()
         return PASSED, ""
+    if (name := _undefined_answer(errors, str(cell.get("source", "")))) is not None:
+        return NOT_RUN, f"the check ran before its answer: run the cell with `{name} = …` first"
     # outputs saved by an older course version carry only the rendered table: read its marks
     text = "\n".join(_output_text(o) for o in outputs)
     if errors:
@@ -232,6 +249,39 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
                                           "points"])
 
 
+def total(table: pd.DataFrame) -> dict[str, float]:
+    """The grand total over every notebook: counts of self-checked exercises, their points, written answers."""
+    checked = table[table.status != WRITTEN]
+    return {
+        PASSED: int((checked.status == PASSED).sum()),
+        FAILED: int((checked.status == FAILED).sum()),
+        NOT_RUN: int((checked.status == NOT_RUN).sum()),
+        "exercises": len(checked),
+        "points passed": float(checked.loc[checked.status == PASSED, "points"].sum()),
+        "points": float(checked.points.sum()),
+        WRITTEN: int((table.status == WRITTEN).sum()),
+    }
+
+
+def total_line(table: pd.DataFrame) -> str:
+    """The grand total in one sentence, the first thing both views show."""
+    t = total(table)
+    written = (f"; {t[WRITTEN]} written answer{'s' if t[WRITTEN] != 1 else ''} graded by your instructor"
+               if t[WRITTEN] else "")
+    return (f"In total: {t[PASSED]} of {t['exercises']} self-checked exercises passed "
+            f"({t['points passed']:g} of {t['points']:g} points), {t[FAILED]} failed, {t[NOT_RUN]} not run"
+            f"{written}.")
+
+
+def with_total_row(summary: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The per-notebook summary with a last row ``total``."""
+    import pandas as pd
+
+    t = total(table)
+    row = {"notebook": "total", **{k: v for k, v in t.items() if k in summary.columns}}
+    return pd.concat([summary, pd.DataFrame([row], columns=summary.columns)], ignore_index=True)
+
+
 def describe(summary: pd.DataFrame) -> str:
     """The chart in words: its alt text, and the caption printed under it."""
     if summary.empty:
@@ -246,17 +296,24 @@ def describe(summary: pd.DataFrame) -> str:
 # Okabe-Ito colours (distinguishable with colour-blindness) plus hatching and text labels, so no bar
 # relies on colour alone.
 _STYLE = {PASSED: ("#009E73", ""), FAILED: ("#D55E00", "xx"), NOT_RUN: ("#BBBBBB", "..")}
+CHART_TITLE = "Exercises passed per notebook\n(from your saved check cells)"
 
 
 def progress_chart(summary: pd.DataFrame) -> Figure:
-    """A horizontal stacked bar per notebook: passed, failed, not run, each labelled with its count."""
+    """A horizontal stacked bar per notebook: passed, failed, not run, each labelled with its count.
+
+    The title is the figure's (centred on the whole figure, which constrained layout keeps inside it), not
+    the axes' (centred on the bars, so long notebook names pushed it past the right edge), and the figure
+    widens with the longest notebook name, so no text is clipped.
+    """
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    height = 1.6 + 0.5 * max(len(summary), 1)
-    fig = Figure(figsize=(7, height), layout="constrained")
-    ax = fig.subplots()
     names = list(summary.notebook) or ["(no notebooks)"]
+    height = 1.8 + 0.5 * len(names)
+    width = max(7.0, 4.5 + 0.085 * max(len(str(n)) for n in names))
+    fig = Figure(figsize=(width, height), layout="constrained")
+    ax = fig.subplots()
     left = [0.0] * len(names)
     for status, (colour, hatch) in _STYLE.items():
         counts = [float(v) for v in summary[status]] if not summary.empty else [0.0]
@@ -268,7 +325,7 @@ def progress_chart(summary: pd.DataFrame) -> Figure:
         left = [a + b for a, b in zip(left, counts, strict=True)]
     ax.invert_yaxis()
     ax.set_xlabel("exercises")
-    ax.set_title("Exercises passed per notebook (from your saved check cells)")
+    fig.suptitle(CHART_TITLE, fontsize=11)
     fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     locator = ax.xaxis.get_major_locator()
     if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
@@ -285,34 +342,64 @@ def chart_png(fig: Figure) -> bytes:
 
 
 def format_text(table: pd.DataFrame, summary: pd.DataFrame) -> str:
-    """The report for a terminal: per exercise, then per notebook."""
+    """The report for a terminal: the grand total and the per-notebook summary first, then every exercise."""
     if table.empty:
         return "No notebooks with exercises found."
-    lines = []
+    lines = [total_line(table), "", with_total_row(summary, table).to_string(index=False), "", "Every exercise:"]
     for notebook, group in table.groupby("notebook", sort=True):
         lines.append(str(notebook))
         for _, row in group.iterrows():
-            extra = f"  ({row.detail})" if row.status == FAILED and row.detail else ""
+            extra = f"  ({row.detail})" if row.status in (FAILED, NOT_RUN) and row.detail and \
+                row.detail != "the check cell has not been run" else ""
             lines.append(f"  {row.exercise:>6}  {row.result:<24} {row.points:>4g} pt  {row.title}{extra}")
-    lines.append("")
-    lines.append(summary.to_string(index=False))
     return "\n".join(lines)
 
 
+def _notebook_heading(notebook: str, group: pd.DataFrame) -> str:
+    checked = group[group.status != WRITTEN]
+    passed = int((checked.status == PASSED).sum())
+    points = float(checked.loc[checked.status == PASSED, "points"].sum())
+    return (f"{notebook} — {passed} of {len(checked)} passed, {int((checked.status == FAILED).sum())} failed, "
+            f"{int((checked.status == NOT_RUN).sum())} not run · {points:g} of {float(checked.points.sum()):g} points")
+
+
+def progress_html(table: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """Every exercise, in one collapsible section per notebook (open where something failed), after the grand
+    total and the per-notebook summary. Written out in full: pandas would cut a long table to 10 rows."""
+    esc = html.escape
+    parts = [f"<p><strong>{esc(total_line(table))}</strong></p>"]
+    if table.empty:
+        return parts[0] + "<p>No notebooks with exercises found.</p>"
+    parts.append(with_total_row(summary, table).to_html(index=False, max_rows=None, border=0,
+                                                         classes="aws-course-progress-summary"))
+    for notebook, group in table.groupby("notebook", sort=True):
+        rows = "".join(
+            f"<tr><td>{esc(str(r.exercise))}</td><td style=\"white-space:nowrap\">{esc(r.result)}</td>"
+            f"<td>{r.points:g}</td><td>{esc(str(r.title))}</td>"
+            f"<td>{esc(str(r.detail)) if r.status in (FAILED, NOT_RUN) else ''}</td></tr>"
+            for r in group.itertuples())
+        opened = " open" if (group.status == FAILED).any() else ""
+        parts.append(
+            f'<details class="aws-course-progress"{opened}><summary>{esc(_notebook_heading(str(notebook), group))}'
+            "</summary><table><thead><tr><th>question</th><th>result</th><th>points</th><th>title</th>"
+            f"<th>why</th></tr></thead><tbody>{rows}</tbody></table></details>")
+    return "\n".join(parts)
+
+
 def show_progress(folder: str | Path | None = None, chart: bool = True) -> None:
-    """Show progress in a notebook: the per-exercise table, the per-notebook summary and a chart.
+    """Show progress in a notebook: the grand total, the per-notebook summary, every exercise (one collapsible
+    section per notebook) and a chart.
 
     Reads saved notebooks, so save (Ctrl-S) the notebook you are in first for its latest checks to count.
-    Returns None so the table is not displayed twice when this is the last line of a cell.
+    Returns None so nothing is displayed twice when this is the last line of a cell.
     """
     from IPython.display import HTML, display
 
     table = progress_table(Path(folder) if folder is not None else None)
     summary = summary_table(table)
     display(HTML("<p><strong>Your progress</strong>, read from the saved outputs of your check cells "
-                 "(save the notebook you are in first). ✔ passed, ✘ failed, – not run.</p>"))
-    display(table.drop(columns=["status"]))
-    display(summary)
+                 "(save the notebook you are in first). ✔ passed, ✘ failed, – not run; "
+                 "click a notebook to see its questions.</p>" + progress_html(table, summary)))
     if chart:
         fig = progress_chart(summary)
         alt = html.escape(str(fig.get_label()), quote=True)

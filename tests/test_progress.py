@@ -27,6 +27,7 @@ from course.progress import (
     describe,
     notebook_progress,
     progress_chart,
+    progress_html,
     progress_table,
     summary_table,
 )
@@ -161,6 +162,21 @@ def test_titles_and_points_come_from_the_registry(tmp_path):
     assert (row.title, row.points, row.status) == (exercise.title, exercise.points, NOT_RUN)
 
 
+def test_a_check_run_before_its_answer_is_not_run_not_failed():
+    """The error output a real kernel saves (see tests/test_slips.py) when the answer cell was never run."""
+    cell = nbformat.v4.new_code_cell('check("99.5", answer_99_5)', execution_count=4)
+    cell.outputs = [nbformat.v4.new_output(
+        "error", ename="NameError", evalue="name 'answer_99_5' is not defined",
+        traceback=["Question 99.5 is not answered yet: run the cell with `answer_99_5 = …` above first, "
+                   "then run this check again."])]
+    assert check_cell_status(cell) == (NOT_RUN, "the check ran before its answer: run the cell with "
+                                                "`answer_99_5 = …` first")
+    cell.outputs[0].evalue = "name 'answer_99_6' is not defined"  # an answer this cell does not check
+    assert check_cell_status(cell)[0] == FAILED
+    cell.outputs[0].evalue = "name 'polcy' is not defined"  # a typo in code the learner wrote
+    assert check_cell_status(cell)[0] == FAILED
+
+
 def test_a_pass_table_followed_by_an_error_is_not_a_pass():
     """Outputs saved before check results carried data are still read, from their text marks."""
     cell = nbformat.v4.new_code_cell('check("99.1", answer_99_1)', execution_count=3)
@@ -184,7 +200,7 @@ def test_tables_chart_and_alt_text(learner_folder):
     assert (row.passed, row.failed, row["not run"], row.exercises) == (1, 1, 1, 3)
     assert (row["points passed"], row.points) == (2, 4)
     fig = progress_chart(summary)
-    assert fig.axes[0].get_title().startswith("Exercises passed per notebook")
+    assert fig.get_suptitle().startswith("Exercises passed per notebook")
     assert fig.get_label() == describe(summary)
     assert "99-test: 1 of 3 passed, 1 failed, 1 not run" in fig.get_label()
     labels = [t.get_text() for t in fig.axes[0].texts]
@@ -199,6 +215,12 @@ def test_cli_prints_the_table_and_writes_chart_and_csv(learner_folder, tmp_path)
                           cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "99.1  ✔ passed" in proc.stdout and "99.2  ✘ failed" in proc.stdout and "– not run" in proc.stdout
+    lines = proc.stdout.splitlines()
+    assert lines[0] == ("In total: 1 of 3 self-checked exercises passed (2 of 4 points), 1 failed, 1 not run; "
+                        "1 written answer graded by your instructor."), "the summary comes first"
+    summary_at = next(i for i, line in enumerate(lines) if line.split()[:1] == ["99-test"])
+    total_at = next(i for i, line in enumerate(lines) if line.split()[:1] == ["total"])
+    assert summary_at < total_at < next(i for i, line in enumerate(lines) if "99.1  ✔ passed" in line)
     from PIL import Image
 
     with Image.open(tmp_path / "p.png") as image:
@@ -218,6 +240,8 @@ def test_show_progress_from_a_notebook_displays_table_and_captioned_chart(learne
     assert not [o for o in outputs if o.output_type == "error"], outputs
     html = "\n".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "✔ passed" in html and "✘ failed" in html
+    assert "In total: 1 of 3 self-checked exercises passed" in html
+    assert html.count("<details") == 1 and "<summary>99-test — 1 of 3 passed, 1 failed, 1 not run" in html
     assert '<img src="data:image/png;base64,' in html and 'alt="Bar chart of self-checked exercises' in html
     assert "<figcaption>" in html
 
@@ -261,8 +285,10 @@ def test_real_release_notebook_solved_passes_and_blank_fails(path, tmp_path):
 
     solved = run(filled(release, source, "full"), "solved")
     assert solved == {k: WRITTEN if v == WRITTEN else PASSED for k, v in expected.items()}
+    # Run All on the blank notebook: every answer cell raises the stub's NotImplementedError, so every check
+    # meets an undefined answer variable: those questions are not run yet, not failed
     blank = run(nbformat.from_dict(release), "blank")
-    assert blank == {k: WRITTEN if v == WRITTEN else FAILED for k, v in expected.items()}
+    assert blank == expected and set(blank.values()) <= {NOT_RUN, WRITTEN}
 
 
 @pytest.mark.slow  # the learner folder is made by running a notebook in a real kernel
@@ -277,3 +303,60 @@ def test_default_folder_is_my_work_else_the_folder_above_the_notebook(learner_fo
     monkeypatch.chdir(learner_folder / "99-test")  # a notebook fetched on JupyterHub runs here
     assert default_folder() == learner_folder
     assert [r.exercise for r in collect()] == ["99.1", "99.2", "99.3", "99.4"]
+
+
+def _all_release_notebooks(folder: Path) -> Path:
+    """my-work as `make lab` makes it: a copy of every release folder, no cell run yet."""
+    for path in sorted({p.parent for p in RELEASE_NOTEBOOKS}):
+        shutil.copytree(path, folder / path.name)
+    return folder
+
+
+def test_the_notebook_view_shows_every_exercise_grouped_per_notebook_with_a_total(tmp_path):
+    """pandas cut the ~94 rows of the whole course to 10: the view now writes every row itself."""
+    table = progress_table(_all_release_notebooks(tmp_path))
+    summary = summary_table(table)
+    assert len(table) > 60, "more rows than pandas would display untruncated"
+    html = progress_html(table, summary)
+    assert html.count("<details") == len(RELEASE_NOTEBOOKS) == len(summary)
+    assert "…" not in html and "..." not in html
+    for row in table.itertuples():
+        assert f"<tr><td>{row.exercise}</td>" in html, f"{row.notebook} {row.exercise} is missing"
+    assert html.count("<tr><td>") == len(table)
+    checked = len(table[table.status != WRITTEN])
+    assert f"In total: 0 of {checked} self-checked exercises passed" in html
+    assert "<td>total</td>" in html, "the summary ends with a grand total row"
+
+
+def _texts_outside(fig) -> list[str]:
+    """Text of the figure (title, labels, legend, bar labels, drawn ticks) that reaches past its edges."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    edge = fig.bbox.padded(1)  # one pixel of rounding
+    ticks = {id(label) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+             for label in axis.get_ticklabels(which="both")}
+    outside = []
+    for text in fig.findobj(Text):
+        if text.get_visible() and text.get_text() and id(text) not in ticks:
+            box = text.get_window_extent(renderer)
+            if not (edge.contains(box.x0, box.y0) and edge.contains(box.x1, box.y1)):
+                outside.append(text.get_text())
+    tight = fig.get_tightbbox(renderer)  # in inches; counts the tick labels that are drawn
+    if not (tight.x0 >= -0.01 and tight.y0 >= -0.01 and tight.x1 <= fig.get_figwidth() + 0.01
+            and tight.y1 <= fig.get_figheight() + 0.01):
+        outside.append(f"drawn artists span {tight}, the figure is {fig.get_figwidth()}x{fig.get_figheight()}")
+    return outside
+
+
+@pytest.mark.parametrize("notebooks", [0, 1, len(RELEASE_NOTEBOOKS)])
+def test_no_text_of_the_chart_is_clipped(tmp_path, notebooks):
+    """The title was centred on the bars and ran past the right edge of the notebook's and the CLI's PNG."""
+    table = progress_table(_all_release_notebooks(tmp_path))
+    summary = summary_table(table).head(notebooks)
+    fig = progress_chart(summary)
+    assert _texts_outside(fig) == []
+    assert fig.get_suptitle().startswith("Exercises passed per notebook")
