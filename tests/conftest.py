@@ -1,9 +1,16 @@
-"""Shared fixtures: the repository root, the course's notebooks, and the one bubblewrap skip."""
+"""Shared fixtures: the repository root, the course's notebooks, the one bubblewrap skip, and a temporary home.
+
+Every test run gets its own HOME and Jupyter folders (set in ``pytest_configure``, so kernels, nbval cells and
+every subprocess inherit them): `nbgrader submit` writes its cache to the Jupyter data folder, and a test once
+left a phantom "Submitted" assignment in the learner's own nbgrader list. tests/test_home_isolation.py checks it.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +18,40 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_NOTEBOOKS = sorted((ROOT / "source").glob("*/*.ipynb"))
 RELEASE_NOTEBOOKS = sorted((ROOT / "release").glob("*/*.ipynb"))
+
+_saved_environment: dict[str, str | None] = {}
+_temporary_home: Path | None = None
+
+
+def isolated_home_environment(home: Path) -> dict[str, str]:
+    """The variables that send Jupyter, IPython, nbgrader and matplotlib state into ``home``."""
+    data = home / ".local" / "share"
+    return {"HOME": str(home), "JUPYTER_DATA_DIR": str(data / "jupyter"),
+            "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(data / "jupyter" / "runtime"),
+            "IPYTHONDIR": str(home / ".ipython"), "XDG_DATA_HOME": str(data),
+            "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache"),
+            "MPLCONFIGDIR": str(home / ".config" / "matplotlib")}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point HOME and the Jupyter folders at a temporary home for the whole run (each xdist worker its own)."""
+    global _temporary_home
+    _temporary_home = Path(tempfile.mkdtemp(prefix="aws-course-tests-home-"))
+    for name, value in isolated_home_environment(_temporary_home).items():
+        _saved_environment.setdefault(name, os.environ.get(name))
+        os.environ[name] = value
+        Path(value).mkdir(parents=True, exist_ok=True)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Give the user's environment back and remove the temporary home."""
+    for name, value in _saved_environment.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    if _temporary_home is not None:
+        shutil.rmtree(_temporary_home, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
