@@ -374,7 +374,7 @@ def progress_html(table: pd.DataFrame, summary: pd.DataFrame) -> str:
                                                          classes="aws-course-progress-summary"))
     for notebook, group in table.groupby("notebook", sort=True):
         rows = "".join(
-            f"<tr><td>{esc(str(r.exercise))}</td><td style=\"white-space:nowrap\">{esc(r.result)}</td>"
+            f"<tr><td>{esc(str(r.exercise))}</td><td style=\"white-space:nowrap\">{esc(str(r.result))}</td>"
             f"<td>{r.points:g}</td><td>{esc(str(r.title))}</td>"
             f"<td>{esc(str(r.detail)) if r.status in (FAILED, NOT_RUN) else ''}</td></tr>"
             for r in group.itertuples())
