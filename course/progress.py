@@ -37,6 +37,7 @@ PASSED, FAILED, NOT_RUN, WRITTEN = "passed", "failed", "not run", "written"
 # text marks, so the status never depends on colour
 MARKS = {PASSED: "✔ passed", FAILED: "✘ failed", NOT_RUN: "– not run", WRITTEN: "✎ graded by instructor"}
 WORK_DIR = "my-work"
+NEVER_RUN = "the check cell has not been run"
 
 CHECK_ID = re.compile(r"^check-(\d+)-(\d+)$")
 ANSWER_ID = re.compile(r"^answer-(\d+)-(\d+)$")
@@ -97,7 +98,7 @@ def check_cell_status(cell: nbformat.NotebookNode) -> tuple[str, str]:
     """Status of one check cell from its saved outputs, and a short reason."""
     outputs = cell.get("outputs", [])
     if cell.get("execution_count") is None and not outputs:
-        return NOT_RUN, "the check cell has not been run"
+        return NOT_RUN, NEVER_RUN
     errors = [o for o in outputs if o.get("output_type") == "error"]
     verdicts = _verdicts(outputs)
     if verdicts:
@@ -349,8 +350,7 @@ def format_text(table: pd.DataFrame, summary: pd.DataFrame) -> str:
     for notebook, group in table.groupby("notebook", sort=True):
         lines.append(str(notebook))
         for _, row in group.iterrows():
-            extra = f"  ({row.detail})" if row.status in (FAILED, NOT_RUN) and row.detail and \
-                row.detail != "the check cell has not been run" else ""
+            extra = f"  ({row.detail})" if row.status in (FAILED, NOT_RUN) and row.detail not in ("", NEVER_RUN) else ""
             lines.append(f"  {row.exercise:>6}  {row.result:<24} {row.points:>4g} pt  {row.title}{extra}")
     return "\n".join(lines)
 
@@ -376,7 +376,7 @@ def progress_html(table: pd.DataFrame, summary: pd.DataFrame) -> str:
         rows = "".join(
             f"<tr><td>{esc(str(r.exercise))}</td><td style=\"white-space:nowrap\">{esc(str(r.result))}</td>"
             f"<td>{r.points:g}</td><td>{esc(str(r.title))}</td>"
-            f"<td>{esc(str(r.detail)) if r.status in (FAILED, NOT_RUN) else ''}</td></tr>"
+            f"<td>{esc(str(r.detail)) if r.status in (FAILED, NOT_RUN) and r.detail != NEVER_RUN else ''}</td></tr>"
             for r in group.itertuples())
         opened = " open" if (group.status == FAILED).any() else ""
         parts.append(
