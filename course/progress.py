@@ -346,7 +346,11 @@ def format_text(table: pd.DataFrame, summary: pd.DataFrame) -> str:
     """The report for a terminal: the grand total and the per-notebook summary first, then every exercise."""
     if table.empty:
         return "No notebooks with exercises found."
-    lines = [total_line(table), "", with_total_row(summary, table).to_string(index=False), "", "Every exercise:"]
+    overview = with_total_row(summary, table)
+    width = max(len(str(n)) for n in overview.notebook)
+    overview["notebook"] = [f"{n:<{width}}" for n in overview.notebook]  # names read left to right
+    overview = overview.rename(columns={"notebook": "notebook".ljust(width)})
+    lines = [total_line(table), "", overview.to_string(index=False), "", "Every exercise:"]
     for notebook, group in table.groupby("notebook", sort=True):
         lines.append(str(notebook))
         for _, row in group.iterrows():
