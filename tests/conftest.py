@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE_NOTEBOOKS = sorted((ROOT / "source").glob("*/*.ipynb"))
 RELEASE_NOTEBOOKS = sorted((ROOT / "release").glob("*/*.ipynb"))
 
+# set by the run that made the temporary homes: an xdist worker (started after it) makes its home inside,
+# so the one run that owns the folder removes every worker's home too, even one killed before its clean-up
+HOME_ROOT_VARIABLE = "AWS_COURSE_TESTS_HOME_ROOT"
 _saved_environment: dict[str, str | None] = {}
 _temporary_home: Path | None = None
 
@@ -33,18 +36,27 @@ def isolated_home_environment(home: Path) -> dict[str, str]:
             "MPLCONFIGDIR": str(home / ".config" / "matplotlib")}
 
 
+def _set(name: str, value: str) -> None:
+    _saved_environment.setdefault(name, os.environ.get(name))
+    os.environ[name] = value
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Point HOME and the Jupyter folders at a temporary home for the whole run (each xdist worker its own)."""
     global _temporary_home
-    _temporary_home = Path(tempfile.mkdtemp(prefix="aws-course-tests-home-"))
-    for name, value in isolated_home_environment(_temporary_home).items():
-        _saved_environment.setdefault(name, os.environ.get(name))
-        os.environ[name] = value
+    parent = os.environ.get(HOME_ROOT_VARIABLE)
+    if os.environ.get("PYTEST_XDIST_WORKER") and parent and Path(parent).is_dir():
+        home = Path(tempfile.mkdtemp(prefix="worker-", dir=parent))
+    else:
+        home = _temporary_home = Path(tempfile.mkdtemp(prefix="aws-course-tests-home-"))
+        _set(HOME_ROOT_VARIABLE, str(home))
+    for name, value in isolated_home_environment(home).items():
+        _set(name, value)
         Path(value).mkdir(parents=True, exist_ok=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Give the user's environment back and remove the temporary home."""
+    """Give the user's environment back and remove the temporary home (with the workers' homes in it)."""
     for name, value in _saved_environment.items():
         if value is None:
             os.environ.pop(name, None)

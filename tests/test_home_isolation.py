@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, isolated_home_environment
+from conftest import HOME_ROOT_VARIABLE, ROOT, isolated_home_environment
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -54,7 +54,8 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 def _as_a_user(home: Path) -> dict[str, str]:
     """The environment of a user whose home is ``home``: none of the variables the test run sets."""
-    env = {k: v for k, v in os.environ.items() if k not in isolated_home_environment(home)}
+    env = {k: v for k, v in os.environ.items()
+           if k not in isolated_home_environment(home) and k != HOME_ROOT_VARIABLE and not k.startswith("PYTEST_")}
     env["HOME"] = str(home)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
@@ -77,7 +78,8 @@ def test_submit_and_kernels_use_the_temporary_home(tmp_path, venv_env):
     nb = new_notebook(cells=[new_code_cell("import os; print(os.environ['HOME'])")])
     NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
     data = Path(os.environ["JUPYTER_DATA_DIR"])
-    assert Path(os.environ["HOME"]).name.startswith("aws-course-tests-home-")
+    assert Path(os.environ["HOME"]).is_relative_to(os.environ[HOME_ROOT_VARIABLE])
+    assert Path(os.environ[HOME_ROOT_VARIABLE]).name.startswith("aws-course-tests-home-")
     assert data.is_relative_to(os.environ["HOME"])
     assert len(list((exchange / COURSE / "inbound").iterdir())) == 1, "the submission reached the exchange"
     assert list((data / "nbgrader_cache" / COURSE).iterdir()), "nbgrader's submit cache is in the temporary home"
