@@ -43,6 +43,13 @@ class _Stop(Exception):
     """The packet is lost; nothing further can be walked."""
 
 
+def _zonal(nat: NatGateway) -> tuple[Subnet, Addr]:
+    """A zonal NAT gateway's subnet and address (validation guarantees both; regional ones have none)."""
+    if nat.subnet is None or nat.private_ip is None:
+        raise AssertionError(f"{nat.id} is a regional NAT gateway on the zonal path")
+    return nat.subnet, nat.private_ip
+
+
 @dataclass(slots=True)
 class Packet:
     src: Addr
@@ -501,13 +508,14 @@ class _Walk:
             self.hop(nat.id, "nat", "drop", "the reply is routed into a NAT gateway the request never used")
             self.block("asymmetric-return", nat.id)
         self.used.add(nat.id)
-        if nat.subnet is not from_subnet:
-            self._nacl(nat.subnet, "inbound", pkt)
+        nat_subnet, nat_ip = _zonal(nat)
+        if nat_subnet is not from_subnet:
+            self._nacl(nat_subnet, "inbound", pkt)
         sports = None if self.q.protocol == "icmp" else EPHEMERAL
         self.nat_state[nat.id] = (pkt.src, pkt.sports, pkt.src_eni)
         self.hop(nat.id, "nat", "translate",
-                 f"source {fmt(pkt.src)} becomes {fmt(nat.private_ip)}" + (", ports 1024-65535" if sports else ""))
-        return self.send(Packet(nat.private_ip, pkt.dst, pkt.dports, sports, None), nat.subnet, nat)
+                 f"source {fmt(pkt.src)} becomes {fmt(nat_ip)}" + (", ports 1024-65535" if sports else ""))
+        return self.send(Packet(nat_ip, pkt.dst, pkt.dports, sports, None), nat_subnet, nat)
 
     def nat_return(self, pkt: Packet, nat: NatGateway) -> Landing:
         if nat.id not in self.nat_state:
@@ -515,7 +523,7 @@ class _Walk:
             self.block("asymmetric-return", nat.id)
         src, sports, src_eni = self.nat_state[nat.id]
         self.hop(nat.id, "nat", "translate", f"reply translated back to {fmt(src)}")
-        return self.send(Packet(pkt.src, src, sports, pkt.sports, None), nat.subnet, nat)
+        return self.send(Packet(pkt.src, src, sports, pkt.sports, None), _zonal(nat)[0], nat)
 
     def via_gateway_endpoint(self, pkt: Packet, ep: VpcEndpoint, subnet: Subnet) -> Landing:
         if self.reply:

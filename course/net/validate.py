@@ -450,7 +450,7 @@ def _load_balancers(
         if kind == "application" and not groups:
             raise NetworkError("an Application Load Balancer needs at least one security group",
                                at(path, "security_groups"))
-        nodes = []
+        nodes: list[Eni] = []
         raw_nodes = f.listing(raw, "nodes", path)
         if not raw_nodes:
             raise NetworkError("a load balancer needs at least one node ENI", at(path, "nodes"))
