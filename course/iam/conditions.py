@@ -6,7 +6,10 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-lo
 * operators and keys in one Condition block are ANDed; the values of one key are ORed;
   negated operators (``StringNotEquals``, ``NotIpAddress``, ``ArnNotLike``...) mean "none of";
 * a key absent from the request makes a positive operator false and a negated one true,
-  except ``...IfExists`` (absent -> true) and ``Null`` (tests presence);
+  except ``...IfExists`` (absent -> true) and ``Null`` (tests presence); a key whose value is an
+  empty string or an empty list counts as absent for every operator (Null, ForAllValues,
+  ForAnyValue, IfExists and the plain ones alike), so the documented guard
+  ``ForAllValues:... + Null: false`` denies it;
 * ``ForAllValues:`` is true for an absent key or an empty set, and otherwise needs every request
   value to match; ``ForAnyValue:`` is false for an absent key or empty set and needs one value;
 * a single-valued operator on a multivalued key is true when any request value matches.
@@ -230,7 +233,7 @@ class Clause:
 
     def evaluate(self, ctx: dict) -> bool:
         raw = ctx.get(self.key_lower)
-        if self.simple and raw.__class__ is str:
+        if self.simple and raw.__class__ is str and raw:
             if self.static:
                 memo = self._memo
                 hit = memo.get(raw)
@@ -243,27 +246,16 @@ class Clause:
                 hit = self.matcher(raw, ctx)  # type: ignore[misc]
             return not hit if self.negated else hit
         if self.family == "null":
-            absent = raw is None or (isinstance(raw, list) and not raw)
+            absent = not raw  # None, "" and [] alike
             return any((x.lower() == "true") == absent for x in self.values
                        if x.lower() in ("true", "false"))
-        if raw is None:
+        if not raw:  # absent, empty string or empty list: one rule for every operator
             if self.if_exists or self.set_op == "all":
                 return True
             if self.set_op == "any":
                 return False
             return self.negated
-        if isinstance(raw, str):
-            if self.set_op is not None and raw == "":
-                return self.set_op == "all"
-            values: list[str] | tuple[str, ...] = (raw,)
-        else:
-            values = raw
-            if not values:
-                if self.set_op == "all":
-                    return True
-                if self.set_op == "any":
-                    return False
-                return self.negated
+        values: list[str] | tuple[str, ...] = (raw,) if isinstance(raw, str) else raw
         m = self.matcher
         assert m is not None
         if self.set_op == "all":

@@ -102,6 +102,7 @@ class PolicySet:
     rcp_labelled: tuple[tuple[str, Policy], ...] = field(default=(), init=False, repr=False)
     _groups: dict[tuple[bool, ...], tuple[tuple[str, Policy], ...]] = field(
         default_factory=dict, init=False, repr=False)
+    _others: PolicySet | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.identity_labelled = tuple((f"identity[{i}]", p) for i, p in enumerate(self.identity))
@@ -166,10 +167,28 @@ class PolicySet:
             resource_public=policy_is_public(resource),
         )
 
+    def for_additional_resources(self) -> PolicySet:
+        """The policies that apply to a request's additional resources: all but the resource-based
+        policy, which belongs to the primary resource."""
+        if self.resource is None:
+            return self
+        if self._others is None:
+            self._others = PolicySet(self.identity, None, self.boundary, self.session, self.scps, self.rcps)
+        return self._others
+
     def decide(self, request: Request | dict) -> str:
         """Just the decision string: the fast path for grading many requests."""
         req = request if isinstance(request, Request) else parse_request(request)
-        return _Run(self, req, trace=False).decide()
+        decision = _Run(self, req, trace=False).decide()
+        if req.additional and decision != EXPLICIT:
+            others = self.for_additional_resources()
+            for sub in req.additional:
+                d = _Run(others, sub, trace=False).decide()
+                if d == EXPLICIT:
+                    return d
+                if decision == ALLOW:
+                    decision = d
+        return decision
 
     def decide_many(self, requests: Iterable[Request | dict]) -> list[str]:
         return [self.decide(r) for r in requests]
@@ -179,7 +198,26 @@ class PolicySet:
         req = request if isinstance(request, Request) else parse_request(request)
         run = _Run(self, req, trace=True)
         decision = run.decide()
-        return EvaluationResult(decision, run.explanation(decision), req.raw)
+        if not req.additional:
+            return EvaluationResult(decision, run.explanation(decision), req.raw)
+        runs = [(req, run, decision)]
+        others = self.for_additional_resources()
+        for sub in req.additional:
+            sub_run = _Run(others, sub, trace=True)
+            runs.append((sub, sub_run, sub_run.decide()))
+        # Explicit deny on any resource wins; else the first resource not allowed decides; else all allow.
+        chosen = next((r for r in runs if r[2] == EXPLICIT), None) or next(
+            (r for r in runs if r[2] != ALLOW), runs[0])
+        sub, chosen_run, decision = chosen
+        explanation = chosen_run.explanation(decision)
+        if sub is not req:
+            explanation["reason"] = f"for the additional resource {sub.resource}: {explanation['reason']}"
+        explanation["resource"] = sub.resource
+        explanation["resources"] = [
+            {"resource": r.resource, "primary": r is req, "decision": d, "decided_by": rr.decided_by,
+             "reason": rr.reason} for r, rr, d in runs
+        ]
+        return EvaluationResult(decision, explanation, req.raw)
 
 
 class _Run:
