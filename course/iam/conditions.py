@@ -116,6 +116,20 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | 
         return None
 
 
+_DOTTED_QUAD = re.compile(r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})")
+
+
+def _ipv4_int(text: str) -> int | None:
+    """A canonical dotted-quad IPv4 address as an integer; None for anything else (ipaddress decides)."""
+    m = _DOTTED_QUAD.fullmatch(text)
+    if m is None:
+        return None
+    a, b, c, d = (int(g) for g in m.groups())
+    if a > 255 or b > 255 or c > 255 or d > 255:
+        return None
+    return (a << 24) | (b << 16) | (c << 8) | d
+
+
 @lru_cache(maxsize=4096)
 def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
@@ -194,8 +208,12 @@ def _build_matcher(family: str, values: tuple[str, ...], templates: tuple[Templa
         return lambda v, ctx: any(v == s or (b is not None and _b64(v) == b) for s, b in raw)
     if family == "ip":
         nets = [n for n in (parse_network(x) for x in values) if n is not None]
+        v4 = [(int(n.network_address), int(n.netmask)) for n in nets if n.version == 4]
 
         def in_net(v: str, ctx: dict) -> bool:
+            x = _ipv4_int(v)  # a plain dotted quad: integer arithmetic, same answer as ipaddress
+            if x is not None:
+                return any(x & mask == net for net, mask in v4)
             ip = _parse_ip(v)
             return ip is not None and any(ip.version == n.version and ip in n for n in nets)
 

@@ -54,6 +54,8 @@ class Statement:
     action_set: GlobSet = field(repr=False, default=None)  # type: ignore[assignment]
     resource_set: GlobSet | None = field(repr=False, default=None)
     resource_templates: tuple[Template, ...] | None = field(repr=False, default=None)
+    actions_text: str | None = field(repr=False, default=None)  # explanations: str(list(actions)), once
+    explain_cache: dict = field(repr=False, default_factory=dict)  # (label, action) -> action-mismatch record
 
     @property
     def label(self) -> str:
