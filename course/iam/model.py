@@ -226,6 +226,10 @@ def parse_statement(raw: object, index: int, path: str, kind: str, substitute: b
         raise PolicyError("a statement needs exactly one of Action or NotAction", path)
     akey = "Action" if "Action" in raw else "NotAction"
     apath = join_path(path, akey)
+    if kind == "rcp" and akey == "NotAction":
+        # orgs_manage_policies_rcps_syntax.html lists the elements an RCP may use: NotAction is not one.
+        raise PolicyError("a resource control policy does not support NotAction; list the actions to deny "
+                          "in Action", apath)
     actions = _string_list(raw[akey], apath, akey)
     for i, a in enumerate(actions):
         _check_action(a, join_path(apath, i) if isinstance(raw[akey], list) else apath)
