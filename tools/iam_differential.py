@@ -324,7 +324,8 @@ def shape(q: dict, o: str, t: str) -> str:
             for k in ("NotAction", "NotResource"):
                 if k in st:
                     feats.add(k)
-            for r in ([st.get("Resource")] if isinstance(st.get("Resource"), str) else st.get("Resource") or []):
+            res = st.get("Resource", st.get("NotResource"))
+            for r in ([res] if isinstance(res, str) else res or []):
                 if r != "*" and r.count(":") < 5:
                     feats.add("incomplete-arn")
                 if "${" in r:
@@ -346,6 +347,40 @@ def shape(q: dict, o: str, t: str) -> str:
     r_acct = req.get("resourceAccount") or req["resource"].split(":")[4] or p_acct
     feats.add("cross-account" if p_acct != r_acct else "same-account")
     return f"ours={o} theirs={t} | " + " ".join(sorted(feats))
+
+
+CAUSES = {
+    "C1": "incomplete ARN in Resource/NotResource (we complete it with wildcards)",
+    "C2": "RCP on a service that does not support RCPs (we skip it)",
+    "C3": "RCP with Action \"*\" (iam-simulate rejects the policy; we accept it)",
+    "C4": "policy variable with no value inside NotResource (we: the pattern matches nothing)",
+    "C5": "empty string or empty list in the context (we: same as an absent key)",
+    "C6": "policy variable under Version 2008-10-17 (we: literal text)",
+    "D1": "RCP with NotAction (we accepted it; now rejected)",
+}
+
+
+def cause(q: dict, o: str, t: str) -> str:
+    """The adjudicated class (docs/iam-differences.md) a minimized disagreement belongs to."""
+    from course.iam.evaluate import RCP_SERVICES
+
+    feats = shape(q, o, t).split(" | ", 1)[1].split()
+    text = json.dumps(q["policies"])
+    if t.startswith("error") and "Action cannot be" in t:
+        return "C3"
+    if t.startswith("error") and "NotAction" in t:
+        return "D1"
+    if "incomplete-arn" in feats:
+        return "C1"
+    if "version:2008" in feats and "${" in text:
+        return "C6"
+    if any(f.startswith("empty:") for f in feats):
+        return "C5"
+    if "NotResource" in feats and "${" in text:
+        return "C4"
+    if "policy:rcps" in feats and q["request"]["action"].split(":")[0].lower() not in RCP_SERVICES:
+        return "C2"
+    return "unclassified"
 
 
 def _principal_kind(p: object) -> str:
@@ -377,15 +412,23 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(disagreements)} disagreements")
     minimized = minimize(disagreements, args.iam_simulate)
     classes: dict[str, list[dict]] = defaultdict(list)
+    by_cause: dict[str, list[dict]] = defaultdict(list)
     for q, o, t in minimized:
         classes[shape(q, o, t)].append(q)
+        by_cause[cause(q, o, t)].append(q)
+    print("by adjudicated class (docs/iam-differences.md):")
+    for key in sorted(by_cause):
+        print(f"{len(by_cause[key]):>5}  {key}  {CAUSES.get(key, 'not adjudicated yet: read the examples')}")
+    print("by shape of the minimized case:")
     ordered = sorted(classes.items(), key=lambda kv: -len(kv[1]))
     for key, items in ordered:
         print(f"{len(items):>5}  {key}")
     if args.out:
+        smallest = lambda v: min(v, key=lambda q: len(json.dumps(q)))  # noqa: E731
         report = {"seed": args.seed, "cases": len(cases), "agree": agree,
-                  "classes": [{"key": k, "count": len(v),
-                               "example": min(v, key=lambda q: len(json.dumps(q)))} for k, v in ordered]}
+                  "causes": [{"class": k, "meaning": CAUSES.get(k), "count": len(v), "example": smallest(v)}
+                             for k, v in sorted(by_cause.items())],
+                  "classes": [{"key": k, "count": len(v), "example": smallest(v)} for k, v in ordered]}
         args.out.write_text(json.dumps(report, indent=1), encoding="utf-8")
         print(f"classes with their smallest example: {args.out}")
     return 0

@@ -62,8 +62,13 @@ def _read(source: str) -> str:
         return fh.read()
 
 
+# Built once: json.dumps with options builds a new encoder on every call (same output as
+# json.dumps(obj, ensure_ascii=False); the answers are trees, so the circularity check is not needed).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def _emit(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(_ENCODE(obj) + "\n")
 
 
 def json_lines(text: str) -> list[str] | None:
