@@ -53,8 +53,10 @@ def questions(draw):  # type: ignore[no-untyped-def]
     if draw(st.booleans()):
         policies["scps"] = [draw(st.lists(policy(), min_size=1, max_size=2))]
     if draw(st.booleans()):
+        # an RCP has no NotAction element (orgs_manage_policies_rcps_syntax.html)
         policies["rcps"] = [[{"Version": "2012-10-17", "Statement": [
-            {**s, "Principal": "*"} for s in draw(policy())["Statement"]]}]]
+            {("Action" if k == "NotAction" else k): v for k, v in {**s, "Principal": "*"}.items()}
+            for s in draw(policy())["Statement"]]}]]
     ctx = draw(st.dictionaries(st.sampled_from(["aws:username", "aws:SecureTransport", "aws:SourceIp",
                                                 "aws:PrincipalOrgID"]),
                                st.sampled_from(["alice", "true", "10.1.2.3", "o-1", "x"]), max_size=3))
