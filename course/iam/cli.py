@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 
 from .api import evaluate_json
-from .batch import BatchEvaluator
+from .batch import BatchEvaluator, encode_answer
 from .errors import PolicyError
 from .lint import lint, lint_question
 
@@ -62,13 +62,8 @@ def _read(source: str) -> str:
         return fh.read()
 
 
-# Built once: json.dumps with options builds a new encoder on every call (same output as
-# json.dumps(obj, ensure_ascii=False); the answers are trees, so the circularity check is not needed).
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-
-
 def _emit(obj: dict) -> None:
-    sys.stdout.write(_ENCODE(obj) + "\n")
+    sys.stdout.write(encode_answer(obj) + "\n")  # the text of json.dumps(obj, ensure_ascii=False)
 
 
 def json_lines(text: str) -> list[str] | None:

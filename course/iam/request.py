@@ -96,28 +96,29 @@ def parse_request(raw: object, path: str = "request") -> Request:
         if key not in _REQUEST_KEYS:
             raise PolicyError(f"unknown request field {key!r}; expected one of {', '.join(_REQUEST_KEYS)}",
                               join_path(path, key))
-    caller = parse_caller(raw.get("principal"), join_path(path, "principal"))
+    pre = f"{path}." if path else ""  # paths of plain keys, as join_path writes them, without its regex
+    caller = parse_caller(raw.get("principal"), pre + "principal")
     action = raw.get("action")
     if not isinstance(action, str) or action.count(":") != 1 or not all(action.split(":")):
         raise PolicyError("action must be a string like 's3:GetObject'", join_path(path, "action"))
     resource = raw.get("resource")
     if not isinstance(resource, str) or not resource:
         raise PolicyError("resource must be an ARN string (or '*')", join_path(path, "resource"))
-    p_acct = _account(raw.get("principalAccount"), join_path(path, "principalAccount"))
+    p_acct = _account(raw.get("principalAccount"), pre + "principalAccount")
     if p_acct is None:
         p_acct = caller.account
-    r_acct = _account(raw.get("resourceAccount"), join_path(path, "resourceAccount"))
+    r_acct = _account(raw.get("resourceAccount"), pre + "resourceAccount")
     if r_acct is None:
         m = _ARN_ACCOUNT.match(resource)
         # ARNs without an account (S3 buckets) default to the caller's account.
         r_acct = m.group(1) if m else (p_acct or caller.account)
-    context = _context(raw.get("context", {}), join_path(path, "context"))
+    context = _context(raw.get("context", {}), pre + "context")
     settings = raw.get("settings") or {}
-    spath = join_path(path, "settings")
+    spath = pre + "settings"
     if not isinstance(settings, dict):
         raise PolicyError("settings must be an object", spath)
     bpa = settings.get("s3BlockPublicAccess") or {}
-    bpath = join_path(spath, "s3BlockPublicAccess")
+    bpath = spath + ".s3BlockPublicAccess"
     if not isinstance(bpa, dict):
         raise PolicyError("s3BlockPublicAccess must be an object", bpath)
     restrict = bpa.get("RestrictPublicBuckets", False)

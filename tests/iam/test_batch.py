@@ -104,3 +104,21 @@ def test_fast_ipv4_path_agrees_with_ipaddress() -> None:
                 expected = False
             assert clause.evaluate({"aws:sourceip": v}) is expected or (v == "" and not clause.evaluate(
                 {"aws:sourceip": v})), (subset, v)
+
+
+def test_encoded_answers_are_exactly_json_dumps() -> None:
+    from course.iam.batch import encode_answer
+
+    batch = BatchEvaluator()
+    for q in questions(200, seed=11):
+        answer = batch.answer(json.dumps(q))
+        assert encode_answer(answer) == json.dumps(answer, ensure_ascii=False)
+    tricky = {"request": {"principal": "arn:aws:iam::111122223333:user/a", "action": "s3:GetObject",
+                          "resource": 'arn:aws:s3:::b/"statements": "\x00statements\x00"'},
+              "policies": {"identity": [{"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"},
+                  {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}]}}
+    line = json.dumps(tricky)
+    for _ in range(2):  # the second time the action-mismatch record comes from the cache
+        answer = batch.answer(line)
+        assert encode_answer(answer) == json.dumps(answer, ensure_ascii=False)
