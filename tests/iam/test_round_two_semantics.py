@@ -174,3 +174,24 @@ def test_malformed_resources_entries_are_errors_with_paths(resources: object, pa
     assert set(answer) == {"error"}
     assert answer["error"]["path"] == path
     assert answer["error"]["message"]
+
+
+def test_ten_thousand_fuzzed_requests_with_resources_never_raise() -> None:
+    """Seeded fuzz of the new request fields: every document gets a decision or a clean error."""
+    import random
+
+    rng = random.Random(20)
+    junk = [None, 1, 2.5, True, "", "x", [], {}, [1], {"a": None}, "*", "arn:aws:sqs", [None], {"k": []},
+            {"resource": None}, {"resource": "*", "context": {"k": ""}}, {"resource": "arn:aws", "x": 1}]
+    for _ in range(10_000):
+        entry = rng.choice(junk + [{"resource": rng.choice(["*", SG_OK, "arn:aws:sqs"]),
+                                    "context": {"ec2:Vpc": rng.choice(["", [], VPC, None, 5])},
+                                    "resourceAccount": rng.choice([None, ACCT, 7, "", True])}])
+        doc = run_instances(rng.choice([[entry], entry, [entry, entry], []]), [SG_IN_VPC])
+        if rng.random() < 0.3:
+            doc["request"]["context"] = rng.choice(junk)
+        answer = evaluate_json(doc)
+        assert set(answer) in ({"error"}, {"decision", "explanation"})
+        if "error" in answer:
+            assert answer["error"]["path"].startswith("request") and answer["error"]["message"]
+            assert not answer["error"]["message"].startswith("could not evaluate"), answer

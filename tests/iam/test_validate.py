@@ -138,3 +138,20 @@ def test_lint_requirements_show_titles_not_codes() -> None:
                     seen += 1
                     assert r.hint.startswith("Your policy has this problem: ")
     assert seen >= 3
+
+
+@pytest.mark.slow
+def test_unknown_condition_key_in_a_real_model_answer_is_named_in_feedback() -> None:
+    """Question 1.11's model answer with a misspelt tag key: the condition never holds, the cases fail,
+    and the hint says why."""
+    from course.exercises.registry import all_exercises
+
+    exercise = next(e for e in all_exercises() if e.id == "1.11")
+    answer = _model_answer("1.11")
+    text = json.dumps(answer)
+    assert "aws:ResourceTag/project" in text
+    typo = json.loads(text.replace("aws:ResourceTag/project", "aws:ResourceTags/project"))
+    result = exercise.check(typo)
+    assert not result.passed
+    hints = " ".join(r.hint for r in result.failures)
+    assert "Unknown condition key" in hints and "aws:ResourceTags/project" in hints
