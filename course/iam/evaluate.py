@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import PolicyError, join_path
-from .explain import EvaluationResult, Record, describe_mismatch, statement_record
+from .explain import EvaluationResult, describe_mismatch, statement_record
 from .model import Policy, Statement, parse_policy
 from .principals import ACCOUNT, DIRECT, ROLE, grant_rank
 from .public import policy_is_public
@@ -285,11 +285,10 @@ class _Run:
                 if cached is None:
                     if len(s.explain_cache) > 256:
                         s.explain_cache.clear()
-                    rec = statement_record(label, policy, s, False, describe_mismatch(s, req))
-                    cached = s.explain_cache[key] = (rec, _RECORD_JSON(rec))
-                record = Record(cached[0])
-                record["why_not"] = cached[0]["why_not"].copy()
-                record.text = cached[1]
+                    cached = s.explain_cache[key] = statement_record(
+                        label, policy, s, False, describe_mismatch(s, req))
+                record = cached.copy()
+                record["why_not"] = cached["why_not"].copy()
                 self.records.append(record)
             elif s.applies_to_resource(resource, ctx):
                 out.append((s, grant))
@@ -549,8 +548,6 @@ def _grant_words(grant: str | None) -> str:
     return {DIRECT: "names it directly", ROLE: "names its role", ACCOUNT: "names its account"}.get(
         grant or "", "")
 
-
-_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 # Compiled policy sets by the JSON text of their ``policies``: a batch (the CLI, a grading run, the
 # differential tester) asks many questions of the same policies, and compiling is most of the cost of one.

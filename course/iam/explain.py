@@ -45,13 +45,6 @@ def _policy_type(label: str) -> str:
 _RECORD_BASES: dict[tuple[str, int], tuple[Statement, dict]] = {}
 
 
-class Record(dict):
-    """A statement record built from a cached one; ``text`` is its JSON (``json.dumps(record,
-    ensure_ascii=False)``) when it is known, so a batch can write it without encoding it again."""
-
-    __slots__ = ("text",)
-
-
 def statement_record(label: str, policy: Policy, s: Statement, matched: bool, why_not: dict | None,
                      grant: str | None = None) -> dict:
     # The fields that depend only on the statement are built once per (label, statement) and copied.

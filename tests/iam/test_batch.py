@@ -122,3 +122,4 @@ def test_encoded_answers_are_exactly_json_dumps() -> None:
     for _ in range(2):  # the second time the action-mismatch record comes from the cache
         answer = batch.answer(line)
         assert encode_answer(answer) == json.dumps(answer, ensure_ascii=False)
+
