@@ -32,6 +32,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Policy, Statement
 from .request import Request
@@ -64,8 +65,11 @@ def statement_record(label: str, policy: Policy, s: Statement, matched: bool, wh
     return record
 
 
+_template = lru_cache(maxsize=4096)(parse_template)  # explanations parse the same patterns again and again
+
+
 def _missing_variables(text: str, ctx: dict, substitute: bool) -> list[str]:
-    t = parse_template(text, substitute)
+    t = _template(text, substitute)
     out = []
     for part in t.parts:
         if part[0] == 2 and part[2] is None and not isinstance(ctx.get(part[1]), str):
