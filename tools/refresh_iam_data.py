@@ -60,7 +60,9 @@ def build(package: Path) -> dict:
         }
     return {
         "source": {"package": meta["name"], "version": meta["version"], "licence": meta.get("license"),
-                   "what": "AWS Service Authorization Reference (actions, resource types, condition keys)"},
+                   "what": "AWS Service Authorization Reference (actions, resource types, condition keys)",
+                   # the MIT notice travels inside the file too (a wheel ships only the package's JSON)
+                   "licence_text": (package / "LICENSE.txt").read_text(encoding="utf-8")},
         "services": services,
     }
 

