@@ -5,12 +5,30 @@ compiled once (``compile_policies``) and requests are parsed once (``parse_reque
 the grader uses the engine: one learner policy set against many must-allow / must-deny requests.
 The figure for requests given as dicts (parsed each time) and for fully explained evaluations is
 printed too.
+
+``--whole-process`` (issue #20) measures what an outside caller sees: N question documents (JSON
+Lines, each with its policies and a distinct request; 20 policy variants) decided by one process
+start to finish, output with full explanations, ``python -m course.iam evaluate FILE`` side by side
+with ``@cloud-copilot/iam-simulate`` (through ``tools/iam_simulate_runner.mjs``; install it with
+``npm install --prefix /tmp/iam-simulate @cloud-copilot/iam-simulate``, pass ``--iam-simulate DIR``).
+Both get the same file; the best of ``--repeat`` runs is reported, per CPU second of the child
+process (fair on a shared machine) and per wall second, with the ratio and how many decisions agree.
+Not run in CI.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
+from resource import RUSAGE_CHILDREN, getrusage
 
 from course.iam import compile_policies, parse_request
 
@@ -107,10 +125,94 @@ def calibrate() -> float:
     return time.perf_counter() - start
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def variant(policies: dict, k: int) -> dict:
+    """Policy set number ``k``: the same shape with its own bucket, team and VPC endpoint."""
+    text = json.dumps(policies)
+    return json.loads(text.replace("example-bucket", f"bucket-{k}").replace("vpce-1a2b3c4d", f"vpce-{k:08x}")
+                      .replace('"blue"', f'"blue{k}"'))
+
+
+def questions(n: int, seed: int = 20) -> list[dict]:
+    """``n`` questions over 20 policy variants; every request is distinct (object key, user, IP)."""
+    rng = random.Random(seed)
+    sets = [variant(POLICIES, k) for k in range(20)]
+    base = requests()
+    out = []
+    for i in range(n):
+        k = rng.randrange(20)
+        req = json.loads(json.dumps(base[i % len(base)])
+                         .replace("example-bucket", f"bucket-{k}").replace("vpce-1a2b3c4d", f"vpce-{k:08x}")
+                         .replace('"blue"', f'"blue{k}"'))
+        req["resource"] = req["resource"].replace("q1.csv", f"q{i}.csv").replace("a.txt", f"a{i}.txt")
+        req["context"]["aws:SourceIp"] = f"10.{i % 250}.{(i // 250) % 250}.{rng.randrange(1, 250)}"
+        out.append({"request": req, "policies": sets[k]})
+    return out
+
+
+def _child_run(cmd: list[str], stdin_path: Path, out_path: Path, env: dict | None = None) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one child process."""
+    before = getrusage(RUSAGE_CHILDREN)
+    wall0 = time.perf_counter()
+    with stdin_path.open("rb") as fin, out_path.open("wb") as fout:
+        subprocess.run(cmd, stdin=fin, stdout=fout, check=False, env=env, cwd=ROOT)
+    wall = time.perf_counter() - wall0
+    after = getrusage(RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+
+def whole_process(n: int, repeat: int, simulate_dir: str | None) -> None:
+    work = Path(tempfile.mkdtemp(prefix="iam-bench-"))
+    try:
+        qs = questions(n)
+        src = work / "questions.jsonl"
+        src.write_text("".join(json.dumps(q) + "\n" for q in qs), encoding="utf-8")
+        engines = {"course.iam": [sys.executable, "-m", "course.iam", "evaluate", "-"]}
+        env = dict(os.environ)
+        node = shutil.which("node")
+        if simulate_dir and node:
+            engines["iam-simulate"] = [node, str(ROOT / "tools" / "iam_simulate_runner.mjs")]
+            env["IAM_SIMULATE_DIR"] = simulate_dir
+        elif simulate_dir:
+            print("node is not installed: iam-simulate is not measured")
+        best: dict[str, tuple[float, float]] = {}
+        outputs: dict[str, list[str]] = {}
+        for _ in range(repeat):
+            for name, cmd in engines.items():
+                out = work / f"{name}.jsonl"
+                cpu, wall = _child_run(cmd, src, out, env)
+                old = best.get(name)
+                best[name] = (min(cpu, old[0]) if old else cpu, min(wall, old[1]) if old else wall)
+                outputs[name] = [json.loads(line).get("decision", "error")
+                                 for line in out.read_text(encoding="utf-8").splitlines()]
+        print(f"whole process, {n} questions (20 policy sets, distinct requests), full explanations, "
+              f"best of {repeat}:")
+        for name, (cpu, wall) in best.items():
+            print(f"  {name:<13} {n / cpu:>9,.0f} decisions/CPU-second   {n / wall:>9,.0f} /wall-second   "
+                  f"({cpu:.2f} s CPU, {wall:.2f} s wall)")
+        if "iam-simulate" in best:
+            ours, theirs = best["course.iam"], best["iam-simulate"]
+            agree = sum(a == b for a, b in zip(outputs["course.iam"], outputs["iam-simulate"], strict=False))
+            print(f"  ratio course.iam / iam-simulate: {theirs[0] / ours[0]:.1f}x per CPU second, "
+                  f"{theirs[1] / ours[1]:.1f}x per wall second; decisions agree on {agree} of {n}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--whole-process", action="store_true", help="compare whole processes (see above)")
+    parser.add_argument("--questions", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--iam-simulate", metavar="DIR", default=None,
+                        help="npm prefix where @cloud-copilot/iam-simulate is installed")
     args = parser.parse_args()
+    if args.whole_process:
+        whole_process(args.questions, args.repeat, args.iam_simulate)
+        return
     print(f"calibration: 1M Python additions take {calibrate():.3f}s on this machine")
     ps = compile_policies(POLICIES)
     raw = requests()

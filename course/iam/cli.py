@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 
 from .api import evaluate_json
+from .batch import BatchEvaluator, encode_answer
 from .errors import PolicyError
 from .lint import lint, lint_question
 
@@ -62,13 +63,46 @@ def _read(source: str) -> str:
 
 
 def _emit(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(encode_answer(obj) + "\n")  # the text of json.dumps(obj, ensure_ascii=False)
+
+
+def json_lines(text: str) -> list[str] | None:
+    """The lines of a JSON Lines input, or None when the input is one JSON document (or not JSON Lines).
+
+    Same rule as :func:`split_documents`: several lines, each starting with ``{`` or ``[``, at least one
+    of them valid JSON, and the whole text not one document.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return None
+    try:
+        json.loads(stripped)
+    except (json.JSONDecodeError, RecursionError):
+        pass
+    else:
+        return None
+    lines = [ln for ln in stripped.splitlines() if ln.strip()]
+    if len(lines) < 2 or not all(ln.lstrip()[:1] in "{[" for ln in lines):
+        return None
+    for ln in lines:
+        try:
+            json.loads(ln)
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        return lines
+    return None
 
 
 def cmd_evaluate(text: str) -> int:
     status = 0
-    for doc in split_documents(text):
-        answer = doc.to_dict() if isinstance(doc, PolicyError) else evaluate_json(doc)  # type: ignore[arg-type]
+    lines = json_lines(text)
+    if lines is not None:  # a batch: each distinct policies text is compiled once
+        batch = BatchEvaluator()
+        answers: Iterator[dict] = (batch.answer(ln) for ln in lines)
+    else:
+        answers = (doc.to_dict() if isinstance(doc, PolicyError) else evaluate_json(doc)  # type: ignore[arg-type]
+                   for doc in split_documents(text))
+    for answer in answers:
         if "error" in answer:
             status = 1
         _emit(answer)

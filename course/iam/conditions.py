@@ -6,7 +6,10 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-lo
 * operators and keys in one Condition block are ANDed; the values of one key are ORed;
   negated operators (``StringNotEquals``, ``NotIpAddress``, ``ArnNotLike``...) mean "none of";
 * a key absent from the request makes a positive operator false and a negated one true,
-  except ``...IfExists`` (absent -> true) and ``Null`` (tests presence);
+  except ``...IfExists`` (absent -> true) and ``Null`` (tests presence); a key whose value is an
+  empty string or an empty list counts as absent for every operator (Null, ForAllValues,
+  ForAnyValue, IfExists and the plain ones alike), so the documented guard
+  ``ForAllValues:... + Null: false`` denies it;
 * ``ForAllValues:`` is true for an absent key or an empty set, and otherwise needs every request
   value to match; ``ForAnyValue:`` is false for an absent key or empty set and needs one value;
 * a single-valued operator on a multivalued key is true when any request value matches.
@@ -113,6 +116,20 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | 
         return None
 
 
+_DOTTED_QUAD = re.compile(r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})")
+
+
+def _ipv4_int(text: str) -> int | None:
+    """A canonical dotted-quad IPv4 address as an integer; None for anything else (ipaddress decides)."""
+    m = _DOTTED_QUAD.fullmatch(text)
+    if m is None:
+        return None
+    a, b, c, d = (int(g) for g in m.groups())
+    if a > 255 or b > 255 or c > 255 or d > 255:
+        return None
+    return (a << 24) | (b << 16) | (c << 8) | d
+
+
 @lru_cache(maxsize=4096)
 def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
@@ -191,8 +208,12 @@ def _build_matcher(family: str, values: tuple[str, ...], templates: tuple[Templa
         return lambda v, ctx: any(v == s or (b is not None and _b64(v) == b) for s, b in raw)
     if family == "ip":
         nets = [n for n in (parse_network(x) for x in values) if n is not None]
+        v4 = [(int(n.network_address), int(n.netmask)) for n in nets if n.version == 4]
 
         def in_net(v: str, ctx: dict) -> bool:
+            x = _ipv4_int(v)  # a plain dotted quad: integer arithmetic, same answer as ipaddress
+            if x is not None:
+                return any(x & mask == net for net, mask in v4)
             ip = _parse_ip(v)
             return ip is not None and any(ip.version == n.version and ip in n for n in nets)
 
@@ -230,7 +251,7 @@ class Clause:
 
     def evaluate(self, ctx: dict) -> bool:
         raw = ctx.get(self.key_lower)
-        if self.simple and raw.__class__ is str:
+        if self.simple and raw.__class__ is str and raw:
             if self.static:
                 memo = self._memo
                 hit = memo.get(raw)
@@ -243,27 +264,16 @@ class Clause:
                 hit = self.matcher(raw, ctx)  # type: ignore[misc]
             return not hit if self.negated else hit
         if self.family == "null":
-            absent = raw is None or (isinstance(raw, list) and not raw)
+            absent = not raw  # None, "" and [] alike
             return any((x.lower() == "true") == absent for x in self.values
                        if x.lower() in ("true", "false"))
-        if raw is None:
+        if not raw:  # absent, empty string or empty list: one rule for every operator
             if self.if_exists or self.set_op == "all":
                 return True
             if self.set_op == "any":
                 return False
             return self.negated
-        if isinstance(raw, str):
-            if self.set_op is not None and raw == "":
-                return self.set_op == "all"
-            values: list[str] | tuple[str, ...] = (raw,)
-        else:
-            values = raw
-            if not values:
-                if self.set_op == "all":
-                    return True
-                if self.set_op == "any":
-                    return False
-                return self.negated
+        values: list[str] | tuple[str, ...] = (raw,) if isinstance(raw, str) else raw
         m = self.matcher
         assert m is not None
         if self.set_op == "all":

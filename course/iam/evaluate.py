@@ -17,6 +17,8 @@ trust policies must allow even inside the account; cross-account access needs bo
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -102,6 +104,7 @@ class PolicySet:
     rcp_labelled: tuple[tuple[str, Policy], ...] = field(default=(), init=False, repr=False)
     _groups: dict[tuple[bool, ...], tuple[tuple[str, Policy], ...]] = field(
         default_factory=dict, init=False, repr=False)
+    _others: PolicySet | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.identity_labelled = tuple((f"identity[{i}]", p) for i, p in enumerate(self.identity))
@@ -166,10 +169,28 @@ class PolicySet:
             resource_public=policy_is_public(resource),
         )
 
+    def for_additional_resources(self) -> PolicySet:
+        """The policies that apply to a request's additional resources: all but the resource-based
+        policy, which belongs to the primary resource."""
+        if self.resource is None:
+            return self
+        if self._others is None:
+            self._others = PolicySet(self.identity, None, self.boundary, self.session, self.scps, self.rcps)
+        return self._others
+
     def decide(self, request: Request | dict) -> str:
         """Just the decision string: the fast path for grading many requests."""
         req = request if isinstance(request, Request) else parse_request(request)
-        return _Run(self, req, trace=False).decide()
+        decision = _Run(self, req, trace=False).decide()
+        if req.additional and decision != EXPLICIT:
+            others = self.for_additional_resources()
+            for sub in req.additional:
+                d = _Run(others, sub, trace=False).decide()
+                if d == EXPLICIT:
+                    return d
+                if decision == ALLOW:
+                    decision = d
+        return decision
 
     def decide_many(self, requests: Iterable[Request | dict]) -> list[str]:
         return [self.decide(r) for r in requests]
@@ -179,7 +200,26 @@ class PolicySet:
         req = request if isinstance(request, Request) else parse_request(request)
         run = _Run(self, req, trace=True)
         decision = run.decide()
-        return EvaluationResult(decision, run.explanation(decision), req.raw)
+        if not req.additional:
+            return EvaluationResult(decision, run.explanation(decision), req.raw)
+        runs = [(req, run, decision)]
+        others = self.for_additional_resources()
+        for sub in req.additional:
+            sub_run = _Run(others, sub, trace=True)
+            runs.append((sub, sub_run, sub_run.decide()))
+        # Explicit deny on any resource wins; else the first resource not allowed decides; else all allow.
+        chosen = next((r for r in runs if r[2] == EXPLICIT), None) or next(
+            (r for r in runs if r[2] != ALLOW), runs[0])
+        sub, chosen_run, decision = chosen
+        explanation = chosen_run.explanation(decision)
+        if sub is not req:
+            explanation["reason"] = f"for the additional resource {sub.resource}: {explanation['reason']}"
+        explanation["resource"] = sub.resource
+        explanation["resources"] = [
+            {"resource": r.resource, "primary": r is req, "decision": d, "decided_by": rr.decided_by,
+             "reason": rr.reason} for r, rr, d in runs
+        ]
+        return EvaluationResult(decision, explanation, req.raw)
 
 
 class _Run:
@@ -226,6 +266,7 @@ class _Run:
     def _matched_traced(self, policy: Policy, label: str) -> list[tuple[Statement, str]]:
         req = self.req
         action, resource, ctx, caller = req.action, req.resource, req.context, req.caller
+        candidates = policy.candidates(action)
         out: list[tuple[Statement, str]] = []
         for s in policy.statements:
             grant = DIRECT
@@ -236,7 +277,20 @@ class _Run:
                         label, policy, s, False, describe_mismatch(s, req, principal_failed=True)))
                     continue
                 grant = g
-            if s.applies(action, resource, ctx):
+            if s not in candidates:
+                # The commonest record by far (the action is not this statement's): built once per
+                # (policy label, action) and copied, with its why_not.
+                key = (label, action)
+                cached = s.explain_cache.get(key)
+                if cached is None:
+                    if len(s.explain_cache) > 256:
+                        s.explain_cache.clear()
+                    cached = s.explain_cache[key] = statement_record(
+                        label, policy, s, False, describe_mismatch(s, req))
+                record = cached.copy()
+                record["why_not"] = cached["why_not"].copy()
+                self.records.append(record)
+            elif s.applies_to_resource(resource, ctx):
                 out.append((s, grant))
                 self.records.append(statement_record(label, policy, s, True, None,
                                                      grant if s.principal is not None else None))
@@ -495,11 +549,34 @@ def _grant_words(grant: str | None) -> str:
         grant or "", "")
 
 
+# Compiled policy sets by the JSON text of their ``policies``: a batch (the CLI, a grading run, the
+# differential tester) asks many questions of the same policies, and compiling is most of the cost of one.
+_COMPILED: OrderedDict[str, PolicySet] = OrderedDict()
+_COMPILED_MAX = 256
+
+
+def compiled_policies(policies: object) -> PolicySet:
+    """``PolicySet.from_dict(policies)``, reused while the same policies come again (LRU of 256)."""
+    try:
+        key = json.dumps(policies, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return PolicySet.from_dict(policies, "policies")  # not plain JSON: no sharing
+    hit = _COMPILED.get(key)
+    if hit is not None:
+        _COMPILED.move_to_end(key)
+        return hit
+    ps = PolicySet.from_dict(policies, "policies")
+    _COMPILED[key] = ps
+    if len(_COMPILED) > _COMPILED_MAX:
+        _COMPILED.popitem(last=False)
+    return ps
+
+
 def evaluate_question(question: object) -> EvaluationResult:
     if not isinstance(question, dict):
         raise PolicyError("a question must be an object with 'request' and 'policies'", "")
     req = parse_request(question.get("request"), "request")
-    ps = PolicySet.from_dict(question.get("policies"), "policies")
+    ps = compiled_policies(question.get("policies"))
     return ps.evaluate(req)
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Policy, Statement
 from .request import Request
@@ -42,24 +43,33 @@ def _policy_type(label: str) -> str:
     return label.split("[", 1)[0]
 
 
+_RECORD_BASES: dict[tuple[str, int], tuple[Statement, dict]] = {}
+
+
 def statement_record(label: str, policy: Policy, s: Statement, matched: bool, why_not: dict | None,
                      grant: str | None = None) -> dict:
-    return {
-        "policy": label,
-        "policy_type": _policy_type(label),
-        "statement": s.label,
-        "sid": s.sid,
-        "index": s.index,
-        "effect": s.effect,
-        "path": s.path,
-        "matched": matched,
-        "grant": grant,
-        "why_not": why_not,
-    }
+    # The fields that depend only on the statement are built once per (label, statement) and copied.
+    key = (label, id(s))
+    hit = _RECORD_BASES.get(key)
+    if hit is None or hit[0] is not s:
+        if len(_RECORD_BASES) > 8192:
+            _RECORD_BASES.clear()
+        hit = _RECORD_BASES[key] = (s, {
+            "policy": label, "policy_type": _policy_type(label), "statement": s.label, "sid": s.sid,
+            "index": s.index, "effect": s.effect, "path": s.path,
+        })
+    record = hit[1].copy()
+    record["matched"] = matched
+    record["grant"] = grant
+    record["why_not"] = why_not
+    return record
+
+
+_template = lru_cache(maxsize=4096)(parse_template)  # explanations parse the same patterns again and again
 
 
 def _missing_variables(text: str, ctx: dict, substitute: bool) -> list[str]:
-    t = parse_template(text, substitute)
+    t = _template(text, substitute)
     out = []
     for part in t.parts:
         if part[0] == 2 and part[2] is None and not isinstance(ctx.get(part[1]), str):
@@ -77,8 +87,10 @@ def describe_mismatch(s: Statement, req: Request, principal_failed: bool = False
     if not s.action_matches(req.action):
         if s.not_action:
             return {"element": "NotAction", "detail": f"{req.action} is listed in NotAction"}
-        return {"element": "Action",
-                "detail": f"{req.action} matches none of {list(s.actions)}"}
+        listed = s.actions_text
+        if listed is None:
+            listed = s.actions_text = str(list(s.actions))
+        return {"element": "Action", "detail": f"{req.action} matches none of {listed}"}
     if not s.resource_matches(req.resource, req.context):
         substitute = s.resource_templates is not None
         missing = sorted({v for r in s.resources for v in _missing_variables(r, req.context, substitute)})

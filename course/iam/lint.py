@@ -11,6 +11,7 @@ from .conditions import value_problems
 from .errors import PolicyError, join_path
 from .matching import glob_match, has_wildcard
 from .model import Policy, Statement, load_document, parse_policy
+from .validate import validate_statement
 
 _READ_PREFIXES = ("Get", "List", "Describe", "Head", "Search", "Query", "Scan", "BatchGet", "View",
                   "Lookup", "Select", "Check", "Estimate", "Preview", "Read", "Validate")
@@ -63,8 +64,11 @@ def _guess_kind(doc: object) -> str:
     return "identity"
 
 
-def lint(policy: dict | str, kind: str = "auto", path: str = "") -> list[Finding]:
-    """Findings for one policy document; ``kind`` is a policy type or "auto" (guess from Principal)."""
+def lint(policy: dict | str, kind: str = "auto", path: str = "", validate: bool = True) -> list[Finding]:
+    """Findings for one policy document; ``kind`` is a policy type or "auto" (guess from Principal).
+
+    ``validate`` adds the checks against the Service Authorization Reference (course.iam.validate).
+    """
     try:
         doc = load_document(policy, path)
         if kind == "auto":
@@ -75,10 +79,10 @@ def lint(policy: dict | str, kind: str = "auto", path: str = "") -> list[Finding
         return [_finding(fid, exc.message, exc.path)]
     except RecursionError:
         return [_finding("IAM001", "the document is nested too deeply", path)]
-    return _lint_parsed(parsed)
+    return _lint_parsed(parsed, validate)
 
 
-def _lint_parsed(p: Policy) -> list[Finding]:
+def _lint_parsed(p: Policy, validate: bool = True) -> list[Finding]:
     out: list[Finding] = []
     if p.version != "2012-10-17":
         out.append(_finding("IAM011", f"Version is {p.version!r}; use \"2012-10-17\"", join_path(p.path, "Version")
@@ -95,6 +99,8 @@ def _lint_parsed(p: Policy) -> list[Finding]:
                 out.append(_finding("IAM013", f"Sid {s.sid!r} is also used by statement {seen[s.sid]}",
                                     join_path(s.path, "Sid")))
             seen.setdefault(s.sid, s.index)
+        if validate:
+            out.extend(_finding(i.fid, i.message, i.path) for i in validate_statement(s))
         out.extend(_lint_statement(s))
         if p.kind == "rcp":
             if s.is_allow:

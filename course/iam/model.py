@@ -54,6 +54,8 @@ class Statement:
     action_set: GlobSet = field(repr=False, default=None)  # type: ignore[assignment]
     resource_set: GlobSet | None = field(repr=False, default=None)
     resource_templates: tuple[Template, ...] | None = field(repr=False, default=None)
+    actions_text: str | None = field(repr=False, default=None)  # explanations: str(list(actions)), once
+    explain_cache: dict = field(repr=False, default_factory=dict)  # (label, action) -> action-mismatch record
 
     @property
     def label(self) -> str:
@@ -181,13 +183,24 @@ def _check_action(action: str, path: str) -> None:
         )
 
 
-def _check_resource(resource: str, path: str) -> None:
+def complete_arn(resource: str, path: str) -> str:
+    """``resource`` checked, with the fields an incomplete ARN leaves out completed by ``*``.
+
+    IAM's identifiers page (reference_identifiers.html#identifiers-arns): an ARN in a policy with fewer
+    than the six fields is completed with wildcards, so ``arn:aws:sqs`` means ``arn:aws:sqs:*:*:*``.
+    The partition and the service must be there (a wildcard may not stand for the service).
+    """
     if resource == "*":
-        return
-    if not resource.startswith("arn:") or resource.count(":") < 5:
+        return resource
+    parts = resource.split(":", 5)
+    if parts[0] != "arn" or len(parts) < 3 or not parts[1] or not parts[2]:
         raise PolicyError(
-            f"resource {resource!r} must be '*' or an ARN such as 'arn:aws:s3:::bucket/key'", path
+            f"resource {resource!r} must be '*' or an ARN such as 'arn:aws:s3:::bucket/key' "
+            "(at least 'arn:partition:service')", path
         )
+    if len(parts) < 6:
+        return resource + ":*" * (6 - len(parts))
+    return resource
 
 
 def parse_statement(raw: object, index: int, path: str, kind: str, substitute: bool) -> Statement:
@@ -213,6 +226,10 @@ def parse_statement(raw: object, index: int, path: str, kind: str, substitute: b
         raise PolicyError("a statement needs exactly one of Action or NotAction", path)
     akey = "Action" if "Action" in raw else "NotAction"
     apath = join_path(path, akey)
+    if kind == "rcp" and akey == "NotAction":
+        # orgs_manage_policies_rcps_syntax.html lists the elements an RCP may use: NotAction is not one.
+        raise PolicyError("a resource control policy does not support NotAction; list the actions to deny "
+                          "in Action", apath)
     actions = _string_list(raw[akey], apath, akey)
     for i, a in enumerate(actions):
         _check_action(a, join_path(apath, i) if isinstance(raw[akey], list) else apath)
@@ -222,9 +239,10 @@ def parse_statement(raw: object, index: int, path: str, kind: str, substitute: b
     if "Resource" in raw or "NotResource" in raw:
         rkey = "Resource" if "Resource" in raw else "NotResource"
         rpath = join_path(path, rkey)
-        resources = _string_list(raw[rkey], rpath, rkey)
-        for i, r in enumerate(resources):
-            _check_resource(r, join_path(rpath, i) if isinstance(raw[rkey], list) else rpath)
+        resources = tuple(
+            complete_arn(r, join_path(rpath, i) if isinstance(raw[rkey], list) else rpath)
+            for i, r in enumerate(_string_list(raw[rkey], rpath, rkey))
+        )
         not_resource = rkey == "NotResource"
     elif kind in ("identity", "boundary", "session", "endpoint"):
         # An endpoint policy is attached to the endpoint, not to the resource: there is no resource to imply.

@@ -10,7 +10,9 @@ from .principals import Caller, parse_caller
 
 _ARN_ACCOUNT = re.compile(r"^arn:[\w-]+:[\w-]*:[\w-]*:(\d{12}):")
 _REQUEST_KEYS = ("principal", "principalAccount", "action", "resource", "resourceAccount", "context",
-                 "principalIsOrgManagementAccount", "resourceIsOrgManagementAccount", "settings")
+                 "principalIsOrgManagementAccount", "resourceIsOrgManagementAccount", "settings",
+                 "resources")
+_RESOURCE_KEYS = ("resource", "resourceAccount", "context")
 
 
 @dataclass(slots=True, eq=False)
@@ -29,6 +31,8 @@ class Request:
     raw: dict = field(default_factory=dict, repr=False)
     action_lower: str = ""
     service: str = ""
+    # Additional resources the same call touches (``resources``): one request each, same caller and action.
+    additional: tuple[Request, ...] = ()
 
     def __post_init__(self) -> None:
         self.action_lower = self.action.lower()
@@ -92,49 +96,91 @@ def parse_request(raw: object, path: str = "request") -> Request:
         if key not in _REQUEST_KEYS:
             raise PolicyError(f"unknown request field {key!r}; expected one of {', '.join(_REQUEST_KEYS)}",
                               join_path(path, key))
-    caller = parse_caller(raw.get("principal"), join_path(path, "principal"))
+    pre = f"{path}." if path else ""  # paths of plain keys, as join_path writes them, without its regex
+    caller = parse_caller(raw.get("principal"), pre + "principal")
     action = raw.get("action")
     if not isinstance(action, str) or action.count(":") != 1 or not all(action.split(":")):
         raise PolicyError("action must be a string like 's3:GetObject'", join_path(path, "action"))
     resource = raw.get("resource")
     if not isinstance(resource, str) or not resource:
         raise PolicyError("resource must be an ARN string (or '*')", join_path(path, "resource"))
-    p_acct = _account(raw.get("principalAccount"), join_path(path, "principalAccount"))
+    p_acct = _account(raw.get("principalAccount"), pre + "principalAccount")
     if p_acct is None:
         p_acct = caller.account
-    r_acct = _account(raw.get("resourceAccount"), join_path(path, "resourceAccount"))
+    r_acct = _account(raw.get("resourceAccount"), pre + "resourceAccount")
     if r_acct is None:
         m = _ARN_ACCOUNT.match(resource)
         # ARNs without an account (S3 buckets) default to the caller's account.
         r_acct = m.group(1) if m else (p_acct or caller.account)
-    ctx_raw = raw.get("context", {})
-    if ctx_raw is None:
-        ctx_raw = {}
-    if not isinstance(ctx_raw, dict):
-        raise PolicyError("context must be an object of condition keys", join_path(path, "context"))
-    cpath = join_path(path, "context")
-    context = {
-        str(k).lower(): v if v.__class__ is str else _context_value(v, join_path(cpath, str(k)))
-        for k, v in ctx_raw.items()
-    }
+    context = _context(raw.get("context", {}), pre + "context")
     settings = raw.get("settings") or {}
-    spath = join_path(path, "settings")
+    spath = pre + "settings"
     if not isinstance(settings, dict):
         raise PolicyError("settings must be an object", spath)
     bpa = settings.get("s3BlockPublicAccess") or {}
-    bpath = join_path(spath, "s3BlockPublicAccess")
+    bpath = spath + ".s3BlockPublicAccess"
     if not isinstance(bpa, dict):
         raise PolicyError("s3BlockPublicAccess must be an object", bpath)
     restrict = bpa.get("RestrictPublicBuckets", False)
     if not isinstance(restrict, bool):
         raise PolicyError("RestrictPublicBuckets must be true or false", join_path(bpath, "RestrictPublicBuckets"))
-    return Request(
+    primary = Request(
         caller=caller, action=action, resource=resource, principal_account=p_acct,
         resource_account=r_acct, context=context,
         principal_is_mgmt=_flag(raw, "principalIsOrgManagementAccount", path),
         resource_is_mgmt=_flag(raw, "resourceIsOrgManagementAccount", path),
         restrict_public_buckets=restrict, raw=raw,
     )
+    if "resources" in raw:
+        primary.additional = _additional(primary, raw["resources"], join_path(path, "resources"))
+    return primary
+
+
+def _context(ctx_raw: object, cpath: str) -> dict[str, str | list[str]]:
+    if ctx_raw is None:
+        return {}
+    if not isinstance(ctx_raw, dict):
+        raise PolicyError("context must be an object of condition keys", cpath)
+    return {
+        str(k).lower(): v if v.__class__ is str else _context_value(v, join_path(cpath, str(k)))
+        for k, v in ctx_raw.items()
+    }
+
+
+def _additional(primary: Request, items: object, path: str) -> tuple[Request, ...]:
+    """The other resources of one call (``ec2:RunInstances`` names an image, a subnet, security groups...).
+
+    Each is authorized as its own request: same caller, action and flags; the request context plus the
+    resource's own condition keys (which win on a clash); the resource's account from ``resourceAccount``,
+    else its ARN, else the caller's. AWS allows the call only if every resource is authorized.
+    """
+    if not isinstance(items, list):
+        raise PolicyError("resources must be a list of {resource, resourceAccount?, context?} objects", path)
+    out: list[Request] = []
+    for i, item in enumerate(items):
+        ipath = join_path(path, i)
+        if not isinstance(item, dict):
+            raise PolicyError("each entry of resources must be an object with a 'resource' ARN", ipath)
+        for key in item:
+            if key not in _RESOURCE_KEYS:
+                raise PolicyError(f"unknown field {key!r} in a resources entry; expected one of "
+                                  f"{', '.join(_RESOURCE_KEYS)}", join_path(ipath, key))
+        arn = item.get("resource")
+        if not isinstance(arn, str) or not arn:
+            raise PolicyError("resource must be an ARN string (or '*')", join_path(ipath, "resource"))
+        acct = _account(item.get("resourceAccount"), join_path(ipath, "resourceAccount"))
+        if acct is None:
+            m = _ARN_ACCOUNT.match(arn)
+            acct = m.group(1) if m else (primary.principal_account or primary.caller.account)
+        own = _context(item.get("context", {}), join_path(ipath, "context"))
+        out.append(Request(
+            caller=primary.caller, action=primary.action, resource=arn,
+            principal_account=primary.principal_account, resource_account=acct,
+            context={**primary.context, **own}, principal_is_mgmt=primary.principal_is_mgmt,
+            resource_is_mgmt=primary.resource_is_mgmt, restrict_public_buckets=primary.restrict_public_buckets,
+            raw=item,
+        ))
+    return tuple(out)
 
 
 def request(
@@ -148,6 +194,7 @@ def request(
     principal_is_org_management_account: bool = False,
     resource_is_org_management_account: bool = False,
     restrict_public_buckets: bool | None = None,
+    resources: list[dict] | None = None,
 ) -> dict:
     """Build a request dict in the contract's shape, leaving optional fields out when unset."""
     out: dict = {"principal": principal, "action": action, "resource": resource}
@@ -163,4 +210,6 @@ def request(
         out["resourceIsOrgManagementAccount"] = True
     if restrict_public_buckets is not None:
         out["settings"] = {"s3BlockPublicAccess": {"RestrictPublicBuckets": restrict_public_buckets}}
+    if resources:
+        out["resources"] = [dict(r) for r in resources]
     return out

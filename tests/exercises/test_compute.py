@@ -12,6 +12,7 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
+from course.exercises.kinds.policy import lint_requirement
 from course.net import load, reach
 from course.notebooks.compute import FUNCTION
 
@@ -204,13 +205,13 @@ def test_ecs_malformed_parts():
 def test_ecr_service_wildcard_lets_production_push():
     result = evaluate("4.4", with_statement("4.4", 0, Action="ecr:*"))
     assert set(failures(result)) == {"production cannot push a new image (PutImage)",
-                                     "production cannot start a layer upload", "no lint finding IAM010"}
+                                     "production cannot start a layer upload", lint_requirement("IAM010")}
     assert 0 < result.score < 1
 
 
 def test_ecr_everyone_and_manifest_only():
     everyone = evaluate("4.4", with_statement("4.4", 0, Principal="*"))
-    assert "an unrelated account cannot pull" in failures(everyone) and "no lint finding IAM004" in failures(everyone)
+    assert "an unrelated account cannot pull" in failures(everyone) and lint_requirement("IAM004") in failures(everyone)
     manifest_only = evaluate("4.4", with_statement("4.4", 0, Action="ecr:BatchGetImage"))
     assert all("more than one action" in h for h in failures(manifest_only).values())
     assert manifest_only.score == pytest.approx(6 / 8)
@@ -235,7 +236,7 @@ def test_function_policy_without_source_conditions_is_a_confused_deputy():
 
 def test_function_policy_partner_with_every_action_or_everyone():
     wide = evaluate("4.5", with_statement("4.5", 1, Action="lambda:*"))
-    assert set(failures(wide)) == {"the partner cannot replace the function's code", "no lint finding IAM010"}
+    assert set(failures(wide)) == {"the partner cannot replace the function's code", lint_requirement("IAM010")}
     public = evaluate("4.5", with_statement("4.5", 1, Principal="*"))
     assert "an unrelated account cannot invoke the function" in failures(public)
 
@@ -263,7 +264,7 @@ def test_add_permission_any_service_pattern_admits_sns():
 
 def test_add_permission_service_wildcard_costs_lint_and_hidden_cases():
     result = evaluate("4.6", with_statement("4.6", 0, Action="lambda:*"), hidden=notebook_hidden("4.6"))
-    assert [r.description for r in result.failures] == ["no lint finding IAM010"]
+    assert [r.description for r in result.failures] == [lint_requirement("IAM010")]
     assert sum(r.hidden and r.passed for r in result.requirements) == 3, "the condition still denies the rest"
 
 

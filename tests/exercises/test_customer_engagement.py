@@ -15,6 +15,7 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, MappingMatch, Part, evaluate, get, part_key
+from course.exercises.kinds.policy import lint_requirement
 from course.notebooks.customer_engagement import IDENTITY_ARN, PARTNER, PARTNER_IDENTITY_POLICY
 
 NOTEBOOK = ROOT / "source" / "10-customer-engagement" / "10-customer-engagement.ipynb"
@@ -250,7 +251,7 @@ def test_a_service_wide_action_is_caught_by_the_linter_even_when_conditions_deny
     # identity, so every request passes: least privilege is enforced by lint finding IAM010.
     result = evaluate("10.5", policy_with(Action="ses:*"))
     (failure,) = result.failures
-    assert failure.description == "no lint finding IAM010"
+    assert failure.description == lint_requirement("IAM010")
     assert "All actions of a service" in failure.hint and "List the actions" in failure.hint
     assert result.score == pytest.approx(8 / 9)
 
@@ -271,7 +272,7 @@ def test_strict_equals_on_the_from_address_fails_the_allowed_sends_and_the_linte
     descriptions = [r.description for r in result.failures]
     assert descriptions[0].startswith("the partner sends a payslip")
     assert descriptions[1].startswith("the partner sends a notice")
-    assert descriptions[2] == "no lint finding IAM015"
+    assert descriptions[2] == lint_requirement("IAM015")
     assert all("should be allowed" in r.hint for r in result.failures[:2])
     assert "StringLike" in result.failures[2].hint
 

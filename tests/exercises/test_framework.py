@@ -31,6 +31,7 @@ from course.exercises import (
 )
 from course.exercises.checking import show
 from course.exercises.keys import canonical, matches
+from course.exercises.kinds.policy import lint_requirement
 
 SINGLE = SingleChoice(
     id="99.1", title="Egress for a private subnet", points=2, answer_name="answer_99_1",
@@ -298,7 +299,7 @@ def test_lint_uses_the_kind_of_the_slot_or_the_one_named():
     allow_rcp = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*",
                                                          "Resource": "*"}]}
     (failure,) = rcp.check(allow_rcp).failures
-    assert failure.description == "no lint finding IAM021", "an RCP is linted as an RCP, not as a bucket policy"
+    assert failure.description == lint_requirement("IAM021"), "an RCP is linted as an RCP, not as a bucket policy"
     trust = PolicyExercise(id="99.12", title="t", points=1, answer_name="a", slot="resource", lint_kind="trust",
                            lint_forbidden=["IAM001"], cases=[])
     not_principal = {"Version": "2012-10-17", "Statement": [{

@@ -19,6 +19,7 @@ from conftest import ROOT
 from course import data
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
+from course.exercises.kinds.policy import lint_requirement
 from course.iam import evaluate_json
 from course.notebooks.security_identity import part1, part2, part3, scenario
 
@@ -270,7 +271,7 @@ def test_trust_with_both_conditions_in_one_statement_refuses_everyone():
 def test_trust_with_a_wildcard_in_a_principal_arn_is_a_lint_finding():
     wildcard = trust_with(1, Principal={"AWS": f"arn:aws:iam::{scenario.SECURITY}:user/responders/*"})
     result = evaluate("1.3", wildcard)
-    assert "no lint finding IAM014" in failed(result)
+    assert lint_requirement("IAM014") in failed(result)
 
 
 def test_trust_policy_as_json_and_broken_json():
@@ -311,7 +312,7 @@ def test_boundary_with_a_wildcard_under_string_equals_fails_and_is_linted():
     loose = policy(EVERYDAY, app_roles({"StringEquals": {"iam:PermissionsBoundary": "arn:aws:iam::*:policy/App*"}}),
                    PASS_TO_LAMBDA)
     result = evaluate("1.4", loose)
-    assert "no lint finding IAM015" in failed(result)
+    assert lint_requirement("IAM015") in failed(result)
     assert "creates role app/orders-handler" in failed(result)[0]
 
 
@@ -358,7 +359,7 @@ def test_scp_hidden_cases_catch_a_prefix_exemption_and_a_wildcard_under_string_e
     result = evaluate("1.5", prefix, hidden=notebook_hidden_cases("1.5"))
     assert failed(result) == ["a role named BreakGlassTest is not exempt"]
     equals = region_scp(regions={"StringNotEquals": {"aws:RequestedRegion": "eu-*"}})
-    assert "no lint finding IAM015" in failed(evaluate("1.5", equals))
+    assert lint_requirement("IAM015") in failed(evaluate("1.5", equals))
 
 
 def test_scp_with_a_principal_element_is_explained():
@@ -415,7 +416,7 @@ def test_photos_listing_granted_on_object_arns():
 
 def test_photos_with_every_s3_action():
     result = evaluate("1.7", photos_policy(objects={"Action": "s3:*", "Resource": f"{part1.PHOTOS}/*"}))
-    assert_partial(result, ["cannot read Omar's photo", "outside the private/ area", "no lint finding IAM010"])
+    assert_partial(result, ["cannot read Omar's photo", "outside the private/ area", lint_requirement("IAM010")])
 
 
 def test_photos_hidden_cases_catch_a_prefix_pattern_that_also_admits_the_parent():
@@ -551,7 +552,7 @@ def test_key_policy_with_a_wildcard_under_string_equals():
     result = evaluate("1.9", loose)
     assert failed(result)[:2] == ["the payroll app gets a data key through S3 for payroll-archive",
                                   "the payroll app decrypts through S3 for payroll-archive"]
-    assert "no lint finding IAM015" in failed(result)
+    assert lint_requirement("IAM015") in failed(result)
 
 
 def test_key_policy_with_the_aws_default_create_star_lets_administrators_grant_themselves_decrypt():
@@ -611,7 +612,7 @@ def test_secrets_policy_with_if_exists_on_the_roles_tag():
 
 def test_secrets_policy_with_every_action_or_no_condition():
     assert_partial(evaluate("1.11", secrets_policy(actions="secretsmanager:*")),
-                   ["cannot change its secret's value", "no lint finding IAM010"], "rotation writes them")
+                   ["cannot change its secret's value", lint_requirement("IAM010")], "rotation writes them")
     assert_partial(evaluate("1.11", secrets_policy(condition={})),
                    ["cannot read a payments secret", "untagged secret", "role without a project tag"],
                    "every application reads every secret")
@@ -641,7 +642,7 @@ def test_endpoint_policy_for_objects_only_and_without_the_admin_exemption():
 def test_endpoint_policy_that_exempts_the_admin_with_not_principal():
     not_principal = endpoint_policy(condition={"StringNotEquals": {"aws:SourceVpce": part2.ENDPOINT}},
                                     Principal=None, NotPrincipal={"AWS": part2.ARCHIVE_ADMIN})
-    assert_partial(evaluate("1.12", not_principal), ["ArchiveAdmin can still manage", "no lint finding IAM018"],
+    assert_partial(evaluate("1.12", not_principal), ["ArchiveAdmin can still manage", lint_requirement("IAM018")],
                    "does not exempt the role's sessions")
 
 
@@ -669,14 +670,14 @@ def test_rcp_without_if_exists_misses_anonymous_callers():
 def test_rcp_written_as_an_allow_list():
     allow = rcp({"StringEquals": {"aws:PrincipalOrgID": scenario.ORG_ID}}, Effect="Allow")
     assert_partial(evaluate("1.13", allow), ["another organization", "vendor account", "shared KMS key",
-                                             "anonymous visitor", "no lint finding IAM021"], "only ever takes away")
+                                             "anonymous visitor", lint_requirement("IAM021")], "only ever takes away")
 
 
 def test_rcp_for_s3_only_and_with_a_named_principal():
     assert_partial(evaluate("1.13", rcp(actions="s3:*")),
                    ["another organization", "vendor account", "shared KMS key"], "cover KMS as well")
     named = rcp(Principal={"AWS": f"arn:aws:iam::{scenario.STRANGER}:root"})
-    assert_partial(evaluate("1.13", named), ["vendor account", "anonymous visitor", "no lint finding IAM022"])
+    assert_partial(evaluate("1.13", named), ["vendor account", "anonymous visitor", lint_requirement("IAM022")])
 
 
 def test_rcp_hidden_cases_catch_a_perimeter_that_exempts_only_cloudtrail():
@@ -822,7 +823,7 @@ def test_session_policy_whose_describe_names_the_instance():
 def test_session_policy_that_allows_everything():
     result = evaluate("1.16", policy({"Effect": "Allow", "Action": "*", "Resource": "*"}))
     assert_partial(result, ["cannot terminate", "another instance", "another security group", "another case's prefix",
-                            "delete evidence", "no lint finding IAM006"])
+                            "delete evidence", lint_requirement("IAM006")])
 
 
 def test_session_policy_hidden_cases_catch_a_wildcard_on_modify_and_stop():
@@ -873,7 +874,7 @@ def test_guard_scp_that_forgets_config_or_uses_string_not_equals_with_a_wildcard
     no_config = guard_scp(actions=[a for a in SWITCH_OFF if not a.startswith("config:")])
     assert_partial(evaluate("1.18", no_config), ["cannot stop the Config recorder"], "blinds them")
     literal = guard_scp(condition={"StringNotEquals": {"aws:PrincipalArn": "arn:aws:iam::*:role/SecurityAutomation"}})
-    assert_partial(evaluate("1.18", literal), ["SecurityAutomation role may delete", "no lint finding IAM015"])
+    assert_partial(evaluate("1.18", literal), ["SecurityAutomation role may delete", lint_requirement("IAM015")])
 
 
 def test_guard_scp_hidden_cases_catch_what_the_visible_ones_do_not():

@@ -16,6 +16,7 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
+from course.exercises.kinds.policy import lint_requirement
 from course.notebooks.storage import (
     ACCESS_POINT_ARN,
     ANALYTICS_BUCKET,
@@ -252,7 +253,7 @@ def test_leaving_the_old_public_statement_in_place_breaks_the_partner_and_lets_a
     assert failed(result) == [
         "the partner's reader role reads shared/data.csv over HTTPS",
         "a CloudFront distribution of another account cannot fetch public/logo.png",
-        "no lint finding IAM004",
+        lint_requirement("IAM004"),
     ]
     assert "confused deputy" in result.failures[1].hint
     assert 0 < result.score < 1
@@ -273,7 +274,8 @@ def test_a_policy_without_the_tls_deny_lets_the_analyst_in_over_http():
 def test_partner_grant_to_every_account_or_the_whole_bucket_fails_the_right_cases():
     # A grant to every account makes the policy public: Block Public Access then shuts out the partner too.
     everyone = evaluate("3.2", with_statement(REFERENCE_3_2, 0, Principal={"AWS": "*"}))
-    assert failed(everyone) == ["the partner's reader role reads shared/data.csv over HTTPS", "no lint finding IAM004"]
+    assert failed(everyone) == ["the partner's reader role reads shared/data.csv over HTTPS",
+                                lint_requirement("IAM004")]
     whole_bucket = evaluate("3.2", with_statement(REFERENCE_3_2, 0, Action="s3:*",
                                                   Resource=f"arn:aws:s3:::{ANALYTICS_BUCKET}/*"))
     assert failed(whole_bucket) == ["the partner's reader role cannot read reports/q1.csv",
@@ -464,7 +466,7 @@ def test_mount_only_policy_cannot_write():
 
 def test_an_unconditioned_public_grant_is_also_a_lint_failure():
     result = evaluate("3.9", with_statement(REFERENCE_3_9, 0, Principal="*", Condition=None))
-    assert "no lint finding IAM004" in failed(result)
+    assert lint_requirement("IAM004") in failed(result)
 
 
 def test_hidden_case_catches_an_access_point_wildcard():

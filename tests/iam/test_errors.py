@@ -155,7 +155,7 @@ def _malformed(rng: random.Random) -> dict | object:
     elif choice == 3:
         stmt["Action"] = rng.choice([*_BAD_ACTIONS, None, 1, [], [1], {}])
     elif choice == 4:
-        stmt["Resource"] = rng.choice(["bucket", "arn:aws:s3", None, 7, [], [None], {}])
+        stmt["Resource"] = rng.choice(["bucket", "arn:aws", None, 7, [], [None], {}])
     elif choice == 5:
         stmt["Condition"] = rng.choice([None, "x", 1, [], [{}]])
     elif choice == 6:

@@ -53,8 +53,10 @@ def questions(draw):  # type: ignore[no-untyped-def]
     if draw(st.booleans()):
         policies["scps"] = [draw(st.lists(policy(), min_size=1, max_size=2))]
     if draw(st.booleans()):
+        # an RCP has no NotAction element (orgs_manage_policies_rcps_syntax.html)
         policies["rcps"] = [[{"Version": "2012-10-17", "Statement": [
-            {**s, "Principal": "*"} for s in draw(policy())["Statement"]]}]]
+            {("Action" if k == "NotAction" else k): v for k, v in {**s, "Principal": "*"}.items()}
+            for s in draw(policy())["Statement"]]}]]
     ctx = draw(st.dictionaries(st.sampled_from(["aws:username", "aws:SecureTransport", "aws:SourceIp",
                                                 "aws:PrincipalOrgID"]),
                                st.sampled_from(["alice", "true", "10.1.2.3", "o-1", "x"]), max_size=3))
@@ -138,4 +140,21 @@ def test_policy_fuzz_inside_valid_question(doc: object) -> None:
     answer = evaluate_json(q)
     assert set(answer) in ({"error"}, {"decision", "explanation"})
     if "error" in answer:
+        assert not answer["error"]["message"].startswith("could not evaluate"), answer
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSONISH, JSONISH, JSONISH)
+def test_request_fuzz_of_resources_and_context(resources: object, context: object, resource: object) -> None:
+    """The ``resources`` list (issue #20) and contexts with empty values: an answer or a clean error."""
+    req: dict = {"principal": "arn:aws:iam::111122223333:user/a", "action": "ec2:RunInstances",
+                 "resource": "arn:aws:ec2:us-east-1:111122223333:instance/*", "context": context,
+                 "resources": [resources, {"resource": resource, "context": context}]}
+    q = {"request": req, "policies": {"identity": [{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ec2:*", "Resource": "arn:aws:ec2",
+         "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": "a"}, "Null": {"aws:TagKeys": "false"}}}]}]}}
+    answer = evaluate_json(q)
+    assert set(answer) in ({"error"}, {"decision", "explanation"})
+    if "error" in answer:
+        assert isinstance(answer["error"]["path"], str) and answer["error"]["path"].startswith("request")
         assert not answer["error"]["message"].startswith("could not evaluate"), answer

@@ -22,6 +22,8 @@ SLOTS = ("identity", "resource", "boundary", "session", "scps", "rcps")
 # the course.iam lint kind of a policy in each slot (a resource slot may also hold a trust or key policy)
 LINT_KINDS = {"identity": "identity", "resource": "resource", "boundary": "boundary", "session": "session",
               "scps": "scp", "rcps": "rcp"}
+# course.iam findings from the Service Authorization Reference, shown with the hint of a failed case
+VALIDATOR_FINDINGS = frozenset({"IAM023", "IAM024", "IAM025", "IAM026", "IAM027", "IAM028"})
 
 
 def set_policy_evaluator(evaluator: Evaluator | None) -> None:
@@ -90,8 +92,9 @@ class PolicyExercise(Exercise):
         policy = parse_policy(answer)
         cases = list(self.cases)
         hidden_cases = [PolicyCase.from_data(c) for c in (hidden or [])]
-        reqs = [self._run(policy, case, hidden=False) for case in cases]
-        reqs += [self._run(policy, case, hidden=True) for case in hidden_cases]
+        advice = self._advice(policy)
+        reqs = [self._run(policy, case, hidden=False, advice=advice) for case in cases]
+        reqs += [self._run(policy, case, hidden=True, advice=advice) for case in hidden_cases]
         if self.lint_forbidden:
             reqs += self._lint(policy)
         return reqs
@@ -110,7 +113,7 @@ class PolicyExercise(Exercise):
             policies[self.slot] = policy
         return {"request": request, "policies": policies}
 
-    def _run(self, policy: dict, case: PolicyCase, hidden: bool) -> Requirement:
+    def _run(self, policy: dict, case: PolicyCase, hidden: bool, advice: str = "") -> Requirement:
         answer = _evaluate(self._question(policy, case.request, case.policies))
         if "error" in answer:
             error = answer["error"]
@@ -121,7 +124,8 @@ class PolicyExercise(Exercise):
         hint = ""
         if not ok:
             expected = "allowed" if case.allow else "denied"
-            hint = sentences(f"With your policy this request gets {decision}; it should be {expected}", case.hint)
+            hint = sentences(f"With your policy this request gets {decision}; it should be {expected}", case.hint,
+                             advice)
         return Requirement(case.description, ok, hint, hidden=hidden)
 
     def hint_texts(self) -> list[str]:
@@ -141,15 +145,28 @@ class PolicyExercise(Exercise):
 
     def _lint(self, policy: dict) -> list[Requirement]:
         from course.iam import lint
-
         found = {f.id: f for f in lint(policy, self.lint_kind or LINT_KINDS[self.slot])}
         reqs = []
         for finding_id in self.lint_forbidden:
             finding = found.get(finding_id)
-            hint = "" if finding is None else sentences(f"Your policy has lint finding {finding_id}, "
-                                                        f"{finding.title} ({finding.message})", finding.explanation)
-            reqs.append(Requirement(f"no lint finding {finding_id}", finding is None, hint))
+            hint = "" if finding is None else sentences(
+                f"Your policy has this problem: {finding.title} ({_in_your_policy(finding.path)}: "
+                f"{finding.message})", finding.explanation)
+            reqs.append(Requirement(lint_requirement(finding_id), finding is None, hint))
         return reqs
+
+    def _advice(self, policy: dict) -> str:
+        """What the offline validator found (unknown actions, keys, resources...), as a hint for failed cases.
+
+        A typo such as ``s3:GetObjects`` is silently an implicit deny in AWS; the case that fails says why.
+        """
+        from course.iam import lint
+
+        try:
+            found = [f for f in lint(policy, self.lint_kind or LINT_KINDS[self.slot]) if f.id in VALIDATOR_FINDINGS]
+        except Exception:  # noqa: BLE001 - advice must never stop grading
+            return ""
+        return " ".join(sentences(f"Check {_in_your_policy(f.path)}: {f.title}: {f.message}") for f in found[:3])
 
 
 def parse_policy(answer: Any, where: str | None = None) -> dict:
@@ -172,6 +189,18 @@ def parse_policy(answer: Any, where: str | None = None) -> dict:
     if "Statement" not in answer:
         raise MalformedAnswer(f"{where} has no 'Statement' key" if where else "the policy has no 'Statement' key")
     return answer
+
+
+def lint_requirement(finding_id: str) -> str:
+    """The requirement a ``lint_forbidden`` entry adds, named by the finding's title (never a bare id)."""
+    from course.iam.lint import catalogue
+
+    return f"no lint finding: {catalogue()[finding_id]['title']}"
+
+
+def _in_your_policy(path: str) -> str:
+    """A lint path (relative to the policy) as the learner reads it."""
+    return f"your policy {path}" if path else "your policy"
 
 
 def _learner_path(error: dict, prefix: str) -> str:
