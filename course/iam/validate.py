@@ -183,7 +183,7 @@ def _check_keys(s: Statement, named: list[tuple[str, str]] | None) -> list[Issue
             hint = f"; did you mean {guess!r}?" if guess else ""
             out.append(Issue("IAM025", f"{c.key!r} is not a condition key of any AWS service{hint}", c.path))
             continue
-        if supported is None or c.key.lower().startswith("aws:") or canon in GLOBAL_KEYS:
+        if named is None or supported is None or c.key.lower().startswith("aws:") or canon in GLOBAL_KEYS:
             continue
         lower = c.key.lower()
         if lower in supported or any("${" in k and glob_match(_VAR.sub("*", k), lower) for k in supported):
