@@ -1,11 +1,12 @@
 """Exercises of notebook 04, Compute.
 
-Eight questions: an SCP that enforces IMDSv2 (4.1, ``course.iam``), protecting an application's
+Nine questions: an SCP that enforces IMDSv2 (4.1, ``course.iam``), protecting an application's
 credentials on EC2 (4.2, multiple choice), ECS task role, execution role and network mode (4.3, mapping),
 an ECR repository policy for cross-account pulls (4.4, ``course.iam``), a Lambda function policy with
 source conditions (4.5, ``course.iam``), an identity policy limiting ``lambda:AddPermission`` with
 ``lambda:Principal`` (4.6, ``course.iam``), the network of a Lambda function in a VPC (4.7, graded by
-``course.net`` reachability) and TLS and security groups on a Network Load Balancer (4.8, multiple choice).
+``course.net`` reachability) and TLS and security groups on a Network Load Balancer (4.8, multiple choice), and an SCP against
+unauthenticated function URLs and unsigned Lambda code (4.9, ``course.iam``).
 
 Answer keys of the choice and mapping kinds are salted hashes; the policy and network exercises are
 graded by evaluating the learner's answer.
@@ -415,4 +416,72 @@ NLB_TLS = MultipleChoice(
     },
 )
 
-register(IMDS_SCP, EC2_CREDENTIALS, ECS_ROLES, ECR_POLICY, FUNCTION_POLICY, ADD_PERMISSION, LAMBDA_VPC, NLB_TLS)
+# --- 4.9 Lambda guardrails SCP: no public function URLs, signed code only ---------------------------------
+
+LAMBDA_DEV_POLICY = _policy({"Sid": "LambdaEverything", "Effect": "Allow", "Action": "lambda:*", "Resource": "*"})
+APPROVED_CSC = f"arn:aws:lambda:{REGION}:{ACCOUNT}:code-signing-config:csc-0a1b2c3d4e5f60718"
+OTHER_CSC = f"arn:aws:lambda:{REGION}:{ACCOUNT}:code-signing-config:csc-0f9e8d7c6b5a40312"
+ORDERS_FN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:orders-api"
+
+
+def lambda_request(action: str, *, auth_type: str | None = None, csc: str | None = None,
+                   principal: str | None = None) -> dict:
+    """A developer's Lambda call on orders-api; None leaves the condition key out of the request."""
+    context: dict[str, str] = {"aws:PrincipalArn": DEV_ROLE, "aws:PrincipalAccount": ACCOUNT,
+                               "aws:RequestedRegion": REGION}
+    if auth_type is not None:
+        context["lambda:FunctionUrlAuthType"] = auth_type
+    if csc is not None:
+        context["lambda:CodeSigningConfigArn"] = csc
+    if principal is not None:
+        context["lambda:Principal"] = principal
+    return {"principal": DEV_SESSION, "principalAccount": ACCOUNT, "action": action, "resource": ORDERS_FN,
+            "resourceAccount": ACCOUNT, "context": context}
+
+
+LAMBDA_GUARDRAILS = PolicyExercise(
+    id="4.9", title="An SCP against public function URLs and unsigned code", points=4,
+    answer_name="answer_4_9", slot="scps", level=-1, lint_kind="scp",
+    context_policies={"identity": [LAMBDA_DEV_POLICY], "scps": [[FULL_AWS_ACCESS], [FULL_AWS_ACCESS]]},
+    cases=[
+        PolicyCase("a developer creates a function URL that requires IAM authentication",
+                   lambda_request("lambda:CreateFunctionUrlConfig", auth_type="AWS_IAM"), True,
+                   "Function URLs with AuthType AWS_IAM must still be possible."),
+        PolicyCase("a developer cannot create a function URL without authentication (AuthType NONE)",
+                   lambda_request("lambda:CreateFunctionUrlConfig", auth_type="NONE"), False,
+                   "Deny CreateFunctionUrlConfig when lambda:FunctionUrlAuthType is not AWS_IAM."),
+        PolicyCase("a developer cannot switch an existing function URL to AuthType NONE",
+                   lambda_request("lambda:UpdateFunctionUrlConfig", auth_type="NONE"), False,
+                   "A URL created with IAM authentication can be changed later: UpdateFunctionUrlConfig needs the "
+                   "same Deny as CreateFunctionUrlConfig."),
+        PolicyCase("a developer cannot add a function-policy statement that opens an unauthenticated URL",
+                   lambda_request("lambda:AddPermission", auth_type="NONE", principal="*"), False,
+                   "An AuthType NONE URL only answers once the function policy allows lambda:InvokeFunctionUrl "
+                   "for everyone; AddPermission carries lambda:FunctionUrlAuthType too, so deny it when that key "
+                   "is NONE."),
+        PolicyCase("a developer still lets S3 invoke a function (AddPermission without a function URL)",
+                   lambda_request("lambda:AddPermission", principal="s3.amazonaws.com"), True,
+                   "AddPermission for an ordinary trigger carries no lambda:FunctionUrlAuthType: a Deny that "
+                   "matches an absent key (StringNotEquals AWS_IAM) blocks every trigger."),
+        PolicyCase("a developer creates a function with the approved code-signing configuration",
+                   lambda_request("lambda:CreateFunction", csc=APPROVED_CSC), True,
+                   "Functions created with the approved code-signing configuration must still be possible."),
+        PolicyCase("a developer cannot create a function without a code-signing configuration",
+                   lambda_request("lambda:CreateFunction"), False,
+                   "A request without the key must be denied as well: use an operator that matches an absent "
+                   "key (StringNotEquals or ArnNotEquals) for lambda:CodeSigningConfigArn."),
+        PolicyCase("a developer cannot create a function with another code-signing configuration",
+                   lambda_request("lambda:CreateFunction", csc=OTHER_CSC), False,
+                   "Compare lambda:CodeSigningConfigArn with the approved configuration's ARN, not with a "
+                   "pattern that admits any configuration."),
+        PolicyCase("a developer cannot remove the code-signing configuration of a function",
+                   lambda_request("lambda:DeleteFunctionCodeSigningConfig"), False,
+                   "Signing enforced at creation is undone by DeleteFunctionCodeSigningConfig unless that action "
+                   "is denied too."),
+        PolicyCase("a developer still invokes and updates functions",
+                   lambda_request("lambda:InvokeFunction"), True,
+                   "The SCP sits beside FullAWSAccess: deny only the risky calls, not the rest of Lambda."),
+    ])
+
+register(IMDS_SCP, EC2_CREDENTIALS, ECS_ROLES, ECR_POLICY, FUNCTION_POLICY, ADD_PERMISSION, LAMBDA_VPC, NLB_TLS,
+         LAMBDA_GUARDRAILS)

@@ -255,7 +255,23 @@ def _alt_2_11_split() -> dict:
                        sg_rule("tcp", 443, "192.0.2.0/25"), sg_rule("tcp", 443, "192.0.2.128/25")]}
 
 
+def _alt_4_9() -> dict:
+    """One Deny with ArnNotEquals for the code-signing configuration and each URL action on its own."""
+    csc = f"arn:aws:lambda:{REGION}:{PROD}:code-signing-config:csc-0a1b2c3d4e5f60718"
+    return _policy(
+        {"Effect": "Deny", "Action": "lambda:CreateFunctionUrlConfig", "Resource": "arn:aws:lambda:*:*:function:*",
+         "Condition": {"StringNotEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}}},
+        {"Effect": "Deny", "Action": "lambda:UpdateFunctionUrlConfig", "Resource": "arn:aws:lambda:*:*:function:*",
+         "Condition": {"StringNotEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}}},
+        {"Effect": "Deny", "Action": "lambda:AddPermission", "Resource": "*",
+         "Condition": {"StringEqualsIgnoreCase": {"lambda:FunctionUrlAuthType": "none"}}},
+        {"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
+         "Condition": {"ArnNotEquals": {"lambda:CodeSigningConfigArn": csc}}},
+        {"Effect": "Deny", "Action": ["lambda:DeleteFunctionCodeSigningConfig"], "Resource": "*"})
+
+
 HANDWRITTEN: dict[str, list[tuple[str, Callable[[], Any]]]] = {
+    "4.9": [("one statement per URL action, ArnNotEquals for the signing configuration", _alt_4_9)],
     "2.2": [("explicit SSH deny and the app host by /32", _alt_2_2_deny),
             ("replies allowed per peer as well", _alt_2_2_narrow_replies)],
     "2.3": [("a port range to the application group", _alt_2_3),

@@ -18,6 +18,7 @@ from course.notebooks.compute import FUNCTION
 
 NOTEBOOK = ROOT / "source" / "04-compute" / "04-compute.ipynb"
 PROD_ROOT = "arn:aws:iam::444455556666:root"
+CSC = "arn:aws:lambda:eu-west-1:111122223333:code-signing-config:csc-0a1b2c3d4e5f60718"
 
 REFERENCES = {
     "4.1": {"Version": "2012-10-17", "Statement": [
@@ -46,6 +47,16 @@ REFERENCES = {
         "Condition": {"StringEquals": {"lambda:Principal": ["s3.amazonaws.com", "events.amazonaws.com"]}}}]},
     "4.7": {"B", "C", "D"},
     "4.8": {"A", "C", "E"},
+    "4.9": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "NoUnauthenticatedFunctionUrls", "Effect": "Deny",
+         "Action": ["lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig"], "Resource": "*",
+         "Condition": {"StringNotEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}}},
+        {"Sid": "NoPublicUrlPermissions", "Effect": "Deny", "Action": "lambda:AddPermission", "Resource": "*",
+         "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}},
+        {"Sid": "SignedCodeOnly", "Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
+         "Condition": {"StringNotEquals": {"lambda:CodeSigningConfigArn": CSC}}},
+        {"Sid": "KeepCodeSigning", "Effect": "Deny", "Action": "lambda:DeleteFunctionCodeSigningConfig",
+         "Resource": "*"}]},
 }
 
 
@@ -83,11 +94,11 @@ def with_statement(exercise_id: str, index: int, **changes) -> dict:
 
 # --- every exercise ------------------------------------------------------------------------------------
 
-def test_eight_exercises_of_four_kinds_with_the_notebook_points():
+def test_nine_exercises_of_four_kinds_with_the_notebook_points():
     exercises = {i: get(i) for i in REFERENCES}
     assert {e.kind for e in exercises.values()} == {"policy", "multiple-choice", "mapping", "network"}
     assert {i: e.points for i, e in exercises.items()} == {
-        "4.1": 4, "4.2": 3, "4.3": 3, "4.4": 3, "4.5": 4, "4.6": 3, "4.7": 4, "4.8": 3}
+        "4.1": 4, "4.2": 3, "4.3": 3, "4.4": 3, "4.5": 4, "4.6": 3, "4.7": 4, "4.8": 3, "4.9": 4}
 
 
 @pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
@@ -308,3 +319,38 @@ def test_elb_default_policy_and_late_security_group_misconceptions():
     assert 0 < result.score < 1
     old_notes = evaluate("4.8", {"A", "D", "G"})
     assert "supported SNI" in " ".join(failures(old_notes).values())
+
+
+# --- 4.9 Lambda guardrails SCP -------------------------------------------------------------------------------
+
+def test_guardrails_a_deny_on_any_auth_type_key_blocks_every_trigger():
+    wide = with_statement("4.9", 1, Condition={"StringNotEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}})
+    assert list(failures(evaluate("4.9", wide))) == [
+        "a developer still lets S3 invoke a function (AddPermission without a function URL)"]
+
+
+def test_guardrails_create_only_leaves_update_open():
+    create_only = with_statement("4.9", 0, Action="lambda:CreateFunctionUrlConfig")
+    assert "UpdateFunctionUrlConfig" in " ".join(failures(evaluate("4.9", create_only)).values())
+
+
+def test_guardrails_code_signing_pattern_or_equals_operator_is_caught():
+    any_config = with_statement("4.9", 2, Condition={"StringNotLike": {"lambda:CodeSigningConfigArn": "arn:aws:lambda:*"}})
+    assert "a developer cannot create a function with another code-signing configuration" in failures(
+        evaluate("4.9", any_config))
+    only_other = with_statement("4.9", 2, Condition={"StringEquals": {"lambda:CodeSigningConfigArn": "*"}})
+    assert "a developer cannot create a function without a code-signing configuration" in failures(
+        evaluate("4.9", only_other))
+
+
+def test_guardrails_without_the_delete_statement_signing_can_be_removed():
+    policy = copy.deepcopy(REFERENCES["4.9"])
+    policy["Statement"].pop(3)
+    assert list(failures(evaluate("4.9", policy))) == [
+        "a developer cannot remove the code-signing configuration of a function"]
+
+
+def test_guardrails_deny_all_lambda_breaks_the_rest():
+    deny_all = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "lambda:*", "Resource": "*"}]}
+    result = evaluate("4.9", deny_all)
+    assert not result.passed and "a developer still invokes and updates functions" in failures(result)
