@@ -1,11 +1,13 @@
 """Exercises of notebook 03, Storage (Amazon S3, EBS, EFS, S3 Glacier, AWS Backup, Snow Family, Storage Gateway).
 
-Ten questions: predicting S3 decisions across identity policy, bucket policy and Block Public Access
+Twelve questions: predicting S3 decisions across identity policy, bucket policy and Block Public Access
 (3.1), rewriting the bucket policy so that the right callers get in (3.2, graded by ``course.iam``),
 object ownership and ACLs (3.3), the four Block Public Access settings (3.4), a bucket policy that
 requires TLS and SSE-KMS with one key (3.5, ``course.iam``), choosing an S3 encryption option (3.6),
 Object Lock modes, legal hold and MFA delete (3.7), a lifecycle rule for log retention (3.8), an EFS
-file system policy for TLS and IAM authorization (3.9, ``course.iam``) and AWS Backup Vault Lock (3.10).
+file system policy for TLS and IAM authorization (3.9, ``course.iam``) AWS Backup Vault Lock (3.10), a bucket policy
+for short-lived, download-only presigned URLs (3.11, ``course.iam``) and which S3 record (server access logs,
+CloudTrail management or data events, event notifications) answers which question (3.12).
 
 Answer keys are salted hashes (``course.exercises.keys.make_key``), never plain values. ACLs are not
 modelled by ``course.iam``, so 3.3 and 3.4 are mapping exercises rather than policy evaluations.
@@ -495,5 +497,108 @@ VAULT_LOCK = MultipleChoice(
     },
 )
 
+# --- 3.11 Presigned URLs: short-lived, download-only, TLS only (graded by course.iam) -------------------------
+
+REPORTS_BUCKET = "example-shared-reports"
+SHARER_ROLE = f"arn:aws:iam::{OWNER}:role/report-sharer"
+SHARER_SESSION = f"arn:aws:sts::{OWNER}:assumed-role/report-sharer/portal"
+SHARER_IDENTITY_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "ManageReports", "Effect": "Allow",
+                   "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                   "Resource": f"arn:aws:s3:::{REPORTS_BUCKET}/*"}],
+}
+
+
+def report_request(action: str = "s3:GetObject", *, presigned_age_ms: int | None = None, tls: bool = True,
+                   key: str = "2026/q3/board-pack.pdf") -> dict:
+    """A request signed with the sharer's credentials: presigned (query string) with its signature's age in
+    milliseconds, or signed in the Authorization header when ``presigned_age_ms`` is None."""
+    extra: dict = {"s3:authType": "REST-HEADER", "s3:signatureversion": "AWS4-HMAC-SHA256"}
+    if presigned_age_ms is not None:
+        extra.update({"s3:authType": "REST-QUERY-STRING", "s3:signatureAge": str(presigned_age_ms)})
+    request = s3_request(SHARER_SESSION, OWNER, action, key, bucket=REPORTS_BUCKET, tls=tls, role=SHARER_ROLE,
+                         extra=extra)
+    request.pop("settings")
+    return request
+
+
+PRESIGNED_POLICY = PolicyExercise(
+    id="3.11", title="Short-lived, download-only presigned URLs", points=4, answer_name="answer_3_11",
+    slot="resource", context_policies={"identity": [SHARER_IDENTITY_POLICY]},
+    cases=[
+        PolicyCase("a presigned download signed 5 minutes ago, over HTTPS, works",
+                   report_request(presigned_age_ms=300_000), True,
+                   "A fresh presigned download over HTTPS must still work: check that no Deny matches it."),
+        PolicyCase("a presigned download signed 30 minutes ago is refused",
+                   report_request(presigned_age_ms=1_800_000), False,
+                   "A presigned URL made with a role's credentials can stay valid for hours (and up to 7 days "
+                   "with a user's keys); only a Deny on s3:signatureAge (in milliseconds) shortens it."),
+        PolicyCase("a presigned upload is refused, however fresh",
+                   report_request("s3:PutObject", presigned_age_ms=60_000), False,
+                   "Anyone holding a presigned PUT link can write to the bucket: deny every action but "
+                   "s3:GetObject when s3:authType is REST-QUERY-STRING."),
+        PolicyCase("the portal's own upload, signed in the Authorization header, works",
+                   report_request("s3:PutObject"), True,
+                   "A request signed in the header carries no s3:signatureAge: a ...IfExists operator on that key, "
+                   "or a Deny on every non-GetObject action regardless of s3:authType, breaks the portal."),
+        PolicyCase("the portal still deletes old reports with header-signed requests",
+                   report_request("s3:DeleteObject"), True,
+                   "Limit the download-only rule to presigned requests (s3:authType REST-QUERY-STRING); the "
+                   "portal's own header-signed calls keep their identity-policy permissions."),
+        PolicyCase("a presigned download over plain HTTP is refused",
+                   report_request(presigned_age_ms=60_000, tls=False), False,
+                   "Deny every request whose aws:SecureTransport is false, presigned or not."),
+        PolicyCase("a header-signed download over plain HTTP is refused",
+                   report_request(tls=False), False,
+                   "The TLS rule covers every request, not only presigned ones."),
+    ],
+)
+
+# --- 3.12 Which record answers which question: S3 logs, CloudTrail events, event notifications --------------
+
+_RECORDS = ("server access logs", "CloudTrail management events", "CloudTrail data events",
+            "S3 event notifications")
+
+_RECORD_EXPLANATIONS = {
+    "server access logs": "Server access logs are written on a best-effort basis, usually within hours, with no "
+                          "completeness guarantee; they are the only record of S3's own lifecycle actions and "
+                          "carry web-server fields such as referrer and turn-around time.",
+    "CloudTrail management events": "Management events record bucket-level configuration calls (policy, ACL, "
+                                    "encryption, logging settings) and are on by default, but never object "
+                                    "reads or writes.",
+    "CloudTrail data events": "Data events record object-level API calls with the full IAM identity, are "
+                              "delivered within minutes and can be selected per bucket or prefix, but they "
+                              "cost per event, are off by default and do not see lifecycle actions, which S3 "
+                              "performs internally.",
+    "S3 event notifications": "Event notifications are triggers (to SNS, SQS, Lambda or EventBridge) for new "
+                              "objects, deletions and other events; they are not an audit record of who "
+                              "called what.",
+}
+
+S3_RECORDS = MappingMatch(
+    id="3.12", title="Which record answers which question?", points=3, answer_name="answer_3_12",
+    explanations=_RECORD_EXPLANATIONS,
+    parts=[
+        Part("who_changed_bucket_policy", "3dfa441c8246dffd605930f35871b1b99c3e4000ed4bb8bf71cf1fdb01b5e417",
+             "Changing a bucket policy is a bucket-level configuration call.",
+             "who replaced the bucket policy last night", _RECORDS),
+        Part("which_role_read_payroll", "01bda4a5463b2846dcbbc40cca15142fde2c687419fcfde437698c7d1b20f022",
+             "The auditors want the IAM identity of an object read, delivered reliably within minutes.",
+             "which IAM role session downloaded the payroll file, reliably recorded", _RECORDS),
+        Part("lifecycle_deleted_evidence", "ad2837dad947f56e1d571c87938fe8fbb27007ff4f56717343dd867d8667d3e9",
+             "S3 performs lifecycle actions itself, through internal endpoints, not through the API.",
+             "whether a lifecycle rule, not a person, removed the evidence files", _RECORDS),
+        Part("referrer_and_turnaround", "c73d979f4ae5bb541ff5622dac93f43b926dceb673456e7dba68c0c9a0c780c4",
+             "Referrer and turn-around time are web-server fields of one kind of record only.",
+             "the HTTP referrer and turn-around time of each anonymous website download", _RECORDS),
+        Part("scan_each_upload", "7f8517d0224d60587774ac68a5b8c6821e57ff3157a1c09e1dfe33812b5a2732",
+             "Starting work when an object arrives needs a trigger, not a log to read later.",
+             "start a malware scan as soon as each object is uploaded", _RECORDS),
+    ],
+)
+
+
 register(PREDICT_S3, FIX_BUCKET_POLICY, OBJECT_OWNERSHIP, BLOCK_PUBLIC_ACCESS, TLS_AND_KMS_POLICY,
-         ENCRYPTION_CHOICE, RETENTION_CONTROLS, LOG_LIFECYCLE, EFS_POLICY, VAULT_LOCK)
+         ENCRYPTION_CHOICE, RETENTION_CONTROLS, LOG_LIFECYCLE, EFS_POLICY, VAULT_LOCK, PRESIGNED_POLICY,
+         S3_RECORDS)

@@ -270,7 +270,21 @@ def _alt_4_9() -> dict:
         {"Effect": "Deny", "Action": ["lambda:DeleteFunctionCodeSigningConfig"], "Resource": "*"})
 
 
+def _alt_3_11() -> dict:
+    """Per-action Denies for presigned requests, the age cap only on presigned requests, TLS as BoolIfExists."""
+    bucket = "arn:aws:s3:::example-shared-reports"
+    presigned = {"StringEquals": {"s3:authType": "REST-QUERY-STRING"}}
+    return _policy(
+        {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*", "Resource": [bucket, f"{bucket}/*"],
+         "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": f"{bucket}/*",
+         "Condition": {**presigned, "NumericGreaterThan": {"s3:signatureAge": 600000}}},
+        {"Effect": "Deny", "Principal": "*", "Action": ["s3:PutObject", "s3:DeleteObject*", "s3:PutObjectAcl"],
+         "Resource": f"{bucket}/*", "Condition": presigned})
+
+
 HANDWRITTEN: dict[str, list[tuple[str, Callable[[], Any]]]] = {
+    "3.11": [("per-action presigned denies, age cap on presigned GETs only", _alt_3_11)],
     "4.9": [("one statement per URL action, ArnNotEquals for the signing configuration", _alt_4_9)],
     "2.2": [("explicit SSH deny and the app host by /32", _alt_2_2_deny),
             ("replies allowed per peer as well", _alt_2_2_narrow_replies)],

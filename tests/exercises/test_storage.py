@@ -74,6 +74,15 @@ REFERENCE_3_9 = {
     }],
 }
 
+SHARED = "arn:aws:s3:::example-shared-reports"
+REFERENCE_3_11 = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [SHARED, SHARED + "/*"],
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    {"Sid": "PresignedLinksLastTenMinutes", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+     "Resource": SHARED + "/*", "Condition": {"NumericGreaterThan": {"s3:signatureAge": "600000"}}},
+    {"Sid": "PresignedLinksOnlyDownload", "Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject",
+     "Resource": SHARED + "/*", "Condition": {"StringEquals": {"s3:authType": "REST-QUERY-STRING"}}}]}
+
 REFERENCES = {
     "3.1": {"a": "Allow", "b": "ImplicitDeny", "c": "Allow", "d": "ImplicitDeny", "e": "ImplicitDeny",
             "f": "ExplicitDeny"},
@@ -91,9 +100,13 @@ REFERENCES = {
     "3.8": {"transition_days": 90, "storage_class": "DEEP_ARCHIVE", "expiration_days": 730, "noncurrent_days": 30},
     "3.9": REFERENCE_3_9,
     "3.10": {"A", "C", "E"},
+    "3.11": REFERENCE_3_11,
+    "3.12": {"who_changed_bucket_policy": "CloudTrail management events",
+             "which_role_read_payroll": "CloudTrail data events", "lifecycle_deleted_evidence": "server access logs",
+             "referrer_and_turnaround": "server access logs", "scan_each_upload": "S3 event notifications"},
 }
-POLICY_IDS = ("3.2", "3.5", "3.9")
-MAPPING_IDS = ("3.1", "3.3", "3.4", "3.6", "3.7", "3.8")
+POLICY_IDS = ("3.2", "3.5", "3.9", "3.11")
+MAPPING_IDS = ("3.1", "3.3", "3.4", "3.6", "3.7", "3.8", "3.12")
 
 
 def with_statement(policy: dict, index: int, **changes) -> dict:
@@ -144,11 +157,12 @@ def assert_error(result: CheckResult, *words: str) -> None:
 
 # --- every exercise --------------------------------------------------------------------------------
 
-def test_the_module_registers_ten_exercises_with_the_notebook_points():
+def test_the_module_registers_twelve_exercises_with_the_notebook_points():
     exercises = {i: get(i) for i in REFERENCES}
     assert {e.kind for e in exercises.values()} == {"mapping", "policy", "multiple-choice"}
     assert {i: e.points for i, e in exercises.items()} == {
-        "3.1": 3, "3.2": 4, "3.3": 3, "3.4": 2, "3.5": 4, "3.6": 3, "3.7": 3, "3.8": 3, "3.9": 4, "3.10": 3}
+        "3.1": 3, "3.2": 4, "3.3": 3, "3.4": 2, "3.5": 4, "3.6": 3, "3.7": 3, "3.8": 3, "3.9": 4, "3.10": 3,
+        "3.11": 4, "3.12": 3}
     for exercise_id, exercise in exercises.items():
         assert exercise.answer_name == "answer_" + exercise_id.replace(".", "_")
 
@@ -183,7 +197,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 def test_keys_do_not_appear_in_plain_text_in_the_module():
     source = (ROOT / "course" / "notebooks" / "storage.py").read_text()
     assert "make_key(" not in source and "part_key(" not in source and "choice_keys(" not in source
-    assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 6 + 6 + 4 + 5 + 4 + 4 + 6
+    assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 6 + 6 + 4 + 5 + 4 + 4 + 6 + 5
 
 
 # --- 3.1 predict the decisions ---------------------------------------------------------------------
@@ -495,3 +509,55 @@ def test_vault_lock_malformed_choices():
     assert_error(evaluate("3.10", "ACE"), "set of option letters")
     assert_error(evaluate("3.10", {"A", "G"}), "not one of the options")
     assert evaluate("3.10", ["a", "c", "e"]).passed
+
+
+def failures(result: CheckResult) -> dict[str, str]:
+    return {r.description: r.hint for r in result.failures}
+
+
+# --- 3.11 presigned URLs -----------------------------------------------------------------------------------
+
+def test_presigned_an_ifexists_age_rule_breaks_header_signed_calls():
+    ifexists = with_statement(REFERENCE_3_11, 1, Condition={"NumericGreaterThanIfExists": {"s3:signatureAge": "600000"}})
+    failed = failures(evaluate("3.11", ifexists))
+    assert "the portal's own upload, signed in the Authorization header, works" in failed
+    assert "...IfExists" in failed["the portal's own upload, signed in the Authorization header, works"]
+
+
+def test_presigned_download_only_rule_without_auth_type_breaks_the_portal():
+    always = with_statement(REFERENCE_3_11, 2, Condition=None)
+    assert set(failures(evaluate("3.11", always))) == {
+        "the portal's own upload, signed in the Authorization header, works",
+        "the portal still deletes old reports with header-signed requests"}
+
+
+def test_presigned_without_age_cap_or_tls_rule():
+    no_age = copy.deepcopy(REFERENCE_3_11)
+    no_age["Statement"].pop(1)
+    assert list(failures(evaluate("3.11", no_age))) == ["a presigned download signed 30 minutes ago is refused"]
+    no_tls = copy.deepcopy(REFERENCE_3_11)
+    no_tls["Statement"].pop(0)
+    assert set(failures(evaluate("3.11", no_tls))) == {"a presigned download over plain HTTP is refused",
+                                                        "a header-signed download over plain HTTP is refused"}
+
+
+def test_presigned_seconds_instead_of_milliseconds_fails_the_hidden_boundary():
+    seconds = with_statement(REFERENCE_3_11, 1, Condition={"NumericGreaterThan": {"s3:signatureAge": "600"}})
+    hidden = hidden_cases(NOTEBOOK, "3.11")
+    result = evaluate("3.11", seconds, hidden=hidden)
+    assert not result.passed
+    assert "a presigned link exactly 10 minutes old still works" in failures(result)
+
+
+# --- 3.12 which record -------------------------------------------------------------------------------------
+
+def test_records_data_events_for_lifecycle_gets_the_internal_endpoint_explanation():
+    answer = dict(REFERENCES["3.12"], lifecycle_deleted_evidence="CloudTrail data events")
+    result = evaluate("3.12", answer)
+    assert result.score == pytest.approx(4 / 5)
+    assert "lifecycle actions" in " ".join(failures(result).values())
+
+
+def test_records_malformed():
+    assert_error(evaluate("3.12", {}), "empty")
+    assert_error(evaluate("3.12", dict(REFERENCES["3.12"], scan_each_upload="GuardDuty")), "GuardDuty")
