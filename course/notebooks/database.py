@@ -1,10 +1,13 @@
 """Exercises of notebook 05, Database (RDS, Aurora, DynamoDB, Redshift, Neptune, DocumentDB).
 
-Six questions: completing the security comparison of the six services (5.1), querying it with pandas
+Nine questions: completing the security comparison of the six services (5.1), querying it with pandas
 (5.2), a DynamoDB fine-grained access policy with ``dynamodb:LeadingKeys`` and a policy variable (5.3,
-graded by ``course.iam``), an ``rds-db:connect`` policy for IAM database authentication to Aurora (5.6,
-``course.iam``), which DynamoDB calls CloudTrail records as management or data events (5.5), and how to
-encrypt an existing unencrypted RDS instance (5.6).
+graded by ``course.iam``), which DynamoDB calls CloudTrail records as management or data events (5.4), how
+to encrypt an existing unencrypted RDS instance (5.5), an ``rds-db:connect`` policy for IAM database
+authentication to Aurora (5.6, ``course.iam``), a detector for RDS snapshots exposed outside the
+organization (5.7, run on unseen inventories), a key policy pinned to Parameter Store paths by the
+``PARAMETER_ARN`` encryption context (5.8, ``course.iam``) and a key policy that allows grants only for RDS
+and lets an auditor list and revoke them (5.9, ``course.iam``).
 
 The comparison table (``COMPARISON``) is data the notebook shows; its ground truth was checked against the
 AWS documentation (see the notebook's Sources). Answer keys are salted hashes, never plain values.
@@ -13,6 +16,7 @@ AWS documentation (see the notebook's Sources). Answer keys are salted hashes, n
 from __future__ import annotations
 
 from course.exercises.kinds.choice import SingleChoice
+from course.exercises.kinds.logs import DetectorMatch
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part, TableMatch
 from course.exercises.registry import register
@@ -292,4 +296,241 @@ ENCRYPT_EXISTING = SingleChoice(
     key="951235a02c446590b156322a96499a4c3970c420f7fb66d806a4e790b8203766",
 )
 
-register(COMPLETE_TABLE, IAM_AUTHORIZES, LEADING_KEYS, RDS_CONNECT, EVENT_TYPES, ENCRYPT_EXISTING)
+# --- 5.7 A detector for exposed RDS snapshots (graded by what it returns on unseen inventories) ---------------
+
+ORG_ACCOUNTS = ("111122223333", "444455556666", "555566667777")
+_OUTSIDERS = ("999988887777", "123456789012", "210987654321")
+SNAPSHOT_COLUMNS = ["snapshot_id", "kind", "snapshot_type", "encrypted", "restore_accounts"]
+
+
+def _snapshot_rows(seed: int, count: int) -> list[tuple]:
+    """Deterministic inventory rows: the restore attribute as DescribeDB(Cluster)SnapshotAttributes lists it,
+    joined with ';' ('' when the snapshot is shared with nobody)."""
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for n in range(count):
+        kind = rng.choice(("db", "cluster"))
+        stype = rng.choice(("manual", "manual", "manual", "automated"))
+        encrypted = rng.random() < 0.6
+        shared: list[str] = []
+        if stype == "manual":
+            roll = rng.random()
+            if roll < 0.25:
+                shared = [rng.choice(ORG_ACCOUNTS[1:])]
+            elif roll < 0.45:
+                shared = rng.sample(ORG_ACCOUNTS[1:], 1) + [rng.choice(_OUTSIDERS)]
+            elif roll < 0.55 and not encrypted:
+                shared = ["all"]
+        rng.shuffle(shared)
+        prefix = "rds" if stype == "automated" else "manual"
+        rows.append((f"{prefix}-{kind}-{seed:02d}{n:03d}", kind, stype, encrypted, ";".join(shared)))
+    return rows
+
+
+def snapshot_cases() -> dict:
+    import pandas as pd
+
+    def frame(rows: list[tuple]):
+        return pd.DataFrame(rows, columns=SNAPSHOT_COLUMNS)
+
+    cases = {"inventory": frame(SNAPSHOT_INVENTORY)}
+    cases["unseen_1"] = frame(_snapshot_rows(41, 40))
+    cases["unseen_2"] = frame(_snapshot_rows(42, 60))
+    # one trap each: 'all' listed after an organization account; only organization accounts; nothing shared
+    cases["unseen_3"] = frame([
+        ("manual-db-public-late", "db", "manual", False, "444455556666;all"),
+        ("manual-cluster-org-two", "cluster", "manual", True, "444455556666;555566667777"),
+        ("manual-db-private", "db", "manual", True, ""),
+        ("manual-cluster-outsider-last", "cluster", "manual", True, "555566667777;444455556666;999988887777"),
+        ("rds-db-automated", "db", "automated", True, ""),
+    ])
+    cases["unseen_4"] = frame([
+        ("manual-db-own-account", "db", "manual", False, "111122223333"),
+        ("manual-db-lookalike", "db", "manual", True, "4444555566667"),
+    ])
+    return cases
+
+
+SNAPSHOT_INVENTORY = [
+    ("manual-db-orders-2026-11-30", "db", "manual", True, "444455556666"),
+    ("manual-db-legacy-crm", "db", "manual", False, "all"),
+    ("manual-cluster-payments-q3", "cluster", "manual", True, "555566667777;999988887777"),
+    ("rds-db-orders-2026-12-03", "db", "automated", True, ""),
+    ("manual-cluster-analytics", "cluster", "manual", True, ""),
+    ("manual-db-test-restore", "db", "manual", False, "444455556666;555566667777"),
+    ("manual-cluster-migration", "cluster", "manual", False, "123456789012"),
+    ("rds-cluster-payments-2026-12-03", "cluster", "automated", True, ""),
+]
+
+
+def snapshot_ids(frame) -> list[str]:
+    """The sorted snapshot_id values of the returned DataFrame."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"got {type(frame).__name__}")
+    if "snapshot_id" not in frame.columns:
+        raise KeyError("missing column snapshot_id")
+    return sorted(str(v) for v in frame["snapshot_id"])
+
+
+def describe_snapshot(frame, snapshot_id: str) -> str:
+    """The facts about one snapshot that the exposure rule looks at."""
+    row = frame[frame["snapshot_id"] == snapshot_id]
+    if row.empty:
+        return f"{snapshot_id} (not in this inventory)"
+    shared = row["restore_accounts"].iloc[0] or "nobody"
+    return f"{snapshot_id}: {row['snapshot_type'].iloc[0]}, restorable by {shared}"
+
+
+_SNAPSHOT_HINTS = {
+    "inventory": "On the inventory: a snapshot is exposed when its restore attribute holds 'all' (public) or any "
+                 "account that is not one of the organization's.",
+    "unseen_1": "On unseen data: split restore_accounts on ';' and test every entry, not only the first one.",
+    "unseen_2": "On unseen data: sharing with accounts of the organization only is not an exposure.",
+    "unseen_3": "On unseen data: 'all' can appear next to other accounts, and an outside account can come last.",
+    "unseen_4": "On unseen data: compare whole account IDs; a longer string that contains an organization "
+                "account is still an outsider.",
+}
+_SNAPSHOT_KEYS = {
+    "inventory": "b8073a39ca0e8f9e8a5a23d080bf4a213cf545947c6c95856b0a264b19761be8",
+    "unseen_1": "b95d7209b934116b8605642854ed11f13980a6ac37e948ac1d03f4f4f913e889",
+    "unseen_2": "84a598d79b8ac1ec045f8269e19d702ced894fe99720332db3dcf7b54cad6bbe",
+    "unseen_3": "697caf45e6d034c0769567f0bb6aacd7b5748aca923378bcff0299c7351aa324",
+    "unseen_4": "a0c1f0401199504408a3e542ff2f5864f3dbbdf9657cd563cf70d649831dbda7",
+}
+_SNAPSHOT_ITEMS: dict[str, tuple[str, ...]] = {
+    "inventory": ("3d80032fff2ed71e", "76ad4f120dbd7dd2", "a77e4cfc480cd0bd"),
+    "unseen_1": ("1ff9ba65c88b37d6", "2b1e4ef0781af304", "7f9dbbbddd4ff21b", "92135b9eeec2b6de",
+        "aa3ae3e18aa165c6", "b3ae411472943e30"),
+    "unseen_2": ("0980380584eab659", "164ef5f15d341818", "2866cdb2bbc5a155", "6c735b542a4472e2",
+        "75368f8d1d1b16f3", "7b924b6d50e357b5", "8cf2600ade1050a6", "a27679b47666dd3a", "a5094b3e824d8255",
+        "e8970fe7d261338d"),
+    "unseen_3": ("7b6c0e7d53fe599e", "f3041d901a31792b"),
+    "unseen_4": ("37614fa0e611100c",),
+}
+
+EXPOSED_SNAPSHOTS = DetectorMatch(
+    id="5.7", title="Find the RDS snapshots exposed outside the organization", points=4,
+    answer_name="answer_5_7", cases=snapshot_cases, to_value=snapshot_ids, item_keys=_SNAPSHOT_ITEMS,
+    describe_item=describe_snapshot, noun=("snapshot", "snapshots"),
+    returns="a DataFrame with a snapshot_id column, one row per exposed snapshot",
+    parts=[Part(name, _SNAPSHOT_KEYS[name], hint, f"the right snapshots on {name.replace('_', ' ')}")
+           for name, hint in _SNAPSHOT_HINTS.items()],
+)
+
+# --- 5.8 Parameter Store: a key that decrypts only one application's parameters (graded by course.iam) --------
+
+PARAMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/5e6f7a8b-1c2d-4e3f-9a0b-1c2d3e4f5a6b"
+SSM_VIA = f"ssm.{REGION}.amazonaws.com"
+
+
+def parameter_arn(name: str) -> str:
+    return f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/{name.lstrip('/')}"
+
+
+def parameter_decrypt(name: str | None, *, action: str = "kms:Decrypt", via: str | None = SSM_VIA) -> dict:
+    """The KMS call Parameter Store makes when the orders service reads a SecureString (``name`` None: no
+    encryption context; ``via`` None: the role calls KMS itself)."""
+    context: dict[str, str | list[str]] = {"aws:PrincipalArn": APP_ROLE, "aws:PrincipalAccount": ACCOUNT,
+                                           "kms:CallerAccount": ACCOUNT}
+    if via:
+        context["kms:ViaService"] = via
+    if name is not None:
+        context["kms:EncryptionContext:PARAMETER_ARN"] = parameter_arn(name)
+        context["kms:EncryptionContextKeys"] = ["PARAMETER_ARN"]
+    return {"principal": APP_SESSION, "principalAccount": ACCOUNT, "action": action, "resource": PARAMS_KEY,
+            "resourceAccount": ACCOUNT, "context": context}
+
+
+PARAMETER_KEY_POLICY = PolicyExercise(
+    id="5.8", title="A key that decrypts only the orders service's parameters", points=4,
+    answer_name="answer_5_8", slot="resource", lint_forbidden=["IAM006"],
+    cases=[
+        PolicyCase("the orders service reads /orders/db-password through Parameter Store",
+                   parameter_decrypt("/orders/db-password"), True,
+                   "Allow kms:Decrypt for the orders-service role when Parameter Store calls KMS for a parameter "
+                   "under /orders/."),
+        PolicyCase("the orders service reads the nested /orders/partner/api-token",
+                   parameter_decrypt("/orders/partner/api-token"), True,
+                   "Every parameter under /orders/ counts, at any depth: match the PARAMETER_ARN with a pattern "
+                   "that ends in /orders/*."),
+        PolicyCase("the orders service cannot read /payments/db-password",
+                   parameter_decrypt("/payments/db-password"), False,
+                   "Parameter Store passes the parameter's ARN as the encryption context PARAMETER_ARN: condition "
+                   "on kms:EncryptionContext:PARAMETER_ARN so the key serves only /orders/."),
+        PolicyCase("the orders service cannot read /orders-archive/db-password",
+                   parameter_decrypt("/orders-archive/db-password"), False,
+                   "A pattern such as parameter/orders* also matches /orders-archive/: keep the slash."),
+        PolicyCase("the orders service cannot call Decrypt itself with a made-up encryption context",
+                   parameter_decrypt("/orders/db-password", via=None), False,
+                   "Anyone may put any encryption context in a direct Decrypt call: require kms:ViaService "
+                   "ssm.eu-west-1.amazonaws.com so only Parameter Store's calls count."),
+        PolicyCase("the orders service cannot encrypt (write SecureString values)",
+                   parameter_decrypt("/orders/db-password", action="kms:Encrypt"), False,
+                   "The service only reads its parameters: allow kms:Decrypt alone."),
+    ],
+)
+
+# --- 5.9 RDS encryption with a customer managed key: grants for RDS only (graded by course.iam) ----------------
+
+RDS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/7c8d9e0f-2a3b-4c5d-8e9f-0a1b2c3d4e5f"
+RDS_ADMIN_ROLE = f"arn:aws:iam::{ACCOUNT}:role/rds-admin"
+RDS_ADMIN_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/rds-admin/dba"
+AUDITOR_ROLE = f"arn:aws:iam::{ACCOUNT}:role/key-auditor"
+AUDITOR_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/key-auditor/review"
+RDS_VIA = f"rds.{REGION}.amazonaws.com"
+
+
+def rds_key_call(action: str, *, role: str = RDS_ADMIN_ROLE, session: str = RDS_ADMIN_SESSION,
+                 via: str | None = RDS_VIA, for_resource: bool | None = None) -> dict:
+    """A KMS call on the RDS key, by RDS for ``role`` (``via``) or by the role itself (``via`` None)."""
+    context: dict[str, str] = {"aws:PrincipalArn": role, "aws:PrincipalAccount": ACCOUNT, "kms:CallerAccount": ACCOUNT}
+    if via:
+        context["kms:ViaService"] = via
+    if for_resource is not None:
+        context["kms:GrantIsForAWSResource"] = "true" if for_resource else "false"
+    return {"principal": session, "principalAccount": ACCOUNT, "action": action, "resource": RDS_KEY,
+            "resourceAccount": ACCOUNT, "context": context}
+
+
+RDS_GRANTS_KEY_POLICY = PolicyExercise(
+    id="5.9", title="A key for RDS: grants only for RDS, reviewed and revoked by auditors", points=4,
+    answer_name="answer_5_9", slot="resource", lint_forbidden=["IAM006"],
+    cases=[
+        PolicyCase("RDS gets a data key for a new encrypted instance of rds-admin",
+                   rds_key_call("kms:GenerateDataKeyWithoutPlaintext"), True,
+                   "Allow rds-admin the data-key, encrypt, decrypt and describe actions when RDS makes the call "
+                   "(kms:ViaService rds.eu-west-1.amazonaws.com)."),
+        PolicyCase("RDS creates a grant for the new instance", rds_key_call("kms:CreateGrant", for_resource=True),
+                   True,
+                   "RDS keeps using the key through a grant it creates for the instance: allow kms:CreateGrant "
+                   "for rds-admin when the grant is for an AWS resource and RDS asks for it."),
+        PolicyCase("rds-admin cannot create a grant for itself directly",
+                   rds_key_call("kms:CreateGrant", via=None, for_resource=False), False,
+                   "A grant made directly hands on the key's use to any grantee, with no key-policy change "
+                   "that anyone would review: require kms:GrantIsForAWSResource (and kms:ViaService)."),
+        PolicyCase("another service (EBS through EC2) cannot create grants for rds-admin",
+                   rds_key_call("kms:CreateGrant", via=f"ec2.{REGION}.amazonaws.com", for_resource=True), False,
+                   "kms:GrantIsForAWSResource is true for any integrated service: name RDS in kms:ViaService too."),
+        PolicyCase("rds-admin cannot decrypt directly", rds_key_call("kms:Decrypt", via=None), False,
+                   "Without kms:ViaService the DBA could decrypt data copied out of RDS."),
+        PolicyCase("the key auditor lists the key's grants", rds_key_call(
+            "kms:ListGrants", role=AUDITOR_ROLE, session=AUDITOR_SESSION, via=None), True,
+                   "Grants never expire: the auditor must be able to list them (kms:ListGrants)."),
+        PolicyCase("the key auditor revokes a grant", rds_key_call(
+            "kms:RevokeGrant", role=AUDITOR_ROLE, session=AUDITOR_SESSION, via=None), True,
+                   "Ending a grant that should not exist is kms:RevokeGrant; give it to the auditor."),
+        PolicyCase("the key auditor cannot decrypt", rds_key_call(
+            "kms:Decrypt", role=AUDITOR_ROLE, session=AUDITOR_SESSION, via=None), False,
+                   "Reviewing grants is not using the key: name the grant actions, not kms:*."),
+        PolicyCase("rds-admin cannot revoke grants", rds_key_call("kms:RevokeGrant", via=None), False,
+                   "Revoking is the auditors' control; the DBA role gets only what RDS needs."),
+    ],
+)
+
+
+register(COMPLETE_TABLE, IAM_AUTHORIZES, LEADING_KEYS, RDS_CONNECT, EVENT_TYPES, ENCRYPT_EXISTING,
+         EXPOSED_SNAPSHOTS, PARAMETER_KEY_POLICY, RDS_GRANTS_KEY_POLICY)

@@ -283,7 +283,33 @@ def _alt_3_11() -> dict:
          "Resource": f"{bucket}/*", "Condition": presigned})
 
 
+def _alt_5_8() -> dict:
+    """ArnLike on the parameter ARN, the role as a session-proof aws:PrincipalArn condition under Principal *."""
+    return _policy({
+        "Effect": "Allow", "Principal": "*", "Action": ["kms:Decrypt"], "Resource": "*",
+        "Condition": {"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{PROD}:role/orders-service"},
+                      "StringEquals": {"kms:ViaService": f"ssm.{REGION}.amazonaws.com"},
+                      "ArnLike": {"kms:EncryptionContext:PARAMETER_ARN":
+                                  f"arn:aws:ssm:{REGION}:{PROD}:parameter/orders/*"}}})
+
+
+def _alt_5_9() -> dict:
+    """One statement for everything RDS does for the DBA, with CreateGrant fenced by a Deny."""
+    admin = {"AWS": f"arn:aws:iam::{PROD}:role/rds-admin"}
+    via = {"StringEquals": {"kms:ViaService": f"rds.{REGION}.amazonaws.com"}}
+    return _policy(
+        {"Effect": "Allow", "Principal": admin, "Resource": "*", "Condition": via,
+         "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
+                    "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant"]},
+        {"Effect": "Deny", "Principal": admin, "Action": "kms:CreateGrant", "Resource": "*",
+         "Condition": {"BoolIfExists": {"kms:GrantIsForAWSResource": "false"}}},
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PROD}:role/key-auditor"},
+         "Action": ["kms:ListGrants", "kms:RevokeGrant"], "Resource": "*"})
+
+
 HANDWRITTEN: dict[str, list[tuple[str, Callable[[], Any]]]] = {
+    "5.8": [("ArnLike context and aws:PrincipalArn under Principal *", _alt_5_8)],
+    "5.9": [("one Allow for RDS with a Deny on CreateGrant not for AWS resources", _alt_5_9)],
     "3.11": [("per-action presigned denies, age cap on presigned GETs only", _alt_3_11)],
     "4.9": [("one statement per URL action, ArnNotEquals for the signing configuration", _alt_4_9)],
     "2.2": [("explicit SSH deny and the app host by /32", _alt_2_2_deny),

@@ -17,6 +17,7 @@ from conftest import ROOT
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
+from course.exercises.kinds.logs import run_detector
 from course.exercises.kinds.policy import lint_requirement
 from course.notebooks.database import (
     ALICE,
@@ -24,6 +25,9 @@ from course.notebooks.database import (
     COMPARISON,
     DB_USER,
     MISSING,
+    ORG_ACCOUNTS,
+    SNAPSHOT_COLUMNS,
+    SNAPSHOT_INVENTORY,
     TABLE_ARN,
     dbuser_arn,
 )
@@ -60,8 +64,37 @@ REFERENCE_5_6 = {
     "Statement": [{"Sid": "ConnectAsOrdersApp", "Effect": "Allow", "Action": "rds-db:connect",
                    "Resource": dbuser_arn(DB_USER)}],
 }
+ORG = {"111122223333", "444455556666", "555566667777"}
+
+
+def reference_exposed(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """The exposure rule of 5.7: 'all' or any account outside the organization in the restore attribute."""
+    def exposed(value: str) -> bool:
+        entries = [entry.strip() for entry in str(value).split(";") if entry.strip()]
+        return any(entry == "all" or entry not in ORG for entry in entries)
+    return snapshots[snapshots["restore_accounts"].map(exposed)][["snapshot_id"]]
+
+
+RDS_ADMIN = "arn:aws:iam::111122223333:role/rds-admin"
+VIA_RDS = {"StringEquals": {"kms:ViaService": "rds.eu-west-1.amazonaws.com"}}
+REFERENCE_5_8 = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/orders-service"},
+    "Action": "kms:Decrypt", "Resource": "*",
+    "Condition": {"StringEquals": {"kms:ViaService": "ssm.eu-west-1.amazonaws.com"},
+                  "StringLike": {"kms:EncryptionContext:PARAMETER_ARN":
+                                 "arn:aws:ssm:eu-west-1:111122223333:parameter/orders/*"}}}]}
+REFERENCE_5_9 = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": RDS_ADMIN},
+     "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+     "Resource": "*", "Condition": VIA_RDS},
+    {"Effect": "Allow", "Principal": {"AWS": RDS_ADMIN}, "Action": "kms:CreateGrant", "Resource": "*",
+     "Condition": {**VIA_RDS, "Bool": {"kms:GrantIsForAWSResource": "true"}}},
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/key-auditor"},
+     "Action": ["kms:ListGrants", "kms:RevokeGrant"], "Resource": "*"}]}
+
 REFERENCES = {"5.1": REFERENCE_5_1, "5.2": REFERENCE_5_2, "5.3": REFERENCE_5_3, "5.4": REFERENCE_5_4,
-              "5.5": "C", "5.6": REFERENCE_5_6}
+              "5.5": "C", "5.6": REFERENCE_5_6, "5.7": run_detector("5.7", reference_exposed),
+              "5.8": REFERENCE_5_8, "5.9": REFERENCE_5_9}
 
 
 def statement_with(policy: dict, **changes) -> dict:
@@ -96,6 +129,11 @@ def notebook_solution(exercise_id: str):
     """The value the notebook's solution cell assigns (5.2's is pandas code, run against the table)."""
     source = notebook_cell("answer-" + exercise_id.replace(".", "-"))
     block = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", source, re.S).group(1)
+    if exercise_id == "5.7":
+        scope = {"pd": pd, "run_detector": run_detector, "ORG_ACCOUNTS": ORG_ACCOUNTS,
+                 "SNAPSHOT_COLUMNS": SNAPSHOT_COLUMNS, "SNAPSHOT_INVENTORY": SNAPSHOT_INVENTORY}
+        exec(source, scope)  # noqa: S102 - the notebook's own solution code
+        return scope["answer_5_7"]
     if exercise_id == "5.2":
         scope = {"databases": DATABASES.copy(), "pd": pd}
         exec(block, scope)  # noqa: S102 - the notebook's own solution code
@@ -112,11 +150,11 @@ def assert_error(result: CheckResult, *words: str) -> None:
 
 # --- every exercise --------------------------------------------------------------------------------
 
-def test_the_module_registers_six_exercises_of_five_kinds_with_the_notebook_points():
+def test_the_module_registers_nine_exercises_of_six_kinds_with_the_notebook_points():
     exercises = {i: get(i) for i in REFERENCES}
-    assert {e.kind for e in exercises.values()} == {"mapping", "table", "policy", "single-choice"}
+    assert {e.kind for e in exercises.values()} == {"mapping", "table", "policy", "single-choice", "detector"}
     assert {i: e.points for i, e in exercises.items()} == {"5.1": 3, "5.2": 2, "5.3": 4, "5.4": 3, "5.5": 2,
-                                                          "5.6": 3}
+                                                          "5.6": 3, "5.7": 4, "5.8": 4, "5.9": 4}
     for exercise_id, exercise in exercises.items():
         assert exercise.answer_name == "answer_" + exercise_id.replace(".", "_")
 
@@ -133,7 +171,7 @@ def test_the_notebook_solution_is_a_full_marks_answer_and_passes_the_hidden_case
     hidden = notebook_hidden_cases(exercise_id)
     result = evaluate(exercise_id, notebook_solution(exercise_id), hidden=hidden or None)
     assert result.passed and result.score == 1.0, str(result)
-    if exercise_id in ("5.3", "5.6"):
+    if exercise_id in ("5.3", "5.6", "5.8", "5.9"):
         assert hidden and sum(r.hidden for r in result.requirements) == len(hidden)
 
 
@@ -149,7 +187,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 def test_keys_do_not_appear_in_plain_text_in_the_module():
     source = (ROOT / "course" / "notebooks" / "database.py").read_text()
     assert "make_key(" not in source and "part_key(" not in source and "table_keys(" not in source
-    assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 7 + 3 + 10 + 1
+    assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 7 + 3 + 10 + 1 + 5
 
 
 # --- the comparison table --------------------------------------------------------------------------
@@ -340,3 +378,82 @@ def test_hidden_case_catches_a_wildcard_region():
     assert evaluate("5.6", loose).passed, "the visible cases alone do not see this mistake"
     result = evaluate("5.6", loose, hidden=notebook_hidden_cases("5.6"))
     assert not result.passed and {r.hidden for r in result.failures} == {True}
+
+
+# --- 5.7 exposed snapshots ---------------------------------------------------------------------------------
+
+def failures(result: CheckResult) -> dict[str, str]:
+    return {r.description: r.hint for r in result.failures}
+
+
+def test_snapshots_first_entry_only_misses_outsiders_listed_later():
+    def first_only(snapshots):
+        first = snapshots["restore_accounts"].str.split(";").str[0]
+        return snapshots[(first == "all") | (~first.isin(ORG) & (first != ""))]
+    result = evaluate("5.7", run_detector("5.7", first_only))
+    assert not result.passed
+    assert "missed" in failures(result)["the right snapshots on unseen 3"]
+
+
+def test_snapshots_every_shared_snapshot_flags_organization_sharing():
+    result = evaluate("5.7", run_detector("5.7", lambda s: s[s["restore_accounts"] != ""]))
+    assert "flagged" in failures(result)["the right snapshots on inventory"]
+
+
+def test_snapshots_substring_match_treats_a_lookalike_account_as_inside():
+    def substring(snapshots):
+        return snapshots[snapshots["restore_accounts"].map(
+            lambda v: "all" in v or (v != "" and not any(account in v for account in ORG)))]
+    result = evaluate("5.7", run_detector("5.7", substring))
+    assert "the right snapshots on unseen 4" in failures(result)
+
+
+def test_snapshots_a_crashing_or_wrong_shaped_detector_is_reported_per_case():
+    result = evaluate("5.7", run_detector("5.7", lambda s: s["snapshot_id"]))
+    assert not result.passed and "snapshot_id" not in str(result.error or "")
+    assert_error(evaluate("5.7", reference_exposed), "run_detector")
+
+
+# --- 5.8 Parameter Store key ---------------------------------------------------------------------------------
+
+def test_parameters_a_prefix_without_its_slash_reaches_orders_archive():
+    loose = copy.deepcopy(REFERENCE_5_8)
+    loose["Statement"][0]["Condition"]["StringLike"]["kms:EncryptionContext:PARAMETER_ARN"] = (
+        "arn:aws:ssm:eu-west-1:111122223333:parameter/orders*")
+    assert list(failures(evaluate("5.8", loose))) == ["the orders service cannot read /orders-archive/db-password"]
+
+
+def test_parameters_without_via_service_a_forged_context_decrypts():
+    direct = copy.deepcopy(REFERENCE_5_8)
+    del direct["Statement"][0]["Condition"]["StringEquals"]
+    failed = failures(evaluate("5.8", direct))
+    assert "the orders service cannot call Decrypt itself with a made-up encryption context" in failed
+
+
+def test_parameters_any_service_fails_the_hidden_secrets_manager_case():
+    any_service = copy.deepcopy(REFERENCE_5_8)
+    any_service["Statement"][0]["Condition"]["StringLike"]["kms:ViaService"] = "*.eu-west-1.amazonaws.com"
+    del any_service["Statement"][0]["Condition"]["StringEquals"]
+    result = evaluate("5.8", any_service, hidden=notebook_hidden_cases("5.8"))
+    assert "Secrets Manager cannot be used as a way round the parameter condition" in failures(result)
+
+
+# --- 5.9 RDS key and grants -------------------------------------------------------------------------------
+
+def test_grants_without_via_service_let_ebs_create_grants():
+    any_service = copy.deepcopy(REFERENCE_5_9)
+    any_service["Statement"][1]["Condition"] = {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+    assert list(failures(evaluate("5.9", any_service))) == [
+        "another service (EBS through EC2) cannot create grants for rds-admin"]
+
+
+def test_grants_unconditional_create_grant_lets_the_dba_grant_itself():
+    open_grants = copy.deepcopy(REFERENCE_5_9)
+    del open_grants["Statement"][1]["Condition"]
+    assert "rds-admin cannot create a grant for itself directly" in failures(evaluate("5.9", open_grants))
+
+
+def test_grants_an_auditor_with_kms_star_can_decrypt():
+    wide = copy.deepcopy(REFERENCE_5_9)
+    wide["Statement"][2]["Action"] = "kms:*"
+    assert list(failures(evaluate("5.9", wide))) == ["the key auditor cannot decrypt"]
