@@ -5,8 +5,8 @@ credentials on EC2 (4.2, multiple choice), ECS task role, execution role and net
 an ECR repository policy for cross-account pulls (4.4, ``course.iam``), a Lambda function policy with
 source conditions (4.5, ``course.iam``), an identity policy limiting ``lambda:AddPermission`` with
 ``lambda:Principal`` (4.6, ``course.iam``), the network of a Lambda function in a VPC (4.7, graded by
-``course.net`` reachability) and TLS and security groups on a Network Load Balancer (4.8, multiple choice), and an SCP against
-unauthenticated function URLs and unsigned Lambda code (4.9, ``course.iam``).
+``course.net`` reachability) and TLS and security groups on a Network Load Balancer (4.8, multiple choice),
+and an SCP against unauthenticated function URLs and unsigned Lambda code (4.9, ``course.iam``).
 
 Answer keys of the choice and mapping kinds are salted hashes; the policy and network exercises are
 graded by evaluating the learner's answer.

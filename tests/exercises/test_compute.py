@@ -335,7 +335,8 @@ def test_guardrails_create_only_leaves_update_open():
 
 
 def test_guardrails_code_signing_pattern_or_equals_operator_is_caught():
-    any_config = with_statement("4.9", 2, Condition={"StringNotLike": {"lambda:CodeSigningConfigArn": "arn:aws:lambda:*"}})
+    any_config = with_statement("4.9", 2, Condition={
+        "StringNotLike": {"lambda:CodeSigningConfigArn": "arn:aws:lambda:*"}})
     assert "a developer cannot create a function with another code-signing configuration" in failures(
         evaluate("4.9", any_config))
     only_other = with_statement("4.9", 2, Condition={"StringEquals": {"lambda:CodeSigningConfigArn": "*"}})

@@ -518,7 +518,8 @@ def failures(result: CheckResult) -> dict[str, str]:
 # --- 3.11 presigned URLs -----------------------------------------------------------------------------------
 
 def test_presigned_an_ifexists_age_rule_breaks_header_signed_calls():
-    ifexists = with_statement(REFERENCE_3_11, 1, Condition={"NumericGreaterThanIfExists": {"s3:signatureAge": "600000"}})
+    ifexists = with_statement(REFERENCE_3_11, 1, Condition={
+        "NumericGreaterThanIfExists": {"s3:signatureAge": "600000"}})
     failed = failures(evaluate("3.11", ifexists))
     assert "the portal's own upload, signed in the Authorization header, works" in failed
     assert "...IfExists" in failed["the portal's own upload, signed in the Authorization header, works"]

@@ -1,6 +1,6 @@
 """Notebook 01 part 3, detection and protection (1.15-1.19).
 
-GuardDuty finding types that need S3 Protection, from the GuardDuty guide's table with pandas (1.15), a
+What GuardDuty still reports about S3 with S3 Protection off, judged from the guide's finding types (1.15), a
 session policy for an incident-response run (1.16), choosing a detection service (1.17), an SCP that keeps
 the security services on (1.18) and choosing a protection or compliance service (1.19).
 """
@@ -8,25 +8,49 @@ the security services on (1.18) and choosing a protection or compliance service 
 from __future__ import annotations
 
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
-from course.exercises.kinds.value import MappingMatch, Part, TableMatch
+from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
 from course.notebooks.security_identity.scenario import ALLOW_ALL, FULL_AWS_ACCESS, PROD, REGION, policy, request
 
-# --- 1.15 GuardDuty finding types that depend on S3 data events --------------------------------------------
+# --- 1.15 What GuardDuty still sees of S3 with S3 Protection off ---------------------------------------------
 
-S3_DATA_EVENT_TYPES = TableMatch(
-    id="1.15", title="Which finding types need S3 Protection?", points=3, answer_name="answer_1_15",
-    columns=["finding_type", "severity"],
-    rows_key="6492b79c23ce75366c455986cf6220e827f97ea06543379e6f834ccd62e68e10",
-    column_keys={
-        "finding_type": "978e564021d091e69e61f918ff938a511de9aff287f17412aa85807a1e44af8a",
-        "severity": "626820ac5400ba88ad66911a3b22d2247aa985c96b761033190824ebd9fb23f2",
-    },
-    hints={"rows": "Count again: the data source column is written by hand, and one S3 finding type spells its data "
-                   "source with the words in another order; a finding type that can also come from management "
-                   "events does not depend on S3 Protection.",
-           "finding_type": "Keep the finding types whose data source is a CloudTrail data event for S3 only.",
-           "severity": "Take the severity column as it is, for the same rows."},
+_S3_PROTECTION = ("still reported", "lost without S3 Protection", "needs Malware Protection for S3")
+
+# What each answer means, shown for the answer a learner chose where it does not fit.
+_S3_PROTECTION_EXPLANATIONS = {
+    "still reported": "Findings that come from CloudTrail management events (bucket policies, ACLs, Block Public "
+                      "Access, logging settings) are foundational: GuardDuty keeps producing them with S3 "
+                      "Protection off.",
+    "lost without S3 Protection": "S3 Protection is what makes GuardDuty analyse CloudTrail data events for S3 "
+                                  "(object reads, writes, deletions); every finding built on them stops when "
+                                  "the plan is off.",
+    "needs Malware Protection for S3": "Malware Protection for S3 scans newly uploaded objects; it is a plan of "
+                                       "its own, enabled per bucket, whatever S3 Protection's setting.",
+}
+
+S3_PROTECTION_OFF = MappingMatch(
+    id="1.15", title="What do you lose without S3 Protection?", points=3, answer_name="answer_1_15",
+    explanations=_S3_PROTECTION_EXPLANATIONS,
+    parts=[
+        Part("bucket_made_public", "bdba4264738f6623be78869eed55cb16960952d3c4ae21cede8ccf32c47dbbdb",
+             "Look up Policy:S3/BucketAnonymousAccessGranted: what records a change to a bucket policy or ACL?",
+             "a bucket policy is changed to grant anonymous access", _S3_PROTECTION),
+        Part("unusual_reads", "610e7c2371c6cd9459863eb02915251c71df444874402e06ef4dfe34f99fc007",
+             "Look up Exfiltration:S3/ObjectRead.Unusual, and read its data source carefully (it was typed by hand).",
+             "a role reads objects in an unusual way (Exfiltration:S3/ObjectRead.Unusual)", _S3_PROTECTION),
+        Part("access_logging_disabled", "9c5dd85205cf103d657e1f05b9003ec3c84f0f99527132f9f85aaabe0ab196dd",
+             "Turning off server access logging is a bucket configuration call.",
+             "someone turns off the bucket's server access logging", _S3_PROTECTION),
+        Part("tor_reads", "decf534d21690d152c4106e5bfe1b562ed41028f94141ae8390d9d61801b46be",
+             "Look up UnauthorizedAccess:S3/TorIPCaller: which calls does it watch?",
+             "objects are downloaded from a Tor exit node", _S3_PROTECTION),
+        Part("mass_delete", "13a507dc89c04d44a7cfa5133d6e578b4f478a1c570f810d2de1df2ba6a18712",
+             "Ransomware in S3 deletes or overwrites objects: which kind of CloudTrail event records that?",
+             "stolen keys are used to delete and overwrite objects in bulk (ransomware)", _S3_PROTECTION),
+        Part("malware_upload", "844a2c519e84fa8b83423351d0a57d3db10d2b5bc8bfe508c28e362a6be8cd3d",
+             "Neither management nor data events see the content of an uploaded file.",
+             "an uploaded file contains malware", _S3_PROTECTION),
+    ],
 )
 
 # --- 1.16 A session policy for one incident --------------------------------------------------------------------
@@ -237,4 +261,4 @@ PROTECTION_CHOICE = MappingMatch(
     ],
 )
 
-register(S3_DATA_EVENT_TYPES, INCIDENT_SESSION, DETECTION_CHOICE, GUARD_SCP, PROTECTION_CHOICE)
+register(S3_PROTECTION_OFF, INCIDENT_SESSION, DETECTION_CHOICE, GUARD_SCP, PROTECTION_CHOICE)
