@@ -1,12 +1,13 @@
 """Exercises of notebook 04, Compute.
 
-Nine questions: an SCP that enforces IMDSv2 (4.1, ``course.iam``), protecting an application's
+Ten questions: an SCP that enforces IMDSv2 (4.1, ``course.iam``), protecting an application's
 credentials on EC2 (4.2, multiple choice), ECS task role, execution role and network mode (4.3, mapping),
 an ECR repository policy for cross-account pulls (4.4, ``course.iam``), a Lambda function policy with
 source conditions (4.5, ``course.iam``), an identity policy limiting ``lambda:AddPermission`` with
 ``lambda:Principal`` (4.6, ``course.iam``), the network of a Lambda function in a VPC (4.7, graded by
-``course.net`` reachability) and TLS and security groups on a Network Load Balancer (4.8, multiple choice),
-and an SCP against unauthenticated function URLs and unsigned Lambda code (4.9, ``course.iam``).
+``course.net`` reachability), TLS and security groups on a Network Load Balancer (4.8, multiple choice),
+an SCP against unauthenticated function URLs and unsigned Lambda code (4.9, ``course.iam``) and an
+IRSA trust policy for one Kubernetes service account (4.10, ``course.iam``).
 
 Answer keys of the choice and mapping kinds are salted hashes; the policy and network exercises are
 graded by evaluating the learner's answer.
@@ -483,5 +484,48 @@ LAMBDA_GUARDRAILS = PolicyExercise(
                    "The SCP sits beside FullAWSAccess: deny only the risky calls, not the rest of Lambda."),
     ])
 
+# --- 4.10 IRSA trust policy: one service account of one cluster (graded by course.iam) ------------------------
+
+OIDC_ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/5C4F2B8E9D1A7E3F6B0C2D4A8E1F3B7C"
+OTHER_ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/0A9B8C7D6E5F4A3B2C1D0E9F8A7B6C5D"
+OIDC_PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OIDC_ISSUER}"
+OTHER_PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OTHER_ISSUER}"
+ORDERS_READER = f"arn:aws:iam::{ACCOUNT}:role/orders-reader"
+
+
+def web_identity(service_account: str = "system:serviceaccount:orders:orders-api", *, aud: str = "sts.amazonaws.com",
+                 provider: str = OIDC_PROVIDER, issuer: str = OIDC_ISSUER) -> dict:
+    """A pod's AssumeRoleWithWebIdentity call with the token its cluster's OIDC issuer signed."""
+    return {"principal": provider, "action": "sts:AssumeRoleWithWebIdentity", "resource": ORDERS_READER,
+            "resourceAccount": ACCOUNT,
+            "context": {f"{issuer}:sub": service_account, f"{issuer}:aud": aud, "aws:RequestedRegion": REGION}}
+
+
+IRSA_TRUST = PolicyExercise(
+    id="4.10", title="Trust one Kubernetes service account (IRSA)", points=3, answer_name="answer_4_10",
+    slot="resource", lint_kind="trust",
+    cases=[
+        PolicyCase("the orders-api service account of namespace orders assumes the role", web_identity(), True,
+                   "Trust the cluster's OIDC provider (Principal Federated, its ARN) for "
+                   "sts:AssumeRoleWithWebIdentity."),
+        PolicyCase("another service account of the same namespace cannot assume it",
+                   web_identity("system:serviceaccount:orders:batch"), False,
+                   "Without a condition on the token's sub claim, every service account of the cluster can assume "
+                   "the role: compare ISSUER:sub with system:serviceaccount:orders:orders-api."),
+        PolicyCase("a service account with the same name in another namespace cannot assume it",
+                   web_identity("system:serviceaccount:staging:orders-api"), False,
+                   "The sub claim includes the namespace: a pattern such as system:serviceaccount:*:orders-api "
+                   "admits the name in every namespace."),
+        PolicyCase("a pod of another cluster cannot assume it, even with the same names",
+                   web_identity(provider=OTHER_PROVIDER, issuer=OTHER_ISSUER), False,
+                   "Name this cluster's OIDC provider ARN as the Federated principal, not a wildcard or another "
+                   "cluster's provider."),
+        PolicyCase("a token issued for another audience is refused",
+                   web_identity(aud="orders-frontend"), False,
+                   "EKS tokens for IAM carry the audience sts.amazonaws.com: require it with ISSUER:aud."),
+    ],
+)
+
+
 register(IMDS_SCP, EC2_CREDENTIALS, ECS_ROLES, ECR_POLICY, FUNCTION_POLICY, ADD_PERMISSION, LAMBDA_VPC, NLB_TLS,
-         LAMBDA_GUARDRAILS)
+         LAMBDA_GUARDRAILS, IRSA_TRUST)

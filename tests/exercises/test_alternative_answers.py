@@ -307,7 +307,18 @@ def _alt_5_9() -> dict:
          "Action": ["kms:ListGrants", "kms:RevokeGrant"], "Resource": "*"})
 
 
+def _alt_4_10() -> dict:
+    """The sub and aud conditions as StringLike without wildcards, in two condition blocks."""
+    issuer = "oidc.eks.eu-west-1.amazonaws.com/id/5C4F2B8E9D1A7E3F6B0C2D4A8E1F3B7C"
+    return _policy({
+        "Effect": "Allow", "Principal": {"Federated": [f"arn:aws:iam::{PROD}:oidc-provider/{issuer}"]},
+        "Action": ["sts:AssumeRoleWithWebIdentity"],
+        "Condition": {"StringLike": {f"{issuer}:sub": "system:serviceaccount:orders:orders-api"},
+                      "ForAnyValue:StringEquals": {f"{issuer}:aud": ["sts.amazonaws.com"]}}})
+
+
 HANDWRITTEN: dict[str, list[tuple[str, Callable[[], Any]]]] = {
+    "4.10": [("StringLike without wildcards, aud as a ForAnyValue list", _alt_4_10)],
     "5.8": [("ArnLike context and aws:PrincipalArn under Principal *", _alt_5_8)],
     "5.9": [("one Allow for RDS with a Deny on CreateGrant not for AWS resources", _alt_5_9)],
     "3.11": [("per-action presigned denies, age cap on presigned GETs only", _alt_3_11)],

@@ -18,6 +18,7 @@ from course.notebooks.compute import FUNCTION
 
 NOTEBOOK = ROOT / "source" / "04-compute" / "04-compute.ipynb"
 PROD_ROOT = "arn:aws:iam::444455556666:root"
+ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/5C4F2B8E9D1A7E3F6B0C2D4A8E1F3B7C"
 CSC = "arn:aws:lambda:eu-west-1:111122223333:code-signing-config:csc-0a1b2c3d4e5f60718"
 
 REFERENCES = {
@@ -57,6 +58,11 @@ REFERENCES = {
          "Condition": {"StringNotEquals": {"lambda:CodeSigningConfigArn": CSC}}},
         {"Sid": "KeepCodeSigning", "Effect": "Deny", "Action": "lambda:DeleteFunctionCodeSigningConfig",
          "Resource": "*"}]},
+    "4.10": {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::111122223333:oidc-provider/{ISSUER}"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {f"{ISSUER}:sub": "system:serviceaccount:orders:orders-api",
+                                       f"{ISSUER}:aud": "sts.amazonaws.com"}}}]},
 }
 
 
@@ -94,11 +100,11 @@ def with_statement(exercise_id: str, index: int, **changes) -> dict:
 
 # --- every exercise ------------------------------------------------------------------------------------
 
-def test_nine_exercises_of_four_kinds_with_the_notebook_points():
+def test_ten_exercises_of_four_kinds_with_the_notebook_points():
     exercises = {i: get(i) for i in REFERENCES}
     assert {e.kind for e in exercises.values()} == {"policy", "multiple-choice", "mapping", "network"}
     assert {i: e.points for i, e in exercises.items()} == {
-        "4.1": 4, "4.2": 3, "4.3": 3, "4.4": 3, "4.5": 4, "4.6": 3, "4.7": 4, "4.8": 3, "4.9": 4}
+        "4.1": 4, "4.2": 3, "4.3": 3, "4.4": 3, "4.5": 4, "4.6": 3, "4.7": 4, "4.8": 3, "4.9": 4, "4.10": 3}
 
 
 @pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
@@ -355,3 +361,32 @@ def test_guardrails_deny_all_lambda_breaks_the_rest():
     deny_all = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "lambda:*", "Resource": "*"}]}
     result = evaluate("4.9", deny_all)
     assert not result.passed and "a developer still invokes and updates functions" in failures(result)
+
+
+# --- 4.10 IRSA trust policy ----------------------------------------------------------------------------------
+
+def test_irsa_without_a_sub_condition_trusts_every_service_account():
+    no_sub = copy.deepcopy(REFERENCES["4.10"])
+    del no_sub["Statement"][0]["Condition"]["StringEquals"][f"{ISSUER}:sub"]
+    assert set(failures(evaluate("4.10", no_sub))) == {
+        "another service account of the same namespace cannot assume it",
+        "a service account with the same name in another namespace cannot assume it"}
+
+
+def test_irsa_a_namespace_wildcard_or_a_prefix_pattern_is_caught():
+    any_namespace = copy.deepcopy(REFERENCES["4.10"])
+    any_namespace["Statement"][0]["Condition"] = {"StringLike": {
+        f"{ISSUER}:sub": "system:serviceaccount:*:orders-api", f"{ISSUER}:aud": "sts.amazonaws.com"}}
+    assert list(failures(evaluate("4.10", any_namespace))) == [
+        "a service account with the same name in another namespace cannot assume it"]
+    prefix = copy.deepcopy(REFERENCES["4.10"])
+    prefix["Statement"][0]["Condition"] = {"StringLike": {
+        f"{ISSUER}:sub": "system:serviceaccount:orders:orders-api*", f"{ISSUER}:aud": "sts.amazonaws.com"}}
+    assert evaluate("4.10", prefix).passed
+    assert not evaluate("4.10", prefix, hidden=notebook_hidden("4.10")).passed
+
+
+def test_irsa_without_the_audience_accepts_tokens_for_other_audiences():
+    no_aud = copy.deepcopy(REFERENCES["4.10"])
+    del no_aud["Statement"][0]["Condition"]["StringEquals"][f"{ISSUER}:aud"]
+    assert list(failures(evaluate("4.10", no_aud))) == ["a token issued for another audience is refused"]
