@@ -419,7 +419,7 @@ def _hub_peering(doc: dict, mesh: bool) -> None:
         _route(doc, "rtb-dev", "10.1.0.0/16", "pcx-prod-dev")
 
 
-def _hub_tgw(doc: dict, isolated: bool, blackholes: bool = False) -> None:
+def _hub_tgw(doc: dict, isolated: bool, blackholes: bool = False, egress_default_blackhole: bool = False) -> None:
     spokes_rt = "tgw-rtb-spokes" if isolated else "tgw-rtb-all"
     egress_rt = "tgw-rtb-egress" if isolated else "tgw-rtb-all"
     tables: dict[str, dict[str, list[dict]]] = {spokes_rt: {"routes": []}, egress_rt: {"routes": []}}
@@ -434,6 +434,8 @@ def _hub_tgw(doc: dict, isolated: bool, blackholes: bool = False) -> None:
                                         {"dest": "10.2.0.0/16", "blackhole": True}]
     tables[egress_rt]["routes"] += [{"dest": "10.1.0.0/16", "attachment": "tgw-attach-prod"},
                                     {"dest": "10.2.0.0/16", "attachment": "tgw-attach-dev"}]
+    if egress_default_blackhole:
+        tables[egress_rt]["routes"].append({"dest": "0.0.0.0/0", "blackhole": True})
     for spoke in ("prod", "dev"):
         _route(doc, f"rtb-{spoke}", "0.0.0.0/0", "tgw-hub")
     for rtb in ("rtb-nat", "rtb-tools"):
@@ -461,6 +463,12 @@ HUB_OPTIONS = {
     "E": Option("As D, plus blackhole routes for 10.1.0.0/16 and 10.2.0.0/16 in the spokes' table",
                 lambda doc: _hub_tgw(doc, isolated=True, blackholes=True),
                 "Blackhole routes for the spoke CIDRs stop spoke-to-spoke traffic at the transit gateway."),
+    "F": Option("As D, plus a blackhole route for 0.0.0.0/0 in the egress table, so that traffic coming back "
+                "from the egress VPC can only go to the spokes",
+                lambda doc: _hub_tgw(doc, isolated=True, egress_default_blackhole=True),
+                "A blackhole in the egress table drops only what matches no spoke route; the leak between "
+                "spokes goes through the egress table's own spoke routes, so it needs blocking in the spokes' "
+                "table."),
 }
 
 HUB = NetworkExercise(

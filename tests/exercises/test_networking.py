@@ -417,7 +417,7 @@ def test_hub_peering_cannot_borrow_the_nat_gateway():
     assert all("peering-edge-to-edge" in h and "transitive" in h for h in failures(result).values())
 
 
-@pytest.mark.parametrize("letter", ["B", "C", "D"])
+@pytest.mark.parametrize("letter", ["B", "C", "D", "F"])
 def test_hub_designs_that_join_the_spokes_fail_the_isolation_flows(letter):
     result = evaluate("2.7", letter)
     hints = failures(result)
