@@ -514,7 +514,8 @@ RDS_GRANTS_KEY_POLICY = PolicyExercise(
                    "that anyone would review: require kms:GrantIsForAWSResource (and kms:ViaService)."),
         PolicyCase("another service (EBS through EC2) cannot create grants for rds-admin",
                    rds_key_call("kms:CreateGrant", via=f"ec2.{REGION}.amazonaws.com", for_resource=True), False,
-                   "The key kms:GrantIsForAWSResource is true for any integrated service: name RDS in kms:ViaService too."),
+                   "The key kms:GrantIsForAWSResource is true for any integrated service: name RDS in "
+                   "kms:ViaService too."),
         PolicyCase("rds-admin cannot decrypt directly", rds_key_call("kms:Decrypt", via=None), False,
                    "Without kms:ViaService the DBA could decrypt data copied out of RDS."),
         PolicyCase("the key auditor lists the key's grants", rds_key_call(
