@@ -6,6 +6,7 @@ import ast
 import re
 from collections import Counter
 
+import nbformat
 import pytest
 from conftest import ROOT, SOURCE_NOTEBOOKS
 from nbhelpers import markdown_text, nbgrader_cells, questions, read, shared_runs, words
@@ -123,3 +124,13 @@ def test_the_copy_detector_catches_a_copied_sentence():
     copied = "GuardDuty uses CloudTrail, VPC Flow Logs, and DNS Logs (if EC2 instances are configured to use x"
     assert shared_runs(copied, reference)
     assert not shared_runs("GuardDuty reads CloudTrail management events, flow logs and DNS queries.", reference)
+
+
+@pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=[p.parent.name for p in SOURCE_NOTEBOOKS])
+def test_questions_are_numbered_in_reading_order(path):
+    """A learner who discusses "question 6.3" must find it after 6.2 (review F17): N.1, N.2, ... top to bottom."""
+    found = [m for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"
+             for m in re.findall(r"^###\s+Question\s+(\d+)\.(\d+)\b", cell.source, re.M)]
+    numbers = [int(minor) for _, minor in found]
+    assert numbers == sorted(numbers), f"{path.name}: questions appear as {[f'{a}.{b}' for a, b in found]}"
+    assert len(set(numbers)) == len(numbers), f"{path.name}: a question number appears twice"

@@ -1,18 +1,22 @@
 """Exercises of notebook 06, Management & Governance (CloudTrail, CloudWatch, Config, CloudFormation, ...).
 
-Ten questions. Most are graded against ground truth computed from real CloudTrail (the Stratus Red Team
-dataset of Invictus IR and the OTRF "cloud bank breach") or from the generated Config snapshot:
+Ten questions, numbered in reading order. Most are graded against ground truth computed from real CloudTrail
+(the Stratus Red Team dataset of Invictus IR and the OTRF "cloud bank breach") or from the generated Config
+snapshot:
 
-- 6.1 who can use a CloudFormation stack's service role (multiple choice);
-- 6.2 the attacker's principal, source IP and first call in the Stratus CloudTrail;
-- 6.3 a function that finds console logins without MFA, graded on real and unseen data;
-- 6.4 the error burst that reveals enumeration;
-- 6.5 EC2 instance credentials used from outside EC2 (OTRF);
-- 6.6 a CloudWatch metric filter written as a pandas function, graded on real and unseen data;
-- 6.7 how many 5-minute periods breach the alarm built on that filter;
+- 6.1 the attacker's principal, source IP and first call in the Stratus CloudTrail;
+- 6.2 the error burst that reveals enumeration;
+- 6.3 EC2 instance credentials used from outside EC2 (OTRF);
+- 6.4 a function that finds console logins without MFA, graded on real and unseen data;
+- 6.5 a CloudWatch metric filter written as a pandas function, graded on real and unseen data;
+- 6.6 how many 5-minute periods breach the alarm built on that filter;
+- 6.7 who can use a CloudFormation stack's service role (multiple choice);
 - 6.8 the non-compliant resources of a Config snapshot, and the managed rule each breaks;
 - 6.9 which Config rule or Trusted Advisor check catches a misconfiguration;
 - 6.10 the governance service for a scenario.
+
+Until December 2026 they were numbered out of reading order (old -> new: 6.2 -> 6.1, 6.4 -> 6.2, 6.5 -> 6.3,
+6.3 -> 6.4, 6.6 -> 6.5, 6.7 -> 6.6, 6.1 -> 6.7); keys are salted with the id, so they were regenerated.
 
 Answer keys are salted hashes; unseen cases are generated from fixed seeds in :func:`signin_cases` and
 :func:`unauthorized_cases`.
@@ -32,10 +36,10 @@ from course.exercises.registry import register
 
 __all__ = ["run_detector", "signin_cases", "unauthorized_cases"]
 
-# --- 6.1 CloudFormation service role ------------------------------------------------------------
+# --- 6.7 CloudFormation service role ------------------------------------------------------------
 
 SERVICE_ROLE = MultipleChoice(
-    id="6.1", title="Who can use a stack's service role?", points=3, answer_name="answer_6_1",
+    id="6.7", title="Who can use a stack's service role?", points=3, answer_name="answer_6_7",
     options={
         "A": "Dana can add an IAM user with administrator rights to the stack's template and update the stack; "
              "CloudFormation creates the user with the service role's permissions",
@@ -58,36 +62,36 @@ SERVICE_ROLE = MultipleChoice(
         "E": "Associating a role with a new stack passes it, and passing a role needs iam:PassRole.",
     },
     keys={
-        "A": "001063b3b58c86def399818eb92e3e2080b491a735faf962ddcf81a2071e303b",
-        "B": "933090f77dfb5d4b89a712aec15812d649e821ccef47dbc2d1cc29ea4b7929ee",
-        "C": "a4557a20e006453940666bdd83307ffb60d9f84af88283b2c905657df43c4ff6",
-        "D": "a3dd0420eb800f71e64f3b0b3014ca7079294f1058d540a0a3884fa03d287e5e",
-        "E": "f870c74762f9e070ee8c10710f9a94c30ca8f696dd1e228ab3f105a4a9f929ed",
+        "A": "c81bd256687a675a38835c615f1612600d4a356bcf08bd83e2b83289100a3f8a",
+        "B": "83814d6e3f0bd99810c27c93d64c039835edf09760becfcf178c642e9eb04eae",
+        "C": "ace6a42b424316a6da87ebed77649d1490722a4e48c364f1d8b8163578ed345f",
+        "D": "98e2d98816bafbc47dfc9eeb2e138662a3b846ce2b17cbe70ef6931d955d86bb",
+        "E": "82e9cb97c07b333db39b576e333bc22413f67ddff0f75a133cae34835052bcaa",
     },
 )
 
-# --- 6.2 attacker's principal and IP --------------------------------------------------------------
+# --- 6.1 attacker's principal and IP --------------------------------------------------------------
 
 ATTACKER = TimedMapping(
-    id="6.2", title="Find the attacker in the Stratus CloudTrail", points=3, answer_name="answer_6_2",
+    id="6.1", title="Find the attacker in the Stratus CloudTrail", points=3, answer_name="answer_6_1",
     time_parts=("first_call",),
     parts=[
-        Part("principal", "7f24f71d385dcbe692e8331cf6ca744fc22b11092ea1e3fce6b4b8da31361d79",
+        Part("principal", "2a634fa6e88ba37c7cd8cd500a720f061f458bc340007f1bb3f91c1e2671717f",
              "Role sessions named stratus-red-team-... were started by someone: name the long-term identity "
              "whose user agent carries the tool's marker on most calls (userIdentity.arn of an IAM user).",
              "principal: the IAM identity that ran the tool"),
-        Part("source_ip", "692c3098654f71761d18b9bc1d57eab9ac601800e183519761f063d95ff05c2b",
+        Part("source_ip", "5697b52af77e34d6599eda89451ff3a07ab3d51a1f43ccfa4c05b57e7d4c361e",
              "Look at sourceIPAddress of the tool's calls, not of the same user's other activity: one address "
              "belongs to a console sign-in with MFA later on.",
              "source_ip: where the tool's calls came from"),
-        Part("first_call", "2ae6061cb32348621513cd3a2e4297d680fe09f192fb77017534776b9b122b52",
+        Part("first_call", "ae67d522020f13ea9640de6cdc764d7bbcaee277dee35d7f1dbecdaf472cb376",
              "Take the earliest eventTime of an event whose userAgent contains the tool's marker "
              "(stratus-red-team_), over all principals.",
              "first_call: time of the first call carrying the tool's marker"),
     ],
 )
 
-# --- 6.3 console logins without MFA (a function, graded on unseen data) ------------------------
+# --- 6.4 console logins without MFA (a function, graded on unseen data) ------------------------
 
 ACCOUNT = "111122223333"
 
@@ -153,7 +157,7 @@ def _signin_records(seed: int) -> list[dict]:
 
 
 def signin_cases() -> dict:
-    """Inputs of 6.3: the Stratus CloudTrail, AWS's sign-in examples, and three generated logs."""
+    """Inputs of 6.4: the Stratus CloudTrail, AWS's sign-in examples, and three generated logs."""
     from course import data
 
     cases = {"stratus": data.stratus_cloudtrail(), "aws_docs_examples": data.console_signin_examples()}
@@ -176,33 +180,33 @@ _MFA_HINTS = {
 }
 
 _MFA_KEYS = {
-    "stratus": "e5e6ba1e2d3f1071f503d4cc61cef77d1a81245195768613e2cef8baaf68ad21",
-    "aws_docs_examples": "bf8763704c62714ab454aa6a031e1797e25f80f1c2ef640a1484a4035dc0298a",
-    "unseen_1": "05dfd4a938fc147220f50f314ca88349f0dabda03add4e5aee9a4e761f499927",
-    "unseen_2": "5c0b33393dbf2c88a10a320e1887b86f2622f9e31ce3bd81ed563ba0b24ba631",
-    "unseen_3": "6b7aeaa72988f4733462bb80b4e42a2b5d6baddb33e3eb7b8167515405c4992d",
+    "stratus": "982b49cebd20d461cd49ee69b8117cbda717a74ed568ecfbadb0d5d667b31686",
+    "aws_docs_examples": "2a3fc6628a3f02db9ec81f3ac501aeaef1a582c8fca1a4a6d96f2f915eba74c1",
+    "unseen_1": "fe727f4d9d25412395b0736d8865f6a2dab47e5e53ae48147a367e00f6851218",
+    "unseen_2": "f4f01c11c6934e936f338d2faa4b3d4ab18a113f9f261bf779c077c2b4fcf444",
+    "unseen_3": "00c7e80b9bf60eeb4f66de2402c9e6dcea736eda38a2e9aa486429fac4c13d1f",
 }
 
 # Item keys (course.exercises.kinds.logs.item_key) of what the rule catches on each case, so that a wrong case's
 # hint can say what the function missed and what it flagged wrongly; tests check them against the case keys.
 _MFA_ITEMS = {
-    "stratus": ("f871d199657cd257",),
-    "aws_docs_examples": ("23a9ef2226a811f6", "440595a42b0537f6"),
+    "stratus": ("f7de31af3f120c44",),
+    "aws_docs_examples": ("b00eb3c83e90768b", "48ec6d49b19a7066"),
     "unseen_1": (
-        "43001745e152aa3b", "473bd782fc40ead7", "4aa450177a32b7db", "ac27f2d76fe4b120", "cd63b547ac207438",
-        "d50b1a5e06b3fba3", "e2c949f785065c5e", "fda00f06f9ec51ac",
+        "fcaf8d3729606ebc", "724311ef50e2db3b", "0fc9a4aac2336844", "e5b4c0406e1eccdd", "787eeefd02bc1540",
+        "dc15388b593815e5", "bc78dffc46150660", "e23c81f1ef7c4300",
     ),
     "unseen_2": (
-        "191180509fe26df4", "517b11525f3f532b", "a4292ad10603effd", "a671135a9d33840e", "e6b8feddfc701d8f",
-        "ee6b2ac8b2013bd0",
+        "6103caa0d65babca", "1b5dbbceffc6ce73", "8a084b51c77af908", "dfc88c6e16de500b", "f8b378b6cc9f5c97",
+        "cc9baadaa552640b",
     ),
     "unseen_3": (
-        "2c87353afa606bca", "642efc951276dda2", "af45b8be24800a54", "ced7ab0fa52392d1", "e6d96dfe787f05a4",
+        "ef649de166c39ba5", "07d872e1f97c960c", "87d04f09ff05d1cf", "66ed5ceaef125843", "d3704f85093a8162",
     ),
 }
 
 NO_MFA = DetectorMatch(
-    id="6.3", title="A function that finds console logins without MFA", points=4, answer_name="answer_6_3",
+    id="6.4", title="A function that finds console logins without MFA", points=4, answer_name="answer_6_4",
     cases=signin_cases, to_value=event_ids, item_keys=_MFA_ITEMS,
     describe_item=event_describer("eventName", "userIdentity.type", "responseElements.ConsoleLogin",
                                   "additionalEventData.MFAUsed"),
@@ -211,49 +215,49 @@ NO_MFA = DetectorMatch(
            for name, hint in _MFA_HINTS.items()],
 )
 
-# --- 6.4 the error burst ------------------------------------------------------------------------
+# --- 6.2 the error burst ------------------------------------------------------------------------
 
 BURST = MappingMatch(
-    id="6.4", title="The error burst that reveals enumeration", points=3, answer_name="answer_6_4",
+    id="6.2", title="The error burst that reveals enumeration", points=3, answer_name="answer_6_2",
     casefold=False,
     parts=[
-        Part("principal", "960dabf23f3912a0ed3ade5ce0032de28fddf0909add5e605089cf373f0699f8",
+        Part("principal", "677cb532169531ef667ecdf8c2aa2835bb8934131229564ccfe5dc377b7107e3",
              "The biggest authorization burst comes from a role session, not from the IAM user: group the "
              "authorization failures by userIdentity.arn.", "principal: who made the failing calls"),
-        Part("event_name", "962d6359cef05a3288f8327a8463e0ec0f30c1aa745959f838199ef1515733fd",
+        Part("event_name", "665d843e2b99daf4fdceee8ba54c162df1b82cd7c39a5ac40cd8b191278e495e",
              "ThrottlingException means too many calls too fast, not missing permissions; an enumeration "
              "burst is made of authorization failures.", "event_name: the API the burst tried"),
-        Part("error_code", "c3a07c02ed72686093e9d868d6e2d7698d83b0f600ecdc1c15848d1906dab5ba",
+        Part("error_code", "911386958eb564b07a5340c80d0e452f8f411e55d06711e5b97019e926f31129",
              "EC2 spells its authorization failure differently from IAM's AccessDenied; copy the errorCode "
              "exactly.", "error_code: the error returned"),
-        Part("calls", "e9d4b7a5a1a5f9ed05fc7605b09a637115878e705eea53a25ddc56174aa7da03",
+        Part("calls", "578d01ed8166b7ca58c43f15cb1d0c8b2c4b21f13790621e0fca95fb9aa4dae4",
              "Count the failed calls of that principal and API with that error (all of them, over the whole "
              "log).", "calls: how many failed calls"),
     ],
 )
 
-# --- 6.5 instance credentials used outside EC2 (OTRF) ------------------------------------------
+# --- 6.3 instance credentials used outside EC2 (OTRF) ------------------------------------------
 
 STOLEN_CREDS = MappingMatch(
-    id="6.5", title="Instance credentials used from outside EC2", points=3, answer_name="answer_6_5",
+    id="6.3", title="Instance credentials used from outside EC2", points=3, answer_name="answer_6_3",
     parts=[
-        Part("principal", "08be40a22621a43c70d07f6a524bdc170e17fbbde43f652c840bd63a41623e82",
+        Part("principal", "0e69b7973d85d9cad3cd5145ddcfdde9c0d34a4450db73a1640270363bb82424",
              "The stolen credentials belong to an EC2 role session: an assumed-role ARN whose session name is an "
              "instance ID, not the console user.", "principal: the session whose credentials were stolen"),
-        Part("instance_id", "893483c85939d7cbafa04b52dad5df9e36f4594aa490f002e9bad9edd2026751",
+        Part("instance_id", "1ceb983a87f38d89aeee588980f4a0f0eb1e7d588144969aa0fef3775fbfd304",
              "For instance-profile credentials, CloudTrail uses the instance ID as the role session name.",
              "instance_id: the instance they were taken from"),
-        Part("imds_version", "e8a199d13bd786c298aac0bb12badf54f30364140d98199bcc5579bc0cc0134c",
+        Part("imds_version", "ef2a79c5f4fc947006faf455f9578db8b58f9e42e29bdc9cc2a51f6847e9f09e",
              "The field userIdentity.sessionContext.ec2RoleDelivery tells which instance metadata service version "
              "delivered the credentials.", "imds_version: how the credentials left the instance",
              ("IMDSv1", "IMDSv2")),
-        Part("client_os", "50f7f7cd8f20fd0a6f586d6dec840719e573d8e7b861dad2ec12cef7bdd82fc7",
+        Part("client_os", "174d2aba821d59549fd6dac35ab201859192b1d500c2caaa2a40cf00b704675f",
              "The addresses are anonymised in this dataset, so read the userAgent: which operating system "
              "does the CLI report?", "client_os: the operating system the calls came from"),
     ],
 )
 
-# --- 6.6 a metric filter as a pandas function, and 6.7 its alarm -----------------------------
+# --- 6.5 a metric filter as a pandas function, and 6.6 its alarm -----------------------------
 
 _ERRORS = ["AccessDenied", "AccessDeniedException", "Client.UnauthorizedOperation", "UnauthorizedOperation",
            "ThrottlingException", "NoSuchBucketPolicy", "InvalidAccessException", "Client.InvalidParameterValue",
@@ -278,7 +282,7 @@ def _api_records(seed: int) -> list[dict]:
 
 
 def unauthorized_cases() -> dict:
-    """Inputs of 6.6: the Stratus and OTRF CloudTrail, and two generated logs."""
+    """Inputs of 6.5: the Stratus and OTRF CloudTrail, and two generated logs."""
     from course import data
 
     cases = {"stratus": data.stratus_cloudtrail(), "otrf": data.otrf_exfiltration()}
@@ -298,42 +302,42 @@ _FILTER_HINTS = {
 }
 
 _FILTER_KEYS = {
-    "stratus": "b8564cb3ca1fa3d2e95c5661db9df8a32da8f4f649c2081b86926d38ec8b2802",
-    "otrf": "b52382f7d78f77a30a15516aa1cdfeb541bb159e6ff90b3e66791c3a320945e1",
-    "unseen_1": "99110e43ce53035a2f56af09c6191647ea0dd3c18a45a891a7309de3502f10ab",
-    "unseen_2": "00a37911492f461bf0a05d273eeaed86bc05f1191e7ae283899027fd416e3f87",
+    "stratus": "5ae6939f8cfd9cf3d6422a37b704e59cd9b3a830dccb4e8cee41c45893e33162",
+    "otrf": "e6e83b3690c71b85c556b7aa165c16d0787d25b74a59ed002c9b2cac4992434e",
+    "unseen_1": "9eb60cd90e3e6441a1c97822e1dc1bfa281475d48e8406a41af351af46eafdd4",
+    "unseen_2": "e494964c9851f884420d1e45f7e8c36bbcb7a3efb42b5a3bfa0e29380da8535d",
 }
 
 # Item keys (course.exercises.kinds.logs.item_key) of what the rule catches on each case, so that a wrong case's
 # hint can say what the function missed and what it flagged wrongly; tests check them against the case keys.
 _FILTER_ITEMS = {
     "stratus": (
-        "05afc36db3351b62", "1215e2b9913f3303", "1743e8b3b6929f36", "22ab88f0d9392104", "23a65757da1d13cd",
-        "24af5193edec68a2", "3279d8a1f18b36c9", "34ba35378d28acda", "35a2e50711cea08e", "371b42509750bc4f",
-        "4d6cab40b3259b38", "4db9cab57fb1c39b", "4ef7923985ddf79d", "50f311b32fb959d6", "513a33ff27d78502",
-        "53e9f0f3550f00b4", "54192a095bf23bfd", "55f5cfb0edfb2232", "5e83ceddea1e504c", "61aab5c46426408d",
-        "62832b2ceb68847c", "65a5f66451f9d0cb", "69e806adcd5e29fd", "6a58122dfed26c0f", "6b82c3f03bbbc076",
-        "6c47bf4be91b1f6d", "707cb1e2419922ac", "76c70d845ed127ad", "7d450393b92fa03d", "80781eaa498e2d2b",
-        "887ed6646ef74b00", "894c678e9c733c38", "8998eeea49ffb45e", "8d816bc56effcf42", "8fc52fc5c0a0abd9",
-        "947c103ee24e5f35", "98dd6a5dc1867dc1", "9e7d154dd4e916e8", "a23d16e35b21e684", "a5eb97d838d2dc5b",
-        "ab5d95d1eac7b8a8", "ae96e730aa473dd4", "b5c6dbf53008a5bd", "bd60ae97a7dc70d7", "c323d6f681ab3c6f",
-        "c6a5ec9398046371", "c7111162a20c2a71", "cb0fc9c98847d333", "cc966fb198e02845", "ccbce2d2262b5062",
-        "cda978767575dd01", "cf034fc5aa37c94f", "d202cfbb9259335b", "d26acef1aa0c2490", "d7e6657fa33bd0d8",
-        "db76b865a239af35", "e71ed2d40c00a331", "e7c3a06880be67ef", "e82020f4cd30753f", "f3750a8959459581",
+        "a01fa474aae987ed", "642a9930caaebbb8", "120198825cc2a059", "d83c1b6a703c1797", "904c212d9769e4aa",
+        "6d88d824fee29ebf", "c6dd72fecd8b1d0c", "5f3dae2b2f6c5b7f", "faa19190d3ee80b1", "5e8032bb09a45e56",
+        "2fcaf3b4f6dffa91", "70a86d4897e6d22d", "4db81f3348f2da39", "707efcee15864e9c", "22ed0f66ef579117",
+        "5e9437d1d0ae38ea", "f8cf7cb6d3b0a0a9", "7afa9d3cfdb1dd27", "acac8fdb1c60c74a", "48693f935dcba106",
+        "b362c407ba08710d", "72cac6a0add99914", "8eb509ce6356ba23", "43733709a74ad346", "370b9aea291d184c",
+        "c78c75c412792990", "895acce297ea840f", "c5c812da7e049959", "febb774bb3f9451a", "a01e835edc360899",
+        "d43d6f29db30fa46", "5dc8a87c93184f1a", "a2ce6b451f117383", "dcad64cfbf1770f5", "98a1c4618086301f",
+        "e0c3a417e312c5fe", "e039f48cf023e0cd", "2a59fee2b4418426", "97c8f77bedfc7e29", "da78a210b0f5a949",
+        "54571714f50d6132", "d5e762cc36220594", "ebce4d9b17d3a459", "3e5434ab86149b57", "44cb7c47781e3fc8",
+        "3ad5a08afa53ed06", "4ce57a09dfd36a22", "213b8c40ca75e805", "73d0c2f8a2b6f0c0", "6200fe7fa6c1999c",
+        "e0b6a4e314624c07", "153f86450b8fb019", "a8297b8774c6e325", "989292ff52e0ba23", "318571c71d5c6b22",
+        "45192ab6ce0b48b9", "09bb7c3e482377a3", "5639c4a944601ee8", "872484e6b58cd01d", "b3d7c9f988c31058",
     ),
     "otrf": (),
     "unseen_1": (
-        "2ace1eba4565a854", "3aa5c79ef5425bde", "448834dadc13a7d3", "79c054437d6950bc", "807532ed8f3b18ff",
-        "aa0da56eea58d2fc", "b16d35b761f3905d", "efa1cc1d4d4b4ffc",
+        "7ae6d17b7097e6a9", "a19593dce240a206", "eb01c7b29d14eec8", "18a82e4240c1b3dc", "c88a3522195c9e86",
+        "69cd42be22e55e62", "1364cad0ee195e60", "32231802878a85a1",
     ),
     "unseen_2": (
-        "1d931ec8a61e76d2", "89718c63e61f19e6", "a5fa6e3e21e450d3", "bd2ae695f1fdefd3", "c066d5f482f452d1",
-        "eaf5af40bf4174da",
+        "231ca34677581ea9", "ac8f82d83d2c01ed", "35016777533f8572", "e9088b060cece5ff", "a29545e3e23285a8",
+        "53706ea92f213996",
     ),
 }
 
 METRIC_FILTER = DetectorMatch(
-    id="6.6", title="A CloudWatch metric filter in pandas", points=4, answer_name="answer_6_6",
+    id="6.5", title="A CloudWatch metric filter in pandas", points=4, answer_name="answer_6_5",
     cases=unauthorized_cases, to_value=event_ids, item_keys=_FILTER_ITEMS,
     describe_item=event_describer("eventName", "errorCode"),
     returns="a DataFrame holding the matching rows of its input (with the eventID column)",
@@ -342,8 +346,8 @@ METRIC_FILTER = DetectorMatch(
 )
 
 ALARM_PERIODS = ValueMatch(
-    id="6.7", title="How often would the alarm fire?", points=2, answer_name="answer_6_7",
-    key="3ff24258b3b185465de06fac9b79dd434241a9cb168cab6371a95b4517ff44d7", expected_type=numbers.Integral,
+    id="6.6", title="How often would the alarm fire?", points=2, answer_name="answer_6_6",
+    key="75510740c89cff1746e9040bc63f714680da5899245ffd1db0e6fd4f41420a39", expected_type=numbers.Integral,
     description="the number of 5-minute periods whose sum reaches the threshold",
     hint="Count matching events per 5-minute period aligned on the clock (12:00, 12:05, ...), then count the "
          "periods whose sum is at least 10: 'reaches' includes equal to the threshold.",
@@ -464,5 +468,5 @@ WHICH_SERVICE = MappingMatch(
     ],
 )
 
-register(SERVICE_ROLE, ATTACKER, NO_MFA, BURST, STOLEN_CREDS, METRIC_FILTER, ALARM_PERIODS, NONCOMPLIANT,
+register(ATTACKER, BURST, STOLEN_CREDS, NO_MFA, METRIC_FILTER, ALARM_PERIODS, SERVICE_ROLE, NONCOMPLIANT,
          WHICH_CONTROL, WHICH_SERVICE)

@@ -35,16 +35,16 @@ def unauthorized_api_calls(events):
 
 
 REFERENCES = {
-    "6.1": {"A", "D", "E"},
-    "6.2": {"principal": "arn:aws:iam::123837392027:user/bert-jan", "source_ip": "192.168.10.20",
+    "6.7": {"A", "D", "E"},
+    "6.1": {"principal": "arn:aws:iam::123837392027:user/bert-jan", "source_ip": "192.168.10.20",
             "first_call": pd.Timestamp("2023-07-10T11:54:33Z")},
-    "6.4": {"principal": "arn:aws:sts::123837392027:assumed-role/stratus-red-team-ec2-get-password-data-role/"
+    "6.2": {"principal": "arn:aws:sts::123837392027:assumed-role/stratus-red-team-ec2-get-password-data-role/"
                          "aws-go-sdk-1688990082523310002",
             "event_name": "GetPasswordData", "error_code": "Client.UnauthorizedOperation", "calls": 29},
-    "6.5": {"principal": "arn:aws:sts::123456789123:assumed-role/MordorNginxStack-BankingWAFRole-9S3E0UAE1MM0/"
+    "6.3": {"principal": "arn:aws:sts::123456789123:assumed-role/MordorNginxStack-BankingWAFRole-9S3E0UAE1MM0/"
                          "i-0317f6c6b66ae9c40",
             "instance_id": "i-0317f6c6b66ae9c40", "imds_version": "IMDSv1", "client_os": "Darwin"},
-    "6.7": 2,
+    "6.6": 2,
     "6.8": pd.DataFrame([("example-public-website", "s3-bucket-public-read-prohibited"),
                          ("example-data-exports", "s3-bucket-public-read-prohibited"),
                          ("sg-0b22bastion000002", "restricted-ssh"), ("i-0b22bastion000002", "ec2-imdsv2-check"),
@@ -57,10 +57,10 @@ REFERENCES = {
 
 
 def reference(qid):
-    if qid == "6.3":
-        return run_detector("6.3", logins_without_mfa)
-    if qid == "6.6":
-        return run_detector("6.6", unauthorized_api_calls)
+    if qid == "6.4":
+        return run_detector("6.4", logins_without_mfa)
+    if qid == "6.5":
+        return run_detector("6.5", unauthorized_api_calls)
     return REFERENCES[qid]
 
 
@@ -78,8 +78,8 @@ def test_reference_solution_passes(qid):
 @pytest.mark.parametrize("bad", [None, 42, "not an answer", [], {}, json.dumps({"x": 1}), object()],
                          ids=["none", "int", "str", "empty-list", "empty-dict", "json-text", "object"])
 def test_malformed_answers_are_errors_not_exceptions(qid, bad):
-    if qid == "6.7" and bad == 42:
-        pytest.skip("42 is a well-formed (wrong) number for 6.7")
+    if qid == "6.6" and bad == 42:
+        pytest.skip("42 is a well-formed (wrong) number for 6.6")
     result = evaluate(qid, bad)
     assert not result.passed
     assert result.score == 0.0
@@ -94,10 +94,10 @@ def partial(qid, answer):
 
 # --- ground truth is what the data says -------------------------------------------------------
 
-def test_ground_truth_of_6_2_and_6_4_comes_from_the_data(events):
+def test_ground_truth_of_6_1_and_6_2_comes_from_the_data(events):
     tool = events[events["userAgent"].str.contains("stratus-red-team_", na=False)]
-    assert tool["userIdentity.arn"].value_counts().index[0] == REFERENCES["6.2"]["principal"]
-    assert tool["eventTime"].min() == REFERENCES["6.2"]["first_call"]
+    assert tool["userIdentity.arn"].value_counts().index[0] == REFERENCES["6.1"]["principal"]
+    assert tool["eventTime"].min() == REFERENCES["6.1"]["first_call"]
     burst = unauthorized_api_calls(events).groupby(["userIdentity.arn", "eventName"]).size()
     assert burst.max() == 29
 
@@ -110,53 +110,53 @@ def test_the_metric_filter_alarm_periods(events):
 
 # --- realistic wrong answers: partial credit and hints -----------------------------------------
 
-def test_6_1_believing_passrole_protects_the_stack():
-    result = partial("6.1", {"B", "E"})
+def test_6_7_believing_passrole_protects_the_stack():
+    result = partial("6.7", {"B", "E"})
     assert 0 < result.score < 1
     assert any("PassRole is checked when a role is first given" in r.hint for r in result.failures)
 
 
-def test_6_1_forgetting_the_deny_on_the_stack():
-    result = partial("6.1", {"A", "E"})
+def test_6_7_forgetting_the_deny_on_the_stack():
+    result = partial("6.7", {"A", "E"})
     assert result.score > 0.5
 
 
-def test_6_1_option_d_denies_on_the_stack_arn_not_on_the_role_arn_condition():
+def test_6_7_option_d_denies_on_the_stack_arn_not_on_the_role_arn_condition():
     """Review F13: a Deny conditioned on cloudformation:RoleArn misses updates that omit RoleARN, so D names the
     stack's ARN instead, and the notes no longer teach the condition key as the fix."""
     from course.exercises import get
 
-    option_d = get("6.1").options["D"]
+    option_d = get("6.7").options["D"]
     assert "stack's ARN" in option_d and "RoleArn" not in option_d
     cells = [c["source"] for c in json.loads(NOTEBOOK.read_text())["cells"]]
-    stem = "".join(next(c for c in cells if "### Question 6.1 " in "".join(c)))
+    stem = "".join(next(c for c in cells if "### Question 6.7 " in "".join(c)))
     assert "stack/network-baseline/*" in stem and "`cloudformation:RoleArn` is `cfn-network-admin`" not in stem
 
 
-def test_6_2_the_console_address_and_a_role_session():
-    wrong = dict(REFERENCES["6.2"], source_ip="10.8.8.10")
-    result = partial("6.2", wrong)
+def test_6_1_the_console_address_and_a_role_session():
+    wrong = dict(REFERENCES["6.1"], source_ip="10.8.8.10")
+    result = partial("6.1", wrong)
     assert result.score == pytest.approx(2 / 3)
     assert "console sign-in" in result.failures[0].hint
-    wrong = dict(REFERENCES["6.2"], principal=REFERENCES["6.4"]["principal"], first_call="2023-07-10T11:42:18Z")
-    result = partial("6.2", wrong)
+    wrong = dict(REFERENCES["6.1"], principal=REFERENCES["6.2"]["principal"], first_call="2023-07-10T11:42:18Z")
+    result = partial("6.1", wrong)
     assert result.score == pytest.approx(1 / 3)
 
 
-def test_6_2_accepts_a_timestamp_or_an_iso_string():
-    as_text = dict(REFERENCES["6.2"], first_call="2023-07-10T11:54:33Z")
-    assert evaluate("6.2", as_text).passed
-    as_local = dict(REFERENCES["6.2"], first_call=pd.Timestamp("2023-07-10 13:54:33", tz="Europe/Berlin"))
-    assert evaluate("6.2", as_local).passed
+def test_6_1_accepts_a_timestamp_or_an_iso_string():
+    as_text = dict(REFERENCES["6.1"], first_call="2023-07-10T11:54:33Z")
+    assert evaluate("6.1", as_text).passed
+    as_local = dict(REFERENCES["6.1"], first_call=pd.Timestamp("2023-07-10 13:54:33", tz="Europe/Berlin"))
+    assert evaluate("6.1", as_local).passed
 
 
-def test_6_3_case_sensitive_comparison_fails_on_the_aws_examples_and_unseen_data():
+def test_6_4_case_sensitive_comparison_fails_on_the_aws_examples_and_unseen_data():
     def case_sensitive(events):
         logins = events[(events["eventName"] == "ConsoleLogin")
                         & (events["responseElements.ConsoleLogin"] == "Success")]
         return logins[logins["additionalEventData.MFAUsed"] == "No"]
 
-    result = partial("6.3", run_detector("6.3", case_sensitive))
+    result = partial("6.4", run_detector("6.4", case_sensitive))
     assert 0 < result.score < 1
     hints = " ".join(r.hint for r in result.failures)
     assert "your function returned" in hints and "it missed" in hints, "the hint says what the function did"
@@ -164,85 +164,85 @@ def test_6_3_case_sensitive_comparison_fails_on_the_aws_examples_and_unseen_data
         "a missed login shows the flag value the comparison did not expect"
 
 
-def test_6_3_counting_failed_logins_too():
+def test_6_4_counting_failed_logins_too():
     def any_login(events):
         logins = events[events["eventName"] == "ConsoleLogin"]
         return logins[logins["additionalEventData.MFAUsed"].fillna("no").str.lower() != "yes"]
 
-    result = partial("6.3", run_detector("6.3", any_login))
+    result = partial("6.4", run_detector("6.4", any_login))
     assert 0 < result.score < 1
 
 
-def test_6_3_a_crashing_function_reports_the_error_per_case():
+def test_6_4_a_crashing_function_reports_the_error_per_case():
     def broken(events):
         return events[events["no such column"] == 1]
 
-    answer = run_detector("6.3", broken)
+    answer = run_detector("6.4", broken)
     assert all(v.startswith("error: KeyError") for v in answer.values())
-    result = partial("6.3", answer)
+    result = partial("6.4", answer)
     assert result.failures[0].hint == "On stratus your function failed: KeyError: 'no such column'."
 
 
-def test_6_3_returning_a_count_instead_of_rows():
-    answer = run_detector("6.3", lambda events: len(events))
+def test_6_4_returning_a_count_instead_of_rows():
+    answer = run_detector("6.4", lambda events: len(events))
     assert all("must return a DataFrame" in v for v in answer.values())
-    assert evaluate("6.3", answer).score == 0
+    assert evaluate("6.4", answer).score == 0
 
 
-def test_6_3_passing_the_function_itself_is_malformed():
-    result = evaluate("6.3", logins_without_mfa)
+def test_6_4_passing_the_function_itself_is_malformed():
+    result = evaluate("6.4", logins_without_mfa)
     assert result.error and "run_detector" in result.error
 
 
-def test_6_3_and_6_6_cases_are_deterministic():
+def test_6_4_and_6_5_cases_are_deterministic():
     first, second = signin_cases(), signin_cases()
     assert all(first[k].equals(second[k]) for k in first)
     assert set(unauthorized_cases()) == {"stratus", "otrf", "unseen_1", "unseen_2"}
 
 
-def test_6_4_throttling_is_not_enumeration():
+def test_6_2_throttling_is_not_enumeration():
     wrong = {"principal": "arn:aws:iam::123837392027:user/bert-jan", "event_name": "DeleteParameter",
              "error_code": "ThrottlingException", "calls": 38}
-    result = partial("6.4", wrong)
+    result = partial("6.2", wrong)
     assert result.score == 0
     assert any("ThrottlingException" in r.hint for r in result.failures)
-    result = partial("6.4", dict(REFERENCES["6.4"], error_code="AccessDenied", calls=28))
+    result = partial("6.2", dict(REFERENCES["6.2"], error_code="AccessDenied", calls=28))
     assert result.score == 0.5
 
 
-def test_6_5_wrong_imds_version_and_console_user():
-    result = partial("6.5", dict(REFERENCES["6.5"], imds_version="IMDSv2"))
+def test_6_3_wrong_imds_version_and_console_user():
+    result = partial("6.3", dict(REFERENCES["6.3"], imds_version="IMDSv2"))
     assert result.score == 0.75
-    result = partial("6.5", dict(REFERENCES["6.5"], principal="arn:aws:iam::123456789123:user/pedro",
+    result = partial("6.3", dict(REFERENCES["6.3"], principal="arn:aws:iam::123456789123:user/pedro",
                                  client_os="Linux"))
     assert result.score == 0.5
-    assert evaluate("6.5", dict(REFERENCES["6.5"], imds_version="v1")).error  # not one of the choices
+    assert evaluate("6.3", dict(REFERENCES["6.3"], imds_version="v1")).error  # not one of the choices
 
 
-def test_6_6_substring_match_and_and_instead_of_or():
+def test_6_5_substring_match_and_and_instead_of_or():
     def contains(events):
         code = events["errorCode"].fillna("")
         return events[code.str.contains("Unauthorized") | code.str.contains("Denied")]
 
-    result = partial("6.6", run_detector("6.6", contains))
+    result = partial("6.5", run_detector("6.5", contains))
     assert 0 < result.score < 1
 
     def exact(events):
         return events[events["errorCode"].isin(["AccessDenied", "UnauthorizedOperation"])]
 
-    result = partial("6.6", run_detector("6.6", exact))
+    result = partial("6.5", run_detector("6.5", exact))
     assert 0 < result.score < 1
     assert any("it missed" in r.hint and "errorCode 'Client.UnauthorizedOperation'" in r.hint
                or "errorCode 'AccessDenied" in r.hint for r in result.failures), "a missed event shows its errorCode"
 
 
-def test_6_7_strict_threshold_and_numpy_integers():
-    assert not evaluate("6.7", 1).passed
-    assert "equal to the threshold" in evaluate("6.7", 1).failures[0].hint
+def test_6_6_strict_threshold_and_numpy_integers():
+    assert not evaluate("6.6", 1).passed
+    assert "equal to the threshold" in evaluate("6.6", 1).failures[0].hint
     import numpy as np
 
-    assert evaluate("6.7", np.int64(2)).passed
-    assert evaluate("6.7", 2.0).error  # a float is not a count
+    assert evaluate("6.6", np.int64(2)).passed
+    assert evaluate("6.6", 2.0).error  # a float is not a count
 
 
 def test_6_8_falling_for_the_traps():

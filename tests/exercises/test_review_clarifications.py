@@ -43,7 +43,7 @@ def stem(exercise_id: str) -> str:
     ("4.6", ["`SourceAccount` or `SourceArn`", "lambda-function-public-access-prohibited",
              "IAM Access Analyzer"]),                                                           # AM3
     ("5.6", ["(IAM010)", "`\"rds-db:*\"`"]),                                                   # F11
-    ("6.1", ["stack/network-baseline/*"]),                                                     # F13
+    ("6.7", ["stack/network-baseline/*"]),                                                     # F13
     ("8.2", ["Receiving an occasional duplicate is harmless"]),                                # F25
     ("9.3", ["**for the production deploy action**"]),                                         # F27
     ("9.4", ["Prepare the cross-account deployment", "for the artifact store and for the role chain"]),  # F28
