@@ -1,6 +1,6 @@
 """Exercises of notebook 06, Management & Governance (CloudTrail, CloudWatch, Config, CloudFormation, ...).
 
-Ten questions, numbered in reading order. Most are graded against ground truth computed from real CloudTrail
+Twelve questions, numbered in reading order. Most are graded against ground truth computed from real CloudTrail
 (the Stratus Red Team dataset of Invictus IR and the OTRF "cloud bank breach") or from the generated Config
 snapshot:
 
@@ -13,7 +13,10 @@ snapshot:
 - 6.7 who can use a CloudFormation stack's service role (multiple choice);
 - 6.8 the non-compliant resources of a Config snapshot, and the managed rule each breaks;
 - 6.9 which Config rule or Trusted Advisor check catches a misconfiguration;
-- 6.10 the governance service for a scenario.
+- 6.10 the governance service for a scenario;
+- 6.11 an identity policy that reads production parameters only, pinned by Parameter Store's encryption context
+  (graded by ``course.iam``);
+- 6.12 which API Gateway log (access, execution, CloudTrail, AWS WAF) answers a question.
 
 Until December 2026 they were numbered out of reading order (old -> new: 6.2 -> 6.1, 6.4 -> 6.2, 6.5 -> 6.3,
 6.3 -> 6.4, 6.6 -> 6.5, 6.7 -> 6.6, 6.1 -> 6.7); keys are salted with the id, so they were regenerated.
@@ -31,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 
 from course.exercises.kinds.choice import MultipleChoice
 from course.exercises.kinds.logs import DetectorMatch, TimedMapping, event_describer, event_ids, run_detector
+from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part, TableMatch, ValueMatch
 from course.exercises.registry import register
 
@@ -468,5 +472,122 @@ WHICH_SERVICE = MappingMatch(
     ],
 )
 
+# --- 6.11 a Parameter Store reader pinned by the encryption context (graded by course.iam) --------
+
+ACCOUNT_ID = "111122223333"
+SSM_REGION = "eu-west-1"
+APP_ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/shop-prod-app"
+PARAMETER_KEY = f"arn:aws:kms:{SSM_REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+VIA_SSM = f"ssm.{SSM_REGION}.amazonaws.com"
+
+
+def parameter_arn(name: str, *, account: str = ACCOUNT_ID, region: str = SSM_REGION) -> str:
+    """The ARN of the parameter ``name`` (which starts with a slash), as IAM and the encryption context see it."""
+    return f"arn:aws:ssm:{region}:{account}:parameter{name}"
+
+
+def app_call(action: str, resource: str, **context: str) -> dict:
+    """A call by the application's role session, over TLS, as ``course.iam`` sees it."""
+    return {"principal": f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/shop-prod-app/i-0a1b2c3d4e5f67890",
+            "principalAccount": ACCOUNT_ID, "action": action, "resource": resource, "resourceAccount": ACCOUNT_ID,
+            "context": {"aws:PrincipalArn": APP_ROLE, "aws:PrincipalAccount": ACCOUNT_ID,
+                        "aws:PrincipalType": "AssumedRole", "aws:SecureTransport": "true",
+                        "aws:RequestedRegion": SSM_REGION, **context}}
+
+
+def decrypt_for(name: str | None, *, via_ssm: bool = True, account: str = ACCOUNT_ID) -> dict:
+    """kms:Decrypt of the parameter ``name``'s value (Parameter Store puts its ARN in the encryption context)."""
+    context = {"kms:EncryptionContextKeys": ["PARAMETER_ARN"]} if name else {}
+    if name:
+        context["kms:EncryptionContext:PARAMETER_ARN"] = parameter_arn(name, account=account)
+    if via_ssm:
+        context["kms:ViaService"] = VIA_SSM
+    return app_call("kms:Decrypt", PARAMETER_KEY, **context)
+
+
+# The key's policy is AWS's default one: it lets the account's IAM policies decide who may use the key.
+DEFAULT_KEY_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "EnableIamPolicies", "Effect": "Allow",
+                   "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}, "Action": "kms:*", "Resource": "*"}],
+}
+_KEY = {"resource": DEFAULT_KEY_POLICY}
+
+PARAMETER_READER = PolicyExercise(
+    id="6.11", title="Read production parameters, and only those", points=4, answer_name="answer_6_11",
+    slot="identity",
+    # IAM010: a service-wide action such as ssm:* or kms:*; IAM005: write actions on Resource "*".
+    lint_forbidden=["IAM010", "IAM005"],
+    cases=[
+        PolicyCase("the application reads /shop/prod/db/password",
+                   app_call("ssm:GetParameter", parameter_arn("/shop/prod/db/password")), True,
+                   "The application must be able to read the parameters under /shop/prod/."),
+        PolicyCase("the application reads several /shop/prod/ parameters in one call",
+                   app_call("ssm:GetParameters", parameter_arn("/shop/prod/api/token")), True,
+                   "GetParameters is its own action: the application reads its settings in batches too."),
+        PolicyCase("Parameter Store decrypts /shop/prod/db/password for the application",
+                   decrypt_for("/shop/prod/db/password"), True, "Reading a SecureString also needs kms:Decrypt on "
+                   "its key, asked for by Parameter Store on the caller's behalf.", _KEY),
+        PolicyCase("the application cannot read /shop/dev/db/password",
+                   app_call("ssm:GetParameter", parameter_arn("/shop/dev/db/password")), False,
+                   "Scope the Parameter Store actions to the /shop/prod/ path, not every parameter of the account."),
+        PolicyCase("Parameter Store cannot decrypt /shop/dev/db/password for the application",
+                   decrypt_for("/shop/dev/db/password"), False,
+                   "The same key encrypts other teams' parameters: a kms:Decrypt that only names the key decrypts "
+                   "them all. Pin kms:EncryptionContext:PARAMETER_ARN to the /shop/prod/ parameters.", _KEY),
+        PolicyCase("Parameter Store cannot decrypt /hr/payroll/api-key for the application",
+                   decrypt_for("/hr/payroll/api-key"), False,
+                   "The same key encrypts other teams' parameters: the key ARN alone does not say which "
+                   "parameter a Decrypt is for; its encryption context does.", _KEY),
+        PolicyCase("the application cannot call kms:Decrypt directly, outside Parameter Store",
+                   decrypt_for("/shop/prod/db/password", via_ssm=False), False,
+                   "The caller supplies the encryption context itself, so anyone holding a ciphertext can claim "
+                   "a production PARAMETER_ARN; require kms:ViaService so that only Parameter Store's own calls "
+                   "count.", _KEY),
+        PolicyCase("the application cannot change /shop/prod/db/password",
+                   app_call("ssm:PutParameter", parameter_arn("/shop/prod/db/password")), False,
+                   "The application only reads its settings; grant no write action."),
+    ],
+)
+# --- 6.12 which API Gateway log answers the question -------------------------------------------
+
+API_LOGS = ("access log", "execution log", "CloudTrail", "AWS WAF log")
+
+# What each log holds, shown for the log a learner chose where it does not fit.
+_API_LOG_EXPLANATIONS = {
+    "access log": "An access log has one line per request in the format you chose from $context variables (caller, "
+                  "source IP, status, latency, request ID); it says nothing about how API Gateway processed the "
+                  "request inside, and nothing about changes to the API itself.",
+    "execution log": "An execution log is API Gateway's own trace of processing each request (authorizer, integration, "
+                     "mapping, errors; payloads only with data tracing); it is for debugging, not an audit of who "
+                     "changed the API's configuration.",
+    "CloudTrail": "CloudTrail records calls to API Gateway's management API (creating, deploying, changing "
+                  "stages), not the requests that clients send to your API.",
+    "AWS WAF log": "A web ACL's log shows the requests AWS WAF inspected and the rule that matched; requests it let "
+                   "through are then processed, and logged, by API Gateway itself.",
+}
+
+API_GATEWAY_LOGS = MappingMatch(
+    id="6.12", title="Which API Gateway log answers the question?", points=3, answer_name="answer_6_12",
+    explanations=_API_LOG_EXPLANATIONS,
+    parts=[
+        Part("who_called", "78787f1a256aa4436d7b4264746c44d9e9009c31b5a5faab124f25e8db583cbd",
+             "Reread the question: is it about one request's processing, or about every caller and its result?",
+             "which source IPs and callers sent requests to the prod stage, with status and latency", API_LOGS),
+        Part("mapping_error", "5b12cd44cc195745ebe3618970a99565a80de8d7aa7f9c6665006fe7f51e4a6e",
+             "Reread the question: the answer is inside API Gateway's own processing of the request.",
+             "why requests fail with 500 after the integration answered", API_LOGS),
+        Part("stage_logging_off", "b9a466b0af3b3f246c1adabce3ef684e887ee3f957c7224340371c794c9c460f",
+             "Reread the question: it is about a change to the API's configuration, not about a request to the API.",
+             "who switched off logging on the prod stage yesterday", API_LOGS),
+        Part("authorizer_denied", "0bbbbd07dd9e2c463943138586e55bdba6cee2885d6829248b0c46b802eff37c",
+             "Reread the question: the Lambda authorizer's output is part of how the request was processed.",
+             "what the Lambda authorizer returned for a request it refused", API_LOGS),
+        Part("waf_blocked", "f2e5f0d3882c3aba513f7c1013e2b97af892099e3c6503a81c32bd423c6fa50d",
+             "Reread the question: these requests were stopped before API Gateway processed them.",
+             "which rule stopped the SQL-injection attempts in front of the API", API_LOGS),
+    ],
+)
+
 register(ATTACKER, BURST, STOLEN_CREDS, NO_MFA, METRIC_FILTER, ALARM_PERIODS, SERVICE_ROLE, NONCOMPLIANT,
-         WHICH_CONTROL, WHICH_SERVICE)
+         WHICH_CONTROL, WHICH_SERVICE, PARAMETER_READER, API_GATEWAY_LOGS)
