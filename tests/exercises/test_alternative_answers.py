@@ -338,6 +338,36 @@ HANDWRITTEN: dict[str, list[tuple[str, Callable[[], Any]]]] = {
 }
 
 
+# --- notebooks 06-12 (content-b) ------------------------------------------------------------------------
+
+_SHOP_KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+_SHOP_PROD = "arn:aws:ssm:eu-west-1:111122223333:parameter/shop/prod/*"
+
+
+def _alt_6_11_arnlike() -> dict:
+    """The encryption context matched with ArnLike, and ssm:GetParameter* (every read action) for the reads."""
+    return _policy({"Effect": "Allow", "Action": "ssm:GetParameter*", "Resource": _SHOP_PROD},
+                   {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": _SHOP_KEY,
+                    "Condition": {"ArnLike": {"kms:EncryptionContext:PARAMETER_ARN": _SHOP_PROD},
+                                  "StringEquals": {"kms:ViaService": "ssm.eu-west-1.amazonaws.com"}}})
+
+
+def _alt_6_11_deny() -> dict:
+    """A plain Decrypt on the key, narrowed by a Deny for any other context or any direct call."""
+    return _policy({"Effect": "Allow", "Action": ["ssm:GetParameter", "ssm:GetParameters"], "Resource": _SHOP_PROD},
+                   {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": _SHOP_KEY},
+                   {"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*",
+                    "Condition": {"StringNotLike": {"kms:EncryptionContext:PARAMETER_ARN": _SHOP_PROD}}},
+                   {"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*",
+                    "Condition": {"StringNotEquals": {"kms:ViaService": "ssm.eu-west-1.amazonaws.com"}}})
+
+
+HANDWRITTEN.update({
+    "6.11": [("ArnLike on the encryption context, GetParameter*", _alt_6_11_arnlike),
+             ("Allow the key, Deny other contexts and direct calls", _alt_6_11_deny)],
+})
+
+
 # --- network answers of another shape -------------------------------------------------------------------
 
 def _nacl_renumbered_and_split(answer: dict) -> dict:
