@@ -1,8 +1,9 @@
 """Exercises of notebook 08, Application Integration (Amazon SNS and Amazon SQS).
 
-Four questions: who may subscribe to a topic (8.1), choosing SNS, SQS, both, or the FIFO pair for four
+Five questions: who may subscribe to a topic (8.1), choosing SNS, SQS, both, or the FIFO pair for four
 workloads (8.2), an SQS queue policy that lets exactly one SNS topic send, graded by ``course.iam`` (8.3), and the
-KMS permissions an encrypted EventBridge -> SNS -> SQS path needs (8.4).
+KMS permissions an encrypted EventBridge -> SNS -> SQS path needs (8.4), and a queue policy that refuses
+requests without TLS and keeps messages behind one VPC endpoint, graded by ``course.iam`` (8.5).
 
 Answer keys are salted hashes (``course.exercises.keys.make_key``), never plain values. Every option
 carries an explanation; only the explanations of options a learner got wrong are ever shown.
@@ -190,4 +191,74 @@ ENCRYPTED_PATH = MultipleChoice(
     },
 )
 
-register(PATTERN_CHOICE, SUBSCRIBE_CONTROL, QUEUE_POLICY, ENCRYPTED_PATH)
+
+# --- 8.5 Queue policy: TLS only, messages only through one VPC endpoint (graded by course.iam) -------------
+
+JOBS_QUEUE_ARN = f"arn:aws:sqs:{REGION}:{OWNER}:payment-jobs"
+JOBS_ENDPOINT = "vpce-0a1b2c3d4e5f60789"  # the SQS interface endpoint in the workers' VPC
+OTHER_ENDPOINT = "vpce-0ffee0000000000aa"  # another SQS interface endpoint, in the same VPC
+WORKERS_VPC = "vpc-0123456789abcdef0"
+WORKER_ROLE = f"arn:aws:iam::{OWNER}:role/payments-worker"
+ADMIN_ROLE = f"arn:aws:iam::{OWNER}:role/QueueAdmins"
+
+
+def queue_call(role: str, action: str, *, endpoint: str | None = None, tls: bool = True,
+               account: str = OWNER) -> dict:
+    """A call on the payment-jobs queue by a session of ``role``, through ``endpoint`` (None: over the internet)."""
+    name = role.rsplit("/", 1)[1]
+    context = {"aws:SecureTransport": "true" if tls else "false", "aws:RequestedRegion": REGION,
+               "aws:PrincipalAccount": account, "aws:PrincipalArn": role}
+    if endpoint:
+        context.update({"aws:SourceVpce": endpoint, "aws:SourceVpc": WORKERS_VPC})
+    return {"principal": f"arn:aws:sts::{account}:assumed-role/{name}/session", "principalAccount": account,
+            "action": action, "resource": JOBS_QUEUE_ARN, "resourceAccount": OWNER, "context": context}
+
+
+# The account's identity policies: the workers may send, receive and delete; the admins may do anything with
+# the queue. The learner's queue policy can only take access away from them.
+WORKERS_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "WorkersUseTheQueue", "Effect": "Allow",
+     "Action": ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+     "Resource": JOBS_QUEUE_ARN}]}
+ADMINS_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "AdminsRunTheQueue", "Effect": "Allow", "Action": "sqs:*", "Resource": JOBS_QUEUE_ARN}]}
+_WORKER = {"identity": [WORKERS_POLICY]}
+_ADMIN = {"identity": [ADMINS_POLICY]}
+
+PERIMETER_POLICY = PolicyExercise(
+    id="8.5", title="Keep a queue's messages on TLS and inside the VPC", points=4, answer_name="answer_8_5",
+    slot="resource", context_policies={"identity": [WORKERS_POLICY]},
+    cases=[
+        PolicyCase("a worker sends a job through the VPC endpoint over TLS",
+                   queue_call(WORKER_ROLE, "sqs:SendMessage", endpoint=JOBS_ENDPOINT), True,
+                   "The workers' own path must keep working: TLS through the queue's VPC endpoint.", _WORKER),
+        PolicyCase("a worker receives a job through the VPC endpoint over TLS",
+                   queue_call(WORKER_ROLE, "sqs:ReceiveMessage", endpoint=JOBS_ENDPOINT), True,
+                   "Receiving through the endpoint over TLS must work too.", _WORKER),
+        PolicyCase("the worker role cannot send from the internet, even over TLS",
+                   queue_call(WORKER_ROLE, "sqs:SendMessage"), False,
+                   "Stolen worker credentials used from a laptop arrive with no aws:SourceVpce at all: a Deny "
+                   "with StringNotEquals on aws:SourceVpce matches such a request, an Allow conditioned on the "
+                   "endpoint does not stop it (the identity policy already allows it).", _WORKER),
+        PolicyCase("the worker role cannot receive through another VPC endpoint",
+                   queue_call(WORKER_ROLE, "sqs:ReceiveMessage", endpoint=OTHER_ENDPOINT), False,
+                   "aws:SourceVpc names the VPC, and the other endpoint sits in the same VPC: pin the one "
+                   "endpoint with aws:SourceVpce.", _WORKER),
+        PolicyCase("a worker cannot send through the endpoint without TLS",
+                   queue_call(WORKER_ROLE, "sqs:SendMessage", endpoint=JOBS_ENDPOINT, tls=False), False,
+                   "Refuse every request whose aws:SecureTransport is false, whatever its path.", _WORKER),
+        PolicyCase("an administrator changes the queue's attributes from the console over TLS",
+                   queue_call(ADMIN_ROLE, "sqs:SetQueueAttributes"), True,
+                   "Only sending, receiving and deleting messages are tied to the endpoint; managing the queue "
+                   "from the console, over TLS, must still work.", _ADMIN),
+        PolicyCase("an administrator cannot read the queue's attributes without TLS",
+                   queue_call(ADMIN_ROLE, "sqs:GetQueueAttributes", tls=False), False,
+                   "The TLS rule holds for every action and every principal, administrators included.", _ADMIN),
+        PolicyCase("an administrator cannot receive messages from the internet",
+                   queue_call(ADMIN_ROLE, "sqs:ReceiveMessage"), False,
+                   "The messages hold payment data: nobody, administrators included, reads them outside the "
+                   "VPC endpoint.", _ADMIN),
+    ],
+)
+
+register(PATTERN_CHOICE, SUBSCRIBE_CONTROL, QUEUE_POLICY, ENCRYPTED_PATH, PERIMETER_POLICY)

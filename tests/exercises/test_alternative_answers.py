@@ -368,6 +368,35 @@ HANDWRITTEN.update({
 })
 
 
+_JOBS = "arn:aws:sqs:eu-west-1:111122223333:payment-jobs"
+
+
+def _alt_8_5_one_deny_each_path() -> dict:
+    """The TLS rule per message action and for the admin actions, the endpoint rule with ...IfExists."""
+    return _policy({"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sqs:*", "Resource": _JOBS,
+                    "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}},
+                   {"Effect": "Deny", "Principal": "*", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage",
+                                                                 "sqs:DeleteMessage"], "Resource": _JOBS,
+                    "Condition": {"StringNotEqualsIfExists": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60789"}}})
+
+
+def _alt_8_5_null_and_not_equals() -> dict:
+    """No-endpoint and wrong-endpoint requests refused by two statements (Null, then StringNotEquals)."""
+    messages = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]
+    return _policy({"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": _JOBS,
+                    "Condition": {"Bool": {"aws:SecureTransport": ["false"]}}},
+                   {"Effect": "Deny", "Principal": "*", "Action": messages, "Resource": _JOBS,
+                    "Condition": {"Null": {"aws:SourceVpce": "true"}}},
+                   {"Effect": "Deny", "Principal": "*", "Action": messages, "Resource": _JOBS,
+                    "Condition": {"StringNotEquals": {"aws:SourceVpce": ["vpce-0a1b2c3d4e5f60789"]}}})
+
+
+HANDWRITTEN.update({
+    "8.5": [("IfExists operators, AWS star principal", _alt_8_5_one_deny_each_path),
+            ("Null and StringNotEquals in two statements", _alt_8_5_null_and_not_equals)],
+})
+
+
 # --- network answers of another shape -------------------------------------------------------------------
 
 def _nacl_renumbered_and_split(answer: dict) -> dict:
