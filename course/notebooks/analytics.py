@@ -1,6 +1,6 @@
 """Exercises of notebook 07, Analytics (Athena, OpenSearch Service, Glue, Kinesis).
 
-Nine questions. Six are graded against ground truth computed from data: real CloudTrail of an S3
+Eleven questions. Six are graded against ground truth computed from data: real CloudTrail of an S3
 exfiltration and real honey-bucket alerts (OTRF Security-Datasets), and generated VPC flow logs and
 GuardDuty findings (``course.generate``):
 
@@ -12,13 +12,16 @@ GuardDuty findings (``course.generate``):
 - 7.6 rejected traffic over time (the data behind the chart);
 - 7.7 joining flow logs with GuardDuty findings;
 - 7.8 securing an OpenSearch Service domain;
-- 7.9 the analytics service for each job.
+- 7.9 the analytics service for each job;
+- 7.10 which OpenSearch Serverless policy (encryption, network, data access) or IAM policy meets a need;
+- 7.11 an OpenSearch Service domain access policy, graded by ``course.iam``.
 """
 
 from __future__ import annotations
 
 from course.exercises.kinds.choice import MultipleChoice
 from course.exercises.kinds.logs import DetectorMatch, TimedMapping, run_detector
+from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part, TableMatch
 from course.exercises.registry import register
 
@@ -343,5 +346,102 @@ ATHENA_PERMISSIONS = MultipleChoice(
     },
 )
 
+# --- 7.10 which OpenSearch Serverless policy -------------------------------------------------------
+
+AOSS_POLICIES = ("encryption policy", "network policy", "data access policy", "IAM identity policy")
+
+# What each kind of policy decides, shown for the kind a learner chose where it does not fit.
+_AOSS_EXPLANATIONS = {
+    "encryption policy": "An encryption policy only assigns a KMS key (AWS owned or customer managed) to the "
+                         "collections whose names match its patterns; it admits or refuses no caller.",
+    "network policy": "A network policy decides from where a collection's endpoint and its Dashboards can be "
+                      "reached (public, or only through named VPC endpoints); it says nothing about who may read "
+                      "which index.",
+    "data access policy": "A data access policy grants named principals permissions on collections and indexes "
+                          "(read or write documents, create indexes) whatever network they come from; it does not "
+                          "choose keys, reachability, or who may create collections.",
+    "IAM identity policy": "Identity policies govern the OpenSearch Serverless API itself (creating collections, "
+                           "changing security policies) and the right to call the data plane at all; which indexes "
+                           "a principal may read is decided by data access policies.",
+}
+
+SERVERLESS_POLICIES = MappingMatch(
+    id="7.10", title="Which OpenSearch Serverless policy does it?", points=3, answer_name="answer_7_10",
+    explanations=_AOSS_EXPLANATIONS,
+    parts=[
+        Part("collection_key", "5ff8b47836d26e22cf25d36f52fd46d6ced42edfd8c0288ef197f43399c3459d",
+             "Reread the need: it is about how the stored data is encrypted.",
+             "every collection named logs-* encrypted with the security team's key", AOSS_POLICIES),
+        Part("private_endpoint", "7426a6fe236514bb7cc5f44493b40c8049201e090be702e398548ca7ce2f7ed1",
+             "Reread the need: it is about the path a request takes, not about who sends it.",
+             "logs-cloudtrail and its Dashboards reachable only through the team's VPC endpoint", AOSS_POLICIES),
+        Part("ir_reads", "38b958b7da16f8cda6187a92b24a2f52b934df50d106ad7b815f365b632f2803",
+             "Reread the need: it names a principal and the indexes it may read.",
+             "only the incident-response role reads documents of the cloudtrail-* indexes", AOSS_POLICIES),
+        Part("firehose_writes", "341d55ee74619e63982a8ce391fcafc96b644b4de9b839437c03ec0548d65a69",
+             "Reread the need: it names a principal and what it may do with the documents.",
+             "the Firehose role writes documents to logs-cloudtrail but cannot read them", AOSS_POLICIES),
+        Part("create_collections", "c7afe966694b146fec80a1b60668065dfc02c8e632e28a9962ad4d8820f64469",
+             "Reread the need: creating collections and changing policies are calls to the service's own API.",
+             "only the platform team creates collections and changes security policies", AOSS_POLICIES),
+    ],
+)
+
+# --- 7.11 an OpenSearch Service domain access policy (graded by course.iam) ----------------------------
+
+ACCOUNT = "111122223333"
+REGION = "eu-west-1"
+DOMAIN_ARN = f"arn:aws:es:{REGION}:{ACCOUNT}:domain/security-logs"
+IR_ROLE = f"arn:aws:iam::{ACCOUNT}:role/incident-response"
+FIREHOSE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/firehose-to-security-logs"
+
+
+def domain_call(role: str | None, action: str, path: str, *, account: str = ACCOUNT) -> dict:
+    """An HTTP request to the domain at ``path`` (index and API), signed by a session of ``role`` (None: unsigned)."""
+    context = {"aws:SecureTransport": "true", "aws:RequestedRegion": REGION}
+    if role is None:
+        principal = "anonymous"
+    else:
+        principal = f"arn:aws:sts::{account}:assumed-role/{role.rsplit('/', 1)[1]}/session"
+        context.update({"aws:PrincipalAccount": account, "aws:PrincipalArn": role})
+    return {"principal": principal, "principalAccount": None if role is None else account, "action": action,
+            "resource": f"{DOMAIN_ARN}/{path}", "resourceAccount": ACCOUNT, "context": context}
+
+
+DOMAIN_POLICY = PolicyExercise(
+    id="7.11", title="Write the access policy of the security-logs domain", points=4, answer_name="answer_7_11",
+    slot="resource",
+    # IAM010: es:* on the domain; IAM004: a wildcard principal without any condition.
+    lint_forbidden=["IAM010", "IAM004"],
+    cases=[
+        PolicyCase("incident response searches a cloudtrail index",
+                   domain_call(IR_ROLE, "es:ESHttpGet", "cloudtrail-2026.03.02/_search"), True,
+                   "The incident-response role must be able to search the cloudtrail-* indexes."),
+        PolicyCase("incident response reads a document of a cloudtrail index",
+                   domain_call(IR_ROLE, "es:ESHttpGet", "cloudtrail-2026.03.02/_doc/4f2a"), True,
+                   "Reading a document by its ID is a GET on the index path too."),
+        PolicyCase("Firehose delivers a bulk request to the domain",
+                   domain_call(FIREHOSE_ROLE, "es:ESHttpPost", "_bulk"), True,
+                   "The Firehose role must be able to post bulk requests."),
+        PolicyCase("Firehose writes into a cloudtrail index",
+                   domain_call(FIREHOSE_ROLE, "es:ESHttpPut", "cloudtrail-2026.03.02/_doc/4f2a"), True,
+                   "Firehose also writes documents with PUT."),
+        PolicyCase("incident response cannot delete a cloudtrail index",
+                   domain_call(IR_ROLE, "es:ESHttpDelete", "cloudtrail-2026.03.02"), False,
+                   "The analysts only read: name the HTTP method actions they need, not every es: action."),
+        PolicyCase("incident response cannot read the hr-* indexes",
+                   domain_call(IR_ROLE, "es:ESHttpGet", "hr-directory/_search"), False,
+                   "The domain holds other teams' indexes: scope the analysts' resource to the cloudtrail-* "
+                   "index paths, not the whole domain."),
+        PolicyCase("the Firehose role cannot read any index",
+                   domain_call(FIREHOSE_ROLE, "es:ESHttpGet", "cloudtrail-2026.03.02/_search"), False,
+                   "A delivery role writes; if its credentials leak, they should not read the logs back."),
+        PolicyCase("an unsigned request cannot search",
+                   domain_call(None, "es:ESHttpGet", "cloudtrail-2026.03.02/_search"), False,
+                   "Principal \"*\" without a condition opens the domain to anyone who can reach it."),
+    ],
+)
+
 register(BYTES_SCANNED, EXFILTRATION, HONEY_WRITES, PORT_SCAN, REJECTS_OVER_TIME, SCANNER_FINDING, OPENSEARCH,
-         WHICH_SERVICE, ATHENA_PERMISSIONS)
+         WHICH_SERVICE, ATHENA_PERMISSIONS, SERVERLESS_POLICIES,
+         DOMAIN_POLICY)

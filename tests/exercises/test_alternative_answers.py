@@ -397,6 +397,39 @@ HANDWRITTEN.update({
 })
 
 
+_DOMAIN = "arn:aws:es:eu-west-1:111122223333:domain/security-logs"
+
+
+def _alt_7_11_deny_narrowed() -> dict:
+    """Both roles in one broad Allow, narrowed by Denies per role (an account principal would not do: the roles
+    hold no OpenSearch permission of their own, so an account grant would still need one)."""
+    ir = "arn:aws:iam::111122223333:role/incident-response"
+    fh = "arn:aws:iam::111122223333:role/firehose-to-security-logs"
+    return _policy({"Effect": "Allow", "Principal": {"AWS": [ir, fh]},
+                    "Action": ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"], "Resource": f"{_DOMAIN}/*"},
+                   {"Effect": "Deny", "Principal": {"AWS": ir}, "Action": ["es:ESHttpPost", "es:ESHttpPut"],
+                    "Resource": f"{_DOMAIN}/*"},
+                   {"Effect": "Deny", "Principal": {"AWS": ir}, "Action": "es:ESHttpGet",
+                    "NotResource": f"{_DOMAIN}/cloudtrail-*"},
+                   {"Effect": "Deny", "Principal": {"AWS": fh}, "Action": "es:ESHttpGet", "Resource": f"{_DOMAIN}/*"})
+
+
+def _alt_7_11_split_methods() -> dict:
+    """One statement per role and method, the analysts' path written as cloudtrail-*/*  and cloudtrail-*."""
+    ir = {"AWS": "arn:aws:iam::111122223333:role/incident-response"}
+    fh = {"AWS": ["arn:aws:iam::111122223333:role/firehose-to-security-logs"]}
+    return _policy({"Effect": "Allow", "Principal": ir, "Action": "es:ESHttpGet",
+                    "Resource": [f"{_DOMAIN}/cloudtrail-*", f"{_DOMAIN}/cloudtrail-*/*"]},
+                   {"Effect": "Allow", "Principal": fh, "Action": "es:ESHttpPost", "Resource": f"{_DOMAIN}/*"},
+                   {"Effect": "Allow", "Principal": fh, "Action": "es:ESHttpPut", "Resource": f"{_DOMAIN}/*"})
+
+
+HANDWRITTEN.update({
+    "7.11": [("one broad Allow narrowed by Denies", _alt_7_11_deny_narrowed),
+             ("one statement per role and method", _alt_7_11_split_methods)],
+})
+
+
 # --- network answers of another shape -------------------------------------------------------------------
 
 def _nacl_renumbered_and_split(answer: dict) -> dict:
