@@ -1,8 +1,9 @@
 """Exercises of notebook 11, End User Computing (Amazon WorkSpaces).
 
-Four questions: the Directory Service option for WorkSpaces with an on-premises AD (11.1), the
+Five questions: the Directory Service option for WorkSpaces with an on-premises AD (11.1), the
 prerequisites of certificate-based authentication (11.2), the access setting for each client type when only
-trusted devices may connect (11.3), and where to restrict the client IP addresses (11.4).
+trusted devices may connect (11.3), where to restrict the client IP addresses (11.4), and the in-session
+data controls (clipboard, printing) of a WorkSpace that handles card data and where each is set (11.5).
 
 Answer keys are salted hashes (``course.exercises.keys.make_key``), never plain values. Every option
 carries an explanation; only the explanations of options a learner got wrong are ever shown.
@@ -46,7 +47,8 @@ CBA_PREREQUISITES = MultipleChoice(
         "A": "SAML 2.0 federation for the WorkSpaces directory, with the identity provider sending the user's "
              "userPrincipalName",
         "B": "An AWS Private CA in the same account and Region as the WorkSpaces, tagged euc-private-ca",
-        "C": "Windows WorkSpaces that use the WSP streaming protocol, and recent WorkSpaces clients",
+        "C": "Windows WorkSpaces that use the DCV streaming protocol (formerly called WSP), and recent "
+             "WorkSpaces clients",
         "D": "A public ACM certificate for each user, exported to the user's laptop",
         "E": "A long-lived user certificate installed by the IT team on every laptop",
         "F": "Remove the Active Directory behind the WorkSpaces, because certificates replace it",
@@ -56,8 +58,8 @@ CBA_PREREQUISITES = MultipleChoice(
              "the certificate is issued for.",
         "B": "WorkSpaces asks a private CA, found by that tag in its own account and Region, for each session's "
              "certificate.",
-        "C": "The feature works only for Windows WorkSpaces on WSP, with client versions recent enough to "
-             "support it.",
+        "C": "The feature works only for Windows WorkSpaces on DCV (the protocol AWS used to call WSP), with "
+             "client versions recent enough to support it.",
         "D": "Public ACM certificates prove a domain name for TLS servers; the sign-in certificates come from a "
              "private CA that WorkSpaces itself calls.",
         "E": "WorkSpaces requests a short-lived certificate for each sign-in itself; nothing long-lived is "
@@ -140,4 +142,50 @@ IP_RESTRICTION = SingleChoice(
     key="fcb17ee82e67f24b14b77501c00f0cfa4eac862bb41833958c5e4df776de22c0",
 )
 
-register(DIRECTORY_CHOICE, CBA_PREREQUISITES, DEVICE_ACCESS, IP_RESTRICTION)
+# --- 11.5 In-session data controls --------------------------------------------------------------------
+
+_DIRECTIONS = ("both directions", "WorkSpace to local only", "local to WorkSpace only", "disabled")
+_PRINTING = ("allowed", "disabled")
+_WHERE = ("Group Policy", "agent configuration on the WorkSpace", "IAM policy", "IP access control group")
+
+# What each choice does, shown for the choice a learner made where it does not fit.
+_SESSION_EXPLANATIONS = {
+    "both directions": "Clipboard redirection in both directions lets an agent copy card data out of the WorkSpace "
+                       "to the local computer.",
+    "WorkSpace to local only": "This direction is exactly the one that moves data out of the WorkSpace onto the "
+                               "agent's own computer.",
+    "local to WorkSpace only": "Text can be pasted into the WorkSpace, and nothing copied inside it reaches the "
+                               "local computer.",
+    "disabled": "Switching a channel off entirely also blocks what the scenario needs to keep.",
+    "allowed": "Remote printing sends documents from the WorkSpace to a printer attached to the local computer: "
+               "data on paper outside the controlled desktop.",
+    "Group Policy": "Windows WorkSpaces read these settings from Group Policy, through the administrative template "
+                    "of the streaming protocol; Linux WorkSpaces do not apply Group Policy.",
+    "agent configuration on the WorkSpace": "Linux WorkSpaces are configured through the streaming agent's settings on "
+                                            "the machine itself; Windows WorkSpaces take theirs from Group Policy.",
+    "IAM policy": "IAM decides who may call the WorkSpaces API; it does not reach into a desktop session's "
+                  "redirection channels.",
+    "IP access control group": "An IP access control group decides which client addresses may connect; it does not "
+                               "change what a connected session may redirect.",
+}
+
+SESSION_CONTROLS = MappingMatch(
+    id="11.5", title="Keep card data inside the WorkSpace", points=3, answer_name="answer_11_5",
+    explanations=_SESSION_EXPLANATIONS,
+    parts=[
+        Part("clipboard", "2d87f27b37ac7890a2c4c025ef792c2fb67fe786de6009b053d1d4759c328a19",
+             "Reread the scenario: which way may text travel, and which way would carry card data out?",
+             "clipboard redirection", _DIRECTIONS),
+        Part("printing", "5054fe881b5132805e0ddec24d09d4750dea70f7e746214d7392be60fd793fbb",
+             "Reread the scenario: is a printed page inside or outside the controlled desktop?",
+             "remote printing", _PRINTING),
+        Part("windows_where", "5b4f669199bcfed035e2c4d4535994489ab703e9df59a525638a3446e33f8caf",
+             "Reread section 5: where do Windows WorkSpaces take their in-session settings from?",
+             "where the Windows WorkSpaces' settings are made", _WHERE),
+        Part("linux_where", "f90e1adf30fd146e80af658f9192d3c4e51cc168eacce2567bad70397b935568",
+             "Reread section 5: do Linux WorkSpaces apply Group Policy?",
+             "where the Linux WorkSpaces' settings are made", _WHERE),
+    ],
+)
+
+register(DIRECTORY_CHOICE, CBA_PREREQUISITES, DEVICE_ACCESS, IP_RESTRICTION, SESSION_CONTROLS)
