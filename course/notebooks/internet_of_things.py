@@ -1,7 +1,8 @@
 """Exercises of notebook 12, Internet of Things (AWS IoT Device Defender, AWS IoT Device Management).
 
-Four questions: triaging Device Defender audit findings with pandas, graded as a table (12.1), the mitigation
-action that fits each finding (12.2), choosing Audit, Rules Detect or ML Detect (12.3), and the steps that
+Four questions: reviewing a triage proposal for Device Defender audit findings (fix now, planned work or
+suppress; severity alone does not decide) (12.1), the mitigation action that fits each finding when the scenario,
+not the check's name, decides (12.2), choosing Audit, Rules Detect or ML Detect (12.3), and the steps that
 replace a certificate shared by a whole batch of devices, using Device Management (12.4).
 
 Answer keys are salted hashes (``course.exercises.keys.make_key``), never plain values. Every option
@@ -11,7 +12,7 @@ carries an explanation; only the explanations of options a learner got wrong are
 from __future__ import annotations
 
 from course.exercises.kinds.choice import MultipleChoice, SingleChoice
-from course.exercises.kinds.value import MappingMatch, Part, TableMatch
+from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
 
 # The constructed audit findings of the notebook (one scheduled audit of a fleet of water pumps).
@@ -42,25 +43,44 @@ def findings_frame():
     return pd.DataFrame(FINDINGS, columns=FINDINGS_COLUMNS)
 
 
-# --- 12.1 Triage the audit findings (a table) ----------------------------------------------------------
+# --- 12.1 Review a triage proposal (judgement, not a filter) --------------------------------------------
 
-TRIAGE = TableMatch(
-    id="12.1", title="Triage the audit findings", points=3, answer_name="answer_12_1",
-    columns=["finding_id", "check_name", "severity"],
-    rows_key="9edd345026e7eef4d2c346b74a35c024d317da49eba18dc228e308c383a60b62",
-    column_keys={
-        "finding_id": "ac0812c280c4c24baa1c08cd07d635e580e1e5335a871e6f8efd6334cfef3f5c",
-        "check_name": "6a74be0db1d6bf5673a6491ff6d8067aa0492a396e28231ee3e97310c353e975",
-        "severity": "d86f95b5404bd47a0b4bde86bfe8420d051c4b8faec83f9823055fa8cda70c2c",
-    },
-    hints={
-        "rows": "The number of rows is not right: keep findings that are not suppressed and whose severity is one "
-                "of the two highest levels (severity values are upper case).",
-        "finding_id": "The set of findings is not right: check both conditions, suppression and severity.",
-        "check_name": "The checks in your table are not the right ones: a suppressed finding or a lower severity "
-                      "may have slipped in, or one of the highest ones dropped out.",
-        "severity": "The severities are not right: both of the two highest levels belong in the table.",
-    },
+_DISPOSITIONS = ("fix now", "planned work", "suppress")
+
+# What each disposition means, shown for the one a learner chose where it does not fit.
+_DISPOSITION_EXPLANATIONS = {
+    "fix now": "Fixing now spends today's effort on this finding: right when it is exploitable now or blocks the "
+               "response to something that is, wasteful when the risk is real but slow.",
+    "planned work": "Planned work accepts the risk until the next maintenance window: fine for a slow-moving risk "
+                    "with no attacker in sight, wrong for a key an attacker may already hold or for a gap that "
+                    "blinds the response to an incident under way.",
+    "suppress": "Suppressing hides the finding from every later audit: only right when the condition is understood "
+                "and harmless where it occurs; it never removes the risk itself.",
+}
+
+TRIAGE = MappingMatch(
+    id="12.1", title="Review the team's triage proposal", points=3, answer_name="answer_12_1",
+    explanations=_DISPOSITION_EXPLANATIONS,
+    parts=[
+        Part("F-101", "ad51f0ca8efdb15610c8d63094b325989b5bf32b33236fc1fb2b2ab8ddb8f038",
+             "Reread F-101: one extracted key from any pump of the batch lets someone act as all of them.",
+             "F-101 (shared certificate, pump batch)", _DISPOSITIONS),
+        Part("F-103", "aee1b08506001f99d463309f78b99bfe35769b961e0b8f031adc1ae1ad3fb486",
+             "Reread F-103: its severity is LOW, but what does the team need while it investigates F-101?",
+             "F-103 (logging disabled)", _DISPOSITIONS),
+        Part("F-108", "7195a250b08ff3339bea6f759f0794324a1299501200dc114208b8d67ebaeda4",
+             "Reread F-108: nothing suggests the key is exposed; the risk grows slowly with age.",
+             "F-108 (old device certificate)", _DISPOSITIONS),
+        Part("F-109", "9590fd2b4f2f7d5d061c2029178895ad0e8d4ddcf2aa7734d4b2fda741a0f325",
+             "Reread F-109: the condition is deliberate and understood where it occurs.",
+             "F-109 (conflicting client IDs on the test rig)", _DISPOSITIONS),
+        Part("F-110", "74d9017e8dbc982e6267628f87bcbce7e729fbf94dbb8fe180d4a44455da6d16",
+             "Reread F-110: the vendor's habit does not change what one leaked key allows.",
+             "F-110 (shared certificate, proposed for suppression)", _DISPOSITIONS),
+        Part("F-111", "f2b37804ef1bf45961dbc76ac7f15bc6f3f8bfa7cc0b5ecde15da5fa26c52a5e",
+             "Reread F-111: a revoked certificate's key is presumed compromised wherever the device is.",
+             "F-111 (revoked certificate, suppressed)", _DISPOSITIONS),
+    ],
 )
 
 # --- 12.2 Mitigation actions ---------------------------------------------------------------------------
@@ -97,9 +117,9 @@ MITIGATIONS = MappingMatch(
         Part("F-106", "2cc878fa2b985113507d9cdd22a7c9e089677a833ddc6a16e7a6b62077832f1d",
              "Reread F-106: which object was revoked, and where must its status change?",
              "F-106 (revoked CA still active)", _ACTIONS),
-        Part("F-103", "4b18c4d5076cf71181c8b5ece8ea37d455b5af33f82f4cb914ece54aebf5a263",
-             "Reread F-103: is it a device problem, or a setting of the account?",
-             "F-103 (logging disabled)", _ACTIONS),
+        Part("F-105", "f66d9097383ef942a7000c220e3448f1061bd0b949307c9ba26243e39e15ebde",
+             "Reread F-105: does anything legitimate still need this certificate, unlike the pumps of F-101?",
+             "F-105 (revoked certificate of a stolen pump)", _ACTIONS),
         Part("F-104", "c844ebd634abc214d68c285531bece7b0421d4bfed239ee19d6b330d521c8fb5",
              "Reread F-104: can AWS IoT change what causes it, or who must act?",
              "F-104 (conflicting client IDs)", _ACTIONS),

@@ -1,35 +1,30 @@
 """Exercises of notebook 12 (IoT Device Defender and Device Management): reference solutions, realistic wrong
-answers, malformed input. The triage table (12.1) is checked with the notebook's own findings DataFrame."""
+answers, malformed input. The triage review (12.1) replaced a one-line pandas filter (review F36): it asks for a
+judgement per finding, where the severity of the check alone gives the wrong answer."""
 
 from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 from conftest import ROOT
 
 from course.exercises import CheckResult, evaluate, get
 from course.notebooks.internet_of_things import FINDINGS, findings_frame
 
-COLUMNS = ["finding_id", "check_name", "severity"]
-
-
-def reference_triage() -> pd.DataFrame:
-    findings = findings_frame()
-    keep = ~findings["is_suppressed"] & findings["severity"].isin(["CRITICAL", "HIGH"])
-    return findings[keep][COLUMNS]
+REFERENCE_TRIAGE = {"F-101": "fix now", "F-103": "fix now", "F-108": "planned work", "F-109": "suppress",
+                    "F-110": "fix now", "F-111": "fix now"}
 
 
 REFERENCE_MITIGATIONS = {
     "F-102": "REPLACE_DEFAULT_POLICY_VERSION",
     "F-106": "UPDATE_CA_CERTIFICATE",
-    "F-103": "ENABLE_IOT_LOGGING",
+    "F-105": "UPDATE_DEVICE_CERTIFICATE",
     "F-104": "PUBLISH_FINDINGS_TO_SNS",
     "F-101": "ADD_THINGS_TO_THING_GROUP",
 }
 
-REFERENCES = {"12.1": reference_triage(), "12.2": REFERENCE_MITIGATIONS, "12.3": "C", "12.4": {"A", "B", "D"}}
+REFERENCES = {"12.1": REFERENCE_TRIAGE, "12.2": REFERENCE_MITIGATIONS, "12.3": "C", "12.4": {"A", "B", "D"}}
 
 
 def assert_error(result: CheckResult, *words: str) -> None:
@@ -41,9 +36,9 @@ def assert_error(result: CheckResult, *words: str) -> None:
 
 # --- every exercise ------------------------------------------------------------------------------
 
-def test_the_module_registers_four_exercises_of_four_kinds_with_the_notebook_points():
+def test_the_module_registers_four_exercises_of_three_kinds_with_the_notebook_points():
     exercises = {i: get(i) for i in REFERENCES}
-    assert {e.kind for e in exercises.values()} == {"table", "mapping", "single-choice", "multiple-choice"}
+    assert {e.kind for e in exercises.values()} == {"mapping", "single-choice", "multiple-choice"}
     assert {i: e.points for i, e in exercises.items()} == {"12.1": 3, "12.2": 3, "12.3": 2, "12.4": 3}
     for exercise_id, exercise in exercises.items():
         assert exercise.answer_name == "answer_" + exercise_id.replace(".", "_")
@@ -68,7 +63,7 @@ def test_malformed_answers_give_an_error_and_never_raise(exercise_id, bad):
 def test_keys_do_not_appear_in_plain_text_in_the_module():
     source = (ROOT / "course" / "notebooks" / "internet_of_things.py").read_text()
     assert "make_key(" not in source and "part_key(" not in source and "table_keys(" not in source
-    assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 4 + 5 + 1 + 6, "every key is a 64-hex salted hash"
+    assert len(re.findall(r'"[0-9a-f]{64}"', source)) == 6 + 5 + 1 + 6, "every key is a 64-hex salted hash"
 
 
 def test_the_findings_data_are_consistent():
@@ -78,61 +73,42 @@ def test_the_findings_data_are_consistent():
     assert frame["is_suppressed"].dtype == bool
 
 
-# --- 12.1: triage table ---------------------------------------------------------------------------------
+# --- 12.1: review of a triage proposal -------------------------------------------------------------------
 
-def test_order_and_index_do_not_matter_for_the_triage_table():
-    shuffled = reference_triage().sample(frac=1, random_state=3).reset_index(drop=True)
-    assert evaluate("12.1", shuffled).passed
-    with_extra_column = reference_triage().assign(resource="x")
-    assert evaluate("12.1", with_extra_column).passed, "extra columns are tolerated"
-
-
-def test_triage_that_forgets_suppression_gets_partial_credit_and_a_hint():
-    findings = findings_frame()
-    wrong = findings[findings["severity"].isin(["CRITICAL", "HIGH"])][COLUMNS]
-    result = evaluate("12.1", wrong)
-    assert not result.passed and 0 < result.score < 1
-    descriptions = [r.description for r in result.failures]
-    assert "has the right number of rows" in descriptions
-    assert "column severity holds the right values" not in descriptions or len(descriptions) >= 2
-    assert "not suppressed" in result.failures[0].hint
+def test_triage_by_severity_alone_loses_the_low_logging_finding_and_the_suppressions():
+    """The colleague's proposal: what a learner gets who trusts severity and existing suppressions."""
+    proposal = dict(REFERENCE_TRIAGE, **{"F-103": "planned work", "F-110": "suppress", "F-111": "suppress"})
+    result = evaluate("12.1", proposal)
+    assert result.score == pytest.approx(3 / 6)
+    hints = " ".join(r.hint for r in result.failures)
+    assert "blinds the response" in hints and "never removes the risk" in hints
 
 
-def test_triage_with_critical_only_or_with_medium_fails_rows_and_values():
-    findings = findings_frame()
-    critical_only = findings[~findings["is_suppressed"] & (findings["severity"] == "CRITICAL")][COLUMNS]
-    result = evaluate("12.1", critical_only)
-    assert result.score == pytest.approx(1 / 5), "only the columns requirement is met"
-    assert "two highest levels" in " ".join(r.hint for r in result.failures)
-    with_medium = findings[~findings["is_suppressed"] & (findings["severity"] != "LOW")][COLUMNS]
-    assert evaluate("12.1", with_medium).score == pytest.approx(1 / 5)
+def test_triage_that_fixes_everything_now_is_not_full_marks():
+    result = evaluate("12.1", dict.fromkeys(REFERENCE_TRIAGE, "fix now"))
+    assert not result.passed and result.score == pytest.approx(4 / 6)
+    assert "wasteful when the risk is real but slow" in " ".join(r.hint for r in result.failures)
 
 
-def test_triage_with_lower_case_severities_matches_nothing():
-    findings = findings_frame()
-    wrong = findings[~findings["is_suppressed"] & findings["severity"].isin(["critical", "high"])][COLUMNS]
-    result = evaluate("12.1", wrong)
-    assert result.score == pytest.approx(1 / 5)
-    assert "upper case" in result.failures[0].hint
+def test_triage_hints_never_name_the_right_disposition_of_a_finding():
+    for finding, right in REFERENCE_TRIAGE.items():
+        wrong = "suppress" if right != "suppress" else "fix now"
+        [failure] = evaluate("12.1", dict(REFERENCE_TRIAGE, **{finding: wrong})).failures
+        assert f"'{right}'" not in failure.hint, failure.hint
 
 
-def test_triage_missing_a_column_and_a_series_answer():
-    result = evaluate("12.1", reference_triage()[["finding_id", "severity"]])
-    assert "Your table has no column check_name" in result.failures[0].hint
-    assert 0 < result.score < 1
-    series = evaluate("12.1", reference_triage()["finding_id"])
-    assert series.error is None and not series.passed
-    assert_error(evaluate("12.1", reference_triage().to_dict()), "DataFrame")
-
-
-def test_triage_hints_never_list_the_answer():
-    findings = findings_frame()
-    hints = " ".join(r.hint for r in evaluate("12.1", findings[COLUMNS]).failures)
-    for finding_id in ("F-101", "F-102", "F-104", "F-106", "F-110"):
-        assert finding_id not in hints
+def test_triage_refuses_unknown_dispositions_and_findings():
+    assert_error(evaluate("12.1", dict(REFERENCE_TRIAGE, **{"F-101": "ignore"})), "'F-101'")
+    assert_error(evaluate("12.1", dict(REFERENCE_TRIAGE, **{"F-999": "suppress"})), "unexpected key")
+    assert evaluate("12.1", {k: v.upper() for k, v in REFERENCE_TRIAGE.items()}).passed
 
 
 # --- 12.2: mitigation actions -------------------------------------------------------------------------------
+
+def test_mitigations_that_quarantine_the_stolen_pump_instead_of_deactivating_it_lose_one_part():
+    result = evaluate("12.2", dict(REFERENCE_MITIGATIONS, **{"F-105": "ADD_THINGS_TO_THING_GROUP"}))
+    assert result.score == pytest.approx(4 / 5)
+
 
 def test_mitigations_that_revoke_the_shared_certificate_lose_one_part():
     result = evaluate("12.2", dict(REFERENCE_MITIGATIONS, **{"F-101": "UPDATE_DEVICE_CERTIFICATE"}))
@@ -154,7 +130,7 @@ def test_mitigations_accept_case_and_refuse_unknown_actions():
     assert_error(evaluate("12.2", dict(REFERENCE_MITIGATIONS, **{"F-104": "CHANGE_CLIENT_ID"})), "'F-104'")
     assert_error(evaluate("12.2", dict(REFERENCE_MITIGATIONS, **{"F-999": "ENABLE_IOT_LOGGING"})), "unexpected key")
     assert_error(evaluate("12.2", {}), "empty")
-    assert evaluate("12.2", {"F-103": "ENABLE_IOT_LOGGING"}).score == pytest.approx(1 / 5)
+    assert evaluate("12.2", {"F-105": "UPDATE_DEVICE_CERTIFICATE"}).score == pytest.approx(1 / 5)
 
 
 # --- 12.3: which Device Defender feature -------------------------------------------------------------------
