@@ -1,6 +1,7 @@
 """Exercises of notebook 10, Customer Engagement (Amazon SES).
 
-Six questions: choosing SNS or SES for alerts (10.1), an SMTP connection for a TLS requirement (10.2),
+Six questions: the TLS policy that keeps breach notices off clear-text connections to recipients (10.1;
+it replaced a choice of SNS or SES for alerts that repeated 8.2), an SMTP connection for a TLS requirement (10.2),
 a DKIM option (10.3), DMARC verdicts read from constructed message headers (10.4), a sending
 authorization policy graded by ``course.iam`` (10.5) and the controls that protect received mail
 stored in S3 (10.6).
@@ -16,27 +17,30 @@ from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
 
-# --- 10.1 SNS or SES for incident notification -------------------------------------------------
+# --- 10.1 TLS to the recipient's server ------------------------------------------------------------
 
-ALERT_ROUTE = SingleChoice(
-    id="10.1", title="Route a security alert to people and automation", points=2, answer_name="answer_10_1",
+BREACH_NOTICE_TLS = SingleChoice(
+    id="10.1", title="Keep breach notices off clear-text connections", points=2, answer_name="answer_10_1",
     options={
-        "A": "A Lambda function that calls the SES SendEmail API once for each on-call address",
-        "B": "An Amazon SNS topic with email, SMS and Lambda subscriptions",
-        "C": "An SES receipt rule that forwards the finding to the on-call mailbox",
-        "D": "An SES configuration set whose event destination is the on-call team",
+        "A": "Send the notices with a configuration set whose TLS policy is Require",
+        "B": "Connect to the SES SMTP endpoint with TLS Wrapper on port 465 instead of STARTTLS on port 587",
+        "C": "Nothing: SES delivers over TLS 1.3 by default",
+        "D": "Reach the SES SMTP endpoint through an interface VPC endpoint",
+        "E": "Sign the notices with DKIM for the sending domain",
     },
     explanations={
-        "A": "SES can deliver the email, but you would write the fan-out, the retries and a separate SMS "
-             "path yourself; SES is built for application mail to customers, not for alert fan-out.",
-        "B": "A topic copies each published message to every subscriber, whatever its protocol, and an "
-             "EventBridge rule can publish to it directly.",
-        "C": "Receipt rules act on mail that SES receives for your domains; a finding is not an inbound "
-             "email, so no rule would ever run.",
-        "D": "A configuration set's event destinations report on your own SES sending (sends, bounces, "
-             "complaints, deliveries); they do not carry security findings.",
+        "A": "With the TLS policy Require, SES delivers a message only over a TLS connection to the receiving "
+             "server and otherwise lets the delivery fail, which is what the rule asks for.",
+        "B": "Both mechanisms already encrypt the leg from the application to SES (the SMTP interface accepts no "
+             "session without TLS); neither says anything about the leg from SES to the recipient's server.",
+        "C": "TLS is SES's first try, not a guarantee: with the default policy (Optional) SES falls back to a "
+             "clear-text delivery when the receiving server cannot do TLS.",
+        "D": "An interface endpoint keeps the application's connection to SES off the internet; the delivery from "
+             "SES to the recipient's server still crosses the internet under the configuration set's TLS policy.",
+        "E": "A DKIM signature lets the recipient check who sent the message and that it was not changed; it "
+             "encrypts nothing.",
     },
-    key="0a8d34ffceddaabde4e3282dfaa28a21049131d727b958fc2590b44521f50c56",
+    key="2f0529aef5a26d6a7cf339ec92cc590a4941ea737fbc7180f722596eee0196ea",
 )
 
 # --- 10.2 SMTP port and TLS mechanism ----------------------------------------------------------
@@ -283,4 +287,4 @@ RECEIVED_MAIL = MultipleChoice(
     },
 )
 
-register(ALERT_ROUTE, SMTP_PORT, DKIM_OPTION, DMARC_VERDICTS, SENDING_POLICY, RECEIVED_MAIL)
+register(BREACH_NOTICE_TLS, SMTP_PORT, DKIM_OPTION, DMARC_VERDICTS, SENDING_POLICY, RECEIVED_MAIL)

@@ -25,6 +25,7 @@ CONNECTION_PREFIX = SingleChoice(
         "B": "Switch the source action to the GitHub version 1 action with a personal access token",
         "C": "Change the existing statement to codestar-connections:* on Resource \"*\"",
         "D": "Add the pipeline role's ARN as a collaborator on the GitHub repository",
+        "E": "Add codestar-connections:UseConnection on the new connection's ARN to the pipeline role's policy",
     },
     explanations={
         "A": "The new connection's ARN uses the renamed service, and a policy must use the action prefix that "
@@ -35,6 +36,8 @@ CONNECTION_PREFIX = SingleChoice(
              "it grants every old-style connection in the account as well.",
         "D": "GitHub knows nothing about IAM roles; access to the repository comes from the app installed for "
              "the connection, and the failure here is an IAM denial in AWS.",
+        "E": "The action's prefix names the service the request goes to: a codeconnections ARN is used through "
+             "codeconnections actions, so a codestar-connections action never matches it, whatever the Resource.",
     },
     key="ab9fa0ac76b177b793b0d7c49ea75cd6736009f979fdd4cfd5da64aff782f58c",
 )

@@ -46,7 +46,7 @@ REFERENCE_POLICY = {
 }
 
 REFERENCES = {
-    "10.1": "B",
+    "10.1": "A",
     "10.2": "D",
     "10.3": "C",
     "10.4": REFERENCE_VERDICTS,
@@ -123,9 +123,10 @@ def test_keys_do_not_appear_in_plain_text_in_the_module():
 # --- 10.1, 10.2, 10.3: single choice ---------------------------------------------------------------
 
 @pytest.mark.parametrize("exercise_id, wrong, words", [
-    ("10.1", "A", "fan-out"),
-    ("10.1", "C", "receives"),
-    ("10.1", "D", "your own SES sending"),
+    ("10.1", "B", "neither says anything about the leg from SES"),
+    ("10.1", "C", "falls back to a clear-text delivery"),
+    ("10.1", "D", "still crosses the internet"),
+    ("10.1", "E", "encrypts nothing"),
     ("10.2", "B", "only speaks implicit TLS"),
     ("10.2", "C", "below 1024"),
     ("10.2", "E", "STARTTLS port"),

@@ -118,6 +118,7 @@ def test_keys_do_not_appear_in_plain_text_in_the_module():
     ("B", "no longer recommends"),
     ("C", "does not cover an ARN of the renamed service"),
     ("D", "IAM denial"),
+    ("E", "never matches it, whatever the Resource"),  # the distractor that names the new ARN (review F30)
 ])
 def test_connection_wrong_options_explain_the_misconception(wrong, words):
     result = evaluate("9.1", wrong)
