@@ -17,7 +17,7 @@ ARGS   ?=
 # pytest workers: notebooks and nbgrader runs are spread over the cores, one file per worker
 JOBS   ?= auto
 
-.PHONY: lab instructor test release lint venv clean-workspace
+.PHONY: lab instructor test release lint venv clean-workspace test-figures-pandas-low
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: $(DEV_STAMP)
 
 release: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/aws-course release
+
+# the figure test under the lowest pandas pyproject allows, in a throwaway venv under /tmp (make test uses .venv's)
+test-figures-pandas-low: $(DEV_STAMP)
+	$(BIN)/python tests/tools/figures_under_pandas.py $(ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
