@@ -37,7 +37,7 @@ def test_a_pass_in_the_learner_profile_offers_the_model_answer_with_why_it_works
     out = capsys.readouterr().out
     assert "✔ PASS" in out and "Model answer for question 10.1:" in out
     assert model_code("10.1") in out
-    assert get("10.1").explain("B") in out  # the author's explanation of the right option
+    assert get("10.1").explain(right_answer("10.1")) in out  # the author's explanation of the right option
 
 
 def test_the_offer_is_collapsed_html():

@@ -242,8 +242,8 @@ PERIMETER_POLICY = PolicyExercise(
                    "endpoint does not stop it (the identity policy already allows it).", _WORKER),
         PolicyCase("the worker role cannot receive through another VPC endpoint",
                    queue_call(WORKER_ROLE, "sqs:ReceiveMessage", endpoint=OTHER_ENDPOINT), False,
-                   "aws:SourceVpc names the VPC, and the other endpoint sits in the same VPC: pin the one "
-                   "endpoint with aws:SourceVpce.", _WORKER),
+                   "The key aws:SourceVpc names the VPC, and the other endpoint sits in the same VPC: pin the "
+                   "one endpoint with aws:SourceVpce.", _WORKER),
         PolicyCase("a worker cannot send through the endpoint without TLS",
                    queue_call(WORKER_ROLE, "sqs:SendMessage", endpoint=JOBS_ENDPOINT, tls=False), False,
                    "Refuse every request whose aws:SecureTransport is false, whatever its path.", _WORKER),

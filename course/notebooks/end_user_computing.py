@@ -161,8 +161,9 @@ _SESSION_EXPLANATIONS = {
                "data on paper outside the controlled desktop.",
     "Group Policy": "Windows WorkSpaces read these settings from Group Policy, through the administrative template "
                     "of the streaming protocol; Linux WorkSpaces do not apply Group Policy.",
-    "agent configuration on the WorkSpace": "Linux WorkSpaces are configured through the streaming agent's settings on "
-                                            "the machine itself; Windows WorkSpaces take theirs from Group Policy.",
+    "agent configuration on the WorkSpace": "Settings in the streaming agent's files on the machine itself are how "
+                                            "WorkSpaces that do not follow the directory's central policies are "
+                                            "configured; a domain-joined Windows fleet is managed centrally.",
     "IAM policy": "IAM decides who may call the WorkSpaces API; it does not reach into a desktop session's "
                   "redirection channels.",
     "IP access control group": "An IP access control group decides which client addresses may connect; it does not "
