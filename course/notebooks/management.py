@@ -486,7 +486,7 @@ def parameter_arn(name: str, *, account: str = ACCOUNT_ID, region: str = SSM_REG
     return f"arn:aws:ssm:{region}:{account}:parameter{name}"
 
 
-def app_call(action: str, resource: str, **context: str) -> dict:
+def app_call(action: str, resource: str, **context: str | list[str]) -> dict:
     """A call by the application's role session, over TLS, as ``course.iam`` sees it."""
     return {"principal": f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/shop-prod-app/i-0a1b2c3d4e5f67890",
             "principalAccount": ACCOUNT_ID, "action": action, "resource": resource, "resourceAccount": ACCOUNT_ID,
@@ -497,7 +497,7 @@ def app_call(action: str, resource: str, **context: str) -> dict:
 
 def decrypt_for(name: str | None, *, via_ssm: bool = True, account: str = ACCOUNT_ID) -> dict:
     """kms:Decrypt of the parameter ``name``'s value (Parameter Store puts its ARN in the encryption context)."""
-    context = {"kms:EncryptionContextKeys": ["PARAMETER_ARN"]} if name else {}
+    context: dict[str, str | list[str]] = {"kms:EncryptionContextKeys": ["PARAMETER_ARN"]} if name else {}
     if name:
         context["kms:EncryptionContext:PARAMETER_ARN"] = parameter_arn(name, account=account)
     if via_ssm:
