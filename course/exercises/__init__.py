@@ -10,7 +10,7 @@ Importing this package in a Jupyter kernel (every notebook's setup cell does) al
 
 from course.exercises.answers import from_data, to_data
 from course.exercises.base import Exercise, MalformedAnswer
-from course.exercises.checking import ExerciseFailed, check, evaluate
+from course.exercises.checking import ExerciseFailed, check, evaluate, variant
 from course.exercises.keys import make_key
 from course.exercises.kinds.choice import (
     MultipleChoice,
@@ -32,7 +32,7 @@ __all__ = [
     "NetworkExercise", "Option", "Options", "Ordering", "Part", "PolicyCase", "PolicyExercise", "Precedence",
     "Requirement", "SingleChoice", "Slot", "Slots", "TableMatch", "ValueMatch", "all_exercises",
     "check", "choice_keys", "evaluate", "from_data", "get", "make_key", "part_key", "precedence_key", "register",
-    "set_policy_evaluator", "table_keys", "to_data",
+    "set_policy_evaluator", "table_keys", "to_data", "variant",
 ]
 
 _install_slip_messages()  # a no-op outside a Jupyter kernel

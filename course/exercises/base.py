@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from course.exercises.results import CheckResult, Requirement
@@ -27,6 +27,8 @@ class Exercise:
     title: str
     points: float
     answer_name: str
+    # a question that differs per learner (course.exercises.variants.VariantFamily); None: one for everybody
+    variants: Any = field(default=None, repr=False, compare=False)
 
     def requirements(self, answer: Any, hidden: Any = None) -> list[Requirement]:
         raise NotImplementedError
@@ -50,7 +52,7 @@ class Exercise:
     def describe(self) -> dict[str, Any]:
         """Registry entry as data (for progress reports and the grader)."""
         return {"id": self.id, "title": self.title, "points": self.points, "kind": self.kind,
-                "answer_name": self.answer_name}
+                "answer_name": self.answer_name, "varies": self.variants is not None}
 
 
 def type_name(value: Any) -> str:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from course.exercises.registry import get
 from course.exercises.results import CheckResult
+from course.exercises.variants import CURRENT, Scenario, current_identity, resolve
 
 if TYPE_CHECKING:
     from course.exercises.model_answers import ModelAnswer
@@ -28,9 +29,26 @@ class ExerciseFailed(AssertionError):
         return [self.line]
 
 
-def evaluate(exercise_id: str, answer: Any, hidden: Any = None) -> CheckResult:
-    """Check without displaying or raising: what the autograder calls in its own process."""
-    return get(exercise_id).check(answer, hidden)
+def evaluate(exercise_id: str, answer: Any, hidden: Any = None, *,
+             identity: str | None | object = CURRENT) -> CheckResult:
+    """Check without displaying or raising: what the autograder calls in its own process.
+
+    A question that varies per learner is checked against ``identity``'s variant: the autograder passes the
+    submission's student id; the default (``CURRENT``) is this kernel's learner (``course.exercises.variants``).
+    """
+    exercise, hidden = resolve(get(exercise_id), identity, hidden)
+    return exercise.check(answer, hidden)
+
+
+def variant(exercise_id: str) -> Scenario | None:
+    """Show and return your own values for question ``exercise_id`` (None for a question that does not vary)."""
+    exercise = get(exercise_id)
+    if exercise.variants is None:
+        print(f"Question {exercise_id} is the same for everybody: it has no variant.")
+        return None
+    values = exercise.variants.values(exercise.id, current_identity().name)
+    show(values)
+    return values
 
 
 def check(exercise_id: str, answer: Any, hidden: Any = None) -> None:
@@ -52,7 +70,7 @@ def offer_model_answer(exercise_id: str, answer: Any) -> None:
     from course.exercises import model_answers
 
     if model_answers.in_profile():
-        offer = model_answers.model_answer(get(exercise_id), answer)
+        offer = model_answers.model_answer(resolve(get(exercise_id), CURRENT, None)[0], answer)
         if offer is not None:
             show(offer)
 

@@ -15,12 +15,15 @@ addresses; Elastic IPs use the 198.18.0.0/15 benchmarking range, which is never 
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from course.exercises.kinds.choice import SingleChoice
 from course.exercises.kinds.network import Flow, NetworkExercise, Option, Options, Slot, Slots
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.registry import register
+from course.exercises.variants import Scenario, VariantFamily, shuffled
 from course.net import NetworkBuilder, allow, sg_rule
 
 REGION = "eu-west-1"
@@ -587,29 +590,96 @@ DX_ENCRYPTION = SingleChoice(
 )
 
 # === Section 9: load balancers, Block Public Access and Network Firewall (course.net round two) ===========
+# These three questions vary per learner (course.exercises.variants): each learner's notebook shows their own
+# CIDRs, ports, addresses, domains and option order (`v = variant("2.11")`), and is graded against them. The
+# default scenario (no identity: tests, the instructor's source notebook) is the one authored first.
+
+_DOC_RANGES = ("192.0.2", "198.51.100", "203.0.113")  # the three documentation /24s (RFC 5737)
+
+
+def _block(rng: random.Random, base: str) -> tuple[str, list[str]]:
+    """A /24, /25 or /26 inside a documentation range, and two distinct host addresses in it."""
+    prefix = rng.choice((24, 25, 26))
+    size = 2 ** (32 - prefix)
+    start = rng.randrange(0, 256, size)
+    hosts = rng.sample(range(start + 1, start + size - 1), 2)
+    return f"{base}.{start}/{prefix}", [f"{base}.{h}" for h in hosts]
+
+
+def _letters(order: tuple[str, ...], canonical: tuple[str, ...]) -> set[str]:
+    """The letters a learner sees for the authored options ``canonical`` (``order[i]`` is shown as letter i)."""
+    return {chr(ord("A") + order.index(letter)) for letter in canonical}
+
+
+def _relabel(options: dict[str, Option], order: tuple[str, ...]) -> dict[str, Option]:
+    return {chr(ord("A") + i): options[letter] for i, letter in enumerate(order)}
+
+
+def _about(text: str, hidden: bool = False) -> dict:
+    return {"about": text, "hidden": hidden}
+
 
 # --- 2.11 Security groups for an NLB that preserves client IPs -----------------------------------------
 
-PARTNER_CIDR = "192.0.2.0/24"
+@dataclass(frozen=True)
+class NlbScenario(Scenario):
+    """Question 2.11's values: the VPC, the two client ranges, the listeners and the application's ports."""
+
+    vpc_cidr: str = field(metadata=_about("the media VPC"))
+    partner_cidr: str = field(metadata=_about("the partner's range: uses the stream listener"))
+    partner_host: str = field(metadata=_about("one partner host"))
+    office_cidr: str = field(metadata=_about("the office range: uses the admin listener"))
+    office_host: str = field(metadata=_about("one office host"))
+    internet_host: str = field(metadata=_about("some other host on the internet"))
+    stream_listener: int = field(metadata=_about("the NLB's stream listener (TCP), forwards to tg-stream"))
+    admin_listener: int = field(metadata=_about("the NLB's admin listener (TCP), forwards to tg-admin"))
+    stream_port: int = field(metadata=_about("the application's stream port (tg-stream)"))
+    admin_port: int = field(metadata=_about("the application's admin port (tg-admin)"))
+    partner_host_2: str = field(default="", metadata=_about("a second partner host", hidden=True))
+
+    def net(self, host: int, third: int = 0) -> str:
+        return ".".join(self.vpc_cidr.split(".")[:2] + [str(third), str(host)])
 
 
-def nlb_base() -> dict:
+NLB_DEFAULT = NlbScenario(vpc_cidr="10.60.0.0/16", partner_cidr="192.0.2.0/24", partner_host=PARTNER_API,
+                          office_cidr=OFFICE_CIDR, office_host=OFFICE, internet_host=INTERNET_CLIENT,
+                          stream_listener=443, admin_listener=9443, stream_port=8443, admin_port=9000,
+                          partner_host_2="192.0.2.200")
+PARTNER_CIDR = NLB_DEFAULT.partner_cidr
+
+
+def nlb_scenario(seed: int) -> NlbScenario:
+    rng = random.Random(seed)
+    partner_base, office_base, internet_base = rng.sample(_DOC_RANGES, 3)
+    partner_cidr, partner_hosts = _block(rng, partner_base)
+    office_cidr, office_hosts = _block(rng, office_base)
+    stream_listener, admin_listener = rng.choice((443, 4443, 5443)), rng.choice((9443, 10443, 8843))
+    return NlbScenario(vpc_cidr=f"10.{rng.randint(16, 99)}.0.0/16", partner_cidr=partner_cidr,
+                       partner_host=partner_hosts[0], office_cidr=office_cidr, office_host=office_hosts[0],
+                       internet_host=f"{internet_base}.{rng.randint(1, 254)}", stream_listener=stream_listener,
+                       admin_listener=admin_listener, stream_port=rng.choice((8443, 8080, 7443, 6443)),
+                       admin_port=rng.choice((9000, 9090, 9200, 9300)), partner_host_2=partner_hosts[1])
+
+
+def nlb_base(v: NlbScenario = NLB_DEFAULT) -> dict:
     """An internet-facing NLB with a security group; both listeners' targets see the client's own address."""
-    return (NetworkBuilder(REGION).vpc("vpc-media", "10.60.0.0/16")
-            .subnet("subnet-edge", "vpc-media", "10.60.0.0/24", az=f"{REGION}a")
-            .subnet("subnet-app", "vpc-media", "10.60.1.0/24", az=f"{REGION}a")
+    return (NetworkBuilder(REGION).vpc("vpc-media", v.vpc_cidr)
+            .subnet("subnet-edge", "vpc-media", v.net(0) + "/24", az=f"{REGION}a")
+            .subnet("subnet-app", "vpc-media", v.net(0, 1) + "/24", az=f"{REGION}a")
             .route_table("rtb-edge", "vpc-media", subnets=["subnet-edge"])
             .igw("igw-media", "vpc-media").route("rtb-edge", "0.0.0.0/0", "igw-media")
-            .sg("sg-nlb", "vpc-media", outbound=[sg_rule("tcp", 8443, "sg-app"), sg_rule("tcp", 9000, "sg-app")])
+            .sg("sg-nlb", "vpc-media", outbound=[sg_rule("tcp", v.stream_port, "sg-app"),
+                                                 sg_rule("tcp", v.admin_port, "sg-app")])
             .sg("sg-app", "vpc-media")
             .sg("sg-ops", "vpc-media")  # an operations host in the application subnet
-            .eni("eni-nlb-a", "subnet-edge", "10.60.0.10", public_ip="198.18.6.10")
-            .eni("eni-app", "subnet-app", "10.60.1.10", sgs=["sg-app"])
-            .eni("eni-ops", "subnet-app", "10.60.1.50", sgs=["sg-ops"])
+            .eni("eni-nlb-a", "subnet-edge", v.net(10), public_ip="198.18.6.10")
+            .eni("eni-app", "subnet-app", v.net(10, 1), sgs=["sg-app"])
+            .eni("eni-ops", "subnet-app", v.net(50, 1), sgs=["sg-ops"])
             # instance targets: client IP preservation is on (the NLB default for instance targets)
-            .target_group("tg-stream", 8443, ["eni-app"]).target_group("tg-admin", 9000, ["eni-app"])
+            .target_group("tg-stream", v.stream_port, ["eni-app"]).target_group("tg-admin", v.admin_port, ["eni-app"])
             .load_balancer("lb-media", "network", ["eni-nlb-a"], sgs=["sg-nlb"],
-                           listeners=[(443, "tcp", "tg-stream"), (9443, "tcp", "tg-admin")])).build()
+                           listeners=[(v.stream_listener, "tcp", "tg-stream"),
+                                      (v.admin_listener, "tcp", "tg-admin")])).build()
 
 
 _PRESERVED = ("With client IP preservation the target sees the client's own address, not the load balancer's: a "
@@ -618,51 +688,119 @@ _PRESERVED = ("With client IP preservation the target sees the client's own addr
 _NLB_SG = ("The load balancer's security group is where client ranges are narrowed; an NLB listener with an "
            "open group serves the whole internet.")
 
-NLB_GROUPS = NetworkExercise(
-    id="2.11", title="Security groups for an NLB that preserves client IPs", points=3, answer_name="answer_2_11",
-    base=nlb_base(),
-    form=Slots([Slot(("sg-nlb",), ("security_groups", "sg-nlb", "inbound"), "sg_rules"),
-                Slot(("sg-app",), ("security_groups", "sg-app", "inbound"), "sg_rules")]),
-    flows=[
-        Flow("the partner (192.0.2.77) streams through the NLB (TCP 443)", _tcp(PARTNER_API, "lb-media", 443),
-             hint=_PRESERVED),
-        Flow("the office (198.51.100.25) reaches the admin listener (TCP 9443)", _tcp(OFFICE, "lb-media", 9443),
-             hint=_PRESERVED),
-        Flow("other internet hosts cannot stream (203.0.113.50, TCP 443)", _tcp(INTERNET_CLIENT, "lb-media", 443),
-             expect="blocked", blocked_by=("sg-inbound",), hint=_NLB_SG),
-        Flow("the partner cannot reach the admin listener (TCP 9443)", _tcp(PARTNER_API, "lb-media", 9443),
-             expect="blocked", hint=_NLB_SG + " Each listener needs its own, narrower rule."),
-        Flow("the operations host cannot bypass the NLB to the application (TCP 8443)",
-             _tcp("eni-ops", "eni-app", 8443), expect="blocked",
-             hint="A rule for the VPC or the subnet admits every host in it, not only the load balancer."),
-    ])
+
+def nlb_question(v: NlbScenario) -> NetworkExercise:
+    return NetworkExercise(
+        id="2.11", title="Security groups for an NLB that preserves client IPs", points=3, answer_name="answer_2_11",
+        base=nlb_base(v),
+        form=Slots([Slot(("sg-nlb",), ("security_groups", "sg-nlb", "inbound"), "sg_rules"),
+                    Slot(("sg-app",), ("security_groups", "sg-app", "inbound"), "sg_rules")]),
+        flows=[
+            Flow(f"the partner ({v.partner_host}) streams through the NLB (TCP {v.stream_listener})",
+                 _tcp(v.partner_host, "lb-media", v.stream_listener), hint=_PRESERVED),
+            Flow(f"the office ({v.office_host}) reaches the admin listener (TCP {v.admin_listener})",
+                 _tcp(v.office_host, "lb-media", v.admin_listener), hint=_PRESERVED),
+            Flow(f"other internet hosts cannot stream ({v.internet_host}, TCP {v.stream_listener})",
+                 _tcp(v.internet_host, "lb-media", v.stream_listener),
+                 expect="blocked", blocked_by=("sg-inbound",), hint=_NLB_SG),
+            Flow(f"the partner cannot reach the admin listener (TCP {v.admin_listener})",
+                 _tcp(v.partner_host, "lb-media", v.admin_listener),
+                 expect="blocked", hint=_NLB_SG + " Each listener needs its own, narrower rule."),
+            Flow(f"the operations host cannot bypass the NLB to the application (TCP {v.stream_port})",
+                 _tcp("eni-ops", "eni-app", v.stream_port), expect="blocked",
+                 hint="A rule for the VPC or the subnet admits every host in it, not only the load balancer."),
+        ])
+
+
+def nlb_model(v: NlbScenario) -> dict:
+    return {"sg-nlb": [sg_rule("tcp", v.stream_listener, v.partner_cidr),
+                       sg_rule("tcp", v.admin_listener, v.office_cidr)],
+            "sg-app": [sg_rule("tcp", v.stream_port, "sg-nlb"), sg_rule("tcp", v.admin_port, "sg-nlb")]}
+
+
+NLB_GROUPS = VariantFamily(NLB_DEFAULT, nlb_scenario, nlb_question, nlb_model).registered()
 
 # --- 2.12 Egress filtering by domain with AWS Network Firewall -------------------------------------------
 
-FIREWALL_POLICY = {
-    "stateless_default": "forward",
-    "domain_lists": [{"type": "allowlist", "domains": ["pypi.org", ".pythonhosted.org"],
-                      "protocols": ["tls_sni", "http_host"]}],
-}
+# package registries a build host may need: (exact name, subdomain entry, a subdomain, a look-alike name)
+REGISTRIES = (
+    ("pypi.org", ".pythonhosted.org", "files.pythonhosted.org", "evilpythonhosted.org"),
+    ("rubygems.org", ".rubygems.org", "index.rubygems.org", "evilrubygems.org"),
+    ("crates.io", ".crates.io", "static.crates.io", "notcrates.io"),
+    ("proxy.golang.org", ".golang.org", "sum.golang.org", "evilgolang.org"),
+    ("repo.maven.apache.org", ".maven.org", "repo1.maven.org", "evilmaven.org"),
+)
+PASTE_SITES = ("paste.example.net", "upload.example.org", "share.example.com", "drop.example.net")
+SEVEN = tuple("ABCDEFG")
 
 
-def firewall_base() -> dict:
+@dataclass(frozen=True)
+class FirewallScenario(Scenario):
+    """Question 2.12's values: the VPC's subnets, the allowlist and the names the build host asks for."""
+
+    vpc_cidr: str = field(metadata=_about("the build VPC"))
+    build_subnet: str = field(metadata=_about("subnet-build (the build host eni-build)"))
+    nat_subnet: str = field(metadata=_about("subnet-nat (the zonal NAT gateway nat-build)"))
+    firewall_subnet: str = field(metadata=_about("subnet-fw (the firewall endpoint vpce-fw-build)"))
+    allowlist: tuple[str, ...] = field(metadata=_about("the firewall's domain allowlist (TLS SNI, HTTP Host)"))
+    download_domain: str = field(metadata=_about("where the packages are downloaded from"))
+    paste_domain: str = field(metadata=_about("a paste site the build host must not reach"))
+    exact_domain: str = field(default="", metadata=_about("the allowlist's exact name", hidden=True))
+    lookalike_domain: str = field(default="", metadata=_about("a name that only ends like an allowed one",
+                                                              hidden=True))
+    order: tuple[str, ...] = field(default=SEVEN, metadata=_about("option order", hidden=True))
+
+    def letters(self, *canonical: str) -> set[str]:
+        """The letters this learner sees for the authored options ``canonical``."""
+        return _letters(self.order, canonical)
+
+
+def _firewall_scenario(registry: tuple[str, str, str, str], octet: int, thirds: tuple[int, int, int],
+                       paste: str, order: tuple[str, ...]) -> FirewallScenario:
+    exact, suffix, download, lookalike = registry
+    return FirewallScenario(vpc_cidr=f"10.{octet}.0.0/16", build_subnet=f"10.{octet}.{thirds[0]}.0/24",
+                            nat_subnet=f"10.{octet}.{thirds[1]}.0/24", firewall_subnet=f"10.{octet}.{thirds[2]}.0/24",
+                            allowlist=(exact, suffix), download_domain=download, paste_domain=paste,
+                            exact_domain=exact, lookalike_domain=lookalike, order=order)
+
+
+FIREWALL_DEFAULT = _firewall_scenario(REGISTRIES[0], 70, (1, 2, 3), PASTE_SITES[0], SEVEN)
+
+
+def firewall_scenario(seed: int) -> FirewallScenario:
+    rng = random.Random(seed)
+    thirds = tuple(rng.sample(range(1, 20), 3))
+    return _firewall_scenario(rng.choice(REGISTRIES), rng.randint(16, 99), thirds,  # type: ignore[arg-type]
+                              rng.choice(PASTE_SITES), shuffled(list(SEVEN), rng.getrandbits(64)))
+
+
+def firewall_policy(v: FirewallScenario = FIREWALL_DEFAULT) -> dict:
+    return {"stateless_default": "forward",
+            "domain_lists": [{"type": "allowlist", "domains": list(v.allowlist),
+                              "protocols": ["tls_sni", "http_host"]}]}
+
+
+FIREWALL_POLICY = firewall_policy()
+
+
+def firewall_base(v: FirewallScenario = FIREWALL_DEFAULT) -> dict:
     """A build subnet, a NAT subnet and a firewall subnet, with no routes out yet."""
-    b = (NetworkBuilder(REGION).vpc("vpc-build", "10.70.0.0/16")
-         .subnet("subnet-build", "vpc-build", "10.70.1.0/24", az=f"{REGION}a")
-         .subnet("subnet-nat", "vpc-build", "10.70.2.0/24", az=f"{REGION}a")
-         .subnet("subnet-fw", "vpc-build", "10.70.3.0/24", az=f"{REGION}a")
+    nat_ip = v.nat_subnet.rsplit(".", 1)[0] + ".5"
+    b = (NetworkBuilder(REGION).vpc("vpc-build", v.vpc_cidr)
+         .subnet("subnet-build", "vpc-build", v.build_subnet, az=f"{REGION}a")
+         .subnet("subnet-nat", "vpc-build", v.nat_subnet, az=f"{REGION}a")
+         .subnet("subnet-fw", "vpc-build", v.firewall_subnet, az=f"{REGION}a")
          .route_table("rtb-build", "vpc-build", subnets=["subnet-build"])
          .route_table("rtb-nat", "vpc-build", subnets=["subnet-nat"])
          .route_table("rtb-fw", "vpc-build", subnets=["subnet-fw"])
          .igw("igw-build", "vpc-build")
-         .nat("nat-build", "subnet-nat", "10.70.2.5", "198.18.7.5")
+         .nat("nat-build", "subnet-nat", nat_ip, "198.18.7.5")
          .regional_nat("nat-regional", "vpc-build", "198.18.7.6")
          # the build host's group admits HTTPS from anywhere (a leftover); only routing keeps it unreachable
          .sg("sg-build", "vpc-build", inbound=[sg_rule("tcp", 443, "0.0.0.0/0")])
-         .eni("eni-build", "subnet-build", "10.70.1.20", sgs=["sg-build"]))
+         .eni("eni-build", "subnet-build", v.build_subnet.rsplit(".", 1)[0] + ".20", sgs=["sg-build"]))
     b.doc["network_firewalls"] = {"nfw-egress": {"vpc": "vpc-build", "endpoints": {"vpce-fw-build": "subnet-fw"},
-                                                 "policy": FIREWALL_POLICY}}
+                                                 "policy": firewall_policy(v)}}
     return b.build()
 
 
@@ -672,77 +810,129 @@ def _default_route(table: str, target: str) -> Callable[[dict], None]:
     return apply
 
 
-def _edge_nat_subnet(doc: dict) -> None:
-    doc["route_tables"]["rtb-edge"] = {"vpc": "vpc-build", "edge_associations": ["igw-build"], "routes": [
-        {"dest": "10.70.0.0/16", "target": "local"}, {"dest": "10.70.2.0/24", "target": "vpce-fw-build"}]}
+def _edge_nat_subnet(v: FirewallScenario) -> Callable[[dict], None]:
+    def apply(doc: dict) -> None:
+        doc["route_tables"]["rtb-edge"] = {"vpc": "vpc-build", "edge_associations": ["igw-build"], "routes": [
+            {"dest": v.vpc_cidr, "target": "local"}, {"dest": v.nat_subnet, "target": "vpce-fw-build"}]}
+    return apply
 
 
 _BUILD_ROUTE, _NAT_ROUTE, _FW_ROUTE = ("rtb-build's default route", "rtb-nat's default route",
                                        "rtb-fw's default route")
 
-FIREWALL_OPTIONS = {
-    "A": Option("Add 0.0.0.0/0 -> nat-build to rtb-build", _default_route("rtb-build", "nat-build"),
-                "The build host has no public address, so its IPv4 traffic needs a NAT gateway.",
-                sets=(_BUILD_ROUTE,)),
-    "B": Option("Add 0.0.0.0/0 -> vpce-fw-build to rtb-nat", _default_route("rtb-nat", "vpce-fw-build"),
-                "The NAT gateway forwards by its own subnet's route table: that is where the firewall goes on "
-                "the path.", sets=(_NAT_ROUTE,)),
-    "C": Option("Add 0.0.0.0/0 -> igw-build to rtb-fw", _default_route("rtb-fw", "igw-build"),
-                "After inspection the firewall subnet's table sends traffic on to the internet gateway.",
-                sets=(_FW_ROUTE,)),
-    "D": Option("Create a gateway route table rtb-edge, edge-associated with igw-build, with "
-                "10.70.2.0/24 -> vpce-fw-build", _edge_nat_subnet,
-                "Replies come in through the internet gateway; without ingress routing they skip the firewall."),
-    "E": Option("Add 0.0.0.0/0 -> igw-build to rtb-nat", _default_route("rtb-nat", "igw-build"),
-                "A route straight to the internet gateway takes the NAT gateway's traffic round the firewall.",
-                sets=(_NAT_ROUTE,)),
-    "F": Option("Add 0.0.0.0/0 -> vpce-fw-build to rtb-build", _default_route("rtb-build", "vpce-fw-build"),
-                "Inspecting before the NAT gateway leaves nothing to translate the private source address.",
-                sets=(_BUILD_ROUTE,)),
-    "G": Option("Add 0.0.0.0/0 -> nat-regional to rtb-build (the regional NAT gateway)",
-                _default_route("rtb-build", "nat-regional"),
-                "A regional NAT gateway has no subnet of yours: AWS routes it to the internet gateway itself, "
-                "so no route table of yours can put the firewall after it.", sets=(_BUILD_ROUTE,)),
-}
 
-FIREWALL = NetworkExercise(
-    id="2.12", title="Filter egress by domain name with AWS Network Firewall", points=3, answer_name="answer_2_12",
-    base=firewall_base(), form=Options(FIREWALL_OPTIONS, multiple=True),
-    flows=[
-        Flow("the build host downloads packages from files.pythonhosted.org (HTTPS)",
-             _tcp("eni-build", INTERNET_CLIENT, 443, domain="files.pythonhosted.org"),
-             hint="Every hop needs a route: build subnet to NAT, NAT subnet to the firewall, firewall to the "
-                  "internet gateway, and the replies back the same way."),
-        Flow("the build host cannot upload to paste.example.net (HTTPS)",
-             _tcp("eni-build", "192.0.2.77", 443, domain="paste.example.net"), expect="blocked",
-             blocked_by=("firewall-domain",),
-             hint="The domain allowlist only decides what passes through the firewall endpoint."),
-        Flow("nobody on the internet can open a connection to the build host (HTTPS)",
-             _tcp(INTERNET_CLIENT, "eni-build", 443), expect="blocked",
-             hint="The build host must stay without a public address or a route from the internet."),
-    ])
+def firewall_options(v: FirewallScenario = FIREWALL_DEFAULT) -> dict[str, Option]:
+    """The options in the authored order (letters A-G before a learner's shuffle)."""
+    return {
+        "A": Option("Add 0.0.0.0/0 -> nat-build to rtb-build", _default_route("rtb-build", "nat-build"),
+                    "The build host has no public address, so its IPv4 traffic needs a NAT gateway.",
+                    sets=(_BUILD_ROUTE,)),
+        "B": Option("Add 0.0.0.0/0 -> vpce-fw-build to rtb-nat", _default_route("rtb-nat", "vpce-fw-build"),
+                    "The NAT gateway forwards by its own subnet's route table: that is where the firewall goes on "
+                    "the path.", sets=(_NAT_ROUTE,)),
+        "C": Option("Add 0.0.0.0/0 -> igw-build to rtb-fw", _default_route("rtb-fw", "igw-build"),
+                    "After inspection the firewall subnet's table sends traffic on to the internet gateway.",
+                    sets=(_FW_ROUTE,)),
+        "D": Option("Create a gateway route table rtb-edge, edge-associated with igw-build, with "
+                    f"{v.nat_subnet} -> vpce-fw-build", _edge_nat_subnet(v),
+                    "Replies come in through the internet gateway; without ingress routing they skip the firewall."),
+        "E": Option("Add 0.0.0.0/0 -> igw-build to rtb-nat", _default_route("rtb-nat", "igw-build"),
+                    "A route straight to the internet gateway takes the NAT gateway's traffic round the firewall.",
+                    sets=(_NAT_ROUTE,)),
+        "F": Option("Add 0.0.0.0/0 -> vpce-fw-build to rtb-build", _default_route("rtb-build", "vpce-fw-build"),
+                    "Inspecting before the NAT gateway leaves nothing to translate the private source address.",
+                    sets=(_BUILD_ROUTE,)),
+        "G": Option("Add 0.0.0.0/0 -> nat-regional to rtb-build (the regional NAT gateway)",
+                    _default_route("rtb-build", "nat-regional"),
+                    "A regional NAT gateway has no subnet of yours: AWS routes it to the internet gateway itself, "
+                    "so no route table of yours can put the firewall after it.", sets=(_BUILD_ROUTE,)),
+    }
+
+
+FIREWALL_OPTIONS = firewall_options()
+
+
+def firewall_question(v: FirewallScenario) -> NetworkExercise:
+    return NetworkExercise(
+        id="2.12", title="Filter egress by domain name with AWS Network Firewall", points=3, answer_name="answer_2_12",
+        base=firewall_base(v), form=Options(_relabel(firewall_options(v), v.order), multiple=True),
+        flows=[
+            Flow(f"the build host downloads packages from {v.download_domain} (HTTPS)",
+                 _tcp("eni-build", INTERNET_CLIENT, 443, domain=v.download_domain),
+                 hint="Every hop needs a route: build subnet to NAT, NAT subnet to the firewall, firewall to the "
+                      "internet gateway, and the replies back the same way."),
+            Flow(f"the build host cannot upload to {v.paste_domain} (HTTPS)",
+                 _tcp("eni-build", "192.0.2.77", 443, domain=v.paste_domain), expect="blocked",
+                 blocked_by=("firewall-domain",),
+                 hint="The domain allowlist only decides what passes through the firewall endpoint."),
+            Flow("nobody on the internet can open a connection to the build host (HTTPS)",
+                 _tcp(INTERNET_CLIENT, "eni-build", 443), expect="blocked",
+                 hint="The build host must stay without a public address or a route from the internet."),
+        ])
+
+
+FIREWALL = VariantFamily(FIREWALL_DEFAULT, firewall_scenario, firewall_question,
+                         lambda v: v.letters("A", "B", "C", "D")).registered()
 
 # --- 2.13 VPC Block Public Access with exclusions ------------------------------------------------------
 
+LEGACY_SERVICES = ((22, "SSH"), (3389, "RDP"), (5900, "VNC"))
 
-def bpa_base() -> dict:
+
+@dataclass(frozen=True)
+class BpaScenario(Scenario):
+    """Question 2.13's values: the shop VPC, the legacy host's open service and the outside hosts."""
+
+    vpc_cidr: str = field(metadata=_about("the shop VPC (subnets web, nat, app, legacy)"))
+    legacy_service: str = field(metadata=_about("what the legacy host's group admits from anywhere"))
+    legacy_port: int = field(metadata=_about("its port (TCP)"))
+    payment_api: str = field(metadata=_about("the payment API the application calls (HTTPS)"))
+    internet_host: str = field(metadata=_about("a customer, or anybody, on the internet"))
+    internet_host_2: str = field(default="", metadata=_about("a second internet host", hidden=True))
+    thirds: tuple[int, int, int, int] = field(default=(1, 2, 3, 4), metadata=_about("subnets", hidden=True))
+    order: tuple[str, ...] = field(default=SEVEN, metadata=_about("option order", hidden=True))
+
+    def subnet(self, index: int, host: int = 0) -> str:
+        return ".".join(self.vpc_cidr.split(".")[:2] + [str(self.thirds[index]), str(host)])
+
+    def letters(self, *canonical: str) -> set[str]:
+        return _letters(self.order, canonical)
+
+
+BPA_DEFAULT = BpaScenario(vpc_cidr="10.80.0.0/16", legacy_service="SSH", legacy_port=22, payment_api=PARTNER_API,
+                          internet_host=INTERNET_CLIENT, internet_host_2="192.0.2.77")
+
+
+def bpa_scenario(seed: int) -> BpaScenario:
+    rng = random.Random(seed)
+    port, service = rng.choice(LEGACY_SERVICES)
+    api_base, client_base, other_base = rng.sample(_DOC_RANGES, 3)
+    return BpaScenario(vpc_cidr=f"10.{rng.randint(16, 99)}.0.0/16", legacy_service=service, legacy_port=port,
+                       payment_api=f"{api_base}.{rng.randint(1, 254)}",
+                       internet_host=f"{client_base}.{rng.randint(1, 254)}",
+                       internet_host_2=f"{other_base}.{rng.randint(1, 254)}",
+                       thirds=tuple(rng.sample(range(1, 30), 4)),  # type: ignore[arg-type]
+                       order=shuffled(list(SEVEN), rng.getrandbits(64)))
+
+
+def bpa_base(v: BpaScenario = BPA_DEFAULT) -> dict:
     """Block Public Access is bidirectional for the Region; four subnets, one of them a forgotten host."""
-    return (NetworkBuilder(REGION).vpc("vpc-shop2", "10.80.0.0/16")
-            .subnet("subnet-web", "vpc-shop2", "10.80.1.0/24", az=f"{REGION}a")
-            .subnet("subnet-nat", "vpc-shop2", "10.80.2.0/24", az=f"{REGION}a")
-            .subnet("subnet-app", "vpc-shop2", "10.80.3.0/24", az=f"{REGION}a")
-            .subnet("subnet-legacy", "vpc-shop2", "10.80.4.0/24", az=f"{REGION}a")
+    return (NetworkBuilder(REGION).vpc("vpc-shop2", v.vpc_cidr)
+            .subnet("subnet-web", "vpc-shop2", v.subnet(0) + "/24", az=f"{REGION}a")
+            .subnet("subnet-nat", "vpc-shop2", v.subnet(1) + "/24", az=f"{REGION}a")
+            .subnet("subnet-app", "vpc-shop2", v.subnet(2) + "/24", az=f"{REGION}a")
+            .subnet("subnet-legacy", "vpc-shop2", v.subnet(3) + "/24", az=f"{REGION}a")
             .igw("igw-shop2", "vpc-shop2")
             .route_table("rtb-public", "vpc-shop2", subnets=["subnet-web", "subnet-nat", "subnet-legacy"])
             .route("rtb-public", "0.0.0.0/0", "igw-shop2")
-            .nat("nat-shop2", "subnet-nat", "10.80.2.5", "198.18.8.5")
+            .nat("nat-shop2", "subnet-nat", v.subnet(1, 5), "198.18.8.5")
             .route_table("rtb-app", "vpc-shop2", subnets=["subnet-app"]).route("rtb-app", "0.0.0.0/0", "nat-shop2")
             .sg("sg-web", "vpc-shop2", inbound=[sg_rule("tcp", 443, "0.0.0.0/0")])
             .sg("sg-app", "vpc-shop2")
-            .sg("sg-legacy", "vpc-shop2", inbound=[sg_rule("tcp", 22, "0.0.0.0/0")])
-            .eni("eni-web", "subnet-web", "10.80.1.10", public_ip="198.18.8.10", sgs=["sg-web"])
-            .eni("eni-app", "subnet-app", "10.80.3.10", sgs=["sg-app"])
-            .eni("eni-legacy", "subnet-legacy", "10.80.4.40", public_ip="198.18.8.40", sgs=["sg-legacy"])
+            .sg("sg-legacy", "vpc-shop2", inbound=[sg_rule("tcp", v.legacy_port, "0.0.0.0/0")])
+            .eni("eni-web", "subnet-web", v.subnet(0, 10), public_ip="198.18.8.10", sgs=["sg-web"])
+            .eni("eni-app", "subnet-app", v.subnet(2, 10), sgs=["sg-app"])
+            .eni("eni-legacy", "subnet-legacy", v.subnet(3, 40), public_ip="198.18.8.40", sgs=["sg-legacy"])
             .block_public_access("block-bidirectional")).build()
 
 
@@ -776,23 +966,30 @@ BPA_OPTIONS = {
                 "nothing more than egress (unless other hosts share that subnet).", sets=("subnet-nat's exclusion",)),
 }
 
-BPA = NetworkExercise(
-    id="2.13", title="Keep Block Public Access on with the fewest exclusions", points=3, answer_name="answer_2_13",
-    base=bpa_base(), form=Options(BPA_OPTIONS, multiple=True),
-    flows=[
-        Flow("customers reach the web server (HTTPS)", _tcp(INTERNET_CLIENT, "eni-web", 443),
-             hint="Under block-bidirectional nothing crosses the internet gateway unless its subnet or VPC is "
-                  "excluded, and only allow-bidirectional lets connections in."),
-        Flow("the application calls a payment API through the NAT gateway (HTTPS)",
-             _tcp("eni-app", PARTNER_API, 443),
-             hint="Block Public Access looks at the subnet whose traffic crosses the internet gateway."),
-        Flow("nobody on the internet reaches SSH on the forgotten legacy host", _tcp(INTERNET_CLIENT, "eni-legacy", 22),
-             expect="blocked", blocked_by=("block-public-access",),
-             hint="The legacy host's group admits SSH from anywhere: Block Public Access is what protects it."),
-        Flow("the legacy host cannot open connections to the internet (HTTPS)",
-             _tcp("eni-legacy", INTERNET_CLIENT, 443), expect="blocked",
-             hint="Exclude only the subnets that need the internet."),
-    ])
+
+def bpa_question(v: BpaScenario) -> NetworkExercise:
+    return NetworkExercise(
+        id="2.13", title="Keep Block Public Access on with the fewest exclusions", points=3, answer_name="answer_2_13",
+        base=bpa_base(v), form=Options(_relabel(BPA_OPTIONS, v.order), multiple=True),
+        flows=[
+            Flow("customers reach the web server (HTTPS)", _tcp(v.internet_host, "eni-web", 443),
+                 hint="Under block-bidirectional nothing crosses the internet gateway unless its subnet or VPC is "
+                      "excluded, and only allow-bidirectional lets connections in."),
+            Flow("the application calls a payment API through the NAT gateway (HTTPS)",
+                 _tcp("eni-app", v.payment_api, 443),
+                 hint="Block Public Access looks at the subnet whose traffic crosses the internet gateway."),
+            Flow(f"nobody on the internet reaches {v.legacy_service} on the forgotten legacy host",
+                 _tcp(v.internet_host, "eni-legacy", v.legacy_port), expect="blocked",
+                 blocked_by=("block-public-access",),
+                 hint=f"The legacy host's group admits {v.legacy_service} from anywhere: Block Public Access is what "
+                      "protects it."),
+            Flow("the legacy host cannot open connections to the internet (HTTPS)",
+                 _tcp("eni-legacy", v.internet_host, 443), expect="blocked",
+                 hint="Exclude only the subnets that need the internet."),
+        ])
+
+
+BPA = VariantFamily(BPA_DEFAULT, bpa_scenario, bpa_question, lambda v: v.letters("A", "B")).registered()
 
 register(EGRESS, WEB_NACL, TIER_GROUPS, BROKEN, ENDPOINT_POLICY, BUCKET_POLICY, HUB, API_POLICY, OAC_POLICY,
          DX_ENCRYPTION, NLB_GROUPS, FIREWALL, BPA)
