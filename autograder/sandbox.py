@@ -103,6 +103,7 @@ class Sandbox:
     use_bwrap: bool = True
     readonly: list[Path] = field(default_factory=list)
     uid: int | None = None
+    env: dict[str, str] = field(default_factory=dict)  # added to the kernel's clean environment
 
     def prepare(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -177,6 +178,7 @@ class Sandbox:
             env["PYTHONPATH"] = os.pathsep.join(str(p) for p in extra_pythonpath)
         if "AWS_COURSE_ROOT" in os.environ:
             env["AWS_COURSE_ROOT"] = os.environ["AWS_COURSE_ROOT"]
+        env.update(self.env)
         return env
 
 

@@ -26,9 +26,14 @@ from autograder.scorer import BudgetExceeded, Scorer
 from course.exercises.results import CheckResult
 
 
-def trusted(check: CheckSpec, scorer: Scorer, answer_path: Path) -> CellScore:
-    """Score one check cell from the answer file the kernel wrote, within the scorer's budget."""
-    request = {"exercise_id": check.exercise_id, "path": str(answer_path), "hidden": list(check.hidden)}
+def trusted(check: CheckSpec, scorer: Scorer, answer_path: Path, student: str = "") -> CellScore:
+    """Score one check cell from the answer file the kernel wrote, within the scorer's budget.
+
+    ``student`` is the submission's student id: a question that varies per learner is scored against that
+    learner's variant (``course.exercises.variants``), whatever identity the notebook claimed in its kernel.
+    """
+    request = {"exercise_id": check.exercise_id, "path": str(answer_path), "hidden": list(check.hidden),
+               "student": student}
     try:
         reply = scorer.check(request)
     except BudgetExceeded as exc:
@@ -36,6 +41,24 @@ def trusted(check: CheckSpec, scorer: Scorer, answer_path: Path) -> CellScore:
         cell.budget = cell.problem
         return cell
     return from_reply(check, reply)
+
+
+def varying(spec: AssignmentSpec) -> list[str]:
+    """The questions of ``spec`` that vary per learner."""
+    from course.exercises.registry import get
+
+    return [c.exercise_id for c in spec.checks if get(c.exercise_id).variants is not None]
+
+
+def identity_problem(student_id: str, specs: list[AssignmentSpec]) -> str | None:
+    """Why a submission cannot be graded against its own variants (an unknown student id), or None."""
+    if student_id and student_id.strip():
+        return None
+    ids = [q for spec in specs for q in varying(spec)]
+    if not ids:
+        return None
+    return (f"the submission has no student id, so the variant of question(s) {', '.join(ids)} is unknown: "
+            "it is not graded (rename it after the student, e.g. <student>.ipynb, and grade it again)")
 
 
 def from_reply(check: CheckSpec, reply: dict[str, Any]) -> CellScore:

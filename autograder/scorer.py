@@ -219,14 +219,19 @@ def _score(request: dict[str, Any]) -> dict[str, Any]:
     cases alone (compared with the notebook's own check)."""
     from autograder.extract import read_answer
     from course.exercises.checking import evaluate
+    from course.exercises.variants import UnknownIdentity
 
     found, answer, problem = read_answer(Path(request["path"]))
     if problem is not None and answer is None:
         return {"found": found, "problem": problem}
     exercise_id, hidden = request["exercise_id"], list(request.get("hidden") or [])
+    # the submission's student id, never this process's environment: "" makes a varying question refuse
+    student = str(request.get("student") or "")
     try:
-        results = [evaluate(exercise_id, answer, h) for h in (hidden or [None])]
-        visible = evaluate(exercise_id, answer, None) if hidden else results[0]
+        results = [evaluate(exercise_id, answer, h, identity=student) for h in (hidden or [None])]
+        visible = evaluate(exercise_id, answer, None, identity=student) if hidden else results[0]
+    except UnknownIdentity as exc:
+        return {"found": found, "problem": f"{exc}: the submission's student id is unknown"}
     except (MemoryError, RecursionError):
         raise
     except Exception as exc:  # noqa: BLE001 - a checker crash on hostile data costs this question only

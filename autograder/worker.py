@@ -26,8 +26,9 @@ from autograder.intake import Submission, SubmittedNotebook
 from autograder.outcome import SEVERITY, CellScore, Outcome, PartOutcome
 from autograder.prepare import prepare, strip_extraction
 from autograder.sandbox import Limits, Sandbox, sandbox_uid
-from autograder.score import disagreements, in_kernel_outcomes, trusted
+from autograder.score import disagreements, identity_problem, in_kernel_outcomes, trusted
 from autograder.scorer import Budget, scorer_for
+from course.exercises.variants import STUDENT_VARIABLE
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,10 @@ def grade(job: Job) -> Outcome:
     if sub.error is not None or not sub.parts:
         out.detail = sub.error or "no notebook"
         return out
+    unknown = identity_problem(sub.student_id, whole.parts)
+    if unknown is not None:
+        out.detail = unknown
+        return out
     submitted = {part.name: part for part in sub.parts}
     out.parts = [_grade_part(job, spec, submitted.get(spec.notebook_name)) for spec in whole.parts]
     out.score = round(sum(p.score for p in out.parts), 2)
@@ -108,7 +113,8 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: PartOutc
     scorer.start()  # it imports the checkers while the kernel runs
     try:
         sandbox = Sandbox(scratch / "work", limits=job.limits, use_bwrap=job.use_bwrap,
-                          readonly=_readonly(job), uid=sandbox_uid(job.use_bwrap))
+                          readonly=_readonly(job), uid=sandbox_uid(job.use_bwrap),
+                          env={STUDENT_VARIABLE: job.submission.student_id})  # the kernel shows their variant
         extraction = Extraction(sandbox.workdir)
         prepared = prepare(student_nb, spec, extraction)
         execution = run(prepared.nb, sandbox, cell_timeout=job.cell_timeout,
@@ -116,7 +122,7 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: PartOutc
         outcomes = in_kernel_outcomes(execution.nb, spec, execution.replies)
         cells: list[CellScore] = []
         for check in spec.checks:
-            cell = trusted(check, scorer, extraction.path(check.grade_id))
+            cell = trusted(check, scorer, extraction.path(check.grade_id), job.submission.student_id)
             cell.in_kernel_passed = outcomes.get(check.grade_id)
             cells.append(cell)
         out.autograded = nbformat.writes(strip_extraction(execution.nb))

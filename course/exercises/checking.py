@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from course.exercises.registry import get
 from course.exercises.results import CheckResult
-from course.exercises.variants import CURRENT, Scenario, current_identity, resolve
+from course.exercises.variants import CURRENT, Scenario, current_identity, options_of, resolve
 
 if TYPE_CHECKING:
     from course.exercises.model_answers import ModelAnswer
@@ -48,6 +48,9 @@ def variant(exercise_id: str) -> Scenario | None:
         return None
     values = exercise.variants.values(exercise.id, current_identity().name)
     show(values)
+    listed = options_of(exercise.variants.exercise(values))
+    if listed is not None:
+        show(listed)
     return values
 
 
@@ -75,7 +78,7 @@ def offer_model_answer(exercise_id: str, answer: Any) -> None:
             show(offer)
 
 
-def show(result: CheckResult | ModelAnswer) -> None:
+def show(result: CheckResult | ModelAnswer | object) -> None:
     """Rich HTML table in Jupyter (with a text fallback), plain text elsewhere."""
     try:
         from IPython import get_ipython

@@ -186,6 +186,36 @@ class Scenario:
         return "\n".join(lines) + (f"\n{extra}" if extra else "")
 
 
+@dataclass(frozen=True)
+class OptionList:
+    """The options of a question in the order this learner sees them (letters shuffled per learner)."""
+
+    question_id: str
+    options: tuple[tuple[str, str], ...]
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        items = "".join(f"<li><strong>{esc(letter)}.</strong> {esc(text)}</li>" for letter, text in self.options)
+        return (f'<div class="aws-course-options"><p><strong>Options of question {esc(self.question_id)}</strong> '
+                f'(answer with these letters)</p><ul style="list-style:none">{items}</ul></div>')
+
+    def __str__(self) -> str:
+        return "\n".join([f"Options of question {self.question_id} (answer with these letters):"]
+                         + [f"  {letter}. {text}" for letter, text in self.options])
+
+    __repr__ = __str__
+
+
+def options_of(exercise: Any) -> OptionList | None:
+    """The lettered options of ``exercise`` (a network question's ``form`` or a choice question), if any."""
+    form = getattr(exercise, "form", exercise)
+    options = getattr(form, "options", None)
+    if not isinstance(options, dict) or not options:
+        return None
+    return OptionList(exercise.id, tuple((letter, str(getattr(option, "text", option)))
+                                         for letter, option in sorted(options.items())))
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, (tuple, list)):
         return ", ".join(str(v) for v in value)
@@ -222,6 +252,28 @@ class VariantFamily:
                 self._built.clear()
             self._built[key] = self.build(key)
         return self._built[key]
+
+    def in_default_terms(self, values: Scenario, text: str) -> str:
+        """``text`` about ``values``' variant, said of the default scenario: its values (ports, CIDRs, names)
+        and option letters replaced by the default's, so that a mutant of any variant is recognised by the
+        description the reviewed file gives it for the default scenario."""
+        swaps: dict[str, str] = {}
+        for f in dataclasses.fields(values):
+            mine, theirs = getattr(values, f.name), getattr(self.default, f.name)
+            if f.name in ("question_id", "identity", "order") or not isinstance(mine, (str, int)):
+                continue
+            if str(mine) != str(theirs) and str(mine):
+                swaps[str(mine)] = str(theirs)
+        if swaps:
+            pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, sorted(swaps, key=len, reverse=True)))
+                                 + r")(?![\w])")
+            text = pattern.sub(lambda m: swaps[m.group(1)], text)
+        order = getattr(values, "order", None)
+        if order:
+            text = re.sub(r"\boption ([A-Z])\b",
+                          lambda m: f"option {order[ord(m.group(1)) - ord('A')]}"
+                          if ord(m.group(1)) - ord("A") < len(order) else m.group(0), text)
+        return text
 
     def registered(self) -> Exercise:
         """The exercise to register: the default scenario's, carrying this family."""

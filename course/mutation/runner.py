@@ -12,11 +12,12 @@ or it fails the gate. Recorded equivalents that no longer survive
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course.exercises.variants import CURRENT, resolve
 from course.mutation import detector, network, policy, values
 from course.mutation.base import Mutant, unique
 from course.mutation.reviewed import Reviewed
@@ -120,7 +121,16 @@ def solutions_for(root: Path, ids: list[str] | None) -> dict[str, Solution]:
     return found
 
 
-def run(root: Path, reviewed: Reviewed, ids: list[str] | None = None) -> Report:
+def run(root: Path, reviewed: Reviewed, ids: list[str] | None = None, identity: str | None = None) -> Report:
+    """Every question's mutants, for ``identity``'s variants (None: the default scenarios, what the docs table
+    and the reviewed file describe)."""
+    from course.exercises.variants import pinned
+
+    with pinned(identity, "mutation testing"):
+        return _run(root, reviewed, ids)
+
+
+def _run(root: Path, reviewed: Reviewed, ids: list[str] | None) -> Report:
     from course.exercises.registry import all_exercises
 
     exercises = {e.id: e for e in all_exercises()}
@@ -136,11 +146,27 @@ def run(root: Path, reviewed: Reviewed, ids: list[str] | None = None) -> Report:
         raise MutationError(f"question {', '.join(missing)}: no check cell with a model answer in source/")
     reports = []
     for exercise_id in sorted(chosen, key=lambda i: tuple(int(p) for p in i.split("."))):
-        reports.append(check_exercise(exercises[exercise_id], solutions[exercise_id], reviewed))
+        exercise = resolve(exercises[exercise_id], CURRENT, None)[0]  # this identity's variant of it
+        reports.append(check_exercise(exercise, solutions[exercise_id], reviewed,
+                                      _in_default_terms(exercises[exercise_id])))
     return Report(reports)
 
 
-def check_exercise(exercise: Any, solution: Solution, reviewed: Reviewed) -> ExerciseReport:
+def _in_default_terms(exercise: Any) -> Callable[[str], str] | None:
+    """For a question that varies: a mutant's description said of the default scenario (the reviewed file's)."""
+    from course.exercises.variants import current_identity
+
+    family = exercise.variants
+    if family is None:
+        return None
+    values = family.values(exercise.id, current_identity().name)
+    return lambda text: family.in_default_terms(values, text)
+
+
+def check_exercise(exercise: Any, solution: Solution, reviewed: Reviewed,
+                   translate: Callable[[str], str] | None = None) -> ExerciseReport:
+    """Grade ``exercise``'s mutants; ``translate`` names a variant's mutant as the reviewed file does."""
+    translate = translate or (lambda text: text)
     report = ExerciseReport(exercise.id, kind_of(exercise), pending=reviewed.pending.get(exercise.id))
     if not full_marks(solution.check, solution.answer):
         report.problem = "the model answer in the source notebook does not earn full marks"
@@ -151,8 +177,8 @@ def check_exercise(exercise: Any, solution: Solution, reviewed: Reviewed) -> Exe
         if not full_marks(solution.check, mutant.build()):
             report.killed += 1
             continue
-        survived.add(mutant.description)
-        reason = reviewed.reason(exercise.id, mutant.description)
+        survived.add(translate(mutant.description))
+        reason = reviewed.reason(exercise.id, translate(mutant.description))
         if reason is None:
             report.survivors.append(mutant)
         else:

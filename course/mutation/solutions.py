@@ -120,13 +120,18 @@ def check_cells(path: Path) -> dict[str, Any]:
 
 
 def notebook_solutions(path: Path) -> dict[str, Solution]:
-    """Execute ``path``'s code cells up to its last answer cell; cached per file content."""
+    """Execute ``path``'s code cells up to its last answer cell; cached per file content and per identity
+    (a question that varies per learner has a model answer per variant: ``course.exercises.variants``)."""
+    from course.exercises.variants import current_identity, pinned
+
     path = Path(path).resolve()
-    return _cached(path, path.stat().st_mtime_ns, path.stat().st_size)
+    identity = current_identity(create=False)
+    with pinned(identity.name, identity.source):  # the same identity for every cell of this run
+        return _cached(path, path.stat().st_mtime_ns, path.stat().st_size, identity.name)
 
 
 @cache
-def _cached(path: Path, mtime: int, size: int) -> dict[str, Solution]:
+def _cached(path: Path, mtime: int, size: int, identity: str | None) -> dict[str, Solution]:
     return _execute(path)
 
 

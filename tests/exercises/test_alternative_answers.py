@@ -54,6 +54,9 @@ def model_answer(exercise_id: str) -> Any:
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
                 body = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell.source, re.S).group(1)
                 scope: dict[str, Any] = {"allow": allow, "deny": deny, "sg_rule": sg_rule}
+                family = get(exercise_id).variants
+                if family is not None:  # the notebook binds question N.M's variant to vM (the default here)
+                    scope["v" + exercise_id.split(".")[1]] = family.values(exercise_id, None)
                 exec(compile(ast.parse(body), grade_id, "exec"), scope)  # the notebook's own literal answer
                 value = scope["answer_" + exercise_id.replace(".", "_")]
                 return json.loads(value) if isinstance(value, str) and value.lstrip().startswith("{") else value
