@@ -146,10 +146,11 @@ def seed(question_id: str, identity: str, course_id: str = COURSE_ID) -> int:
     return int.from_bytes(hmac.new(course_id.encode(), message, hashlib.sha256).digest()[:8], "big")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Scenario:
-    """Base of a question's variant data (subclasses are frozen dataclasses). A field's ``metadata["about"]``
-    says what it is; the notebook shows the fields as a small table (the learner uses ``v.<field>``)."""
+    """Base of a question's variant data: subclasses are ``@dataclass(frozen=True, repr=False)`` (so that
+    Jupyter shows the table, not a dataclass repr). A field's ``metadata["about"]`` says what it is; the
+    notebook shows the fields as a small table (the learner uses ``v.<field>``)."""
 
     question_id: str = field(default="", kw_only=True, metadata={"hidden": True})
     identity: str | None = field(default=None, kw_only=True, metadata={"hidden": True})
@@ -178,6 +179,13 @@ class Scenario:
                 "<thead><tr><th>name</th><th>value</th><th>meaning</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table>{self.extra_html()}")
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text/plain: the table, not the dataclass's repr."""
+        printer.text(str(self))
+
+    def __repr__(self) -> str:
+        return str(self)
+
     def __str__(self) -> str:
         width = max((len(name) for name, _, _ in self.rows()), default=0) + 2
         lines = [self.caption()] + [f"  v.{name:<{width}} {value:<20} {about}".rstrip()
@@ -204,6 +212,9 @@ class OptionList:
                          + [f"  {letter}. {text}" for letter, text in self.options])
 
     __repr__ = __str__
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
 
 
 def options_of(exercise: Any) -> OptionList | None:
@@ -235,6 +246,11 @@ class VariantFamily:
     build: Callable[[Any], Exercise]
     model: Callable[[Any], Any]
     _built: dict[Any, Exercise] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        kind = type(self.default)
+        if "__repr__" in kind.__dict__:
+            raise TypeError(f"{kind.__name__}: declare a scenario with @dataclass(frozen=True, repr=False)")
 
     def values(self, question_id: str, identity: str | None) -> Scenario:
         """The scenario of ``identity`` (None: the default scenario); an empty identity is refused."""

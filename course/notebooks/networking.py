@@ -621,7 +621,7 @@ def _about(text: str, hidden: bool = False) -> dict:
 
 # --- 2.11 Security groups for an NLB that preserves client IPs -----------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NlbScenario(Scenario):
     """Question 2.11's values: the VPC, the two client ranges, the listeners and the application's ports."""
 
@@ -734,7 +734,7 @@ PASTE_SITES = ("paste.example.net", "upload.example.org", "share.example.com", "
 SEVEN = tuple("ABCDEFG")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FirewallScenario(Scenario):
     """Question 2.12's values: the VPC's subnets, the allowlist and the names the build host asks for."""
 
@@ -879,7 +879,7 @@ FIREWALL = VariantFamily(FIREWALL_DEFAULT, firewall_scenario, firewall_question,
 LEGACY_SERVICES = ((22, "SSH"), (3389, "RDP"), (5900, "VNC"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class BpaScenario(Scenario):
     """Question 2.13's values: the shop VPC, the legacy host's open service and the outside hosts."""
 
