@@ -88,7 +88,30 @@ def _exercises(args: argparse.Namespace) -> int:
 def _progress(args: argparse.Namespace) -> int:
     from course.progress import main
 
-    return main(args.folder, args.chart, args.csv)
+    status = main(args.folder, args.chart, args.csv)
+    print(_variant_identity(args.folder))
+    return status
+
+
+def _variant_identity(folder: Path | None) -> str:
+    """Who this learner's variants are chosen for (``course.exercises.variants``): the hub user, or the local
+    id in my-work/ (created now if it is missing), so that a learner can tell the instructor."""
+    from course.exercises.variants import ID_FILE, current_identity, local_identity
+    from course.lab import WORK_DIR
+    from course.paths import CourseNotFound, course_root
+
+    chosen = "Your variants (the values of questions that differ per learner) are chosen for"
+    identity = current_identity(create=False)
+    if identity.name is not None and identity.source.startswith(("$", "your JupyterHub")):
+        return f"{chosen}: {identity.name} ({identity.source})"
+    try:
+        work = folder or course_root() / WORK_DIR
+    except CourseNotFound:
+        work = None
+    name = local_identity(work) if work is not None and work.is_dir() else None
+    if name is None:
+        return "Your variants: no id yet (no my-work/ folder), so questions show their default scenario"
+    return f"{chosen}: {name} (from {work / ID_FILE}; write your student id there if your instructor asks)"
 
 
 def _demo(args: argparse.Namespace) -> int:

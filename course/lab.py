@@ -20,6 +20,31 @@ from course.settings import load as load_settings
 WORK_DIR = "my-work"
 START_PAGE = "00-start-here.ipynb"
 INSTRUCTOR_FLAG = "--instructor"
+VARIANT_FLAG = "--variant"
+# course.exercises.variants.STUDENT_VARIABLE and its preview ids (this module may not import the framework)
+STUDENT_VARIABLE = "AWS_COURSE_STUDENT"
+PREVIEW_PREFIX = "preview-"
+
+
+def take_variant(extra: list[str]) -> tuple[list[str], str | None]:
+    """``--variant N`` (or ``--variant=N``) out of the arguments: the identity whose variants the kernels show,
+    ``preview-N`` for a number, else the value itself (a student id, to see what that learner sees)."""
+    rest: list[str] = []
+    value: str | None = None
+    args = iter(extra)
+    for arg in args:
+        if arg == VARIANT_FLAG:
+            value = next(args, "")
+        elif arg.startswith(VARIANT_FLAG + "="):
+            value = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    if value is None:
+        return rest, None
+    value = value.strip()
+    if not value or value.startswith("-"):
+        raise SystemExit("aws-course lab: --variant needs a number or a student id, e.g. --variant 3")
+    return rest, f"{PREVIEW_PREFIX}{int(value)}" if value.isdigit() else value
 
 
 def prepare_work_copy(root: Path) -> list[Path]:
@@ -73,13 +98,16 @@ def prepare(root: Path, instructor: bool) -> tuple[profiles.Profile, Path, str, 
 def run(extra: list[str]) -> int:
     """Replace this process with JupyterLab (so Ctrl-C and signals reach it directly)."""
     instructor = INSTRUCTOR_FLAG in extra
-    extra = [arg for arg in extra if arg != INSTRUCTOR_FLAG]
+    extra, preview = take_variant([arg for arg in extra if arg != INSTRUCTOR_FLAG])
     root = course_root()
     profile, folder, default_url, created = prepare(root, instructor)
     for path in created:
         print(f"new notebook for you: {path.relative_to(root)}")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(folder), profiles.PROFILE_VARIABLE: profile.name,
            "AWS_COURSE_ROOT": str(root)}  # kernels in my-work/ still find the course
+    if preview is not None:  # an instructor's preview: every question that varies shows this identity's values
+        env[STUDENT_VARIABLE] = preview
+        print(f"previewing the variants of {preview!r} (questions that vary per learner show its values)")
     os.chdir(profile.root_dir)
     cmd = lab_command(extra, default_url)
     os.execve(cmd[0], cmd, env)

@@ -248,3 +248,45 @@ def test_mutants_of_each_variant_die_or_are_the_reviewed_equivalents(who):
     assert not report.failed, [(e.exercise_id, e.status, [m.description for m in e.survivors], e.stale)
                                for e in report.exercises]
     assert all(e.mutants >= 7 for e in report.exercises)
+
+
+# --- the instructor's preview and the learner's id ----------------------------------------------------------
+
+def test_lab_variant_flag_sets_a_preview_identity_for_the_kernels(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from course import lab
+    from course.exercises import variants
+
+    assert (lab.STUDENT_VARIABLE, lab.PREVIEW_PREFIX) == (variants.STUDENT_VARIABLE, variants.PREVIEW_PREFIX)
+    assert lab.take_variant(["--variant", "3", "--no-browser"]) == (["--no-browser"], "preview-3")
+    assert lab.take_variant(["--variant=learner07"]) == ([], "learner07")
+    assert lab.take_variant(["--port", "1"]) == (["--port", "1"], None)
+    with pytest.raises(SystemExit, match="needs a number"):
+        lab.take_variant(["--variant"])
+    seen = {}
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "release" / "10-customer-engagement", course / "release" / "10-customer-engagement")
+    shutil.copy2(ROOT / "nbgrader_config.py", course)
+    (course / "source").mkdir()
+    monkeypatch.setenv("AWS_COURSE_ROOT", str(course))
+    monkeypatch.setenv("AWS_COURSE_WORKSPACE", str(tmp_path / "workspace"))
+    monkeypatch.setattr(os, "execve", lambda path, cmd, env: seen.update(cmd=cmd, env=env))
+    lab.run(["--instructor", "--variant", "3", "--no-browser"])
+    assert seen["env"][STUDENT_VARIABLE] == "preview-3" and "--variant" not in seen["cmd"]
+    lab.run(["--no-browser"])
+    assert STUDENT_VARIABLE not in seen["env"]
+    monkeypatch.setenv(STUDENT_VARIABLE, "preview-3")  # what the preview's kernels see
+    assert get("2.11").variants.values("2.11", current_identity().name).identity == "preview-3"
+
+
+def test_progress_shows_the_local_id(tmp_path, monkeypatch):
+    from course.cli import _variant_identity
+
+    (tmp_path / "my-work").mkdir()
+    line = _variant_identity(tmp_path / "my-work")
+    name = (tmp_path / "my-work" / ID_FILE).read_text().strip()
+    assert name.startswith("local-") and name in line and _variant_identity(tmp_path / "my-work") == line
+    monkeypatch.setenv("JUPYTERHUB_USER", "hubuser")
+    assert "hubuser" in _variant_identity(tmp_path / "my-work")
