@@ -137,7 +137,8 @@ def _check_checkers(args: argparse.Namespace) -> int:
     warnings.simplefilter("ignore")  # the notebooks' own plotting warnings are not the report
     try:
         root = course_root()
-        report = run(root, reviewed.load(args.reviewed or reviewed.DEFAULT_PATH), args.questions or None)
+        report = run(root, reviewed.load(args.reviewed or reviewed.DEFAULT_PATH), args.questions or None,
+                     identity=args.variant_of)
     except (MutationError, ReviewedFileError, SolutionError, NotebookModuleError, CourseNotFound) as exc:
         print(f"aws-course check-checkers: {exc}", file=sys.stderr)
         return 2
@@ -197,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
                               help="mutation-test the checkers: mutants of each model answer must lose marks")
     checkers.add_argument("questions", nargs="*", metavar="QUESTION", help="question ids such as 1.3 (default: all)")
     checkers.add_argument("--markdown", type=Path, metavar="FILE", help="also write the table as Markdown")
+    checkers.add_argument("--variant-of", metavar="STUDENT", default=None,
+                          help="mutate the model answers of this learner's variants (default: the default "
+                               "scenarios, what the docs table shows)")
     checkers.add_argument("--reviewed", type=Path, metavar="YAML",
                           help="the reviewed equivalents file (default: course/mutation/equivalent.yaml)")
     checkers.set_defaults(func=_check_checkers)
