@@ -343,3 +343,17 @@ def shuffled(letters: list[str], seed_value: int) -> tuple[str, ...]:
     order = list(letters)
     random.Random(seed_value).shuffle(order)
     return tuple(order)
+
+
+def fits_another(question_id: str, answer: Any, own: str, others: list[str], hidden: Any = None) -> list[str]:
+    """The identities among ``others`` whose variant ``answer`` earns full marks on, when it does not on
+    ``own``'s: evidence of a copied answer (a copy usually fits the neighbour's variant), never a verdict.
+
+    The core of same-answer detection (issue #19, item 4); the batch report does not call it yet.
+    """
+    from course.exercises.checking import evaluate
+
+    if evaluate(question_id, answer, hidden, identity=own).score >= 1.0:
+        return []
+    return [other for other in others
+            if other != own and evaluate(question_id, answer, hidden, identity=other).score >= 1.0]

@@ -290,3 +290,14 @@ def test_progress_shows_the_local_id(tmp_path, monkeypatch):
     assert name.startswith("local-") and name in line and _variant_identity(tmp_path / "my-work") == line
     monkeypatch.setenv("JUPYTERHUB_USER", "hubuser")
     assert "hubuser" in _variant_identity(tmp_path / "my-work")
+
+
+def test_a_copied_answer_is_traced_to_the_variant_it_fits():
+    from course.exercises.variants import fits_another
+
+    hidden = hidden_cases(NOTEBOOK, "2.11")
+    copied = model("2.11", "learner04")
+    assert fits_another("2.11", copied, "learner09", LEARNERS, hidden) == ["learner04"]
+    assert fits_another("2.11", model("2.11", "learner09"), "learner09", LEARNERS, hidden) == []
+    wrong = {"sg-nlb": [], "sg-app": []}
+    assert fits_another("2.11", wrong, "learner09", LEARNERS, hidden) == []
