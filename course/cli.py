@@ -109,7 +109,7 @@ def _variant_identity(folder: Path | None) -> str:
     except CourseNotFound:
         work = None
     name = local_identity(work) if work is not None and work.is_dir() else None
-    if name is None:
+    if work is None or name is None:
         return "Your variants: no id yet (no my-work/ folder), so questions show their default scenario"
     return f"{chosen}: {name} (from {work / ID_FILE}; write your student id there if your instructor asks)"
 

@@ -49,6 +49,7 @@ WORK_DIR = "my-work"
 ID_FILE = ".aws-course-id"
 PREVIEW_PREFIX = "preview-"
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
+CURRENT = object()  # evaluate()'s default identity: whoever this kernel's learner is
 
 
 class UnknownIdentity(LookupError):
@@ -331,9 +332,6 @@ def resolve(exercise: Exercise, identity: str | None | object, hidden: Any) -> t
         raise UnknownIdentity(f"question {exercise.id}: the identity must be a string, got {type(name).__name__}")
     values = family.values(exercise.id, name)
     return family.exercise(values), fill(hidden, values, f"question {exercise.id}'s hidden data")
-
-
-CURRENT = object()  # evaluate()'s default identity: whoever this kernel's learner is
 
 
 def shuffled(letters: list[str], seed_value: int) -> tuple[str, ...]:
