@@ -17,12 +17,6 @@ import pytest
 from conftest import SOURCE_NOTEBOOKS
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-# TEMPORARY, for the integrator: notebooks whose Sources lines are written on another branch. Notebooks 01-05
-# (branch content-a) are merged and pass. Notebook 02's new section 9 ("Going further: load balancers, Block Public
-# Access and AWS Network Firewall", branch net2) has no Sources line yet. Empty this set once it has one: the xfail
-# is strict, so a listed notebook that passes fails the test run.
-SOURCES_PENDING_ELSEWHERE = {"02-networking-content-delivery"}
-
 NUMBERED = re.compile(r"^## (\d+)\.\s")
 HEADING = re.compile(r"^## ")
 LINK = re.compile(r"\]\((\S+?)\)|(?<![(\[])(https?://[^\s)>\]]+)")
@@ -71,9 +65,7 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
 
 
 def _param(path):
-    marks = [pytest.mark.xfail(strict=True, reason="02 section 9 (branch net2) has no Sources line yet")] \
-        if path.parent.name in SOURCES_PENDING_ELSEWHERE else []
-    return pytest.param(path, id=f"{path.parent.name}/{path.stem}", marks=marks)
+    return pytest.param(path, id=f"{path.parent.name}/{path.stem}")
 
 
 @pytest.mark.parametrize("path", [_param(p) for p in SOURCE_NOTEBOOKS])
