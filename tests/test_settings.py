@@ -91,8 +91,8 @@ def test_the_lab_makes_the_configured_exchange(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_COURSE_ROOT", str(course_dir))
     monkeypatch.setenv("AWS_COURSE_EXCHANGE", str(tmp_path / "exchange"))
     started: list[list[str]] = []
-    monkeypatch.setattr(lab.os, "execv", lambda path, cmd: started.append(cmd))
+    monkeypatch.setattr(lab.os, "execve", lambda path, cmd, env: started.append(cmd))
     monkeypatch.chdir(tmp_path)
     lab.run([])
     assert (tmp_path / "exchange").is_dir() and started
-    assert Path.cwd() == course_dir.resolve()
+    assert Path.cwd() == (course_dir / "my-work").resolve()  # the learner profile serves my-work/ only
