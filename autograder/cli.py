@@ -61,3 +61,67 @@ def run(args: argparse.Namespace) -> int:
     print(f"graded {result.graded_now}, skipped {result.skipped} unchanged; {summary}; "
           f"{result.seconds:.1f} s; CSV {opts.csv_path or opts.workspace / 'grades.csv'}")
     return 0
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    from autograder.export import FORMATS
+
+    parser.add_argument("--format", choices=FORMATS, default="csv",
+                        help="canvas: Canvas gradebook import; moodle: Moodle grade import; csv: plain (default)")
+    parser.add_argument("--assignment", action="append", default=[], metavar="NAME",
+                        help="export only this assignment (repeatable; default: every assignment graded)")
+    parser.add_argument("--roster", type=Path, default=None,
+                        help="CSV mapping LMS ids to student ids (student_id,lms_id,...), or Canvas's gradebook "
+                             "export; needed for canvas")
+    parser.add_argument("--column", action="append", default=[], metavar="ASSIGNMENT=HEADER",
+                        help="the LMS column for an assignment, e.g. '10-customer-engagement=Lab 10 (1234)'")
+    parser.add_argument("--to", type=Path, default=None,
+                        help="output file (default: <workspace>/export-<format>.csv)")
+    parser.add_argument("--workspace", type=Path, default=None,
+                        help="grading workspace (default: $AWS_COURSE_WORKSPACE or grading/)")
+    parser.add_argument("--db", default=None, help="gradebook SQLAlchemy URL (default: nbgrader_config.py's)")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``aws-course export``: one summary line, or one error line naming the file and what to do."""
+    from autograder import export, roster
+    from autograder.escape import terminal
+    from course import settings
+    from course.paths import course_root
+    from course.settings import SettingsError
+
+    def fail(message: object) -> int:
+        print(f"aws-course export: {terminal(message)}", file=sys.stderr)
+        return 2
+
+    try:
+        conf = settings.load(course_root())
+        workspace = (args.workspace or conf.workspace).resolve()
+        db_url = args.db or (f"sqlite:///{workspace / 'gradebook.db'}" if args.workspace else conf.db_url)
+        people = roster.load(args.roster) if args.roster else None
+        columns = {}
+        for item in args.column:
+            name, sep, header = item.partition("=")
+            if not sep or not name or not header:
+                return fail(f"--column {item!r}: write it as ASSIGNMENT=HEADER")
+            columns[name] = header
+        names, scores = export.read_scores(db_url, conf.course_id, args.assignment or None,
+                                           [p.student_id for p in people.people] if people else [])
+        result = export.render(args.format, names, scores, people, columns)
+        target = args.to or workspace / f"export-{args.format}.csv"
+        export.write(target, result)
+    except (SettingsError, roster.RosterError, export.ExportError) as exc:
+        return fail(exc)
+    except OSError as exc:
+        return fail(f"{exc.filename or ''}: {exc.strerror}")
+    notes = []
+    if result.review:
+        notes.append(f"{len(result.review)} left blank, waiting for review in formgrader: "
+                     + ", ".join(result.review[:10]) + (" ..." if len(result.review) > 10 else ""))
+    if result.missing:
+        notes.append(f"{len(result.missing)} not in the roster, not exported: " + ", ".join(result.missing[:10]))
+    if result.absent:
+        notes.append(f"{result.absent} without a submission get 0")
+    print(terminal(f"wrote {target}: {result.rows} students, {', '.join(names)} ({args.format})"
+                   + "".join(f"; {n}" for n in notes)))
+    return 0

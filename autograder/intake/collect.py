@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.intake.lms import LmsNames
 from autograder.intake.names import cap, id_problem, shown
 from autograder.intake.notebook import validate
 from autograder.intake.tree import FolderTree, IntakeLimits, Node, Refused, Tree, ZipTree
@@ -85,20 +86,22 @@ def open_tree(submissions: Path, limits: IntakeLimits) -> Tree:
 
 
 def collect(submissions: Path, assignment: str, notebook_names: Sequence[str], unpack_dir: Path,
-            limits: IntakeLimits | None = None) -> list[Submission]:
+            limits: IntakeLimits | None = None, lms: LmsNames | None = None) -> list[Submission]:
     """All submissions under ``submissions`` (a folder or a .zip); private copies go to ``unpack_dir``.
 
     ``notebook_names``: the assignment's notebooks (one for most). With several, only the nbgrader layout
     (``<student>/<assignment>/<notebook>.ipynb`` for each) can hold a whole submission.
+    ``lms``: the entries are named as in a Canvas or Moodle download and mapped to student ids by it.
     """
     tree = open_tree(submissions, limits or IntakeLimits())
     try:
-        return collect_tree(tree, assignment, notebook_names, unpack_dir)
+        return collect_tree(tree, assignment, notebook_names, unpack_dir, lms)
     finally:
         tree.close()
 
 
-def collect_tree(tree: Tree, assignment: str, notebook_names: Sequence[str], unpack_dir: Path) -> list[Submission]:
+def collect_tree(tree: Tree, assignment: str, notebook_names: Sequence[str], unpack_dir: Path,
+                 lms: LmsNames | None = None) -> list[Submission]:
     if isinstance(notebook_names, str) or not notebook_names:
         raise TypeError("notebook_names: the list of the assignment's notebook names")
     names = list(notebook_names)
@@ -107,7 +110,7 @@ def collect_tree(tree: Tree, assignment: str, notebook_names: Sequence[str], unp
         entries = [n for n in tree.children(start) if _visible(n)]
     except Refused as exc:
         raise IntakeError(f"{tree.label}: {exc}") from None
-    candidates = [_candidate(n) for n in entries if _is_student_entry(n)]
+    candidates = [_candidate(n, lms) for n in entries if _is_student_entry(n)]
     _mark_collisions(candidates)
     unpack_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     copies = Path(tempfile.mkdtemp(prefix="copies-", dir=unpack_dir))  # private (0700), fresh on every call
@@ -138,7 +141,7 @@ def _is_student_entry(node: Node) -> bool:
     return _visible(node) and (node.kind != "file" or _nb_name(node.name))
 
 
-def _candidate(node: Node) -> _Candidate:
+def _candidate(node: Node, lms: LmsNames | None = None) -> _Candidate:
     is_nb = _nb_name(node.name)
     stem = node.name[: -len(_SUFFIX)] if is_nb else node.name
     entry = shown(node.name)
@@ -148,7 +151,13 @@ def _candidate(node: Node) -> _Candidate:
     except UnicodeDecodeError:
         cand.refusals.append(f"{entry}: the name is not valid UTF-8")
     else:
-        problem = id_problem(text)
+        problem: str | None
+        if lms is None:
+            problem = id_problem(text)
+        else:  # an LMS download: the id comes from the name's LMS user, through the roster
+            mapped = lms.map(text, folder=node.kind == "dir")
+            text = mapped.student_id or ""
+            problem = mapped.problem or id_problem(text)
         if problem is None:
             cand.student = cand.row_id = text
         else:
