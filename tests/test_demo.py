@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from course.demo import STUDENTS, answer_cells, create, filled, model_answer
+from course.demo import STUDENTS, answer_cells, commands, create, filled, model_answer
 
 COURSE_ID = "aws-security-notebooks"
 
@@ -67,11 +67,38 @@ def test_submissions_hold_full_partial_and_no_answers(demo):
 
         ids = [release.cells[i].metadata["nbgrader"]["grade_id"] for i in answer_cells(release)]
         full, partial, blank = answers("demo-full"), answers("demo-partial"), answers("demo-blank")
+        wrong = answers("demo-wrong")
         assert full == [model[g] for g in ids]
+        assert all(w.startswith(model[g]) and "# demo-wrong: one slip" in w for w, g in zip(wrong, ids, strict=True)
+                   if "answer_" in model[g]), "every answer is there, with a slip after it"
         assert not any("BEGIN SOLUTION" in a or "NotImplementedError" in a for a in full)
         assert blank == [release.cells[i].source for i in answer_cells(release)]
         answered = sum(a == model[g] for a, g in zip(partial, ids, strict=True))
         assert 0 < answered < len(ids) or len(ids) < 2, "the partial submission answers some questions, not all"
+
+
+def test_a_slip_makes_each_kind_of_answer_wrong_but_keeps_it_answered():
+    from course.demo import slipped
+
+    for answer, wrong in (('answer_1_1 = "B"', "A"), ('answer_1_1 = "A"', "B"), ("answer_1_1 = 3", 4),
+                          ("answer_1_1 = True", False), ("answer_1_1 = {'a': 1, 'b': 2}", {"a": 1}),
+                          ("answer_1_1 = [1, 2]", [1])):
+        namespace: dict = {}
+        exec(slipped(answer), namespace)  # noqa: S102 - the demo's own generated code
+        assert namespace["answer_1_1"] == wrong, answer
+
+
+def test_the_printed_tour_is_the_one_in_readme_and_the_guide(demo):
+    text = (demo / "README-demo.md").read_text()
+    lines = commands("10-customer-engagement", "grading")
+    for document in (ROOT / "README.md", ROOT / "docs" / "instructor-guide.md"):
+        written = document.read_text()
+        assert "aws-course demo /tmp/aws-demo && cd /tmp/aws-demo" in written
+        for line in lines:
+            assert f"\n{line}" in written, f"{document.name} lacks {line!r}"
+    for line in lines:
+        assert f"    {line}" in text, f"the demo does not print {line!r}"
+    assert "demo-wrong" in text and "10-customer-engagement" in text
 
 
 def test_filled_never_changes_anything_but_answer_cells():
