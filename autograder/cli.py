@@ -39,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
         print("aws-course grade: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
     root = course_root()
+    unknown = unknown_assignment(root, args.assignment)
+    if unknown:
+        print(f"aws-course grade: {terminal(unknown)}", file=sys.stderr)
+        return 2
     workspace = args.workspace or settings.workspace(root)
     paths, modules = notebook_packages()
     opts = Options(args.assignment, args.submissions.resolve(), workspace.resolve(), root, jobs=max(1, args.jobs),
@@ -54,13 +58,45 @@ def run(args: argparse.Namespace) -> int:
     except (IntakeError, FileNotFoundError, SettingsError) as exc:
         print(f"aws-course grade: {terminal(exc)}", file=sys.stderr)  # names of learners' files
         return 2
-    counts: dict[str, int] = {}
-    for row in result.rows:
-        counts[row.status] = counts.get(row.status, 0) + 1
-    summary = ", ".join(f"{n} {terminal(status)}" for status, n in sorted(counts.items())) or "no submissions"
-    print(f"graded {result.graded_now}, skipped {result.skipped} unchanged; {summary}; "
-          f"{result.seconds:.1f} s; CSV {opts.csv_path or opts.workspace / 'grades.csv'}")
+    print(terminal(summary(args.assignment, [row.status for row in result.rows], result.graded_now,
+                           result.skipped, result.seconds, opts.csv_path or opts.workspace / "grades.csv")))
     return 0
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary(assignment: str, statuses: list[str], graded_now: int, skipped: int, seconds: float,
+            csv_path: Path) -> str:
+    """One line a person reads: ``10-customer-engagement: 4 submissions (3 new or changed, 1 unchanged
+    since the last run) in 12.3 s: 3 graded, 1 flagged for review. Grades in grading/grades.csv``."""
+    if not statuses:
+        return f"{assignment}: no submissions found; nothing graded"
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    words = {"flagged": "flagged for review", "failed": "failed (see the detail column)"}
+    order = ["graded", "flagged", "failed"]
+    statuses = ", ".join(f"{counts[s]} {words.get(s, s)}" for s in sorted(counts, key=lambda s: (
+        order.index(s) if s in order else len(order), s)))
+    how = (f"{graded_now} new or changed, {skipped} unchanged since the last run" if skipped
+           else "all new or changed")
+    return (f"{assignment}: {_count(len(statuses), 'submission')} ({how}) in {seconds:.1f} s: {statuses}. "
+            f"Grades in {csv_path}")
+
+
+def unknown_assignment(root: Path, assignment: str) -> str | None:
+    """One line naming the valid assignments (and the closest) when ``assignment`` is not one of them."""
+    from autograder.suggest import did_you_mean, valid_names
+
+    folder = root / "source"
+    names = sorted(p.name for p in folder.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) \
+        if folder.is_dir() else []
+    if assignment in names:
+        return None
+    return (f"no assignment {assignment!r} in {folder} (valid: {valid_names(names)})"
+            f"{did_you_mean(assignment, names)}")
 
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:

@@ -18,6 +18,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
         if head.isdigit() and rest:
             keys.setdefault(rest.lower(), name)
             keys.setdefault(head, name)
+    starting = [name for name in options if word and name.lower().startswith(word.lower())]
+    if len(starting) == 1:  # a cut-short name: 01-security
+        return f"; did you mean {starting[0]}?"
     close = difflib.get_close_matches(word.lower(), list(keys), n=1, cutoff=0.6)
     return f"; did you mean {keys[close[0]]}?" if close else ""
 
