@@ -18,10 +18,8 @@ It needs root (to make the accounts and switch to them with runuser); elsewhere 
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT
+from unix_users import accounts, run_as, shared_bindir, uid
 
 from course.demo import create, filled
 
@@ -37,75 +36,24 @@ COURSE_ID = "aws-security-notebooks"
 pytestmark = pytest.mark.slow
 
 
-def _can_switch_users() -> bool:
-    return os.geteuid() == 0 and bool(shutil.which("useradd")) and bool(shutil.which("runuser"))
-
-
-def _runs_for_everyone(path: Path) -> bool:
-    """Whether every user may run ``path`` (a Python under /root, say pyenv's, is not)."""
-    real = path.resolve()
-    return all(os.stat(p).st_mode & 0o001 for p in [real, *real.parents])
-
-
 @pytest.fixture(scope="module")
 def bindir() -> Iterator[Path]:
-    """A bin/ every user can run holding python and alembic (nbgrader runs alembic from PATH): this
-    interpreter's, or a venv of the system's Python of the same version that sees this environment's
-    packages."""
-    here = Path(sys.executable)
-    if _runs_for_everyone(here):
-        yield here.parent
-        return
-    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-    if not system.is_file():
-        pytest.skip(f"{here} cannot be run by other users and there is no {system} to stand in for it")
-    base = Path(tempfile.mkdtemp(prefix="ag-python-"))
-    try:
-        os.chmod(base, 0o755)
-        subprocess.run([str(system), "-m", "venv", "--without-pip", str(base / "venv")], check=True, timeout=120)
-        site = next((base / "venv" / "lib").glob("python3*/site-packages"))
-        ours = [p for p in sys.path if p.endswith("site-packages")]
-        (site / "_aws_course_tests.pth").write_text(
-            "import site; " + "; ".join(f"site.addsitedir({p!r})" for p in ours) + "\n")
-        alembic = base / "venv" / "bin" / "alembic"
-        alembic.write_text(f"#!{base / 'venv' / 'bin' / 'python'}\nimport sys\nfrom alembic.config import main\n"
-                           "sys.exit(main())\n")
-        alembic.chmod(0o755)
-        subprocess.run(["chmod", "-R", "a+rX", str(base)], check=True)
-        yield base / "venv" / "bin"
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+    with shared_bindir() as found:
+        yield found
 
 
 @pytest.fixture(scope="module")
 def people() -> Iterator[dict[str, str]]:
-    if not _can_switch_users():
-        pytest.skip("needs root with useradd and runuser to act as an instructor and two students")
-    tag = secrets.token_hex(3)
-    names = {role: f"agx{tag}{role[:3]}" for role in ("instructor", "alice", "bob")}
-    made = []
-    try:
-        for name in names.values():
-            subprocess.run(["useradd", "--create-home", "--shell", "/bin/sh", name], check=True, timeout=60)
-            made.append(name)
+    with accounts("instructor", "alice", "bob") as names:
         yield names
-    finally:
-        for name in made:
-            subprocess.run(["userdel", "--remove", name], capture_output=True, timeout=60)
 
 
-BIN: list[Path] = []  # set by the loop fixture: the bin/ the users run
+BIN: list[Path] = []  # set by the fixtures: the bin/ the users run
 
 
 def as_user(user: str, *command: str, cwd: Path, check: bool = True, env: dict[str, str] | None = None
             ) -> subprocess.CompletedProcess:
-    home = Path(f"/home/{user}")
-    base = {"HOME": str(home), "PATH": f"{BIN[0]}:/usr/bin:/bin", "USER": user, "LOGNAME": user, **(env or {})}
-    proc = subprocess.run(["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in base.items()),
-                           *command], capture_output=True, text=True, cwd=cwd, timeout=600)
-    if check:
-        assert proc.returncode == 0, f"{command}: {proc.stdout[-1500:]}{proc.stderr[-2500:]}"
-    return proc
+    return run_as(user, BIN[0], *command, cwd=cwd, check=check, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -146,19 +94,13 @@ def loop(people, bindir) -> Iterator[dict]:
         as_user(alice, *nbgrader, "submit", name, cwd=Path(f"/home/{alice}"))  # again, newer
         forged = as_user(bob, *nbgrader, "submit", name, "--student", alice, cwd=Path(f"/home/{bob}"), check=False)
         # bob learns the name of alice's newest folder and swaps her notebook for his blank one
-        newest = sorted(p for p in inbound.glob(f"{alice}+*") if p.stat().st_uid == _uid(alice))[-1]
+        newest = sorted(p for p in inbound.glob(f"{alice}+*") if p.stat().st_uid == uid(alice))[-1]
         swap = as_user(bob, "sh", "-c", f'rm -f "{newest}/{notebook}" && cp "/home/{bob}/{name}/{notebook}" '
                        f'"{newest}/{notebook}"', cwd=Path("/"), check=False)
         yield {"people": people, "course": course, "exchange": exchange, "inbound": inbound, "name": name,
                "notebook": notebook, "env": env, "nbgrader": nbgrader, "forged": forged, "swap": swap}
     finally:
         shutil.rmtree(base, ignore_errors=True)
-
-
-def _uid(user: str) -> int:
-    import pwd
-
-    return pwd.getpwnam(user).pw_uid
 
 
 def folders_of(inbound: Path, student: str) -> list[Path]:
@@ -170,7 +112,7 @@ def test_a_submission_in_another_students_name_is_not_collected(loop):
     assert loop["forged"].returncode == 0, "nbgrader lets bob submit in alice's name (what the collector stops)"
     assert loop["swap"].returncode == 0, "nbgrader's 0777 submission folder lets bob swap the files in it"
     owners = {Path(p).stat().st_uid for p in folders_of(loop["inbound"], alice)}
-    assert owners == {_uid(alice), _uid(bob)}, "three folders named for alice: two of hers and bob's"
+    assert owners == {uid(alice), uid(bob)}, "three folders named for alice: two of hers and bob's"
     inst = loop["people"]["instructor"]
     proc = as_user(inst, *loop["nbgrader"], "collect", loop["name"], cwd=loop["course"], env=loop["env"])
     log = proc.stdout + proc.stderr
