@@ -48,6 +48,9 @@ def shared_bindir() -> Iterator[Path]:
         ours = [p for p in sys.path if p.endswith("site-packages")]
         (site / "_aws_course_tests.pth").write_text(
             "import site; " + "; ".join(f"site.addsitedir({p!r})" for p in ours) + "\n")
+        for shared in ("etc", "share"):  # Jupyter's config (enabled server extensions) and data (lab extensions)
+            if (Path(sys.prefix) / shared).is_dir():
+                (base / "venv" / shared).symlink_to(Path(sys.prefix) / shared)
         for name, module in (("alembic", "alembic.config"),):
             script = base / "venv" / "bin" / name
             script.write_text(f"#!{base / 'venv' / 'bin' / 'python'}\nimport sys\nfrom {module} import main\n"
