@@ -78,11 +78,11 @@ def summary(assignment: str, statuses: list[str], graded_now: int, skipped: int,
         counts[status] = counts.get(status, 0) + 1
     words = {"flagged": "flagged for review", "failed": "failed (see the detail column)"}
     order = ["graded", "flagged", "failed"]
-    statuses = ", ".join(f"{counts[s]} {words.get(s, s)}" for s in sorted(counts, key=lambda s: (
+    listed = ", ".join(f"{counts[s]} {words.get(s, s)}" for s in sorted(counts, key=lambda s: (
         order.index(s) if s in order else len(order), s)))
     how = (f"{graded_now} new or changed, {skipped} unchanged since the last run" if skipped
            else "all new or changed")
-    return (f"{assignment}: {_count(len(statuses), 'submission')} ({how}) in {seconds:.1f} s: {statuses}. "
+    return (f"{assignment}: {_count(len(statuses), 'submission')} ({how}) in {seconds:.1f} s: {listed}. "
             f"Grades in {csv_path}")
 
 

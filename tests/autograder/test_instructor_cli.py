@@ -35,11 +35,10 @@ def test_did_you_mean_finds_typos_cut_names_and_numbers():
 
 
 def test_the_summary_reads_as_a_sentence():
-    rows = [{"status": "graded"}] * 3 + [{"status": "flagged"}]
-    line = summary("10-customer-engagement", rows, 3, 1, 12.34, Path("grading/grades.csv"))
+    line = summary("10-customer-engagement", ["graded"] * 3 + ["flagged"], 3, 1, 12.34, Path("grading/grades.csv"))
     assert line == ("10-customer-engagement: 4 submissions (3 new or changed, 1 unchanged since the last run) "
                     "in 12.3 s: 3 graded, 1 flagged for review. Grades in grading/grades.csv")
-    one = summary("03-storage", [{"status": "failed"}], 1, 0, 2.0, Path("g.csv"))
+    one = summary("03-storage", ["failed"], 1, 0, 2.0, Path("g.csv"))
     assert one.startswith("03-storage: 1 submission (all new or changed) in 2.0 s: 1 failed")
     assert summary("03-storage", [], 0, 0, 0.1, Path("g.csv")) == "03-storage: no submissions found; nothing graded"
 
