@@ -21,6 +21,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout-notebook", type=float, default=300.0, help="seconds per notebook (default 300)")
     parser.add_argument("--require-sandbox", action="store_true", help="refuse to run without bubblewrap")
     parser.add_argument("--force", action="store_true", help="grade again even unchanged graded submissions")
+    parser.add_argument("--student", action="append", default=[], metavar="ID",
+                        help="grade only this student (repeatable); the others' results are kept")
+    parser.add_argument("--lms", choices=["canvas", "moodle"], default=None,
+                        help="SUBMISSIONS is this LMS's 'download all submissions' zip (needs --roster)")
+    parser.add_argument("--roster", type=Path, default=None,
+                        help="CSV mapping the LMS's user ids to student ids (student_id,lms_id), or Canvas's "
+                             "gradebook export")
     parser.add_argument("--executor", choices=["local", "dask"], default="local")
     parser.add_argument("--scheduler", default=None, help="Dask scheduler address (with --executor dask)")
 
@@ -30,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from autograder.escape import terminal
     from autograder.extras import notebook_packages
     from autograder.intake import IntakeError
+    from autograder.roster import RosterError
     from autograder.sandbox import SandboxUnavailable
     from course import settings
     from course.paths import course_root
@@ -49,13 +57,13 @@ def run(args: argparse.Namespace) -> int:
                    csv_path=args.csv, db_url=args.db, cell_timeout=args.timeout_cell,
                    notebook_timeout=args.timeout_notebook, require_sandbox=args.require_sandbox,
                    force=args.force, extra_paths=paths, extra_modules=modules, executor=args.executor,
-                   scheduler=args.scheduler)
+                   scheduler=args.scheduler, students=tuple(args.student), lms=args.lms, roster=args.roster)
     try:
         result = run_batch(opts)
     except SandboxUnavailable as exc:
         print(f"aws-course grade: {terminal(exc)}", file=sys.stderr)
         return 3
-    except (IntakeError, FileNotFoundError, SettingsError) as exc:
+    except (IntakeError, FileNotFoundError, SettingsError, RosterError) as exc:
         print(f"aws-course grade: {terminal(exc)}", file=sys.stderr)  # names of learners' files
         return 2
     print(terminal(summary(args.assignment, [row.status for row in result.rows], result.graded_now,

@@ -52,8 +52,10 @@ def apply_penalties(gb: Any, config: Any, assignment: str, student: str, noteboo
     whose submission already holds its timestamp and grades. The caller commits."""
     from nbgrader.preprocessors import AssignLatePenalties
 
-    late = AssignLatePenalties(config=config)
+    late = AssignLatePenalties(config=config) if config is not None else AssignLatePenalties()
     late.init_plugin()
+    gb.db.flush()
+    gb.db.expire_all()  # the notebooks' scores are SQL expressions over grades just written: read them anew
     submission = gb.find_submission(assignment, student)
     seconds = float(submission.total_seconds_late)
     total = 0.0

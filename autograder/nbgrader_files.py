@@ -31,3 +31,12 @@ def write_beside(folder: Path, timestamp: str | None, secret: str | None) -> Non
     """``timestamp.txt`` and ``submission_secret.txt`` in ``folder`` (created if needed)."""
     write_atomic(folder / TIMESTAMP, (timestamp or now_text()).strip())
     write_atomic(folder / SECRET, (secret or secrets.token_hex(64)).strip())
+
+
+def copy_beside(source: Path, target: Path) -> None:
+    """The two files from ``source`` into ``target`` (autograded/ to feedback/), when ``target`` exists."""
+    if not target.is_dir():
+        return
+    for name in (TIMESTAMP, SECRET):
+        if (source / name).is_file():
+            write_atomic(target / name, (source / name).read_text(encoding="utf-8", errors="replace"))

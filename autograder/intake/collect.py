@@ -17,7 +17,7 @@ import stat
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from autograder.intake.lms import LmsNames
@@ -50,6 +50,12 @@ class Submission:
     error: str | None = None  # why the submission is not gradable at all (then ``parts`` may be empty)
     parts: tuple[SubmittedNotebook, ...] = ()
     entry: str = ""  # the top-level entry it came from, as shown in reasons (printable)
+    # what ``nbgrader submit`` writes beside the notebooks (nbgrader's layout only): the submission time as
+    # written (parsed, and refused when it is not a time, by autograder.lateness), where it was, and the
+    # secret that names the student's feedback in the exchange
+    timestamp: str | None = None
+    timestamp_file: str = ""
+    secret: str | None = None
 
 
 @dataclass
@@ -305,7 +311,7 @@ def _one(tree: Tree, cand: _Candidate, assignment: str, names: list[str], privat
         return _failed(cand, "; ".join(reason for _, reason in problems[:3]) + more)
     assert cand.student is not None
     if len(names) > 1:
-        return _several(tree, cand, assignment, names, private)
+        return _with_beside(tree, cand, assignment, _several(tree, cand, assignment, names, private))
     node = cand.node
     if node.kind == "dir":
         folder = _assignment_folder(tree, node, assignment)
@@ -320,8 +326,46 @@ def _one(tree: Tree, cand: _Candidate, assignment: str, names: list[str], privat
     data = _read(tree, node)
     error = validate(data)
     path = _private_copy(private, names[0], data) if error is None else None
-    return Submission(cand.student, _hash(data), error, (SubmittedNotebook(names[0], path, error),),
-                      entry=cand.entry)
+    return _with_beside(tree, cand, assignment, Submission(
+        cand.student, _hash(data), error, (SubmittedNotebook(names[0], path, error),), entry=cand.entry))
+
+
+_BESIDE = {b"timestamp.txt": "timestamp", b"submission_secret.txt": "secret"}
+_BESIDE_BYTES = 4096
+
+
+def _with_beside(tree: Tree, cand: _Candidate, assignment: str, sub: Submission) -> Submission:
+    """``sub`` with the ``timestamp.txt`` and ``submission_secret.txt`` of its folder; a new time makes a
+    new hash (a resubmission of the same notebook is recorded with its new time)."""
+    if sub.error is not None or cand.node.kind != "dir":
+        return sub
+    found: dict[str, str] = {}
+    where = ""
+    try:
+        kids = tree.children(_assignment_folder(tree, cand.node, assignment))
+    except Refused:
+        return sub
+    for kid in kids:
+        field_name = _BESIDE.get(kid.name)
+        if field_name is None or kid.kind != "file":
+            continue
+        if kid.size > _BESIDE_BYTES:
+            text = f"(a file of {kid.size} bytes)"
+        else:
+            try:
+                text = tree.read(kid).decode("utf-8", "replace")
+            except Refused as exc:
+                text = f"(unreadable: {exc})"
+        found[field_name] = text
+        if field_name == "timestamp":
+            where = f"{tree.label}/{kid.shown_path}"
+    if not found:
+        return sub
+    sha = sub.sha256
+    if "timestamp" in found:
+        sha = hashlib.sha256(f"{sha}\ntimestamp:{found['timestamp'].strip()}".encode("utf-8", "replace")).hexdigest()
+    return replace(sub, sha256=sha, timestamp=found.get("timestamp"), timestamp_file=where,
+                   secret=found.get("secret"))
 
 
 def _several(tree: Tree, cand: _Candidate, assignment: str, names: list[str], private: Path) -> Submission:
@@ -365,7 +409,7 @@ def _unique(found: list[Submission]) -> list[Submission]:
             base, n = sub.student_id, 1
             while sub.student_id in taken:
                 n += 1
-                sub = Submission(cap(f"{base} [{n}]"), sub.sha256, sub.error, sub.parts, sub.entry)
+                sub = replace(sub, student_id=cap(f"{base} [{n}]"))
         taken.add(sub.student_id)
         out.append(sub)
     return out

@@ -107,10 +107,10 @@ def moodle_zip(path: Path) -> Path:
 
 def test_canvas_download_names_map_through_the_roster(tmp_path):
     roster = load(write_roster(tmp_path / "r.csv", [("ann", "4021"), ("bob", "17")]))
-    found = {s.student_id: s for s in collect(canvas_zip(tmp_path / "c.zip"), A, A, tmp_path / "u",
+    found = {s.student_id: s for s in collect(canvas_zip(tmp_path / "c.zip"), A, [A], tmp_path / "u",
                                               lms=LmsNames("canvas", roster))}
     assert found["ann"].error is None and found["bob"].error is None
-    assert b"'ann'" in found["ann"].path.read_bytes() and b"'bob'" in found["bob"].path.read_bytes()
+    assert b"'ann'" in found["ann"].parts[0].path.read_bytes() and b"'bob'" in found["bob"].parts[0].path.read_bytes()
     refused = {s.entry: s.error for s in found.values() if s.error}
     assert set(refused) == {f"leecarl_555_99814_{A}.ipynb", "my homework.ipynb"}
     assert "Canvas user 555 is not in the roster r.csv" in refused[f"leecarl_555_99814_{A}.ipynb"]
@@ -120,10 +120,10 @@ def test_canvas_download_names_map_through_the_roster(tmp_path):
 
 def test_moodle_download_names_files_and_folders(tmp_path):
     roster = load(write_roster(tmp_path / "r.csv", [("ann", "4021"), ("bob", "17")]))
-    found = {s.student_id: s for s in collect(moodle_zip(tmp_path / "m.zip"), A, A, tmp_path / "u",
+    found = {s.student_id: s for s in collect(moodle_zip(tmp_path / "m.zip"), A, [A], tmp_path / "u",
                                               lms=LmsNames("moodle", roster))}
-    assert found["ann"].error is None and b"'ann'" in found["ann"].path.read_bytes()
-    assert found["bob"].error is None and b"'bob'" in found["bob"].path.read_bytes()
+    assert found["ann"].error is None and b"'ann'" in found["ann"].parts[0].path.read_bytes()
+    assert found["bob"].error is None and b"'bob'" in found["bob"].parts[0].path.read_bytes()
     (carl,) = [s for s in found.values() if s.error]
     assert "Moodle user 9 is not in the roster" in carl.error
 
@@ -133,7 +133,7 @@ def test_two_files_of_one_canvas_user_are_both_refused_not_merged(tmp_path):
     with zipfile.ZipFile(tmp_path / "c.zip", "w") as zf:
         zf.writestr(f"doeann_4021_1_{A}.ipynb", nb_bytes("one"))
         zf.writestr("doeann_4021_1_other.ipynb", nb_bytes("two"))
-    found = collect(tmp_path / "c.zip", A, A, tmp_path / "u", lms=LmsNames("canvas", roster))
+    found = collect(tmp_path / "c.zip", A, [A], tmp_path / "u", lms=LmsNames("canvas", roster))
     assert len(found) == 2 and all("several submissions for the same student id" in s.error for s in found)
 
 
