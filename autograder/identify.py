@@ -8,6 +8,7 @@ them with the submission names what it really is, and the detail can say so in o
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +26,24 @@ def grade_ids(nb: Any) -> set[str]:
     return found
 
 
-def released(root: Path) -> dict[str, set[str]]:
+def released(root: Path) -> dict[str, frozenset[str]]:
     """Grade ids of every released notebook, by ``<assignment>`` (``<assignment>/<notebook>`` when an
-    assignment has several notebooks)."""
-    out: dict[str, set[str]] = {}
-    for path in sorted((root / "release").glob("*/*.ipynb")):
+    assignment has several notebooks); read once per worker process while the files stay the same."""
+    paths = sorted((root / "release").glob("*/*.ipynb"))
+    return dict(_read_released(tuple((p, p.stat().st_mtime_ns) for p in paths)))
+
+
+@lru_cache(maxsize=4)
+def _read_released(stamped: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    out: dict[str, frozenset[str]] = {}
+    for path, _ in stamped:
         siblings = len(list(path.parent.glob("*.ipynb")))
         key = path.parent.name if siblings == 1 else f"{path.parent.name}/{path.stem}"
         try:
-            out[key] = grade_ids(nbformat.read(path, as_version=4))
+            out[key] = frozenset(grade_ids(nbformat.read(path, as_version=4)))
         except Exception:  # noqa: BLE001 - a broken release notebook only means it cannot be recognised
             continue
-    return out
+    return tuple(out.items())
 
 
 def looks_like(nb: Any, root: Path, expected: str) -> str | None:
