@@ -54,3 +54,73 @@ def test_a_wrong_notebook_is_named_for_what_it_is():
     assert looks_like(nbformat.read(part, as_version=4), ROOT, "10-customer-engagement") == \
         f"01-security-identity-compliance/{part.stem}"
     assert looks_like(nbformat.v4.new_notebook(), ROOT, "10-customer-engagement") is None
+
+
+def test_the_batch_report_is_also_one_offline_html_page(tmp_path):
+    import base64
+    import io
+
+    from autograder.assignment import load_assignment
+    from autograder.outcome import Outcome
+    from autograder.report import write_report
+
+    whole = load_assignment(ROOT, "10-customer-engagement")
+    rows = [Outcome(f"s{i}", whole.name, "h", "graded", float(i), whole.max_score, "ok") for i in range(3)]
+    rows.append(Outcome("<b>x</b>", whole.name, "h", "failed", 0.0, whole.max_score, "kernel died <script>"))
+    write_report(tmp_path, whole, rows)
+    page = (tmp_path / "reports" / f"{whole.name}.html").read_text()
+    assert "<script" not in page.replace("&lt;script&gt;", "") and "&lt;b&gt;x&lt;/b&gt;" in page
+    assert "http" not in page, "offline: nothing is fetched"
+    encoded = page.split("data:image/png;base64,")[1].split("'")[0]
+    image = base64.b64decode(encoded)
+    assert image.startswith(b"\x89PNG") and image == (tmp_path / "reports" / f"{whole.name}-scores.png").read_bytes()
+    from matplotlib import image as mpimg
+
+    assert mpimg.imread(io.BytesIO(image)).shape[0] > 100
+
+
+def test_counts_on_the_histogram_axis_are_whole_numbers():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from autograder import report
+
+    seen = {}
+    original = plt.close
+
+    def keep(fig=None):
+        seen["ticks"] = list(fig.axes[0].get_yticks()) if fig is not None else []
+        original(fig)
+
+    plt.close = keep
+    try:
+        report._plot([1.0, 2.0, 2.0], 10.0)
+    finally:
+        plt.close = original
+    assert seen["ticks"] and all(float(t).is_integer() for t in seen["ticks"])
+
+
+def test_feedback_names_questions_and_tells_how_to_answer_an_empty_one(tmp_path):
+    from autograder.assignment import load_assignment
+    from autograder.feedback import write_all
+    from autograder.outcome import CellScore, Outcome, PartOutcome
+
+    whole = load_assignment(ROOT, "10-customer-engagement")
+    spec = whole.parts[0]
+    check = spec.checks[0]
+    cell = CellScore(check.grade_id, check.exercise_id, check.points, 0.0, False, None,
+                     [{"error": "the answer variable is not defined", "requirements": []}],
+                     "the answer variable is not defined")
+    outcome = Outcome("ann", whole.name, "h", "graded", 0.0, whole.max_score, "ok",
+                      [PartOutcome(spec.notebook_name, "graded", 0.0, spec.max_score, "ok", [cell])])
+    (page,) = write_all(tmp_path, whole, [outcome])
+    text = page.read_text()
+    from course.exercises import all_exercises
+
+    title = next(e.title for e in all_exercises() if e.id == check.exercise_id)
+    import html
+
+    assert f"Question {check.exercise_id} — {html.escape(title)}: " in text
+    assert f"no answer: assign <code>{check.answer_name}</code> in the cell under the question" in text
