@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from autograder.extras import notebook_packages
     from autograder.intake import IntakeError
     from autograder.roster import RosterError
+    from autograder.roster import load as load_roster
     from autograder.sandbox import SandboxUnavailable
     from course import settings
     from course.paths import course_root
@@ -46,6 +47,16 @@ def run(args: argparse.Namespace) -> int:
     if args.executor == "dask" and not args.scheduler:
         print("aws-course grade: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
+    if args.lms and not args.roster:
+        print(f"aws-course grade: --lms {args.lms} needs --roster FILE: the CSV that maps {args.lms}'s user ids "
+              "to student ids (student_id,lms_id)", file=sys.stderr)
+        return 2
+    if args.roster:
+        try:
+            load_roster(args.roster)  # a bad roster is one line before anything runs
+        except RosterError as exc:
+            print(f"aws-course grade: {terminal(exc)}", file=sys.stderr)
+            return 2
     root = course_root()
     unknown = unknown_assignment(root, args.assignment)
     if unknown:
