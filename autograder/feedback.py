@@ -22,7 +22,7 @@ th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:
 """
 
 
-NOT_DEFINED = "the answer variable is not defined"
+NOT_ANSWERED = ("not answered", "the answer variable is not defined")  # autograder.extract's reasons
 
 
 def question_titles() -> dict[str, str]:
@@ -38,7 +38,7 @@ def question_titles() -> dict[str, str]:
 
 def _no_answer_hint(error: str, answer_name: str | None) -> str:
     """What to do about a question left unanswered (the answer variable was never assigned), as HTML."""
-    if answer_name and NOT_DEFINED in error:
+    if answer_name and any(reason in error for reason in NOT_ANSWERED):
         return f"no answer: assign <code>{html_text(answer_name)}</code> in the cell under the question"
     return ""
 

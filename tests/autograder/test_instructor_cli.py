@@ -104,6 +104,7 @@ def test_counts_on_the_histogram_axis_are_whole_numbers():
 
 def test_feedback_names_questions_and_tells_how_to_answer_an_empty_one(tmp_path):
     from autograder.assignment import load_assignment
+    from autograder.extract import not_answered
     from autograder.feedback import write_all
     from autograder.outcome import CellScore, Outcome, PartOutcome
 
@@ -111,8 +112,8 @@ def test_feedback_names_questions_and_tells_how_to_answer_an_empty_one(tmp_path)
     spec = whole.parts[0]
     check = spec.checks[0]
     cell = CellScore(check.grade_id, check.exercise_id, check.points, 0.0, False, None,
-                     [{"error": "the answer variable is not defined", "requirements": []}],
-                     "the answer variable is not defined")
+                     [{"error": not_answered(check.answer_name), "requirements": []}],
+                     not_answered(check.answer_name))
     outcome = Outcome("ann", whole.name, "h", "graded", 0.0, whole.max_score, "ok",
                       [PartOutcome(spec.notebook_name, "graded", 0.0, spec.max_score, "ok", [cell])])
     (page,) = write_all(tmp_path, whole, [outcome])
