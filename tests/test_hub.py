@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib import error, parse, request
@@ -167,13 +167,11 @@ def _run_hub(base: Path, bindir: Path, people: dict[str, str], chp: str, log: Pa
           f"c = get_config()\nc.CourseDirectory.root = {str(course)!r}\n", inst)
     subprocess.run(["chown", "-R", f"{inst}:{inst}", f"/home/{inst}"], check=True)
     os.chmod(Path(f"/home/{inst}"), 0o700)  # the guide: students must not read the clone
-    student_server = {"ServerApp": {"jpserver_extensions": {
-        "nbgrader.server_extensions.formgrader": False, "nbgrader.server_extensions.course_list": False}}}
-    for student in (alice, bob):
-        write(Path(f"/home/{student}/.jupyter/nbgrader_config.py"),
-              f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\nc.Exchange.root = {str(exchange)!r}\n",
-              student)
-        write(Path(f"/home/{student}/.jupyter/jupyter_server_config.json"), json.dumps(student_server), student)
+    # the students' servers: the course's learner profile (guide, section 2, step 3)
+    learner = base / "jupyter" / "learner"
+    subprocess.run([sys.executable, "-m", "course.cli", "profile", "learner", str(learner), "--root", "/home",
+                    "--exchange", str(exchange)], check=True, capture_output=True, timeout=120, cwd=ROOT)
+    subprocess.run(["chmod", "-R", "a+rX", str(base / "jupyter")], check=True)
     port, hub_port, api_port = free_port(), free_port(), free_port()
     token = secrets.token_hex(32)
     config = base / "hub" / "jupyterhub_config.py"
@@ -189,7 +187,14 @@ c.JupyterHub.authenticator_class = "dummy"
 c.Authenticator.allow_all = True
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [{str(bindir / 'python')!r}, "-m", "jupyterhub.singleuser"]
-c.Spawner.environment = {{"PATH": {f'{bindir}:/usr/bin:/bin'!r}, "AWS_COURSE_EXCHANGE": {str(exchange)!r}}}
+INSTRUCTOR = {inst!r}
+LEARNER = {str(learner)!r}
+def _for(learner, instructor):  # students get the learner profile, the instructor keeps ~/.jupyter
+    return lambda spawner: instructor if spawner.user.name == INSTRUCTOR else learner
+c.Spawner.notebook_dir = "~"
+c.Spawner.environment = {{"PATH": {f'{bindir}:/usr/bin:/bin'!r}, "AWS_COURSE_EXCHANGE": {str(exchange)!r},
+    "JUPYTER_CONFIG_DIR": _for(LEARNER, "/home/" + INSTRUCTOR + "/.jupyter"),
+    "AWS_COURSE_PROFILE": _for("learner", "instructor")}}
 c.Spawner.start_timeout = 240
 c.Spawner.http_timeout = 240
 c.JupyterHub.db_url = "sqlite:///{base / 'hub' / 'jupyterhub.sqlite'}"
@@ -250,9 +255,9 @@ def test_the_guides_workflow_on_a_real_hub(hub):
         fill(client, student, True, course)
     assert client.call("POST", f"/user/{alice}/assignments/submit",
                        form={"course_id": COURSE_ID, "assignment_id": NAME})[1]["success"]
-    due = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    due = (datetime.now(UTC) + timedelta(seconds=2)).strftime("%Y-%m-%d %H:%M:%S")  # after alice's submission
     client.call("PUT", grader, {"duedate_notimezone": due, "duedate_timezone": "UTC"})
-    time.sleep(2)
+    time.sleep(4)
     assert client.call("POST", f"/user/{bob}/assignments/submit",
                        form={"course_id": COURSE_ID, "assignment_id": NAME})[1]["success"]
     # instructor: collect, grade, release feedback (guide, sections 4 and 6)
@@ -278,7 +283,7 @@ def test_the_guides_workflow_on_a_real_hub(hub):
         _, folder = client.call("GET", f"/user/{student}/api/contents/{NAME}/feedback")
         stamps = [entry["path"] for entry in folder["content"]]
         assert stamps, f"{student} fetched feedback"
-        _, page = client.call("GET", f"/user/{student}/api/contents/{stamps[0]}/{NAME}.html")
+        _, page = client.call("GET", f"/user/{student}/api/contents/{parse.quote(stamps[0])}/{NAME}.html")
         assert "feedback for" in page["content"] and student in page["content"]
     # grades for Canvas (guide, section 7)
     roster = course / "roster.csv"
