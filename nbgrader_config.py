@@ -36,3 +36,5 @@ c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 
 c.Exchange.root = os.environ.get("AWS_COURSE_EXCHANGE", str(_workspace / "exchange"))
+# `nbgrader collect` leaves out a submission made in another student's name (course/exchange.py)
+c.ExchangeFactory.collect = "course.exchange.OwnerCheckedCollect"

@@ -21,14 +21,19 @@ from autograder.executors import open_executor, outcomes
 from autograder.extras import import_extras
 from autograder.gradebook import GradebookWriter
 from autograder.intake import Submission, collect
+from autograder.intake.lms import LmsNames
 from autograder.ledger import Ledger
 from autograder.outcome import Outcome
 from autograder.progress import Progress
 from autograder.results_csv import CSV_FIELDS, write_csv
+from autograder.roster import RosterError
+from autograder.roster import load as load_roster
 from autograder.sandbox import Limits, choose, describe
 from autograder.saving import save_result
+from autograder.suggest import did_you_mean
 from autograder.worker import Job
 from course.settings import load as course_settings
+from course.settings import nbgrader_config
 
 __all__ = ["CSV_FIELDS", "BatchResult", "Options", "run_batch"]
 
@@ -52,6 +57,9 @@ class Options:
     progress: bool | None = None  # None: only on a terminal
     executor: str = "local"  # local | dask
     scheduler: str | None = None  # Dask scheduler address
+    students: tuple[str, ...] = ()  # grade only these (default: everyone in SUBMISSIONS)
+    lms: str | None = None  # canvas | moodle: SUBMISSIONS is that LMS's download, named by its user ids
+    roster: Path | None = None  # maps the LMS's user ids to student ids (autograder.roster)
 
 
 @dataclass
@@ -80,13 +88,39 @@ def run_batch(opts: Options, log: Callable[[str], None] = lambda m: print(m, fil
     db_url = opts.db_url or f"sqlite:///{(opts.workspace / 'gradebook.db').resolve()}"
     csv_path = opts.csv_path or opts.workspace / "grades.csv"
     ledger = Ledger(opts.workspace / "autograder-ledger.jsonl")
-    writer = GradebookWriter(db_url, whole, course_settings(opts.course_root).course_id)
+    lms = _lms_names(opts)
+    writer = GradebookWriter(db_url, whole, course_settings(opts.course_root).course_id,
+                             nbgrader_config(opts.course_root))
     unpack = Path(tempfile.mkdtemp(prefix="ag-intake-"))
     try:
-        submissions = collect(opts.submissions, opts.assignment, whole.notebook_names, unpack)
+        submissions = _chosen(opts, collect(opts.submissions, opts.assignment, whole.notebook_names, unpack,
+                                            lms=lms), log)
         return _grade_all(opts, whole, submissions, ledger, writer, csv_path, use_bwrap, start, log)
     finally:
         shutil.rmtree(unpack, ignore_errors=True)
+
+
+def _lms_names(opts: Options) -> LmsNames | None:
+    """The LMS download's name mapper (``--lms`` with ``--roster``); a bad roster raises RosterError."""
+    if opts.lms is None:
+        return None
+    if opts.roster is None:
+        raise RosterError(f"--lms {opts.lms} needs --roster FILE: the CSV that maps {opts.lms}'s user ids to "
+                          "student ids (student_id,lms_id)")
+    return LmsNames(opts.lms, load_roster(opts.roster))
+
+
+def _chosen(opts: Options, submissions: list[Submission], log: Callable[[str], None]) -> list[Submission]:
+    """Only the ``--student`` ones; a student with no submission there is one line, the others are graded."""
+    if not opts.students:
+        return submissions
+    found = {s.student_id for s in submissions}
+    for student in opts.students:
+        if student not in found:
+            log(f"--student {student}: no submission of {student} in {opts.submissions}"
+                f"{did_you_mean(student, found)}; the others are graded")
+    wanted = set(opts.students)
+    return [s for s in submissions if s.student_id in wanted]
 
 
 def _job(opts: Options, sub: Submission, use_bwrap: bool) -> Job:
@@ -101,6 +135,7 @@ def _grade_all(opts: Options, whole: assignment_mod.Assignment, submissions: lis
                writer: GradebookWriter, csv_path: Path, use_bwrap: bool, start: float,
                log: Callable[[str], None]) -> BatchResult:
     rows: dict[str, Outcome] = {}
+    by_id = {sub.student_id: sub for sub in submissions}
     todo: list[Job] = []
     for sub in submissions:
         done = None if opts.force else ledger.finished(opts.assignment, sub.student_id, sub.sha256)
@@ -113,7 +148,8 @@ def _grade_all(opts: Options, whole: assignment_mod.Assignment, submissions: lis
     try:
         with open_executor(opts.executor, opts.jobs, len(todo), opts.scheduler) as executor:
             for outcome in outcomes(executor, todo, opts.executor):
-                rows[outcome.student_id] = save_result(opts.workspace, whole, outcome, writer, ledger, csv_path, log)
+                rows[outcome.student_id] = save_result(opts.workspace, whole, outcome, writer, ledger, csv_path, log,
+                                                       by_id.get(outcome.student_id))
                 progress.step(outcome)
     finally:
         writer.close()
@@ -129,10 +165,14 @@ def _after_batch(opts: Options, whole: assignment_mod.Assignment, rows: list[Out
     """Feedback pages for this batch and the report on every result of the assignment (best effort: the
     grades are already safe in the gradebook, the ledger and the CSV)."""
     from autograder.feedback import write_all
+    from autograder.nbgrader_files import copy_beside
     from autograder.report import write_report
 
     try:
         write_all(opts.workspace, whole, rows)
+        for row in rows:  # as nbgrader's generate_feedback: what release_feedback reads next to the pages
+            copy_beside(opts.workspace / "autograded" / row.student_id / whole.name,
+                        opts.workspace / "feedback" / row.student_id / whole.name)
         write_report(opts.workspace, whole, everyone)
     except Exception as exc:  # noqa: BLE001 - a report problem must not hide that grading succeeded
         log(f"feedback or report not written: {type(exc).__name__}: {plain(exc)}")

@@ -22,7 +22,29 @@ th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:
 """
 
 
-def render(spec: AssignmentSpec, part: PartOutcome, outcome: Outcome, several: bool = False) -> str:
+NOT_ANSWERED = ("not answered", "the answer variable is not defined")  # autograder.extract's reasons
+
+
+def question_titles() -> dict[str, str]:
+    """Each question's title from the course's registry (``10.3`` -> ``Route an SES bounce...``); none
+    when the registry cannot be read (the page then shows the number alone)."""
+    try:
+        from course.exercises import all_exercises
+
+        return {exercise.id: exercise.title for exercise in all_exercises()}
+    except Exception:  # noqa: BLE001 - a title is a courtesy, never a reason to lose a feedback page
+        return {}
+
+
+def _no_answer_hint(error: str, answer_name: str | None) -> str:
+    """What to do about a question left unanswered (the answer variable was never assigned), as HTML."""
+    if answer_name and any(reason in error for reason in NOT_ANSWERED):
+        return f"no answer: assign <code>{html_text(answer_name)}</code> in the cell under the question"
+    return ""
+
+
+def render(spec: AssignmentSpec, part: PartOutcome, outcome: Outcome, several: bool = False,
+           titles: dict[str, str] | None = None) -> str:
     """The feedback page of one notebook (``part``) of ``outcome``; ``several``: the assignment has several
     notebooks, so the page names its notebook and shows the whole assignment's score too."""
     esc = html_text  # HTML-escaped, control characters and terminal escapes removed
@@ -39,13 +61,18 @@ def render(spec: AssignmentSpec, part: PartOutcome, outcome: Outcome, several: b
                  f"<span class='status'>{esc(part.status)}</span></p>")
     if part.status != "graded" or part.detail != "ok":
         parts.append(f"<p><strong>Note:</strong> {esc(part.detail)}</p>")
+    names = {check.grade_id: check.answer_name for check in spec.checks}
     for cell in part.cells:
-        parts.append(f"<h2>Question {esc(cell.exercise_id)}: {cell.score:g} / {cell.points:g} points</h2>")
+        named = (titles or {}).get(cell.exercise_id)
+        heading = f"Question {cell.exercise_id}" + (f" — {named}" if named else "")
+        parts.append(f"<h2>{esc(heading)}: {cell.score:g} / {cell.points:g} points</h2>")
         seen: set[tuple[str, bool, bool]] = set()
         rows = []
         for result in cell.results:
             if result.get("error"):
-                rows.append(f"<tr><td class='fail'>✘ not checked</td><td>{esc(result['error'])}</td><td></td></tr>")
+                hint = _no_answer_hint(str(result["error"]), names.get(cell.grade_id))
+                rows.append(f"<tr><td class='fail'>✘ not checked</td><td>{esc(result['error'])}</td>"
+                            f"<td>{hint}</td></tr>")
             for req in result.get("requirements", []):
                 key = (req["description"], req["passed"], req["hidden"])
                 if key in seen:  # visible requirements repeat in every hidden call
@@ -72,11 +99,12 @@ def write_all(workspace: Path, whole: Assignment, outcomes: list[Outcome]) -> li
     """``feedback/<student>/<assignment>/<notebook>.html``, where nbgrader puts its own feedback: one page
     per notebook of the assignment."""
     several = len(whole.parts) > 1
+    titles = question_titles()
     written = []
     for outcome in outcomes:
         for spec in whole.parts:
             target = workspace / "feedback" / outcome.student_id / whole.name / f"{spec.notebook_name}.html"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render(spec, part_of(outcome, spec), outcome, several), encoding="utf-8")
+            target.write_text(render(spec, part_of(outcome, spec), outcome, several, titles), encoding="utf-8")
             written.append(target)
     return written

@@ -3,6 +3,8 @@
 The assignment's cells are recorded with nbgrader's own SaveCells preprocessor (as ``generate_assignment``
 does), so formgrader shows our submissions like any other. Each result overwrites every grade of the
 submission: a failed re-grade sets the scores to 0 and asks for manual review, never leaving stale grades.
+It also records the submission's time and the late penalty as ``nbgrader autograde`` does
+(:mod:`autograder.lateness`), in the same commit.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import copy
 import os
 import sys
 import warnings
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from nbgrader.preprocessors import SaveCells
 
 from autograder.assignment import Assignment
 from autograder.intake.names import storable
+from autograder.lateness import Lateness, apply_penalties
 from autograder.outcome import Outcome
 
 
@@ -32,11 +36,13 @@ def _alembic_on_path() -> None:
 class GradebookWriter:
     """One SubmittedNotebook per notebook of the assignment (nbgrader's model), even when split in parts."""
 
-    def __init__(self, db_url: str, whole: Assignment, course_id: str) -> None:
-        """``course_id``: the course's own (``c.CourseDirectory.course_id`` of its nbgrader_config.py)."""
+    def __init__(self, db_url: str, whole: Assignment, course_id: str, config: Any = None) -> None:
+        """``course_id``: the course's own (``c.CourseDirectory.course_id`` of its nbgrader_config.py);
+        ``config``: its whole traitlets Config (the late-submission plugin's settings)."""
         _alembic_on_path()
         self.db_url = db_url
         self.whole = whole
+        self.config = config
         self.gb = Gradebook(db_url, course_id=course_id)
         self._register()
 
@@ -54,13 +60,14 @@ class GradebookWriter:
                                                       "assignment": self.whole.name, "db_url": self.db_url}}
             SaveCells(db_url=self.db_url).preprocess(copy.deepcopy(part.graded_nb), resources)
 
-    def write(self, outcome: Outcome) -> None:
-        """All grades of the submission in one commit. On an error the grades are rolled back and a
-        submission this call created is removed again, so the gradebook keeps what the ledger says
-        (the caller records the result in the ledger only after this returns; a crash re-grades it)."""
+    def write(self, outcome: Outcome, timestamp: datetime | None = None) -> Lateness:
+        """All grades of the submission, its time (``timestamp``, from timestamp.txt) and the late penalties
+        in one commit. On an error the grades are rolled back and a submission this call created is
+        removed again, so the gradebook keeps what the ledger says (the caller records the result in the
+        ledger only after this returns; a crash re-grades it)."""
         student, assignment = outcome.student_id, self.whole.name
         if not storable(student):  # refused at intake (e.g. over varchar(128)): its failed row is in the CSV
-            return
+            return Lateness(timestamp, 0.0, 0.0)
         created = False
         try:
             self.gb.update_or_create_student(student)
@@ -71,7 +78,12 @@ class GradebookWriter:
                     warnings.simplefilter("ignore")
                     self.gb.add_submission(assignment, student)  # nbgrader commits this itself
                 created = True
+            submission = self.gb.find_submission(assignment, student)
+            submission.timestamp = timestamp  # what formgrader compares with submitted/.../timestamp.txt
             self._write_grades(outcome)
+            lateness = apply_penalties(self.gb, self.config, assignment, student, self.whole.notebook_names)
+            self.gb.db.commit()
+            return lateness
         except BaseException:
             self.gb.db.rollback()
             if created:
@@ -95,7 +107,7 @@ class GradebookWriter:
                 grade.needs_manual_grade = review
             submission_nb = self.gb.find_submission_notebook(part.notebook_name, assignment, student)
             submission_nb.flagged = review
-        self.gb.db.commit()
+        self.gb.db.flush()  # the scores the late penalty is computed from
 
     def close(self) -> None:
         self.gb.close()

@@ -57,6 +57,11 @@ class Outcome:
     detail: str
     parts: list[PartOutcome] = field(default_factory=list)  # empty when nothing could be graded at all
     seconds: float = 0.0
+    # nbgrader's lateness, set when the gradebook records the result (autograder.lateness): the submission
+    # time from its timestamp.txt ("" without one), seconds past the due date, points taken off the score
+    timestamp: str = ""
+    late_by_seconds: float = 0.0
+    penalty: float = 0.0
 
     @property
     def cells(self) -> list[CellScore]:
@@ -73,7 +78,7 @@ class Outcome:
         """Plain JSON-able data; ``notebooks=False`` leaves the executed notebooks out (the ledger's lines)."""
         data: dict[str, Any] = {name: getattr(self, name) for name in
                                 ("student_id", "assignment", "sha256", "status", "score", "max_score", "detail",
-                                 "seconds")}
+                                 "seconds", "timestamp", "late_by_seconds", "penalty")}
         data["cells"] = [{**asdict(cell), "notebook": part.notebook} for part in self.parts for cell in part.cells]
         data["parts"] = [{"notebook": p.notebook, "status": p.status, "score": p.score, "max_score": p.max_score,
                           "detail": p.detail, "seconds": p.seconds} for p in self.parts]
@@ -95,4 +100,6 @@ class Outcome:
             parts = [PartOutcome("", data["status"], float(data["score"]), float(data["max_score"]), data["detail"],
                                  [CellScore.from_dict(c) for c in cells], float(data.get("seconds", 0.0)))]
         return cls(data["student_id"], data["assignment"], data["sha256"], data["status"], float(data["score"]),
-                   float(data["max_score"]), data["detail"], parts, float(data.get("seconds", 0.0)))
+                   float(data["max_score"]), data["detail"], parts, float(data.get("seconds", 0.0)),
+                   str(data.get("timestamp") or ""), float(data.get("late_by_seconds") or 0.0),
+                   float(data.get("penalty") or 0.0))

@@ -12,7 +12,9 @@ from autograder.atomic import write_atomic
 from autograder.escape import csv_cell
 from autograder.outcome import Outcome
 
-CSV_FIELDS = ["student_id", "assignment", "score", "max_score", "status", "detail"]
+# score is before the late penalty (nbgrader's raw_score); the LMS export takes the penalty off
+CSV_FIELDS = ["student_id", "assignment", "score", "max_score", "status", "detail", "timestamp", "late_by_seconds",
+              "penalty"]
 
 
 def render(rows: Iterable[Outcome]) -> str:

@@ -156,9 +156,12 @@ class Sandbox:
 
     @staticmethod
     def _python_paths() -> list[Path]:
-        """The interpreter, its stdlib and the virtualenv (only what is outside /usr)."""
+        """The interpreter, its stdlib and the virtualenv (only what is outside /usr), and any other
+        site-packages folder on sys.path (a ``.pth`` file's ``site.addsitedir``: stacked environments)."""
         paths: set[Path] = set()
-        for p in (sys.prefix, sys.base_prefix, sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"]):
+        stacked = [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+        for p in (sys.prefix, sys.base_prefix, sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
+                  *stacked):
             path = Path(p).resolve()
             if not str(path).startswith(("/usr/", "/etc/")) and path.exists():
                 paths.add(path)

@@ -22,6 +22,7 @@ from autograder import escape
 from autograder.execute import message_limit, run
 from autograder.extract import Extraction
 from autograder.extras import import_extras
+from autograder.identify import wrong_notebook_detail
 from autograder.intake import Submission, SubmittedNotebook
 from autograder.outcome import SEVERITY, CellScore, Outcome, PartOutcome
 from autograder.prepare import prepare, strip_extraction
@@ -99,7 +100,14 @@ def _grade_part(job: Job, spec: assignment_mod.AssignmentSpec, submitted: Submit
     try:
         sent = dict(job.notebooks)
         text = sent[name].decode("utf-8") if name in sent else submitted.path.read_text(encoding="utf-8")
-        return _grade_notebook(job, spec, part, nbformat.reads(text, as_version=4))
+        student_nb = nbformat.reads(text, as_version=4)
+        several = len(list((job.course_root / "release" / job.assignment).glob("*.ipynb"))) > 1
+        wrong = wrong_notebook_detail(student_nb, job.course_root, f"{job.assignment}/{name}" if several
+                                      else job.assignment)
+        if wrong is not None:  # another notebook of the course: not run, one line instead of every cell
+            part.status, part.detail = "flagged", wrong
+            return part
+        return _grade_notebook(job, spec, part, student_nb)
     except Exception as exc:  # a grader bug costs this part, not the batch
         part.detail = f"grader error: {type(exc).__name__}: {exc}"[:500]
         print(escape.terminal(traceback.format_exc()), file=sys.stderr)  # learner text may be in it

@@ -126,6 +126,12 @@ def _grade(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _export(args: argparse.Namespace) -> int:
+    from autograder.cli import run_export
+
+    return run_export(args)
+
+
 def _check_checkers(args: argparse.Namespace) -> int:
     """Mutation testing of the checkers: a one-line error for bad input, never a traceback."""
     import warnings
@@ -210,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade = sub.add_parser("grade", help="grade submissions: sandboxed, parallel, scored outside the kernel")
     grade_arguments(grade)
     grade.set_defaults(func=_grade)
+
+    from autograder.cli import add_export_arguments
+
+    export = sub.add_parser("export", help="write the gradebook's scores for Canvas, Moodle or as plain CSV")
+    add_export_arguments(export)
+    export.set_defaults(func=_export)
     return parser
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CONFIG_FILE = "nbgrader_config.py"
 # the environment variables nbgrader_config.py reads (tests and `aws-course demo` set or clear them)
@@ -65,23 +66,13 @@ def load(root: Path | None = None, environ: Mapping[str, str | None] | None = No
     ``environ`` overrides environment variables while the file runs (None removes one), so a caller can
     ask for the defaults the file falls back to.
     """
-    from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
-
     if root is None:
         from course.paths import course_root
 
         root = course_root()
     root = Path(root).resolve()
     path = root / CONFIG_FILE
-    if not path.is_file():
-        raise SettingsError(f"no {CONFIG_FILE} in {root}: the course folder needs nbgrader's config file")
-    try:
-        with _environment(environ or {}):
-            config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
-    except ConfigFileNotFound as exc:
-        raise SettingsError(f"{path}: {exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - a broken config must name itself, not show a bare traceback
-        raise SettingsError(f"{path} cannot be read: {type(exc).__name__}: {exc}") from exc
+    config = nbgrader_config(root, environ)
 
     def setting(section: str, name: str) -> object:
         value = config.get(section, {}).get(name)
@@ -102,6 +93,23 @@ def load(root: Path | None = None, environ: Mapping[str, str | None] | None = No
         db_url=str(setting("CourseDirectory", "db_url")),
         code_stub={str(k): str(v) for k, v in stub.items()},
     )
+
+
+def nbgrader_config(root: Path, environ: Mapping[str, str | None] | None = None) -> Any:
+    """The whole traitlets ``Config`` of ``root/nbgrader_config.py``, for nbgrader classes the grader runs
+    itself (the late-submission plugin, say) so they take the course's settings."""
+    from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+    path = Path(root) / CONFIG_FILE
+    if not path.is_file():
+        raise SettingsError(f"no {CONFIG_FILE} in {root}: the course folder needs nbgrader's config file")
+    try:
+        with _environment(environ or {}):
+            return PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    except ConfigFileNotFound as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - a broken config must name itself, not show a bare traceback
+        raise SettingsError(f"{path} cannot be read: {type(exc).__name__}: {exc}") from exc
 
 
 def defaults(root: Path | None = None) -> CourseSettings:

@@ -17,9 +17,10 @@ import stat
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from autograder.intake.lms import LmsNames
 from autograder.intake.names import cap, id_problem, shown
 from autograder.intake.notebook import validate
 from autograder.intake.tree import FolderTree, IntakeLimits, Node, Refused, Tree, ZipTree
@@ -49,6 +50,12 @@ class Submission:
     error: str | None = None  # why the submission is not gradable at all (then ``parts`` may be empty)
     parts: tuple[SubmittedNotebook, ...] = ()
     entry: str = ""  # the top-level entry it came from, as shown in reasons (printable)
+    # what ``nbgrader submit`` writes beside the notebooks (nbgrader's layout only): the submission time as
+    # written (parsed, and refused when it is not a time, by autograder.lateness), where it was, and the
+    # secret that names the student's feedback in the exchange
+    timestamp: str | None = None
+    timestamp_file: str = ""
+    secret: str | None = None
 
 
 @dataclass
@@ -85,20 +92,22 @@ def open_tree(submissions: Path, limits: IntakeLimits) -> Tree:
 
 
 def collect(submissions: Path, assignment: str, notebook_names: Sequence[str], unpack_dir: Path,
-            limits: IntakeLimits | None = None) -> list[Submission]:
+            limits: IntakeLimits | None = None, lms: LmsNames | None = None) -> list[Submission]:
     """All submissions under ``submissions`` (a folder or a .zip); private copies go to ``unpack_dir``.
 
     ``notebook_names``: the assignment's notebooks (one for most). With several, only the nbgrader layout
     (``<student>/<assignment>/<notebook>.ipynb`` for each) can hold a whole submission.
+    ``lms``: the entries are named as in a Canvas or Moodle download and mapped to student ids by it.
     """
     tree = open_tree(submissions, limits or IntakeLimits())
     try:
-        return collect_tree(tree, assignment, notebook_names, unpack_dir)
+        return collect_tree(tree, assignment, notebook_names, unpack_dir, lms)
     finally:
         tree.close()
 
 
-def collect_tree(tree: Tree, assignment: str, notebook_names: Sequence[str], unpack_dir: Path) -> list[Submission]:
+def collect_tree(tree: Tree, assignment: str, notebook_names: Sequence[str], unpack_dir: Path,
+                 lms: LmsNames | None = None) -> list[Submission]:
     if isinstance(notebook_names, str) or not notebook_names:
         raise TypeError("notebook_names: the list of the assignment's notebook names")
     names = list(notebook_names)
@@ -107,7 +116,7 @@ def collect_tree(tree: Tree, assignment: str, notebook_names: Sequence[str], unp
         entries = [n for n in tree.children(start) if _visible(n)]
     except Refused as exc:
         raise IntakeError(f"{tree.label}: {exc}") from None
-    candidates = [_candidate(n) for n in entries if _is_student_entry(n)]
+    candidates = [_candidate(n, lms) for n in entries if _is_student_entry(n)]
     _mark_collisions(candidates)
     unpack_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     copies = Path(tempfile.mkdtemp(prefix="copies-", dir=unpack_dir))  # private (0700), fresh on every call
@@ -138,7 +147,7 @@ def _is_student_entry(node: Node) -> bool:
     return _visible(node) and (node.kind != "file" or _nb_name(node.name))
 
 
-def _candidate(node: Node) -> _Candidate:
+def _candidate(node: Node, lms: LmsNames | None = None) -> _Candidate:
     is_nb = _nb_name(node.name)
     stem = node.name[: -len(_SUFFIX)] if is_nb else node.name
     entry = shown(node.name)
@@ -148,7 +157,13 @@ def _candidate(node: Node) -> _Candidate:
     except UnicodeDecodeError:
         cand.refusals.append(f"{entry}: the name is not valid UTF-8")
     else:
-        problem = id_problem(text)
+        problem: str | None
+        if lms is None:
+            problem = id_problem(text)
+        else:  # an LMS download: the id comes from the name's LMS user, through the roster
+            mapped = lms.map(text, folder=node.kind == "dir")
+            text = mapped.student_id or ""
+            problem = mapped.problem or id_problem(text)
         if problem is None:
             cand.student = cand.row_id = text
         else:
@@ -296,7 +311,7 @@ def _one(tree: Tree, cand: _Candidate, assignment: str, names: list[str], privat
         return _failed(cand, "; ".join(reason for _, reason in problems[:3]) + more)
     assert cand.student is not None
     if len(names) > 1:
-        return _several(tree, cand, assignment, names, private)
+        return _with_beside(tree, cand, assignment, _several(tree, cand, assignment, names, private))
     node = cand.node
     if node.kind == "dir":
         folder = _assignment_folder(tree, node, assignment)
@@ -311,8 +326,46 @@ def _one(tree: Tree, cand: _Candidate, assignment: str, names: list[str], privat
     data = _read(tree, node)
     error = validate(data)
     path = _private_copy(private, names[0], data) if error is None else None
-    return Submission(cand.student, _hash(data), error, (SubmittedNotebook(names[0], path, error),),
-                      entry=cand.entry)
+    return _with_beside(tree, cand, assignment, Submission(
+        cand.student, _hash(data), error, (SubmittedNotebook(names[0], path, error),), entry=cand.entry))
+
+
+_BESIDE = {b"timestamp.txt": "timestamp", b"submission_secret.txt": "secret"}
+_BESIDE_BYTES = 4096
+
+
+def _with_beside(tree: Tree, cand: _Candidate, assignment: str, sub: Submission) -> Submission:
+    """``sub`` with the ``timestamp.txt`` and ``submission_secret.txt`` of its folder; a new time makes a
+    new hash (a resubmission of the same notebook is recorded with its new time)."""
+    if sub.error is not None or cand.node.kind != "dir":
+        return sub
+    found: dict[str, str] = {}
+    where = ""
+    try:
+        kids = tree.children(_assignment_folder(tree, cand.node, assignment))
+    except Refused:
+        return sub
+    for kid in kids:
+        field_name = _BESIDE.get(kid.name)
+        if field_name is None or kid.kind != "file":
+            continue
+        if kid.size > _BESIDE_BYTES:
+            text = f"(a file of {kid.size} bytes)"
+        else:
+            try:
+                text = tree.read(kid).decode("utf-8", "replace")
+            except Refused as exc:
+                text = f"(unreadable: {exc})"
+        found[field_name] = text
+        if field_name == "timestamp":
+            where = f"{tree.label}/{kid.shown_path}"
+    if not found:
+        return sub
+    sha = sub.sha256
+    if "timestamp" in found:
+        sha = hashlib.sha256(f"{sha}\ntimestamp:{found['timestamp'].strip()}".encode("utf-8", "replace")).hexdigest()
+    return replace(sub, sha256=sha, timestamp=found.get("timestamp"), timestamp_file=where,
+                   secret=found.get("secret"))
 
 
 def _several(tree: Tree, cand: _Candidate, assignment: str, names: list[str], private: Path) -> Submission:
@@ -356,7 +409,7 @@ def _unique(found: list[Submission]) -> list[Submission]:
             base, n = sub.student_id, 1
             while sub.student_id in taken:
                 n += 1
-                sub = Submission(cap(f"{base} [{n}]"), sub.sha256, sub.error, sub.parts, sub.entry)
+                sub = replace(sub, student_id=cap(f"{base} [{n}]"))
         taken.add(sub.student_id)
         out.append(sub)
     return out

@@ -57,7 +57,7 @@ def test_kill_mid_batch_then_rerun_grades_only_the_rest(tmp_path, bwrap):
 
     rerun = subprocess.run(_cmd(subs, ws, 3), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
-    assert "graded 1, skipped 2" in rerun.stdout
+    assert "(1 new or changed, 2 unchanged since the last run)" in rerun.stdout
     rows = (ws / "grades.csv").read_text().splitlines()
     assert len(rows) == 4 and any(r.startswith("c,") and ",failed," in r and "timeout" in r for r in rows)
     assert sum(",graded," in r for r in rows) == 2

@@ -333,7 +333,7 @@ def test_rerun_skips_unchanged_regrades_changed_and_never_keeps_stale_grades(bat
     shutil.copy(base / "subs" / "correct.ipynb", again / "blank.ipynb")  # changed: graded again
     proc = grade(again, base / "ws")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "graded 2, skipped 1" in proc.stdout
+    assert "(2 new or changed, 1 unchanged since the last run)" in proc.stdout
     with open(base / "ws" / "grades.csv", newline="") as handle:
         rows = {r["student_id"]: r for r in csv.DictReader(handle)}
     assert rows["partial"]["status"] == "failed" and float(rows["partial"]["score"]) == 0
