@@ -80,7 +80,7 @@ def build_batch(folder: Path, port: int) -> dict[str, str]:
     subs["partial"] = f.with_answers(release, {**sol, "answer-10-3": 'answer_10_3 = "A"', "answer-10-5": "# not done\n",
                                                "answer-10-6": 'answer_10_6 = {"A", "B"}'})
     subs["warning"] = f.with_answers(release, {**sol, "answer-10-1": 'import warnings\nwarnings.warn("hm")\n'
-                                               'answer_10_1 = "B"'})
+                                               + sol["answer-10-1"]})  # the model answer, after a warning
     subs["strip_asserts"] = f.insert_after(f.with_answers(release, _answers(sol, **wrong)), "10-setup", (
         "ip = get_ipython()\n"
         "ip.input_transformers_cleanup.append(lambda lines: [l for l in lines\n"
