@@ -176,32 +176,104 @@ class Execution:
     replies: dict[int, str | None] = field(default_factory=dict)  # cell index -> execute_reply status
 
 
-def run(nb: nbformat.NotebookNode, sandbox: Sandbox, *, cell_timeout: float, notebook_timeout: float,
-        extra_pythonpath: list[Path] | None = None, startup_timeout: float = 60) -> Execution:
-    """Execute every cell of ``nb`` (errors do not stop the run, as in nbgrader's autograde)."""
-    return asyncio.run(_run(nb, sandbox, cell_timeout, notebook_timeout, extra_pythonpath, startup_timeout))
+# A 1x1 transparent PNG: what a figure saved as PNG becomes while grading (no score depends on a picture).
+BLANK_PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                          "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082")
 
 
-async def _run(nb: nbformat.NotebookNode, sandbox: Sandbox, cell_timeout: float, notebook_timeout: float,
-               extra_pythonpath: list[Path] | None, startup_timeout: float) -> Execution:
+def warmup_code(modules: tuple[str, ...]) -> str:
+    """What a fresh kernel runs before the learner's first cell (silently, outside the notebook): import the
+    modules the assignment's own locked cells import (paid while the previous notebook is scored), and make
+    ``Figure.savefig`` to a PNG stream write a blank image instead of rasterising the figure. Learner code
+    may undo either; that only costs time, never a score (answers are judged as data)."""
+    return (
+        "def __autograder_warm(modules, blank):\n"
+        "    import importlib\n"
+        "    for name in modules:\n"
+        "        try:\n"
+        "            importlib.import_module(name)\n"
+        "        except Exception:\n"
+        "            pass\n"
+        "    try:\n"
+        "        from matplotlib.figure import Figure\n"
+        "    except Exception:\n"
+        "        return\n"
+        "    original = Figure.savefig\n"
+        "    def savefig(self, fname, *args, **kwargs):\n"
+        "        fmt = kwargs.get('format') or 'png'\n"
+        "        if hasattr(fname, 'write') and fmt == 'png':\n"
+        "            fname.write(blank)\n"
+        "            return None\n"
+        "        return original(self, fname, *args, **kwargs)\n"
+        "    Figure.savefig = savefig\n"
+        f"__autograder_warm({list(modules)!r}, {BLANK_PNG!r})\n"
+        "del __autograder_warm\n"
+    )
+
+
+@dataclass
+class Kernel:
+    """A started kernel in its own fresh sandbox, for exactly one notebook: :func:`execute` stops it."""
+
+    sandbox: Sandbox
+    km: SandboxKernelManager
+    client: BudgetClient
+    log_path: Path
+    error: str | None = None  # why it could not start (then ``execute`` reports it and runs nothing)
+    used: bool = False
+
+
+async def start_kernel(sandbox: Sandbox, extra_pythonpath: list[Path] | None = None, startup_timeout: float = 60,
+                       warmup: str | None = None) -> Kernel:
+    """Start (and warm up) a kernel in ``sandbox``; a failure is kept in :attr:`Kernel.error`, not raised."""
     sandbox.prepare()
     km = SandboxKernelManager(sandbox=sandbox, kernel_name="python3", transport="ipc",
                               ip=str(sandbox.workdir / "ipc"),
                               connection_file=str(sandbox.workdir / "kernel.json"))
-    client = BudgetClient(nb, km=km, timeout=cell_timeout, allow_errors=True, interrupt_on_timeout=False,
+    client = BudgetClient(nbformat.v4.new_notebook(), km=km, allow_errors=True, interrupt_on_timeout=False,
                           startup_timeout=startup_timeout, record_timing=False, shutdown_kernel="immediate",
                           resources={"metadata": {"path": str(sandbox.workdir)}})
     client.output_budget = sandbox.limits.output_bytes
+    kernel = Kernel(sandbox, km, client, sandbox.workdir.parent / "kernel.log")
+    try:
+        with open(kernel.log_path, "wb") as log:
+            await client.async_start_new_kernel(env=sandbox.kernel_env(extra_pythonpath),
+                                                stdout=subprocess.DEVNULL, stderr=log)
+        await client.async_start_new_kernel_client()
+        if warmup:
+            await asyncio.wait_for(_silently(client, warmup), startup_timeout)
+    except (RuntimeError, TimeoutError, DeadKernelError) as exc:  # failed to start or to answer
+        kernel.error = f"kernel error: {exc or type(exc).__name__}; {_tail(kernel.log_path)}"[:500]
+    return kernel
+
+
+async def _silently(client: BudgetClient, code: str) -> None:
+    """Run ``code`` without a cell: no execution count, no history, its output never read into the notebook."""
+    assert client.kc is not None
+    msg_id = client.kc.execute(code, silent=True, store_history=False)
+    while True:
+        reply = await client.kc._async_get_shell_msg()
+        if reply.get("parent_header", {}).get("msg_id") == msg_id:
+            return
+
+
+async def execute(kernel: Kernel, nb: nbformat.NotebookNode, cell_timeout: float,
+                  notebook_timeout: float) -> Execution:
+    """Execute every cell of ``nb`` in ``kernel`` (errors do not stop the run, as in nbgrader's autograde),
+    then stop the kernel for good: a kernel runs one notebook only."""
+    if kernel.used:
+        raise RuntimeError("a kernel runs exactly one notebook")
+    kernel.used = True
+    client = kernel.client
+    client.nb, client.timeout = nb, cell_timeout
     result = Execution(nb)
     start = time.monotonic()
     deadline = start + notebook_timeout
     index = -1
-    log_path = sandbox.workdir.parent / "kernel.log"
     try:
-        with open(log_path, "wb") as log:
-            await client.async_start_new_kernel(env=sandbox.kernel_env(extra_pythonpath),
-                                                stdout=subprocess.DEVNULL, stderr=log)
-        await client.async_start_new_kernel_client()
+        if kernel.error is not None:
+            result.stopped = kernel.error
+            return result
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
@@ -224,23 +296,41 @@ async def _run(nb: nbformat.NotebookNode, sandbox: Sandbox, cell_timeout: float,
     except DeadKernelError:
         result.stopped = "kernel died (it exited, crashed or hit the memory or process limit)"
         result.stopped_cell = index
-    except RuntimeError as exc:  # kernel failed to start or to answer
-        result.stopped = f"kernel error: {exc}; {_tail(log_path)}"[:500]
+    except RuntimeError as exc:  # kernel failed to answer
+        result.stopped = f"kernel error: {exc}; {_tail(kernel.log_path)}"[:500]
         result.stopped_cell = index
     finally:
-        pid = getattr(km.provisioner, "pid", None)  # LocalProvisioner's; None before the kernel started
-        kill_tree(pid, sandbox.uid)
-        try:
-            await asyncio.wait_for(client._async_cleanup_kernel(), 10)
-        except Exception:  # noqa: BLE001 - the kernel is already dead; cleanup is best effort
-            pass
-        _reap(km)
-        if km.client_context is not None:
-            km.client_context.destroy(linger=0)
+        await stop_kernel(kernel)
         result.seconds = time.monotonic() - start
         result.output_truncated = client.output_truncated
         result.frames_refused = client.frames_refused
     return result
+
+
+async def stop_kernel(kernel: Kernel) -> None:
+    """SIGKILL the kernel's whole tree and reap it (also for a kernel made ready but never used)."""
+    km, client = kernel.km, kernel.client
+    pid = getattr(km.provisioner, "pid", None)  # LocalProvisioner's; None before the kernel started
+    kill_tree(pid, kernel.sandbox.uid)
+    try:
+        await asyncio.wait_for(client._async_cleanup_kernel(), 10)
+    except Exception:  # noqa: BLE001 - the kernel is already dead; cleanup is best effort
+        pass
+    _reap(km)
+    if km.client_context is not None:
+        km.client_context.destroy(linger=0)
+        km.client_context = None
+
+
+def run(nb: nbformat.NotebookNode, sandbox: Sandbox, *, cell_timeout: float, notebook_timeout: float,
+        extra_pythonpath: list[Path] | None = None, startup_timeout: float = 60) -> Execution:
+    """Start a kernel in ``sandbox`` and execute every cell of ``nb`` in it (no kernel made ready ahead)."""
+
+    async def both() -> Execution:
+        kernel = await start_kernel(sandbox, extra_pythonpath, startup_timeout)
+        return await execute(kernel, nb, cell_timeout, notebook_timeout)
+
+    return asyncio.run(both())
 
 
 class _NotebookTimeout(Exception):

@@ -7,9 +7,7 @@ gradebook, the ledger and the CSV. Nothing here touches the gradebook, so worker
 from __future__ import annotations
 
 import functools
-import shutil
 import sys
-import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +16,8 @@ from typing import Any
 import nbformat
 
 from autograder import assignment as assignment_mod
-from autograder import escape
-from autograder.execute import message_limit, run
+from autograder import escape, warm
+from autograder.execute import message_limit
 from autograder.extract import Extraction
 from autograder.extras import import_extras
 from autograder.identify import wrong_notebook_detail
@@ -79,7 +77,9 @@ def grade(job: Job) -> Outcome:
         out.detail = unknown
         return out
     submitted = {part.name: part for part in sub.parts}
-    out.parts = [_grade_part(job, spec, submitted.get(spec.notebook_name)) for spec in whole.parts]
+    specs = whole.parts
+    out.parts = [_grade_part(job, spec, submitted.get(spec.notebook_name), specs[(i + 1) % len(specs)])
+                 for i, spec in enumerate(specs)]
     out.score = round(sum(p.score for p in out.parts), 2)
     out.status = max((p.status for p in out.parts), key=SEVERITY.__getitem__)
     out.seconds = sum(p.seconds for p in out.parts)
@@ -90,7 +90,8 @@ def grade(job: Job) -> Outcome:
     return out
 
 
-def _grade_part(job: Job, spec: assignment_mod.AssignmentSpec, submitted: SubmittedNotebook | None) -> PartOutcome:
+def _grade_part(job: Job, spec: assignment_mod.AssignmentSpec, submitted: SubmittedNotebook | None,
+                next_spec: assignment_mod.AssignmentSpec | None = None) -> PartOutcome:
     name = spec.notebook_name
     part = PartOutcome(name, "failed", 0.0, spec.max_score, "")
     missing = f"{name}.ipynb is missing from the submission (0 points)"
@@ -107,7 +108,7 @@ def _grade_part(job: Job, spec: assignment_mod.AssignmentSpec, submitted: Submit
         if wrong is not None:  # another notebook of the course: not run, one line instead of every cell
             part.status, part.detail = "flagged", wrong
             return part
-        return _grade_notebook(job, spec, part, student_nb)
+        return _grade_notebook(job, spec, part, student_nb, next_spec)
     except Exception as exc:  # a grader bug costs this part, not the batch
         part.detail = f"grader error: {type(exc).__name__}: {exc}"[:500]
         print(escape.terminal(traceback.format_exc()), file=sys.stderr)  # learner text may be in it
@@ -115,18 +116,30 @@ def _grade_part(job: Job, spec: assignment_mod.AssignmentSpec, submitted: Submit
 
 
 def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: PartOutcome,
-                    student_nb: nbformat.NotebookNode) -> PartOutcome:
-    scratch = Path(tempfile.mkdtemp(prefix="ag-"))
+                    student_nb: nbformat.NotebookNode, next_spec: assignment_mod.AssignmentSpec | None = None
+                    ) -> PartOutcome:
+    """Run the notebook in a kernel made ready ahead for it (:mod:`autograder.warm`), start the next
+    notebook's kernel, then score while that one starts."""
     scorer = scorer_for(job.budget, tuple(str(p) for p in job.extra_paths), job.extra_modules)
     scorer.start()  # it imports the checkers while the kernel runs
+    readonly = _readonly(job)
+    extra = list(job.extra_paths)
+
+    def sandbox(workdir: Path) -> Sandbox:  # fresh for every kernel: its own work dir and uid
+        return Sandbox(workdir, limits=job.limits, use_bwrap=job.use_bwrap, readonly=readonly,
+                       uid=sandbox_uid(job.use_bwrap))
+
+    def key(warmup: str) -> tuple[Any, ...]:
+        return (job.limits, job.use_bwrap, tuple(readonly), job.extra_paths, warmup)
+
+    warmup = warmup_for(spec)
+    ready = warm.POOL.take(key(warmup), sandbox, extra, warmup)
     try:
-        sandbox = Sandbox(scratch / "work", limits=job.limits, use_bwrap=job.use_bwrap,
-                          readonly=_readonly(job), uid=sandbox_uid(job.use_bwrap),
-                          env={STUDENT_VARIABLE: job.submission.student_id})  # the kernel shows their variant
-        extraction = Extraction(sandbox.workdir)
+        extraction = Extraction(ready.sandbox.workdir)
         prepared = prepare(student_nb, spec, extraction)
-        execution = run(prepared.nb, sandbox, cell_timeout=job.cell_timeout,
-                        notebook_timeout=job.notebook_timeout, extra_pythonpath=list(job.extra_paths))
+        execution = ready.run(prepared.nb, job.cell_timeout, job.notebook_timeout)
+        following = warmup_for(next_spec or spec)
+        warm.POOL.prepare_next(key(following), sandbox, extra, following)
         outcomes = in_kernel_outcomes(execution.nb, spec, execution.replies)
         cells: list[CellScore] = []
         for check in spec.checks:
@@ -135,7 +148,7 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: PartOutc
             cells.append(cell)
         out.autograded = nbformat.writes(strip_extraction(execution.nb))
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        ready.remove()
     out.cells = cells
     out.score = round(sum(c.score for c in cells), 2)
     out.seconds = execution.seconds
@@ -170,3 +183,15 @@ def _readonly(job: Job) -> list[Path]:
     if data.is_dir():
         paths.append(data.resolve())
     return paths + [p.resolve() for p in job.extra_paths]
+
+
+_WARMUPS: dict[int, tuple[assignment_mod.AssignmentSpec, str]] = {}
+
+
+def warmup_for(spec: assignment_mod.AssignmentSpec) -> str:
+    """The warm-up of a kernel for ``spec``: the imports of its locked (instructor) cells."""
+    known = _WARMUPS.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = (spec, warm.warmup_code(warm.imported_modules(list(spec.locked_cells().values()))))
+        _WARMUPS[id(spec)] = known
+    return known[1]

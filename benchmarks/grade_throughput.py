@@ -1,10 +1,12 @@
 """Throughput: ``aws-course grade`` (default --jobs) versus ``nbgrader autograde`` one submission after
-the other, on N copies of one course notebook (correct answers), same machine, same run.
+the other, on the same N correct submissions of one assignment (every notebook of it), same machine, same run.
 
-Reports the wall time of each, the ratio, and the per-submission overhead beyond executing the cells
-(cell time measured once in an already started kernel). Run by hand:
+Prints the wall time of each, the ratio, the CPU seconds each spends per submission (its own process and
+every child: kernels, the trusted scorer, nbgrader's subprocesses), and the load average before and after
+(the machine may be shared). Run by hand:
 
-    .venv/bin/python benchmarks/grade_throughput.py --n 200
+    PATH=$PWD/.venv/bin:$PATH .venv/bin/python benchmarks/grade_throughput.py --n 200 \
+        --assignment 02-networking-content-delivery
 """
 
 from __future__ import annotations
@@ -18,40 +20,35 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cpumeter import CpuMeter  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = re.compile(r"^### (BEGIN|END) SOLUTION\n?", re.M)
 
 
-def correct_submission(assignment: str) -> nbformat.NotebookNode:
-    release = nbformat.read(ROOT / "release" / assignment / f"{assignment}.ipynb", as_version=4)
-    source = nbformat.read(ROOT / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    solutions = {c.metadata.nbgrader["grade_id"]: SOLUTION.sub("", c.source) for c in source.cells
-                 if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
-    nb = copy.deepcopy(release)
-    for cell in nb.cells:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if gid in solutions:
-            cell.source = solutions[gid]
-    return nb
-
-
-def cell_seconds(nb: nbformat.NotebookNode, repeats: int = 3) -> float:
-    """Time to execute the cells alone, kernel already started (best of ``repeats``)."""
-    best = float("inf")
-    for _ in range(repeats):
-        client = NotebookClient(copy.deepcopy(nb), timeout=120, allow_errors=True)
-        with client.setup_kernel():
-            start = time.monotonic()
-            for index, cell in enumerate(client.nb.cells):
-                if cell.cell_type == "code":
-                    client.execute_cell(cell, index)
-            best = min(best, time.monotonic() - start)
-    return best
+def correct_submissions(assignment: str) -> dict[str, nbformat.NotebookNode]:
+    """Every notebook of the assignment as released, with the source's solutions filled in."""
+    found: dict[str, nbformat.NotebookNode] = {}
+    for source_path in sorted((ROOT / "source" / assignment).glob("*.ipynb")):
+        release = nbformat.read(ROOT / "release" / assignment / source_path.name, as_version=4)
+        source = nbformat.read(source_path, as_version=4)
+        solutions = {c.metadata.nbgrader["grade_id"]: SOLUTION.sub("", c.source) for c in source.cells
+                     if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+        nb = copy.deepcopy(release)
+        for cell in nb.cells:
+            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if gid in solutions:
+                cell.source = solutions[gid]
+        found[source_path.stem] = nb
+    if not found:
+        raise SystemExit(f"no notebooks in source/{assignment}")
+    return found
 
 
 def env_with_venv() -> dict[str, str]:
@@ -60,74 +57,87 @@ def env_with_venv() -> dict[str, str]:
     return env
 
 
-def run_ours(subs: Path, workspace: Path, assignment: str, jobs: int | None) -> float:
-    cmd = [sys.executable, "-m", "course.cli", "grade", assignment, str(subs), "--workspace", str(workspace)]
-    if jobs:
-        cmd += ["--jobs", str(jobs)]
+@dataclass
+class Run:
+    wall: float
+    cpu: float  # the command and all its (reaped) descendants
+    output: str
+
+
+def timed(cmd: list[str], cwd: Path) -> Run:
+    """Wall and CPU seconds of ``cmd`` and everything it starts (see :mod:`cpumeter`: the grader's kernels
+    die by SIGKILL in a pid namespace, so ``getrusage`` would not see them)."""
+    meter = CpuMeter(os.getpid(), interval=0.05).start()
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env_with_venv(), capture_output=True, text=True)
-    seconds = time.monotonic() - start
+    proc = subprocess.run(cmd, cwd=cwd, env=env_with_venv(), capture_output=True, text=True)
+    wall = time.monotonic() - start
+    cpu = meter.stop()
     if proc.returncode != 0:
-        raise SystemExit(f"aws-course grade failed:\n{proc.stderr[-2000:]}")
-    print(f"  ours: {proc.stdout.strip()}")
-    return seconds
+        raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{proc.stderr[-2000:]}")
+    return Run(wall, cpu, proc.stdout.strip())
 
 
-def run_nbgrader(nb: nbformat.NotebookNode, n: int, base: Path, assignment: str) -> float:
-    """A throwaway nbgrader course: generate_assignment (records the cells), then autograde all students."""
+def make_course(base: Path, assignment: str, notebooks: dict[str, nbformat.NotebookNode], n: int) -> Path:
+    """A throwaway nbgrader course with N students in ``submitted/`` (both graders read this layout)."""
     course = base / "nbgrader-course"
-    (course / "source" / assignment).mkdir(parents=True)
-    shutil.copy(ROOT / "source" / assignment / f"{assignment}.ipynb", course / "source" / assignment)
+    shutil.copytree(ROOT / "source" / assignment, course / "source" / assignment)
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         f"c.CourseDirectory.root = {str(course)!r}\n"
         "c.CourseDirectory.course_id = 'bench'\n"
         "c.ClearSolutions.code_stub = {'python': '# YOUR CODE HERE\\nraise NotImplementedError()'}\n"
         "c.ExecutePreprocessor.timeout = 120\n")
-    env = env_with_venv()
-    nbg = [sys.executable, "-m", "nbgrader"]
-    subprocess.run([*nbg, "generate_assignment", assignment, "--force"], cwd=course, env=env, check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"], cwd=course,
+                   env=env_with_venv(), check=True, capture_output=True)
     for i in range(n):
-        target = course / "submitted" / f"s{i:04d}" / assignment / f"{assignment}.ipynb"
-        target.parent.mkdir(parents=True)
-        nbformat.write(nb, target)
-    start = time.monotonic()
-    proc = subprocess.run([*nbg, "autograde", assignment, "--force"], cwd=course, env=env, capture_output=True,
-                          text=True)
-    seconds = time.monotonic() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"nbgrader autograde failed:\n{proc.stderr[-2000:]}")
-    return seconds
+        folder = course / "submitted" / f"s{i:04d}" / assignment
+        folder.mkdir(parents=True)
+        for name, nb in notebooks.items():
+            nbformat.write(nb, folder / f"{name}.ipynb")
+    return course
+
+
+def run_ours(course: Path, workspace: Path, assignment: str, jobs: int | None) -> Run:
+    cmd = [sys.executable, "-m", "course.cli", "grade", assignment, str(course / "submitted"),
+           "--workspace", str(workspace)]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    return timed(cmd, ROOT)
+
+
+def run_nbgrader(course: Path, assignment: str) -> Run:
+    return timed([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], course)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="number of submissions (default 200)")
-    parser.add_argument("--assignment", default="10-customer-engagement")
+    parser.add_argument("--assignment", default="02-networking-content-delivery",
+                        help="e.g. 02-networking-content-delivery or 01-security-identity-compliance (three parts)")
     parser.add_argument("--jobs", type=int, default=None, help="--jobs for aws-course grade (default: its own)")
     args = parser.parse_args(argv)
 
-    nb = correct_submission(args.assignment)
+    notebooks = correct_submissions(args.assignment)
     base = Path(tempfile.mkdtemp(prefix="grade-bench-"))
+    load_before = os.getloadavg()
     try:
-        subs = base / "subs"
-        subs.mkdir()
-        for i in range(args.n):
-            nbformat.write(nb, subs / f"s{i:04d}.ipynb")
-        cells = cell_seconds(nb)
-        print(f"{args.n} submissions of {args.assignment}; {os.cpu_count()} cores; "
-              f"cells alone (warm kernel): {cells:.2f} s")
-        ours = run_ours(subs, base / "ws", args.assignment, args.jobs)
-        theirs = run_nbgrader(nb, args.n, base, args.assignment)
+        course = make_course(base, args.assignment, notebooks, args.n)
+        print(f"{args.n} submissions of {args.assignment} ({len(notebooks)} notebook(s) each); "
+              f"{os.cpu_count()} cores; load average before {load_before[0]:.2f} {load_before[1]:.2f}")
+        ours = run_ours(course, base / "ws", args.assignment, args.jobs)
+        print(f"  ours: {ours.output}")
+        load_between = os.getloadavg()
+        theirs = run_nbgrader(course, args.assignment)
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    jobs = args.jobs or os.cpu_count() or 1
-    print(f"aws-course grade  : {ours:8.1f} s  ({ours / args.n:.2f} s per submission wall; "
-          f"overhead beyond cells {ours * jobs / args.n - cells:.2f} s per submission per worker)")
-    print(f"nbgrader autograde: {theirs:8.1f} s  ({theirs / args.n:.2f} s per submission; "
-          f"overhead beyond cells {theirs / args.n - cells:.2f} s per submission)")
-    print(f"ratio (nbgrader / ours): {theirs / ours:.2f}")
+    load_after = os.getloadavg()
+    n = args.n
+    print(f"aws-course grade  : {ours.wall:8.1f} s wall ({ours.wall / n:.2f} s per submission), "
+          f"{ours.cpu / n:.2f} CPU s per submission; load after {load_between[0]:.2f}")
+    print(f"nbgrader autograde: {theirs.wall:8.1f} s wall ({theirs.wall / n:.2f} s per submission), "
+          f"{theirs.cpu / n:.2f} CPU s per submission; load after {load_after[0]:.2f}")
+    print(f"ratio (nbgrader wall / ours): {theirs.wall / ours.wall:.2f}; "
+          f"CPU per submission (nbgrader / ours): {theirs.cpu / ours.cpu:.2f}")
     return 0
 
 
