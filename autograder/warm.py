@@ -27,7 +27,7 @@ import nbformat
 
 from autograder.execute import Execution, Kernel, execute, start_kernel, stop_kernel, warmup_code
 
-__all__ = ["POOL", "Pool", "Ready", "imported_modules", "warmup_code"]
+__all__ = ["Pool", "Ready", "close_all", "imported_modules", "pool", "warmup_code"]
 from autograder.sandbox import Sandbox
 
 
@@ -114,9 +114,31 @@ def _start(make: Callable[[Path], Sandbox], extra: list[Path], warmup: str) -> R
     return Ready(scratch, sandbox, future)
 
 
-POOL = Pool()
-atexit.register(POOL.close)
-mp_util.Finalize(None, POOL.close, exitpriority=10)  # pool workers leave without running atexit
+_LOCAL = threading.local()
+_POOLS: list[Pool] = []
+
+
+def pool() -> Pool:
+    """This thread's pool (a Dask worker grades in several threads; a process pool worker has one)."""
+    current: Pool | None = getattr(_LOCAL, "pool", None)
+    if current is None:
+        current = _LOCAL.pool = Pool()
+        with _LOCK:
+            _POOLS.append(current)
+        # a process pool worker leaves through multiprocessing's exit path, which skips atexit
+        mp_util.Finalize(current, current.close, exitpriority=10)
+    return current
+
+
+def close_all() -> None:
+    """Stop every kernel made ready and not used (at exit)."""
+    with _LOCK:
+        pools = list(_POOLS)
+    for each in pools:
+        each.close()
+
+
+atexit.register(close_all)
 
 
 def imported_modules(cells: list[nbformat.NotebookNode]) -> tuple[str, ...]:

@@ -118,8 +118,8 @@ def _grade_part(job: Job, spec: assignment_mod.AssignmentSpec, submitted: Submit
 def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: PartOutcome,
                     student_nb: nbformat.NotebookNode, next_spec: assignment_mod.AssignmentSpec | None = None
                     ) -> PartOutcome:
-    """Run the notebook in a kernel made ready ahead for it (:mod:`autograder.warm`), start the next
-    notebook's kernel, then score while that one starts."""
+    """Run the notebook in a kernel made ready ahead for it (:mod:`autograder.warm`) while the next
+    notebook's kernel starts in its own sandbox, then score."""
     scorer = scorer_for(job.budget, tuple(str(p) for p in job.extra_paths), job.extra_modules)
     scorer.start()  # it imports the checkers while the kernel runs
     readonly = _readonly(job)
@@ -132,14 +132,13 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: PartOutc
     def key(warmup: str) -> tuple[Any, ...]:
         return (job.limits, job.use_bwrap, tuple(readonly), job.extra_paths, warmup)
 
-    warmup = warmup_for(spec)
-    ready = warm.POOL.take(key(warmup), sandbox, extra, warmup)
+    warmup, following = warmup_for(spec), warmup_for(next_spec or spec)
+    ready = warm.pool().take(key(warmup), sandbox, extra, warmup)
+    warm.pool().prepare_next(key(following), sandbox, extra, following)  # starts while this one runs
     try:
         extraction = Extraction(ready.sandbox.workdir)
         prepared = prepare(student_nb, spec, extraction)
         execution = ready.run(prepared.nb, job.cell_timeout, job.notebook_timeout)
-        following = warmup_for(next_spec or spec)
-        warm.POOL.prepare_next(key(following), sandbox, extra, following)
         outcomes = in_kernel_outcomes(execution.nb, spec, execution.replies)
         cells: list[CellScore] = []
         for check in spec.checks:
