@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import subprocess
 import sys
 import time
@@ -265,7 +266,7 @@ async def execute(kernel: Kernel, nb: nbformat.NotebookNode, cell_timeout: float
         raise RuntimeError("a kernel runs exactly one notebook")
     kernel.used = True
     client = kernel.client
-    client.nb, client.timeout = nb, cell_timeout
+    client.nb, client.timeout = nb, max(1, math.ceil(cell_timeout))  # nbclient's trait is whole seconds
     result = Execution(nb)
     start = time.monotonic()
     deadline = start + notebook_timeout

@@ -32,6 +32,7 @@ class CpuMeter:
         self.root = root
         self.interval = interval
         self.seen: dict[tuple[int, int], float] = {}
+        self.direct: set[tuple[int, int]] = set()  # the root's own children (e.g. the command it ran)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -55,8 +56,10 @@ class CpuMeter:
                     changed = True
         for pid in inside - {self.root}:
             if pid in stats:
-                _, start, cpu = stats[pid]
+                ppid, start, cpu = stats[pid]
                 self.seen[(pid, start)] = max(cpu, self.seen.get((pid, start), 0.0))
+                if ppid == self.root:
+                    self.direct.add((pid, start))
 
     def stop(self) -> float:
         """CPU seconds of every descendant seen (the root itself excluded)."""
@@ -64,3 +67,7 @@ class CpuMeter:
         self._stop.set()
         self._thread.join()
         return sum(self.seen.values())
+
+    def direct_seconds(self) -> float:
+        """CPU seconds of the root's direct children alone (without their descendants)."""
+        return sum(self.seen[key] for key in self.direct)

@@ -60,8 +60,9 @@ def env_with_venv() -> dict[str, str]:
 @dataclass
 class Run:
     wall: float
-    cpu: float  # the command and all its (reaped) descendants
+    cpu: float  # the command and all its descendants
     output: str
+    main_cpu: float = 0.0  # the command's own process
 
 
 def timed(cmd: list[str], cwd: Path) -> Run:
@@ -74,7 +75,7 @@ def timed(cmd: list[str], cwd: Path) -> Run:
     cpu = meter.stop()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{proc.stderr[-2000:]}")
-    return Run(wall, cpu, proc.stdout.strip())
+    return Run(wall, cpu, proc.stdout.strip(), meter.direct_seconds())
 
 
 def make_course(base: Path, assignment: str, notebooks: dict[str, nbformat.NotebookNode], n: int) -> Path:
@@ -133,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
     n = args.n
     print(f"aws-course grade  : {ours.wall:8.1f} s wall ({ours.wall / n:.2f} s per submission), "
-          f"{ours.cpu / n:.2f} CPU s per submission; load after {load_between[0]:.2f}")
+          f"{ours.cpu / n:.2f} CPU s per submission (main process {ours.main_cpu / n:.2f}); "
+          f"load after {load_between[0]:.2f}")
     print(f"nbgrader autograde: {theirs.wall:8.1f} s wall ({theirs.wall / n:.2f} s per submission), "
-          f"{theirs.cpu / n:.2f} CPU s per submission; load after {load_after[0]:.2f}")
+          f"{theirs.cpu / n:.2f} CPU s per submission (main process {theirs.main_cpu / n:.2f}); "
+          f"load after {load_after[0]:.2f}")
     print(f"ratio (nbgrader wall / ours): {theirs.wall / ours.wall:.2f}; "
           f"CPU per submission (nbgrader / ours): {theirs.cpu / ours.cpu:.2f}")
     return 0
