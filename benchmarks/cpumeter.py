@@ -33,10 +33,15 @@ class CpuMeter:
         self.interval = interval
         self.seen: dict[tuple[int, int], float] = {}
         self.direct: set[tuple[int, int]] = set()  # the root's own children (e.g. the command it ran)
+        self.kinds: dict[tuple[int, int], str] = {}
+        self.baseline: dict[tuple[int, int], float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def start(self) -> CpuMeter:
+        """Processes already running count from now on (their CPU so far is the baseline)."""
+        self.sample()
+        self.baseline = dict(self.seen)
         self._thread.start()
         return self
 
@@ -58,6 +63,8 @@ class CpuMeter:
             if pid in stats:
                 ppid, start, cpu = stats[pid]
                 self.seen[(pid, start)] = max(cpu, self.seen.get((pid, start), 0.0))
+                if (pid, start) not in self.kinds:
+                    self.kinds[(pid, start)] = _kind(pid)
                 if ppid == self.root:
                     self.direct.add((pid, start))
 
@@ -66,8 +73,29 @@ class CpuMeter:
         self.sample()
         self._stop.set()
         self._thread.join()
-        return sum(self.seen.values())
+        return sum(cpu - self.baseline.get(key, 0.0) for key, cpu in self.seen.items())
 
     def direct_seconds(self) -> float:
         """CPU seconds of the root's direct children alone (without their descendants)."""
-        return sum(self.seen[key] for key in self.direct)
+        return sum(self.seen[key] - self.baseline.get(key, 0.0) for key in self.direct)
+
+    def by_kind(self) -> dict[str, float]:
+        """CPU seconds per kind of process (kernel, scorer, worker, ...)."""
+        totals: dict[str, float] = {}
+        for key, cpu in self.seen.items():
+            kind = "main" if key in self.direct else self.kinds.get(key, "other")
+            totals[kind] = totals.get(kind, 0.0) + cpu - self.baseline.get(key, 0.0)
+        return totals
+
+
+KINDS = (("ipykernel", "kernel"), ("autograder.scorer", "scorer"), ("forkserver", "forkserver"),
+         ("multiprocessing", "worker"), ("bwrap", "bwrap"), ("prlimit", "bwrap"), ("alembic", "alembic"))
+
+
+def _kind(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmd = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return "other"
+    return next((kind for marker, kind in KINDS if marker in cmd), "other")

@@ -63,6 +63,7 @@ class Run:
     cpu: float  # the command and all its descendants
     output: str
     main_cpu: float = 0.0  # the command's own process
+    kinds: dict[str, float] | None = None
 
 
 def timed(cmd: list[str], cwd: Path) -> Run:
@@ -75,7 +76,7 @@ def timed(cmd: list[str], cwd: Path) -> Run:
     cpu = meter.stop()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{proc.stderr[-2000:]}")
-    return Run(wall, cpu, proc.stdout.strip(), meter.direct_seconds())
+    return Run(wall, cpu, proc.stdout.strip(), meter.direct_seconds(), meter.by_kind())
 
 
 def make_course(base: Path, assignment: str, notebooks: dict[str, nbformat.NotebookNode], n: int) -> Path:
@@ -139,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"nbgrader autograde: {theirs.wall:8.1f} s wall ({theirs.wall / n:.2f} s per submission), "
           f"{theirs.cpu / n:.2f} CPU s per submission (main process {theirs.main_cpu / n:.2f}); "
           f"load after {load_after[0]:.2f}")
+    for label, run in (("ours", ours), ("nbgrader", theirs)):
+        split = ", ".join(f"{kind} {cpu / n:.2f}" for kind, cpu in sorted((run.kinds or {}).items()))
+        print(f"  CPU s per submission by process, {label}: {split}")
     print(f"ratio (nbgrader wall / ours): {theirs.wall / ours.wall:.2f}; "
           f"CPU per submission (nbgrader / ours): {theirs.cpu / ours.cpu:.2f}")
     return 0

@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.assignment}: {len(notebooks)} notebook(s), sandbox {'bwrap' if use_bwrap else 'none'}, "
           f"kernel ready ahead {not args.no_ahead}, warm-up {not args.no_warmup}, "
           f"load average {os.getloadavg()[0]:.1f}; median of {args.repeat}")
-    print(f"  whole submission: {statistics.median(walls):6.3f} s wall, {statistics.median(cpus):6.3f} s CPU "
+    print(f"  whole submission: {statistics.median(walls):6.3f} s wall (median), "
+          f"{statistics.mean(cpus):6.3f} s CPU (mean) "
           "(grader + kernel + scorer helper)")
     for name, values in TIMES.items():
         per = len(values) // args.repeat or 1
