@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import atexit
+import os
 import shutil
 import tempfile
 import threading
@@ -27,7 +28,7 @@ import nbformat
 
 from autograder.execute import Execution, Kernel, execute, start_kernel, stop_kernel, warmup_code
 
-__all__ = ["Pool", "Ready", "close_all", "imported_modules", "pool", "warmup_code"]
+__all__ = ["Pool", "Ready", "close_all", "enabled", "imported_modules", "pool", "warmup_code"]
 from autograder.sandbox import Sandbox
 
 
@@ -76,6 +77,12 @@ def _loop() -> asyncio.AbstractEventLoop:
 
 def _call(coro: Any) -> Any:
     return asyncio.run_coroutine_threadsafe(coro, _loop()).result()
+
+
+def enabled() -> bool:
+    """``AUTOGRADER_WARM=0`` turns kernels made ready ahead and the warm-up off (to measure, or to keep
+    figures rendered in the autograded notebooks)."""
+    return os.environ.get("AUTOGRADER_WARM", "1") != "0"
 
 
 class Pool:

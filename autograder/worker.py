@@ -132,9 +132,12 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: PartOutc
     def key(warmup: str) -> tuple[Any, ...]:
         return (job.limits, job.use_bwrap, tuple(readonly), job.extra_paths, warmup)
 
-    warmup, following = warmup_for(spec), warmup_for(next_spec or spec)
-    ready = warm.pool().take(key(warmup), sandbox, extra, warmup)
-    warm.pool().prepare_next(key(following), sandbox, extra, following)  # starts while this one runs
+    if warm.enabled():
+        warmup, following = warmup_for(spec), warmup_for(next_spec or spec)
+        ready = warm.pool().take(key(warmup), sandbox, extra, warmup)
+        warm.pool().prepare_next(key(following), sandbox, extra, following)  # starts while this one runs
+    else:  # AUTOGRADER_WARM=0: a kernel started now, no warm-up (figures rendered as in the notebook)
+        ready = warm.pool().take(key(""), sandbox, extra, "")
     try:
         extraction = Extraction(ready.sandbox.workdir)
         prepared = prepare(student_nb, spec, extraction)

@@ -66,12 +66,12 @@ class Run:
     kinds: dict[str, float] | None = None
 
 
-def timed(cmd: list[str], cwd: Path) -> Run:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Wall and CPU seconds of ``cmd`` and everything it starts (see :mod:`cpumeter`: the grader's kernels
     die by SIGKILL in a pid namespace, so ``getrusage`` would not see them)."""
     meter = CpuMeter(os.getpid(), interval=0.05).start()
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=cwd, env=env_with_venv(), capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env={**env_with_venv(), **(env or {})}, capture_output=True, text=True)
     wall = time.monotonic() - start
     cpu = meter.stop()
     if proc.returncode != 0:
@@ -99,12 +99,12 @@ def make_course(base: Path, assignment: str, notebooks: dict[str, nbformat.Noteb
     return course
 
 
-def run_ours(course: Path, workspace: Path, assignment: str, jobs: int | None) -> Run:
+def run_ours(course: Path, workspace: Path, assignment: str, jobs: int | None, cold: bool = False) -> Run:
     cmd = [sys.executable, "-m", "course.cli", "grade", assignment, str(course / "submitted"),
            "--workspace", str(workspace)]
     if jobs:
         cmd += ["--jobs", str(jobs)]
-    return timed(cmd, ROOT)
+    return timed(cmd, ROOT, {"AUTOGRADER_WARM": "0"} if cold else None)
 
 
 def run_nbgrader(course: Path, assignment: str) -> Run:
@@ -117,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--assignment", default="02-networking-content-delivery",
                         help="e.g. 02-networking-content-delivery or 01-security-identity-compliance (three parts)")
     parser.add_argument("--jobs", type=int, default=None, help="--jobs for aws-course grade (default: its own)")
+    parser.add_argument("--cold", action="store_true",
+                        help="ours with AUTOGRADER_WARM=0: no kernel made ready ahead, no warm-up (as before #22)")
     args = parser.parse_args(argv)
 
     notebooks = correct_submissions(args.assignment)
@@ -126,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         course = make_course(base, args.assignment, notebooks, args.n)
         print(f"{args.n} submissions of {args.assignment} ({len(notebooks)} notebook(s) each); "
               f"{os.cpu_count()} cores; load average before {load_before[0]:.2f} {load_before[1]:.2f}")
-        ours = run_ours(course, base / "ws", args.assignment, args.jobs)
-        print(f"  ours: {ours.output}")
+        ours = run_ours(course, base / "ws", args.assignment, args.jobs, args.cold)
+        print(f"  ours{' (AUTOGRADER_WARM=0)' if args.cold else ''}: {ours.output}")
         load_between = os.getloadavg()
         theirs = run_nbgrader(course, args.assignment)
     finally:
