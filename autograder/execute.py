@@ -243,7 +243,7 @@ async def start_kernel(sandbox: Sandbox, extra_pythonpath: list[Path] | None = N
         await client.async_start_new_kernel_client()
         if warmup:
             await asyncio.wait_for(_silently(client, warmup), startup_timeout)
-    except (RuntimeError, TimeoutError, DeadKernelError) as exc:  # failed to start or to answer
+    except Exception as exc:  # noqa: BLE001 - failed to start or to answer: the notebook reports it
         kernel.error = f"kernel error: {exc or type(exc).__name__}; {_tail(kernel.log_path)}"[:500]
     return kernel
 
