@@ -1,0 +1,99 @@
+"""Kernels made ready ahead (#22): each in its own fresh sandbox, warmed up silently, used for exactly one
+notebook, and the warm-up's figure stand-in. Real kernels, real bubblewrap when it can run here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.execute import BLANK_PNG, warmup_code
+from autograder.sandbox import Sandbox, bwrap_works, sandbox_uid
+from autograder.warm import Pool, imported_modules
+
+
+def test_imported_modules_are_read_from_the_instructor_cells_in_order():
+    cells = [nbformat.v4.new_code_cell("import json\nimport os.path as p\nfrom collections import abc"),
+             nbformat.v4.new_markdown_cell("import markdown_is_not_code"),
+             nbformat.v4.new_code_cell("from . import relative\nimport json\nnot python ("),
+             nbformat.v4.new_code_cell("def f():\n    import csv\n")]
+    assert imported_modules(cells) == ("json", "os.path", "collections", "csv")
+
+
+def _notebook(*sources: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    return nb
+
+
+def _stdout(cell: nbformat.NotebookNode) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+
+
+@pytest.mark.slow
+def test_a_kernel_made_ahead_has_its_own_sandbox_and_runs_one_notebook(tmp_path):
+    use_bwrap = bwrap_works()
+
+    def make(workdir: Path) -> Sandbox:
+        return Sandbox(workdir, use_bwrap=use_bwrap, uid=sandbox_uid(use_bwrap))
+
+    pool = Pool()
+    warmup = warmup_code(("json", "matplotlib.figure"))
+    try:
+        first = pool.take("key", make, [], warmup)
+        pool.prepare_next("key", make, [], warmup)
+        assert pool.ahead is not None
+        second = pool.ahead[1]
+        assert first.scratch != second.scratch and first.sandbox.workdir != second.sandbox.workdir
+        if os.geteuid() == 0 and first.sandbox.uid is not None:
+            assert first.sandbox.uid != second.sandbox.uid, "a fresh uid for every kernel"
+        secret = first.sandbox.workdir / "secret.txt"
+        done = first.run(_notebook(
+            "import sys, os\nprint('json' in sys.modules, 'matplotlib.figure' in sys.modules)",
+            f"open({str(secret)!r}, 'w').write('learner one')\nprint(os.getuid())",
+            "import io\nfrom matplotlib.figure import Figure\nb = io.BytesIO()\n"
+            "Figure().savefig(b, format='png')\nprint(len(b.getvalue()))"), 30, 120)
+        assert done.stopped is None, done.stopped
+        cells = done.nb.cells
+        assert _stdout(cells[0]).split() == ["True", "True"], "the warm-up imported the modules"
+        assert [c.execution_count for c in cells] == [1, 2, 3], "the warm-up is not a cell of the notebook"
+        assert _stdout(cells[2]).strip() == str(len(BLANK_PNG)), "a PNG figure is a blank stand-in"
+        with pytest.raises(RuntimeError, match="exactly one notebook"):
+            first.run(_notebook("print('again')"), 30, 120)
+
+        taken = pool.take("key", make, [], warmup)
+        assert taken is second and pool.ahead is None
+        seen = taken.run(_notebook(f"import os\nprint(os.path.exists({str(secret)!r}))\nprint(os.getuid())"),
+                         30, 120)
+        assert seen.stopped is None, seen.stopped
+        exists, uid = _stdout(seen.nb.cells[0]).split()
+        if use_bwrap:
+            assert exists == "False", "the next learner's kernel cannot see the previous one's work dir"
+        assert uid != _stdout(cells[1]).strip() or os.geteuid() != 0
+    finally:
+        pool.close()
+        for ready in (locals().get("first"), locals().get("second")):
+            if ready is not None:
+                ready.remove()
+
+
+@pytest.mark.slow
+def test_a_kernel_made_for_other_settings_is_stopped_unused(tmp_path):
+    use_bwrap = bwrap_works()
+    pool = Pool()
+    try:
+        pool.prepare_next("old", lambda w: Sandbox(w, use_bwrap=use_bwrap, uid=sandbox_uid(use_bwrap)), [], "")
+        assert pool.ahead is not None
+        stale = pool.ahead[1]
+        kernel = stale.kernel.result(timeout=120)
+        fresh = pool.take("new", lambda w: Sandbox(w, use_bwrap=use_bwrap, uid=sandbox_uid(use_bwrap)), [], "")
+        assert fresh is not stale and not stale.scratch.exists(), "the stale kernel's folder is removed"
+        process = kernel.km.provisioner.process if kernel.km.provisioner is not None else None
+        assert process is None or process.poll() is not None, "the stale kernel is stopped"
+        out = fresh.run(_notebook("print(1 + 1)"), 30, 120)
+        assert out.stopped is None and _stdout(out.nb.cells[0]).strip() == "2"
+        fresh.remove()
+    finally:
+        pool.close()
