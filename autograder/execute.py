@@ -259,9 +259,10 @@ async def _silently(client: BudgetClient, code: str) -> None:
 
 
 async def execute(kernel: Kernel, nb: nbformat.NotebookNode, cell_timeout: float,
-                  notebook_timeout: float) -> Execution:
+                  notebook_timeout: float, env: dict[str, str] | None = None) -> Execution:
     """Execute every cell of ``nb`` in ``kernel`` (errors do not stop the run, as in nbgrader's autograde),
-    then stop the kernel for good: a kernel runs one notebook only."""
+    then stop the kernel for good: a kernel runs one notebook only. ``env`` is put into the kernel's
+    ``os.environ`` silently before the first cell (a kernel made ahead started before its learner was known)."""
     if kernel.used:
         raise RuntimeError("a kernel runs exactly one notebook")
     kernel.used = True
@@ -275,6 +276,9 @@ async def execute(kernel: Kernel, nb: nbformat.NotebookNode, cell_timeout: float
         if kernel.error is not None:
             result.stopped = kernel.error
             return result
+        if env:
+            values = {str(k): str(v) for k, v in env.items()}  # repr() of str is an exact Python literal
+            await asyncio.wait_for(_silently(client, f"__import__('os').environ.update({values!r})"), cell_timeout)
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue

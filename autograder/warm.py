@@ -40,12 +40,15 @@ class Ready:
     sandbox: Sandbox
     kernel: Future[Kernel]
 
-    def run(self, nb: nbformat.NotebookNode, cell_timeout: float, notebook_timeout: float) -> Execution:
-        return _call(self._run(nb, cell_timeout, notebook_timeout))
+    def run(self, nb: nbformat.NotebookNode, cell_timeout: float, notebook_timeout: float,
+            env: dict[str, str] | None = None) -> Execution:
+        """Run ``nb``; ``env``: the learner's own variables, set in the kernel before their first cell."""
+        return _call(self._run(nb, cell_timeout, notebook_timeout, env))
 
-    async def _run(self, nb: nbformat.NotebookNode, cell_timeout: float, notebook_timeout: float) -> Execution:
+    async def _run(self, nb: nbformat.NotebookNode, cell_timeout: float, notebook_timeout: float,
+                   env: dict[str, str] | None) -> Execution:
         kernel = await asyncio.wrap_future(self.kernel)
-        return await execute(kernel, nb, cell_timeout, notebook_timeout)
+        return await execute(kernel, nb, cell_timeout, notebook_timeout, env)
 
     def discard(self) -> None:
         """Stop the kernel unused and remove its folder."""

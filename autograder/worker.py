@@ -141,7 +141,9 @@ def _grade_notebook(job: Job, spec: assignment_mod.AssignmentSpec, out: PartOutc
     try:
         extraction = Extraction(ready.sandbox.workdir)
         prepared = prepare(student_nb, spec, extraction)
-        execution = ready.run(prepared.nb, job.cell_timeout, job.notebook_timeout)
+        # the kernel shows this learner's variant (set before their first cell: kernels start ahead of a learner)
+        execution = ready.run(prepared.nb, job.cell_timeout, job.notebook_timeout,
+                              {STUDENT_VARIABLE: job.submission.student_id})
         outcomes = in_kernel_outcomes(execution.nb, spec, execution.replies)
         cells: list[CellScore] = []
         for check in spec.checks:

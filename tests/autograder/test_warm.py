@@ -41,6 +41,7 @@ def test_a_kernel_made_ahead_has_its_own_sandbox_and_runs_one_notebook(tmp_path)
 
     pool = Pool()
     warmup = warmup_code(("json", "matplotlib.figure"))
+    learner = "o'brien\"\n{x}\\"
     try:
         first = pool.take("key", make, [], warmup)
         pool.prepare_next("key", make, [], warmup)
@@ -54,11 +55,13 @@ def test_a_kernel_made_ahead_has_its_own_sandbox_and_runs_one_notebook(tmp_path)
             "import sys, os\nprint('json' in sys.modules, 'matplotlib.figure' in sys.modules)",
             f"open({str(secret)!r}, 'w').write('learner one')\nprint(os.getuid())",
             "import io\nfrom matplotlib.figure import Figure\nb = io.BytesIO()\n"
-            "Figure().savefig(b, format='png')\nprint(len(b.getvalue()))"), 30, 120)
+            "Figure().savefig(b, format='png')\nprint(len(b.getvalue()))",
+            "print(repr(os.environ['AWS_COURSE_STUDENT']))"), 30, 120, {"AWS_COURSE_STUDENT": learner})
         assert done.stopped is None, done.stopped
         cells = done.nb.cells
         assert _stdout(cells[0]).split() == ["True", "True"], "the warm-up imported the modules"
-        assert [c.execution_count for c in cells] == [1, 2, 3], "the warm-up is not a cell of the notebook"
+        assert [c.execution_count for c in cells] == [1, 2, 3, 4], "the warm-up is not a cell of the notebook"
+        assert _stdout(cells[3]).strip() == repr(learner), "the learner's id reaches the kernel exactly"
         assert _stdout(cells[2]).strip() == str(len(BLANK_PNG)), "a PNG figure is a blank stand-in"
         with pytest.raises(RuntimeError, match="exactly one notebook"):
             first.run(_notebook("print('again')"), 30, 120)
