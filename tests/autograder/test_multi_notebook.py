@@ -143,7 +143,9 @@ def test_feedback_and_autograded_notebooks_cover_every_part(batch):
         assert "Question 99.1" in pages[P1] and "Question 99.3" not in pages[P1]
     assert "Question 99.3" in (ws / "feedback" / "full" / f.SPLIT / f"{P2}.html").read_text()
     assert "is missing" in (ws / "feedback" / "missing_part2" / f.SPLIT / f"{P2}.html").read_text()
-    assert {p.name for p in (ws / "autograded" / "full" / f.SPLIT).iterdir()} == {f"{P1}.ipynb", f"{P2}.ipynb"}
+    # every part's executed notebook, plus the two files nbgrader's formgrader and release_feedback read
+    assert {p.name for p in (ws / "autograded" / "full" / f.SPLIT).iterdir()} == {
+        f"{P1}.ipynb", f"{P2}.ipynb", "timestamp.txt", "submission_secret.txt"}
     report = (ws / "reports" / f"{f.SPLIT}.md").read_text()
     assert "part2/check-99-3" in report and "missing_part2" in report
 
