@@ -130,24 +130,10 @@ def parse_query(net: Network, raw: Any) -> Query:
         if proto == "icmp" or port is None:
             raise NetworkError("a load balancer query needs tcp or udp and the listener port", "query.port")
         dst_eni = _lb_node(lb, src_eni, dialled, dst_ip)
-        if dialled is not None:
-            dst_addr = dialled
-        elif src_eni is None:
-            dst_addr = dst_eni.public_ip if version == 4 else dst_eni.ipv6_ip
-        else:
-            dst_addr = dst_eni.address(version)
-            if dst_addr is None:
-                raise NetworkError(f"{dst} has no IPv{version} address", "query.dst")
+        dst_addr = _dialled_address(dst, dst_eni, dialled, src_eni, version)
     elif dst in net.enis:
         dst_eni = net.enis[dst]
-        if dialled is not None:
-            dst_addr = dialled
-        elif src_eni is None:
-            dst_addr = dst_eni.public_ip if version == 4 else dst_eni.ipv6_ip
-        else:
-            dst_addr = dst_eni.address(version)
-            if dst_addr is None:
-                raise NetworkError(f"{dst} has no IPv{version} address", "query.dst")
+        dst_addr = _dialled_address(dst, dst_eni, dialled, src_eni, version)
     elif dst in net.aws_services:
         service = dst
         dst_eni = _private_dns(net, src_eni, dst)
@@ -171,6 +157,19 @@ def parse_query(net: Network, raw: Any) -> Query:
         raw, proto, version, src_eni, src_addr, dst, dst_eni, dst_addr, service, dst_ports, src_ports,
         action, resource, icmp_type, request, lb, domain, app,
     )
+
+
+def _dialled_address(dst: str, dst_eni: Eni, dialled: Addr | None, src_eni: Eni | None, version: int) -> Addr | None:
+    """The address a query reaches ``dst_eni`` at: the one it dialled, else the public one from the internet, else
+    the private one (which must exist in the query's IP version)."""
+    if dialled is not None:
+        return dialled
+    if src_eni is None:
+        return dst_eni.public_ip if version == 4 else dst_eni.ipv6_ip
+    addr = dst_eni.address(version)
+    if addr is None:
+        raise NetworkError(f"{dst} has no IPv{version} address", "query.dst")
+    return addr
 
 
 def _lb_node(lb: LoadBalancer, src: Eni | None, dialled: Addr | None, dst_ip: Any) -> Eni:
