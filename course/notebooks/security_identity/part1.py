@@ -9,10 +9,15 @@ Policy exercises are graded by ``course.iam``; answer keys are salted hashes; hi
 
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass, field
+
 from course.exercises.kinds.choice import Ordering, Precedence
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
+from course.exercises.variants import Scenario
+from course.notebooks.policy_variants import about, account, bucket, policy_family
 from course.notebooks.security_identity.scenario import (
     ALLOW_ALL,
     APPROVED_REGIONS,
@@ -212,7 +217,7 @@ def assume(principal: str, context: dict | None = None) -> dict:
 
 MFA = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "420"}
 
-TRUST_POLICY = PolicyExercise(
+_TRUST_POLICY = PolicyExercise(
     id="1.3", title="Trust a vendor with an external ID and your responders with MFA", points=5,
     answer_name="answer_1_3", slot="resource", lint_kind="trust",
     context_policies={"identity": [ASSUME_ANY_ROLE]},
@@ -246,6 +251,38 @@ TRUST_POLICY = PolicyExercise(
     ],
 )
 
+
+
+@dataclass(frozen=True, repr=False)
+class TrustScenario(Scenario):
+    """Question 1.3's values: the three accounts and the vendor's external ID."""
+
+    workload_account: str = field(metadata=about("the workload account: owns the role InspectionReadOnly"))
+    security_account: str = field(metadata=about("the security account: your incident responders' IAM users"))
+    vendor_account: str = field(metadata=about("the vendor Acme's account: its scanner runs as role acme-scanner"))
+    external_id: str = field(metadata=about("the external ID Acme gave you"))
+
+
+TRUST_DEFAULT = TrustScenario(workload_account=PROD, security_account=SECURITY, vendor_account=VENDOR,
+                              external_id=EXTERNAL_ID)
+
+
+def trust_scenario(rng: random.Random) -> TrustScenario:
+    taken: set[str] = set()
+    suffix = "".join(rng.choice("0123456789abcdef") for _ in range(8))
+    return TrustScenario(workload_account=account(rng, taken), security_account=account(rng, taken),
+                         vendor_account=account(rng, taken),
+                         external_id=f"AcmeScan-{suffix if suffix != '0c11d2e3' else '1d22e3f4'}")
+
+
+TRUST_MODEL = policy(
+    {"Sid": "VendorScannerWithExternalId", "Effect": "Allow", "Principal": {"AWS": SCANNER_ROLE},
+     "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": EXTERNAL_ID}}},
+    {"Sid": "RespondersWithMfa", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{SECURITY}:root"},
+     "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+)
+TRUST_POLICY = policy_family(_TRUST_POLICY, TRUST_DEFAULT, trust_scenario, TRUST_MODEL)
+
 # --- 1.4 Permissions boundary for developers who create roles ---------------------------------------
 
 DEVELOPER = f"arn:aws:sts::{PROD}:assumed-role/Developer/ana"
@@ -262,7 +299,7 @@ def with_boundary(arn: str) -> dict:
     return {"iam:PermissionsBoundary": arn}
 
 
-BOUNDARY = PolicyExercise(
+_BOUNDARY = PolicyExercise(
     id="1.4", title="A permissions boundary that lets developers create roles without escalating", points=5,
     answer_name="answer_1_4", slot="boundary",
     # The developers keep the broad policy their team was given years ago; only the boundary changes.
@@ -305,6 +342,40 @@ BOUNDARY = PolicyExercise(
     ],
 )
 
+
+
+@dataclass(frozen=True, repr=False)
+class BoundaryScenario(Scenario):
+    """Question 1.4's values: the developers' account and the name of the app roles' boundary."""
+
+    account: str = field(metadata=about("the developers' account"))
+    app_boundary: str = field(metadata=about("the managed policy every role the developers create must carry"))
+
+
+BOUNDARY_DEFAULT = BoundaryScenario(account=PROD, app_boundary="AppBoundary")
+_APP_BOUNDARIES = ("AppBoundary", "AppRoleBoundary", "WorkloadBoundary", "ServiceRoleBoundary", "AppCeiling",
+                   "ApplicationBoundary", "TeamAppBoundary")
+
+
+def boundary_scenario(rng: random.Random) -> BoundaryScenario:
+    return BoundaryScenario(account=account(rng, set()), app_boundary=rng.choice(_APP_BOUNDARIES))
+
+
+BOUNDARY_MODEL = policy(
+    {"Sid": "EverydayWork", "Effect": "Allow",
+     "Action": ["lambda:*", "dynamodb:*", "s3:*", "logs:*", "cloudwatch:*", "iam:Get*", "iam:List*"],
+     "Resource": "*"},
+    {"Sid": "CreateAndEditBoundedAppRoles", "Effect": "Allow",
+     "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy",
+                "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"],
+     "Resource": f"arn:aws:iam::{PROD}:role/app/*",
+     "Condition": {"StringEquals": {"iam:PermissionsBoundary": APP_BOUNDARY}}},
+    {"Sid": "PassAppRolesToLambda", "Effect": "Allow", "Action": "iam:PassRole",
+     "Resource": f"arn:aws:iam::{PROD}:role/app/*",
+     "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}},
+)
+BOUNDARY = policy_family(_BOUNDARY, BOUNDARY_DEFAULT, boundary_scenario, BOUNDARY_MODEL)
+
 # --- 1.5 SCP: only two Regions, except global services and a break-glass role ----------------------------
 
 BREAK_GLASS = "BreakGlass"
@@ -316,7 +387,7 @@ def member(action: str, resource: str, region: str, role: str = "Platform") -> d
                    {"aws:RequestedRegion": region})
 
 
-REGION_SCP = PolicyExercise(
+_REGION_SCP = PolicyExercise(
     id="1.5", title="An SCP that keeps workloads in two Regions", points=5, answer_name="answer_1_5",
     slot="scps", level=-1,
     # FullAWSAccess is attached at the root and at the Workloads OU; the learner's SCP joins it at the OU.
@@ -355,6 +426,38 @@ REGION_SCP = PolicyExercise(
                    "Principal element)."),
     ],
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class RegionScenario(Scenario):
+    """Question 1.5's values: the two Regions the workloads may use."""
+
+    region_a: str = field(metadata=about("the first approved Region"))
+    region_b: str = field(metadata=about("the second approved Region"))
+
+
+REGION_DEFAULT = RegionScenario(region_a=APPROVED_REGIONS[0], region_b=APPROVED_REGIONS[1])
+# Approved Regions never include us-east-1 (where the global services answer, so their exemption stays the
+# point) nor a Region the cases expect to be denied (ap-southeast-2, us-west-2, eu-north-1).
+_APPROVABLE = ("eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-south-1", "eu-south-2",
+               "ca-central-1", "us-east-2", "us-west-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+               "ap-south-1", "ap-southeast-1", "sa-east-1", "me-central-1", "af-south-1")
+
+
+def region_scenario(rng: random.Random) -> RegionScenario:
+    first, second = rng.sample(_APPROVABLE, 2)
+    return RegionScenario(region_a=first, region_b=second)
+
+
+REGION_MODEL = policy(
+    {"Sid": "DenyOutsideApprovedRegions", "Effect": "Deny",
+     "NotAction": ["iam:*", "organizations:*", "route53:*", "cloudfront:*", "support:*", "sts:*"],
+     "Resource": "*",
+     "Condition": {"StringNotEquals": {"aws:RequestedRegion": list(APPROVED_REGIONS)},
+                   "ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{BREAK_GLASS}"}}},
+)
+REGION_SCP = policy_family(_REGION_SCP, REGION_DEFAULT, region_scenario, REGION_MODEL)
 
 # --- 1.6 Which control? SCP, RCP, declarative policy, permissions boundary, session policy --------------
 
@@ -425,7 +528,7 @@ def app_user(action: str, key: str | None = None, identity: str = MARIA_ID, pref
                    f"s3:{action}", resource, context, resource_account=PROD)
 
 
-PHOTOS_POLICY = PolicyExercise(
+_PHOTOS_POLICY = PolicyExercise(
     id="1.7", title="Each app user reaches only their own folder in S3", points=4, answer_name="answer_1_7",
     slot="identity",
     lint_forbidden=["IAM006", "IAM010"],
@@ -451,6 +554,32 @@ PHOTOS_POLICY = PolicyExercise(
                    "Grant only the object actions and the listing, not every S3 action."),
     ],
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class PhotosScenario(Scenario):
+    """Question 1.7's values: the app's account and its photo bucket."""
+
+    account: str = field(metadata=about("the app's account (owns the role PhotosAppAuthenticated)"))
+    bucket: str = field(metadata=about("the bucket that holds every user's photos"))
+
+
+PHOTOS_DEFAULT = PhotosScenario(account=PROD, bucket=PHOTOS.split(":::")[1])
+
+
+def photos_scenario(rng: random.Random) -> PhotosScenario:
+    return PhotosScenario(account=account(rng, set()), bucket=bucket(rng, "photos"))
+
+
+_OWN_FOLDER = "private/${cognito-identity.amazonaws.com:sub}/*"
+PHOTOS_MODEL = policy(
+    {"Sid": "OwnPhotos", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+     "Resource": f"{PHOTOS}/{_OWN_FOLDER}"},
+    {"Sid": "ListOwnFolder", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": PHOTOS,
+     "Condition": {"StringLike": {"s3:prefix": _OWN_FOLDER}}},
+)
+PHOTOS_POLICY = policy_family(_PHOTOS_POLICY, PHOTOS_DEFAULT, photos_scenario, PHOTOS_MODEL)
 
 # --- 1.8 Which identity service? -------------------------------------------------------------------------
 
