@@ -8,10 +8,15 @@ CloudFront and an ALB (1.14).
 
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass, field
+
 from course.exercises.kinds.choice import MultipleChoice
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
+from course.exercises.variants import Scenario
+from course.notebooks.policy_variants import about, account, bucket, hex_id, key_id, org_id, policy_family
 from course.notebooks.security_identity.scenario import (
     ORG_ID,
     PROD,
@@ -55,7 +60,7 @@ def kms_call(role_arn: str, action: str, via: str | None = S3_VIA, bucket: str |
     return request(session(role_arn), action, PAYROLL_KEY, context, resource_account=PROD)
 
 
-KEY_POLICY = PolicyExercise(
+_KEY_POLICY = PolicyExercise(
     id="1.9", title="A key policy that separates key administrators from key users", points=5,
     answer_name="answer_1_9", slot="resource", lint_kind="key",
     context_policies={"identity": [POWER_USER]},
@@ -92,6 +97,37 @@ KEY_POLICY = PolicyExercise(
                    "name the roles in the key policy instead."),
     ],
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class KeyScenario(Scenario):
+    """Question 1.9's values: the payroll account, its key and its archive bucket."""
+
+    account: str = field(metadata=about("the payroll account: owns the key and the roles KeyAdmins and PayrollApp"))
+    key_id: str = field(metadata=about("the id of the customer managed key (Region eu-west-1)"))
+    bucket: str = field(metadata=about("the archive bucket the key encrypts (SSE-KMS)"))
+
+
+KEY_DEFAULT = KeyScenario(account=PROD, key_id=PAYROLL_KEY.rsplit("/", 1)[1], bucket=PAYROLL_BUCKET.split(":::")[1])
+
+
+def key_scenario(rng: random.Random) -> KeyScenario:
+    return KeyScenario(account=account(rng, set()), key_id=key_id(rng), bucket=bucket(rng, "payroll-archive"))
+
+
+KEY_MODEL = policy(
+    {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": KEY_ADMINS},
+     "Action": ["kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+                "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+                "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"],
+     "Resource": "*"},
+    {"Sid": "PayrollAppThroughS3ForTheArchive", "Effect": "Allow", "Principal": {"AWS": PAYROLL_APP},
+     "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+     "Resource": "*",
+     "Condition": {"StringEquals": {"kms:ViaService": S3_VIA, "kms:EncryptionContext:aws:s3:arn": PAYROLL_BUCKET}}},
+)
+KEY_POLICY = policy_family(_KEY_POLICY, KEY_DEFAULT, key_scenario, KEY_MODEL)
 
 # --- 1.10 Which kind of key or key store? ---------------------------------------------------------------
 
@@ -224,7 +260,7 @@ def s3_call(role_arn: str, action: str, key: str | None = "2026/03/payslips.csv"
     return request(session(role_arn), action, resource, context, resource_account=PROD)
 
 
-ENDPOINT_POLICY = PolicyExercise(
+_ENDPOINT_POLICY = PolicyExercise(
     id="1.12", title="A bucket policy that admits only one VPC endpoint", points=4, answer_name="answer_1_12",
     slot="resource", context_policies={"identity": [S3_ON_ARCHIVE]},
     lint_forbidden=["IAM004", "IAM018"],
@@ -251,6 +287,38 @@ ENDPOINT_POLICY = PolicyExercise(
                    "does not exempt the role's sessions."),
     ],
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class EndpointScenario(Scenario):
+    """Question 1.12's values: the account, the archive bucket, the VPC and its two S3 endpoints."""
+
+    account: str = field(metadata=about("the payroll account: owns the bucket and the role ArchiveAdmin"))
+    bucket: str = field(metadata=about("the archive bucket"))
+    endpoint: str = field(metadata=about("the payroll application's S3 gateway endpoint"))
+    other_endpoint: str = field(metadata=about("the VPC's second S3 endpoint, for other applications"))
+    vpc: str = field(metadata=about("the VPC of both endpoints"))
+
+
+ENDPOINT_DEFAULT = EndpointScenario(account=PROD, bucket=PAYROLL_BUCKET.split(":::")[1], endpoint=ENDPOINT,
+                                    other_endpoint=OTHER_ENDPOINT, vpc=VPC)
+
+
+def endpoint_scenario(rng: random.Random) -> EndpointScenario:
+    endpoint, other = hex_id(rng, "vpce"), hex_id(rng, "vpce")
+    return EndpointScenario(account=account(rng, set()), bucket=bucket(rng, "payroll-archive"), endpoint=endpoint,
+                            other_endpoint=other if other != endpoint else hex_id(rng, "vpce"),
+                            vpc=hex_id(rng, "vpc"))
+
+
+ENDPOINT_MODEL = policy(
+    {"Sid": "OnlyThroughTheArchiveEndpoint", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+     "Resource": [PAYROLL_BUCKET, f"{PAYROLL_BUCKET}/*"],
+     "Condition": {"StringNotEquals": {"aws:SourceVpce": ENDPOINT},
+                   "ArnNotEquals": {"aws:PrincipalArn": ARCHIVE_ADMIN}}},
+)
+ENDPOINT_POLICY = policy_family(_ENDPOINT_POLICY, ENDPOINT_DEFAULT, endpoint_scenario, ENDPOINT_MODEL)
 
 # --- 1.13 A resource control policy: the organization's data perimeter -----------------------------------
 
@@ -312,7 +380,7 @@ TRAIL_BUCKET_POLICY = policy(
 )
 OBJECT = "arn:aws:s3:::example-marketing/brochure.pdf"
 
-PERIMETER_RCP = PolicyExercise(
+_PERIMETER_RCP = PolicyExercise(
     id="1.13", title="An RCP that keeps keys, secrets and buckets inside the organization", points=5,
     answer_name="answer_1_13", slot="rcps",
     context_policies={"identity": [READ_ANYTHING]},
@@ -344,6 +412,37 @@ PERIMETER_RCP = PolicyExercise(
                    "aws:PrincipalIsAWSService is true.", policies={"resource": TRAIL_BUCKET_POLICY}),
     ],
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class PerimeterScenario(Scenario):
+    """Question 1.13's values: the organization and the accounts its teams' policies share with."""
+
+    org_id: str = field(metadata=about("your organization's ID"))
+    security_account: str = field(metadata=about("the security account (a member of your organization)"))
+    partner_account: str = field(metadata=about("an account of another organization"))
+    vendor_account: str = field(metadata=about("a vendor's account, in no organization"))
+
+
+PERIMETER_DEFAULT = PerimeterScenario(org_id=ORG_ID, security_account=SECURITY, partner_account=STRANGER,
+                                      vendor_account=VENDOR)
+
+
+def perimeter_scenario(rng: random.Random) -> PerimeterScenario:
+    taken: set[str] = set()
+    org = org_id(rng)
+    return PerimeterScenario(org_id=org if org != OTHER_ORG else "o-" + org[:1:-1], security_account=account(rng, taken),
+                             partner_account=account(rng, taken), vendor_account=account(rng, taken))
+
+
+PERIMETER_MODEL = policy(
+    {"Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*", "Action": ["s3:*", "kms:*", "secretsmanager:*"],
+     "Resource": "*",
+     "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": ORG_ID},
+                   "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}},
+)
+PERIMETER_RCP = policy_family(_PERIMETER_RCP, PERIMETER_DEFAULT, perimeter_scenario, PERIMETER_MODEL)
 
 # --- 1.14 Certificates for CloudFront and an ALB ----------------------------------------------------------
 

@@ -7,9 +7,14 @@ the security services on (1.18) and choosing a protection or compliance service 
 
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass, field
+
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
+from course.exercises.variants import Scenario
+from course.notebooks.policy_variants import about, account, bucket, hex_id, policy_family
 from course.notebooks.security_identity.scenario import ALLOW_ALL, FULL_AWS_ACCESS, PROD, REGION, policy, request
 
 # --- 1.15 What GuardDuty still sees of S3 with S3 Protection off ---------------------------------------------
@@ -74,7 +79,7 @@ def responder(action: str, resource: str) -> dict:
     return request(RESPONDER_SESSION, action, resource)
 
 
-INCIDENT_SESSION = PolicyExercise(
+_INCIDENT_SESSION = PolicyExercise(
     id="1.16", title="A session policy that limits an incident-response run to one instance", points=4,
     answer_name="answer_1_16", slot="session", context_policies={"identity": [RESPONDER_ROLE_POLICY]},
     lint_forbidden=["IAM006"],
@@ -112,6 +117,44 @@ INCIDENT_SESSION = PolicyExercise(
                    "The run only adds evidence: grant PutObject, not every S3 action."),
     ],
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class IncidentScenario(Scenario):
+    """Question 1.16's values: the account, the suspect instance, the quarantine group, the case and the bucket."""
+
+    account: str = field(metadata=about("the workload account (Region eu-west-1)"))
+    instance: str = field(metadata=about("the suspect instance's ID"))
+    quarantine_sg: str = field(metadata=about("the quarantine security group's ID"))
+    case: str = field(metadata=about("the case: the session name and the evidence prefix"))
+    bucket: str = field(metadata=about("the forensics bucket that receives the evidence"))
+
+
+INCIDENT_DEFAULT = IncidentScenario(account=PROD, instance=SUSPECT.rsplit("/", 1)[1],
+                                    quarantine_sg=QUARANTINE_SG.rsplit("/", 1)[1], case="case-4711",
+                                    bucket=FORENSICS.split(":::")[1])
+_TAKEN_IDS = {OTHER_INSTANCE.rsplit("/", 1)[1], OTHER_SG.rsplit("/", 1)[1]}
+
+
+def incident_scenario(rng: random.Random) -> IncidentScenario:
+    instance, group = hex_id(rng, "i"), hex_id(rng, "sg")
+    while instance in _TAKEN_IDS or group in _TAKEN_IDS:  # never the other instance or group of the cases
+        instance, group = hex_id(rng, "i"), hex_id(rng, "sg")
+    number = rng.choice([n for n in range(4100, 9900, 7) if n != 4702])  # case-4702 is another case
+    return IncidentScenario(account=account(rng, set()), instance=instance, quarantine_sg=group,
+                            case=f"case-{number}", bucket=bucket(rng, "forensics"))
+
+
+INCIDENT_MODEL = policy(
+    {"Sid": "IsolateAndTagTheSuspect", "Effect": "Allow", "Action": ["ec2:ModifyInstanceAttribute", "ec2:CreateTags"],
+     "Resource": SUSPECT},
+    {"Sid": "AttachOnlyTheQuarantineGroup", "Effect": "Allow", "Action": "ec2:ModifyInstanceAttribute",
+     "Resource": QUARANTINE_SG},
+    {"Sid": "Describe", "Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"},
+    {"Sid": "UploadEvidence", "Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{FORENSICS}/case-4711/*"},
+)
+INCIDENT_SESSION = policy_family(_INCIDENT_SESSION, INCIDENT_DEFAULT, incident_scenario, INCIDENT_MODEL)
 
 # --- 1.17 Which detection service? ----------------------------------------------------------------------
 
