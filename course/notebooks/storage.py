@@ -15,10 +15,15 @@ modelled by ``course.iam``, so 3.3 and 3.4 are mapping exercises rather than pol
 
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass, field
+
 from course.exercises.kinds.choice import MultipleChoice
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
+from course.exercises.variants import Scenario
+from course.notebooks.policy_variants import about, account, bucket, hex_id, key_id, policy_family, upper_id
 
 OWNER = "111122223333"  # owns the buckets, the KMS key and the file system
 PARTNER = "444455556666"  # a partner that may read one prefix
@@ -132,7 +137,7 @@ def cloudfront_request(key: str, source_arn: str = DISTRIBUTION_ARN) -> dict:
                       extra={"aws:SourceArn": source_arn, "aws:SourceAccount": account})
 
 
-FIX_BUCKET_POLICY = PolicyExercise(
+_FIX_BUCKET_POLICY = PolicyExercise(
     id="3.2", title="Fix the bucket policy", points=4, answer_name="answer_3_2", slot="resource",
     context_policies={"identity": [BROAD_S3_IDENTITY]},
     lint_forbidden=["IAM004"],
@@ -171,6 +176,34 @@ FIX_BUCKET_POLICY = PolicyExercise(
                    "can refuse unencrypted connections."),
     ],
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class FixScenario(Scenario):
+    """Question 3.2's values: the partner's account and the company's CloudFront distribution."""
+
+    partner_account: str = field(metadata=about("the partner's account (its role reader reads shared/)"))
+    distribution: str = field(metadata=about("the ID of the company's CloudFront distribution (account 111122223333)"))
+
+
+FIX_DEFAULT = FixScenario(partner_account=PARTNER, distribution=DISTRIBUTION_ARN.rsplit("/", 1)[1])
+
+
+def fix_scenario(rng: random.Random) -> FixScenario:
+    return FixScenario(partner_account=account(rng, {OWNER}), distribution=upper_id(rng, 14, first="E"))
+
+
+FIX_MODEL = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"},
+     "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{ANALYTICS_BUCKET}/shared/*"},
+    {"Sid": "CloudFrontOAC", "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
+     "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{ANALYTICS_BUCKET}/public/*",
+     "Condition": {"StringEquals": {"AWS:SourceArn": DISTRIBUTION_ARN}}},
+    {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+     "Resource": [f"arn:aws:s3:::{ANALYTICS_BUCKET}", f"arn:aws:s3:::{ANALYTICS_BUCKET}/*"],
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+FIX_BUCKET_POLICY = policy_family(_FIX_BUCKET_POLICY, FIX_DEFAULT, fix_scenario, FIX_MODEL)
 
 # --- 3.3 Object ownership and ACLs ----------------------------------------------------------------------
 
@@ -272,7 +305,7 @@ def payroll_request(action: str = "s3:PutObject", *, tls: bool = True, sse: str 
     return request
 
 
-TLS_AND_KMS_POLICY = PolicyExercise(
+_TLS_AND_KMS_POLICY = PolicyExercise(
     id="3.5", title="Require TLS and SSE-KMS with the payroll key", points=4, answer_name="answer_3_5",
     slot="resource", context_policies={"identity": [EXPORTER_IDENTITY_POLICY]},
     cases=[
@@ -417,6 +450,36 @@ LOG_LIFECYCLE = MappingMatch(
 
 # --- 3.9 EFS file system policy (graded by course.iam) --------------------------------------------------
 
+
+
+@dataclass(frozen=True, repr=False)
+class PayrollScenario(Scenario):
+    """Question 3.5's values: the account, the export bucket and the payroll key."""
+
+    account: str = field(metadata=about("the account that owns the bucket, the key and the role payroll-exporter"))
+    bucket: str = field(metadata=about("the bucket that receives the nightly exports"))
+    key_id: str = field(metadata=about("the id of the payroll key (Region eu-west-1)"))
+
+
+PAYROLL_DEFAULT = PayrollScenario(account=OWNER, bucket=PAYROLL_BUCKET, key_id=PAYROLL_KEY_ARN.rsplit("/", 1)[1])
+
+
+def payroll_scenario(rng: random.Random) -> PayrollScenario:
+    return PayrollScenario(account=account(rng, set()), bucket=bucket(rng, "payroll-exports"), key_id=key_id(rng))
+
+
+PAYROLL_MODEL = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "HttpsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+     "Resource": [f"arn:aws:s3:::{PAYROLL_BUCKET}", f"arn:aws:s3:::{PAYROLL_BUCKET}/*"],
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    {"Sid": "KmsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+     "Resource": f"arn:aws:s3:::{PAYROLL_BUCKET}/*",
+     "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}},
+    {"Sid": "PayrollKeyOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+     "Resource": f"arn:aws:s3:::{PAYROLL_BUCKET}/*",
+     "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": PAYROLL_KEY_ARN}}}]}
+TLS_AND_KMS_POLICY = policy_family(_TLS_AND_KMS_POLICY, PAYROLL_DEFAULT, payroll_scenario, PAYROLL_MODEL)
+
 FILE_SYSTEM_ARN = f"arn:aws:elasticfilesystem:{REGION}:{OWNER}:file-system/fs-0123456789abcdef0"
 ACCESS_POINT_ARN = f"arn:aws:elasticfilesystem:{REGION}:{OWNER}:access-point/fsap-0a1b2c3d4e5f67890"
 OTHER_ACCESS_POINT_ARN = f"arn:aws:elasticfilesystem:{REGION}:{OWNER}:access-point/fsap-0fedcba9876543210"
@@ -437,7 +500,7 @@ def efs_request(action: str, *, tls: bool = True, access_point: str | None = ACC
             "resource": FILE_SYSTEM_ARN, "resourceAccount": OWNER, "context": context}
 
 
-EFS_POLICY = PolicyExercise(
+_EFS_POLICY = PolicyExercise(
     id="3.9", title="Write an EFS file system policy", points=4, answer_name="answer_3_9", slot="resource",
     context_policies={"identity": []},  # the instance roles have no EFS permissions of their own
     lint_forbidden=["IAM004"],
@@ -460,6 +523,35 @@ EFS_POLICY = PolicyExercise(
                    "Name the web-app role as the principal, not the whole account or everyone."),
     ],
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class EfsScenario(Scenario):
+    """Question 3.9's values: the account, the file system and the web application's access point."""
+
+    account: str = field(metadata=about("the account of the file system and the roles web-app and reporting"))
+    file_system: str = field(metadata=about("the file system's ID (Region eu-west-1)"))
+    access_point: str = field(metadata=about("the web application's access point's ID"))
+
+
+EFS_DEFAULT = EfsScenario(account=OWNER, file_system=FILE_SYSTEM_ARN.rsplit("/", 1)[1],
+                          access_point=ACCESS_POINT_ARN.rsplit("/", 1)[1])
+
+
+def efs_scenario(rng: random.Random) -> EfsScenario:
+    point = hex_id(rng, "fsap")
+    while point == OTHER_ACCESS_POINT_ARN.rsplit("/", 1)[1]:
+        point = hex_id(rng, "fsap")
+    return EfsScenario(account=account(rng, set()), file_system=hex_id(rng, "fs"), access_point=point)
+
+
+EFS_MODEL = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "WebAppThroughAccessPointOverTls", "Effect": "Allow", "Principal": {"AWS": WEB_ROLE},
+    "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Resource": FILE_SYSTEM_ARN,
+    "Condition": {"Bool": {"aws:SecureTransport": "true"},
+                  "StringEquals": {"elasticfilesystem:AccessPointArn": ACCESS_POINT_ARN}}}]}
+EFS_POLICY = policy_family(_EFS_POLICY, EFS_DEFAULT, efs_scenario, EFS_MODEL)
 
 # --- 3.10 AWS Backup Vault Lock ---------------------------------------------------------------------------
 
@@ -523,7 +615,7 @@ def report_request(action: str = "s3:GetObject", *, presigned_age_ms: int | None
     return request
 
 
-PRESIGNED_POLICY = PolicyExercise(
+_PRESIGNED_POLICY = PolicyExercise(
     id="3.11", title="Short-lived, download-only presigned URLs", points=4, answer_name="answer_3_11",
     slot="resource", context_policies={"identity": [SHARER_IDENTITY_POLICY]},
     cases=[
@@ -554,6 +646,34 @@ PRESIGNED_POLICY = PolicyExercise(
                    "The TLS rule covers every request, not only presigned ones."),
     ],
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class PresignedScenario(Scenario):
+    """Question 3.11's values: the account and the board portal's bucket."""
+
+    account: str = field(metadata=about("the account of the role report-sharer and the bucket"))
+    bucket: str = field(metadata=about("the bucket that holds the board reports"))
+
+
+PRESIGNED_DEFAULT = PresignedScenario(account=OWNER, bucket=REPORTS_BUCKET)
+
+
+def presigned_scenario(rng: random.Random) -> PresignedScenario:
+    return PresignedScenario(account=account(rng, set()), bucket=bucket(rng, "shared-reports"))
+
+
+PRESIGNED_MODEL = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+     "Resource": [f"arn:aws:s3:::{REPORTS_BUCKET}", f"arn:aws:s3:::{REPORTS_BUCKET}/*"],
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    {"Sid": "PresignedLinksLastTenMinutes", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+     "Resource": f"arn:aws:s3:::{REPORTS_BUCKET}/*", "Condition": {"NumericGreaterThan": {"s3:signatureAge": "600000"}}},
+    {"Sid": "PresignedLinksOnlyDownload", "Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject",
+     "Resource": f"arn:aws:s3:::{REPORTS_BUCKET}/*",
+     "Condition": {"StringEquals": {"s3:authType": "REST-QUERY-STRING"}}}]}
+PRESIGNED_POLICY = policy_family(_PRESIGNED_POLICY, PRESIGNED_DEFAULT, presigned_scenario, PRESIGNED_MODEL)
 
 # --- 3.12 Which record answers which question: S3 logs, CloudTrail events, event notifications --------------
 

@@ -33,6 +33,7 @@ NOTEBOOKS = {
 QUESTIONS = {
     "1.3": "01-part1", "1.4": "01-part1", "1.5": "01-part1", "1.7": "01-part1",
     "1.9": "01-part2", "1.12": "01-part2", "1.13": "01-part2", "1.16": "01-part3",
+    "3.2": "03", "3.5": "03", "3.9": "03", "3.11": "03",
 }
 LEARNERS = [f"learner{n:02d}" for n in range(1, 7)]
 ACCOUNT = re.compile(r"^\d{12}$")
