@@ -15,11 +15,16 @@ AWS documentation (see the notebook's Sources). Answer keys are salted hashes, n
 
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass, field
+
 from course.exercises.kinds.choice import SingleChoice
 from course.exercises.kinds.logs import DetectorMatch
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part, TableMatch
 from course.exercises.registry import register
+from course.exercises.variants import Scenario
+from course.notebooks.policy_variants import about, account, policy_family, upper_id
 
 ACCOUNT = "111122223333"
 REGION = "eu-west-1"
@@ -159,7 +164,7 @@ def dynamodb_request(action: str, leading_keys: list[str] | None, *, table_arn: 
             "resource": table_arn, "resourceAccount": ACCOUNT, "context": context}
 
 
-LEADING_KEYS = PolicyExercise(
+_LEADING_KEYS = PolicyExercise(
     id="5.3", title="Let each player touch only their own items", points=4, answer_name="answer_5_3",
     slot="identity", context_policies={}, lint_forbidden=["IAM006", "IAM010"],
     cases=[
@@ -188,6 +193,33 @@ LEADING_KEYS = PolicyExercise(
     ],
 )
 
+
+
+@dataclass(frozen=True, repr=False)
+class ScoresScenario(Scenario):
+    """Question 5.3's values: the game's account and its table."""
+
+    account: str = field(metadata=about("the game's account (Region eu-west-1)"))
+    table: str = field(metadata=about("the table of scores (partition key PlayerId)"))
+
+
+SCORES_DEFAULT = ScoresScenario(account=ACCOUNT, table=TABLE)
+_TABLES = ("GameScores", "PlayerScores", "HighScores", "ArcadeScores", "LeaderboardEntries", "MatchResults",
+           "PlayerProgress", "SeasonScores")
+
+
+def scores_scenario(rng: random.Random) -> ScoresScenario:
+    return ScoresScenario(account=account(rng, set()), table=rng.choice(_TABLES))
+
+
+SCORES_MODEL = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "OwnItems", "Effect": "Allow",
+    "Action": ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
+               "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
+    "Resource": TABLE_ARN,
+    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${cognito-identity.amazonaws.com:sub}"]}}}]}
+LEADING_KEYS = policy_family(_LEADING_KEYS, SCORES_DEFAULT, scores_scenario, SCORES_MODEL)
+
 # --- 5.6 IAM database authentication for Aurora (graded by course.iam) ---------------------------------------
 
 CLUSTER_RESOURCE_ID = "cluster-ABCDEFGHIJKL01234MNOPQRSTU"
@@ -210,7 +242,7 @@ def connect_request(user: str = DB_USER, resource_id: str = CLUSTER_RESOURCE_ID,
                         "aws:PrincipalAccount": ACCOUNT, "aws:RequestedRegion": region}}
 
 
-RDS_CONNECT = PolicyExercise(
+_RDS_CONNECT = PolicyExercise(
     id="5.6", title="Allow IAM database authentication as one database user", points=3,
     answer_name="answer_5_6", slot="identity", context_policies={}, lint_forbidden=["IAM006", "IAM010"],
     cases=[
@@ -230,6 +262,36 @@ RDS_CONNECT = PolicyExercise(
                    "IAM database authentication needs rds-db:connect only, not RDS management actions."),
     ],
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class ConnectScenario(Scenario):
+    """Question 5.6's values: the account, the cluster's resource ID and the database user."""
+
+    account: str = field(metadata=about("the account of the cluster orders-db and the role orders-service"))
+    resource_id: str = field(metadata=about("the cluster's resource ID (Region eu-west-1)"))
+    db_user: str = field(metadata=about("the database user the orders service logs in as"))
+    lookalike_user: str = field(default="", metadata={"about": "a look-alike user name", "hidden": True})
+
+
+CONNECT_DEFAULT = ConnectScenario(account=ACCOUNT, resource_id=CLUSTER_RESOURCE_ID, db_user=DB_USER,
+                                  lookalike_user=f"{DB_USER}_admin")
+_DB_USERS = ("orders_app", "orders_svc", "order_service", "orders_rw", "app_orders", "orders_writer")
+
+
+def connect_scenario(rng: random.Random) -> ConnectScenario:
+    user = rng.choice(_DB_USERS)
+    resource_id = upper_id(rng, 34, first="cluster-")
+    while resource_id == OTHER_CLUSTER_RESOURCE_ID:
+        resource_id = upper_id(rng, 34, first="cluster-")
+    return ConnectScenario(account=account(rng, set()), resource_id=resource_id, db_user=user,
+                           lookalike_user=f"{user}_admin")
+
+
+CONNECT_MODEL = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "OrdersAppOnly", "Effect": "Allow", "Action": "rds-db:connect", "Resource": dbuser_arn(DB_USER)}]}
+RDS_CONNECT = policy_family(_RDS_CONNECT, CONNECT_DEFAULT, connect_scenario, CONNECT_MODEL)
 
 # --- 5.4 CloudTrail: management or data events --------------------------------------------------------------
 
@@ -445,7 +507,7 @@ def parameter_decrypt(name: str | None, *, action: str = "kms:Decrypt", via: str
             "resourceAccount": ACCOUNT, "context": context}
 
 
-PARAMETER_KEY_POLICY = PolicyExercise(
+_PARAMETER_KEY_POLICY = PolicyExercise(
     id="5.8", title="A key that decrypts only the orders service's parameters", points=4,
     answer_name="answer_5_8", slot="resource", lint_forbidden=["IAM006"],
     cases=[
@@ -474,6 +536,29 @@ PARAMETER_KEY_POLICY = PolicyExercise(
     ],
 )
 
+
+
+@dataclass(frozen=True, repr=False)
+class AccountScenario(Scenario):
+    """Questions 5.8 and 5.9's values: the account of the key and its roles."""
+
+    account: str = field(metadata=about("the account of the key and its roles (Region eu-west-1)"))
+
+
+ACCOUNT_DEFAULT = AccountScenario(account=ACCOUNT)
+
+
+def account_scenario(rng: random.Random) -> AccountScenario:
+    return AccountScenario(account=account(rng, set()))
+
+
+PARAMETER_KEY_MODEL = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "OrdersServiceReadsItsParameters", "Effect": "Allow", "Principal": {"AWS": APP_ROLE},
+    "Action": "kms:Decrypt", "Resource": "*",
+    "Condition": {"StringEquals": {"kms:ViaService": SSM_VIA},
+                  "StringLike": {"kms:EncryptionContext:PARAMETER_ARN": parameter_arn("/orders/*")}}}]}
+PARAMETER_KEY_POLICY = policy_family(_PARAMETER_KEY_POLICY, ACCOUNT_DEFAULT, account_scenario, PARAMETER_KEY_MODEL)
+
 # --- 5.9 RDS encryption with a customer managed key: grants for RDS only (graded by course.iam) ----------------
 
 RDS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/7c8d9e0f-2a3b-4c5d-8e9f-0a1b2c3d4e5f"
@@ -496,7 +581,7 @@ def rds_key_call(action: str, *, role: str = RDS_ADMIN_ROLE, session: str = RDS_
             "resourceAccount": ACCOUNT, "context": context}
 
 
-RDS_GRANTS_KEY_POLICY = PolicyExercise(
+_RDS_GRANTS_KEY_POLICY = PolicyExercise(
     id="5.9", title="A key for RDS: grants only for RDS, reviewed and revoked by auditors", points=4,
     answer_name="answer_5_9", slot="resource", lint_forbidden=["IAM006"],
     cases=[
@@ -531,6 +616,18 @@ RDS_GRANTS_KEY_POLICY = PolicyExercise(
                    "Revoking is the auditors' control; the DBA role gets only what RDS needs."),
     ],
 )
+
+RDS_GRANTS_MODEL = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "RdsAdminUsesTheKeyThroughRds", "Effect": "Allow", "Principal": {"AWS": RDS_ADMIN_ROLE},
+     "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+     "Resource": "*", "Condition": {"StringEquals": {"kms:ViaService": RDS_VIA}}},
+    {"Sid": "RdsAdminGrantsOnlyForRdsResources", "Effect": "Allow", "Principal": {"AWS": RDS_ADMIN_ROLE},
+     "Action": "kms:CreateGrant", "Resource": "*",
+     "Condition": {"StringEquals": {"kms:ViaService": RDS_VIA}, "Bool": {"kms:GrantIsForAWSResource": "true"}}},
+    {"Sid": "AuditorReviewsAndRevokesGrants", "Effect": "Allow", "Principal": {"AWS": AUDITOR_ROLE},
+     "Action": ["kms:ListGrants", "kms:RevokeGrant"], "Resource": "*"},
+]}
+RDS_GRANTS_KEY_POLICY = policy_family(_RDS_GRANTS_KEY_POLICY, ACCOUNT_DEFAULT, account_scenario, RDS_GRANTS_MODEL)
 
 
 register(COMPLETE_TABLE, IAM_AUTHORIZES, LEADING_KEYS, RDS_CONNECT, EVENT_TYPES, ENCRYPT_EXISTING,

@@ -27,6 +27,7 @@ S = TypeVar("S", bound=Scenario)
 # a name is replaced only where it stands whole: not inside a longer word, id or hyphenated name
 _BEFORE, _AFTER = r"(?<![\w-])", r"(?![\w-])"
 # accounts that cases use as strangers in the authored questions: never a learner's own
+_NOT_NAMES = ("question_id", "identity")
 RESERVED_ACCOUNTS = frozenset({"111122223333", "123456789012", "444455556666", "777788889999",
                                "555555555555", "999999999999", "000000000000"})
 
@@ -36,22 +37,21 @@ def about(text: str) -> dict:
     return {"about": text}
 
 
+def _named(values: Scenario) -> dict[str, str]:
+    """Field -> value of every field that names something (hidden ones too: names the table need not show)."""
+    return {f.name: str(getattr(values, f.name)) for f in dataclasses.fields(values)
+            if f.name not in _NOT_NAMES and str(getattr(values, f.name))}
+
+
 def swaps(default: Scenario, values: Scenario) -> dict[str, str]:
     """Authored value -> the learner's, for every field that differs."""
-    out = {}
-    for f in dataclasses.fields(values):
-        if f.metadata.get("hidden"):
-            continue
-        mine, authored = str(getattr(values, f.name)), str(getattr(default, f.name))
-        if mine != authored:
-            out[authored] = mine
-    return out
+    authored = _named(default)
+    return {authored[name]: mine for name, mine in _named(values).items() if mine != authored.get(name)}
 
 
 def placeholders(default: Scenario) -> dict[str, str]:
     """Authored value -> ``${field}``: how a hidden test cell names the learner's values."""
-    return {str(getattr(default, f.name)): "${" + f.name + "}" for f in dataclasses.fields(default)
-            if not f.metadata.get("hidden")}
+    return {value: "${" + name + "}" for name, value in _named(default).items()}
 
 
 def pattern(names: dict[str, str]) -> re.Pattern[str] | None:
