@@ -107,7 +107,9 @@ def policy_family(exercise: PolicyExercise, default: S, draw: Callable[[random.R
     unused = [name for name in placeholders(default).values() if name not in seen]
     if unused:  # a field the cases never name would vary nothing the checker sees
         raise ValueError(f"question {exercise.id}: no visible case names {', '.join(unused)}")
-    return VariantFamily(default, lambda seed: draw(random.Random(seed)), build, model_of).registered()
+    registered = VariantFamily(default, lambda seed: draw(random.Random(seed)), build, model_of).registered()
+    assert isinstance(registered, PolicyExercise)
+    return registered
 
 
 # --- names in the style of the AWS documentation -----------------------------------------------------------

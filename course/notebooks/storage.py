@@ -669,7 +669,8 @@ PRESIGNED_MODEL = {"Version": "2012-10-17", "Statement": [
      "Resource": [f"arn:aws:s3:::{REPORTS_BUCKET}", f"arn:aws:s3:::{REPORTS_BUCKET}/*"],
      "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
     {"Sid": "PresignedLinksLastTenMinutes", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-     "Resource": f"arn:aws:s3:::{REPORTS_BUCKET}/*", "Condition": {"NumericGreaterThan": {"s3:signatureAge": "600000"}}},
+     "Resource": f"arn:aws:s3:::{REPORTS_BUCKET}/*",
+     "Condition": {"NumericGreaterThan": {"s3:signatureAge": "600000"}}},
     {"Sid": "PresignedLinksOnlyDownload", "Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject",
      "Resource": f"arn:aws:s3:::{REPORTS_BUCKET}/*",
      "Condition": {"StringEquals": {"s3:authType": "REST-QUERY-STRING"}}}]}

@@ -57,6 +57,7 @@ def model_answer(exercise_id: str) -> Any:
                 family = get(exercise_id).variants
                 if family is not None:  # the notebook binds question N.M's variant to vM (the default here)
                     scope["v" + exercise_id.split(".")[1]] = family.values(exercise_id, None)
+                    scope["v" + exercise_id.replace(".", "_")] = scope["v" + exercise_id.split(".")[1]]  # v1_3
                 exec(compile(ast.parse(body), grade_id, "exec"), scope)  # the notebook's own literal answer
                 value = scope["answer_" + exercise_id.replace(".", "_")]
                 return json.loads(value) if isinstance(value, str) and value.lstrip().startswith("{") else value

@@ -432,8 +432,10 @@ PERIMETER_DEFAULT = PerimeterScenario(org_id=ORG_ID, security_account=SECURITY, 
 def perimeter_scenario(rng: random.Random) -> PerimeterScenario:
     taken: set[str] = set()
     org = org_id(rng)
-    return PerimeterScenario(org_id=org if org != OTHER_ORG else "o-" + org[:1:-1], security_account=account(rng, taken),
-                             partner_account=account(rng, taken), vendor_account=account(rng, taken))
+    while org == OTHER_ORG:  # the cases' other organization is never the learner's own
+        org = org_id(rng)
+    return PerimeterScenario(org_id=org, security_account=account(rng, taken), partner_account=account(rng, taken),
+                             vendor_account=account(rng, taken))
 
 
 PERIMETER_MODEL = policy(
