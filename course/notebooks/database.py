@@ -201,15 +201,17 @@ class ScoresScenario(Scenario):
 
     account: str = field(metadata=about("the game's account (Region eu-west-1)"))
     table: str = field(metadata=about("the table of scores (partition key PlayerId)"))
+    archive_table: str = field(default="", metadata={"about": "a look-alike table", "hidden": True})
 
 
-SCORES_DEFAULT = ScoresScenario(account=ACCOUNT, table=TABLE)
+SCORES_DEFAULT = ScoresScenario(account=ACCOUNT, table=TABLE, archive_table=f"{TABLE}Archive")
 _TABLES = ("GameScores", "PlayerScores", "HighScores", "ArcadeScores", "LeaderboardEntries", "MatchResults",
            "PlayerProgress", "SeasonScores")
 
 
 def scores_scenario(rng: random.Random) -> ScoresScenario:
-    return ScoresScenario(account=account(rng, set()), table=rng.choice(_TABLES))
+    table = rng.choice(_TABLES)
+    return ScoresScenario(account=account(rng, set()), table=table, archive_table=f"{table}Archive")
 
 
 SCORES_MODEL = {"Version": "2012-10-17", "Statement": [{

@@ -24,8 +24,9 @@ from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.variants import Scenario, VariantFamily
 
 S = TypeVar("S", bound=Scenario)
-# a name is replaced only where it stands whole: not inside a longer word, id or hyphenated name
-_BEFORE, _AFTER = r"(?<![\w-])", r"(?![\w-])"
+# a name is replaced only where it stands whole: not inside a longer word or id, nor at the end of a hyphenated
+# name; a look-alike that starts with it (example-photos-backup) follows it (the learner's bucket, -backup)
+_BEFORE, _AFTER = r"(?<![\w-])", r"(?!\w)"
 # accounts that cases use as strangers in the authored questions: never a learner's own
 _NOT_NAMES = ("question_id", "identity")
 RESERVED_ACCOUNTS = frozenset({"111122223333", "123456789012", "444455556666", "777788889999",
@@ -104,8 +105,9 @@ def policy_family(exercise: PolicyExercise, default: S, draw: Callable[[random.R
 
     marked = renamed_exercise(exercise, placeholders(default))
     seen = repr([(c.description, c.request, c.hint, c.policies) for c in marked.cases]) + repr(marked.context_policies)
-    unused = [name for name in placeholders(default).values() if name not in seen]
-    if unused:  # a field the cases never name would vary nothing the checker sees
+    shown = {"${" + f.name + "}" for f in dataclasses.fields(default) if not f.metadata.get("hidden")}
+    unused = [name for name in placeholders(default).values() if name in shown and name not in seen]
+    if unused:  # a field of the table that no case names would vary nothing the checker shows
         raise ValueError(f"question {exercise.id}: no visible case names {', '.join(unused)}")
     registered = VariantFamily(default, lambda seed: draw(random.Random(seed)), build, model_of).registered()
     assert isinstance(registered, PolicyExercise)

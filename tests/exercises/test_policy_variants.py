@@ -20,7 +20,7 @@ from course.exercises import evaluate, get
 from course.exercises.answers import from_data, to_data
 from course.exercises.keys import canonical
 from course.exercises.variants import STUDENT_VARIABLE, pinned
-from course.notebooks.policy_variants import rename, swaps
+from course.notebooks.policy_variants import _named, rename, swaps
 
 SOURCE = ROOT / "source"
 NOTEBOOKS = {
@@ -128,5 +128,5 @@ def test_hidden_cases_name_the_learners_values(question):
     """The hidden cases of a question that names values use placeholders, never the authored literals."""
     family = get(question).variants
     text = json.dumps(hidden_cases(notebook(question), question))
-    for name, value, _about in family.default.rows():
-        assert not re.search(r"(?<![\w-])" + re.escape(value) + r"(?![\w-])", text), (name, value)
+    for name, value in _named(family.default).items():
+        assert not re.search(r"(?<![\w-])" + re.escape(value) + r"(?!\w)", text), (name, value)

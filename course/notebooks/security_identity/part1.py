@@ -431,23 +431,31 @@ _REGION_SCP = PolicyExercise(
 
 @dataclass(frozen=True, repr=False)
 class RegionScenario(Scenario):
-    """Question 1.5's values: the two Regions the workloads may use."""
+    """Question 1.5's values: the two Regions the workloads may use (one geography, for data residency)."""
 
     region_a: str = field(metadata=about("the first approved Region"))
     region_b: str = field(metadata=about("the second approved Region"))
+    near_region: str = field(default="", metadata={"about": "a Region of the same geography, denied", "hidden": True})
 
 
-REGION_DEFAULT = RegionScenario(region_a=APPROVED_REGIONS[0], region_b=APPROVED_REGIONS[1])
-# Approved Regions never include us-east-1 (where the global services answer, so their exemption stays the
-# point) nor a Region the cases expect to be denied (ap-southeast-2, us-west-2, eu-north-1).
-_APPROVABLE = ("eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-south-1", "eu-south-2",
-               "ca-central-1", "us-east-2", "us-west-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-               "ap-south-1", "ap-southeast-1", "sa-east-1", "me-central-1", "af-south-1")
+REGION_DEFAULT = RegionScenario(region_a=APPROVED_REGIONS[0], region_b=APPROVED_REGIONS[1], near_region="eu-north-1")
+# Each geography: the Regions that may be approved, and others of the same geography that a case expects to be
+# denied (so that a wildcard such as "eu-*" in place of one approved Region fails). No approved Region is
+# us-east-1 (where the global services answer, so their exemption stays the point) or one the cases deny
+# (ap-southeast-2, us-west-2, eu-north-1).
+_GEOGRAPHIES = (
+    (("eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-south-1", "eu-south-2"),
+     ("eu-north-1",)),
+    (("ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1",
+      "ap-southeast-3"), ("ap-southeast-2", "ap-east-1")),
+    (("us-east-2", "us-west-1"), ("us-west-2",)),
+)
 
 
 def region_scenario(rng: random.Random) -> RegionScenario:
-    first, second = rng.sample(_APPROVABLE, 2)
-    return RegionScenario(region_a=first, region_b=second)
+    approvable, denied = rng.choice(_GEOGRAPHIES)
+    first, second = rng.sample(approvable, 2)
+    return RegionScenario(region_a=first, region_b=second, near_region=rng.choice(denied))
 
 
 REGION_MODEL = policy(
