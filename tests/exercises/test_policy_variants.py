@@ -130,3 +130,37 @@ def test_hidden_cases_name_the_learners_values(question):
     text = json.dumps(hidden_cases(notebook(question), question))
     for name, value in _named(family.default).items():
         assert not re.search(r"(?<![\w-])" + re.escape(value) + r"(?!\w)", text), (name, value)
+
+
+def test_a_copied_answer_is_traced_to_the_variant_it_fits():
+    from course.exercises.variants import fits_another
+
+    hidden = hidden_cases(notebook("1.3"), "1.3")
+    copied = model("1.3", "learner04")
+    assert fits_another("1.3", copied, "learner02", LEARNERS, hidden) == ["learner04"]
+    assert fits_another("1.3", model("1.3", "learner02"), "learner02", LEARNERS, hidden) == []
+
+
+def test_the_learners_table_shows_their_values(capsys):
+    from course.exercises import variant
+
+    with pinned("learner03"):
+        values = variant("1.12")
+    out = capsys.readouterr().out
+    assert values is not None and values.identity == "learner03"
+    assert "v.endpoint" in out and values.endpoint in out and values.endpoint != "vpce-0a1b2c3d4e5f67890"
+    assert "<code>v.bucket</code>" in values._repr_html_()
+    assert "lookalike_user" not in str(get("5.6").variants.values("5.6", "learner03")), "hidden fields stay hidden"
+
+
+# --- mutation testing per variant (executes the notebooks once per identity) --------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("who", ["learner01", "learner05"])
+def test_mutants_of_each_variant_die_or_are_the_reviewed_equivalents(who):
+    from course.mutation import reviewed, run
+
+    report = run(ROOT, reviewed.load(), list(QUESTIONS), identity=who)
+    assert not report.failed, [(e.exercise_id, e.problem, [m.description for m in e.survivors], e.stale)
+                               for e in report.exercises]
+    assert all(e.mutants >= 6 and e.killed >= 6 for e in report.exercises)

@@ -34,7 +34,7 @@ def stem(exercise_id: str) -> str:
     ("1.2", ["for an **Allow**, the statement of the identity (or resource) policy that grants the action",
              "do not name them"]),                                                             # AM1
     ("1.9", ["no grants (`kms:CreateGrant`)", "can still rewrite the policy"]),                # WF3 / WG1
-    ("1.16", ["sg-0d1e2f3a4b5c6d7e8", "against the instance **and** against each security group"]),  # WG2
+    ("1.16", ["`v1_16.quarantine_sg`", "against the instance **and** against each security group"]),  # WG2
     ("2.1", ["2001:db8:1234:1::20", "over IPv4 or IPv6", "five flows"]),                       # AM2
     ("2.2", ["no SSH (TCP 22)", "any ephemeral port from 1024 to 65535",
              "A NACL cannot stop those", "Network Firewall"]),                                  # WG4 / AM4
