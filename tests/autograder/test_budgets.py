@@ -122,10 +122,13 @@ def test_budget_from_the_environment(monkeypatch):
 # --- honest near-misses on the course's exercises --------------------------------------------------
 
 
-def _solution(notebook: str, exercise_id: str):
+def _solution(notebook: str, exercise_id: str, student: str | None = None):
     _, solutions = f.real_notebook(ROOT, notebook)
     name = "answer_" + exercise_id.replace(".", "_")
-    ns: dict = {}
+    from course.exercises.registry import get
+
+    family = get(exercise_id).variants  # a solution built from the learner's values (v3_2): ``student``'s
+    ns: dict = {} if family is None else {"v" + name[7:]: family.values(exercise_id, student)}
     exec(solutions["answer-" + exercise_id.replace(".", "-")], ns)
     return ns[name]
 
@@ -180,10 +183,14 @@ def test_an_honest_hidden_case_miss_is_not_a_disagreement(course_scorer, tmp_pat
     assert get(exercise_id).kind == kind
     spec = _spec(notebook, exercise_id)
     assert spec.hidden, "the source notebook's check cell has hidden cases"
-    answer = copy.deepcopy(_solution(notebook, exercise_id))
+    from course.exercises.variants import pinned
+
+    student = "learner01" if get(exercise_id).variants is not None else ""  # graded against their variant
+    answer = copy.deepcopy(_solution(notebook, exercise_id, student or None))
     edit(answer)
-    cell = trusted(spec, course_scorer, answer_file(tmp_path, answer))
-    cell.in_kernel_passed = _in_kernel(exercise_id, answer)
+    cell = trusted(spec, course_scorer, answer_file(tmp_path, answer), student=student)
+    with pinned(student or None):
+        cell.in_kernel_passed = _in_kernel(exercise_id, answer)
     assert cell.in_kernel_passed is True, "the visible cases pass, in the kernel as in the grader"
     assert cell.visible_passed is True
     assert not cell.passed and 0 < cell.score < spec.points, "the hidden case costs points..."
