@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import assignment as assignment_mod
+from autograder import same_answer
 from autograder.escape import plain, terminal
 from autograder.executors import open_executor, outcomes
 from autograder.extras import import_extras
@@ -155,15 +156,47 @@ def _grade_all(opts: Options, whole: assignment_mod.Assignment, submissions: lis
         writer.close()
         progress.close()
     ordered = [rows[s.student_id] for s in submissions]
-    write_csv(csv_path, ledger.rows())  # also after a batch with nothing new: the CSV matches the ledger
-    _after_batch(opts, whole, ordered, ledger.rows(opts.assignment), log)
-    return BatchResult(ordered, len(todo), skipped, time.monotonic() - start, use_bwrap)
+    found = _same_answers(opts, whole, ledger.rows(opts.assignment), log)
+    # also after a batch with nothing new: the CSV matches the ledger (with the same-answer flags)
+    write_csv(csv_path, same_answer.annotated(opts.workspace, ledger.rows()))
+    _after_batch(opts, whole, ordered, ledger.rows(opts.assignment), log, found)
+    shown = same_answer.annotate(ordered, [found]) if found is not None else ordered
+    return BatchResult(shown, len(todo), skipped, time.monotonic() - start, use_bwrap)
+
+
+def _same_answers(opts: Options, whole: assignment_mod.Assignment, everyone: list[Outcome],
+                  log: Callable[[str], None]) -> same_answer.Findings | None:
+    """Answers that fit another learner's variant, over every result of the assignment, compared by a trusted
+    scorer helper of the grader (best effort: None, with one log line, when the comparison fails). None too
+    when no answer of a varying question was kept (nothing to compare, no report section)."""
+    if not any(cell.answer is not None for row in everyone for cell in row.cells):
+        return None
+    from autograder.scorer import Budget, Scorer
+
+    try:
+        scorer = Scorer(Budget.from_env(), tuple(str(p) for p in opts.extra_paths), opts.extra_modules)
+        try:
+            found = same_answer.find(whole, everyone, scorer.check, same_answer.limit_from_env())
+        finally:
+            scorer.stop()
+        same_answer.save(opts.workspace, found)
+    except Exception as exc:  # noqa: BLE001 - evidence for the instructor; the grades are already safe
+        log(f"same-answer comparison not done: {type(exc).__name__}: {plain(exc)}")
+        return None
+    flagged = [p for p in found.pairs if p.flagged]
+    if flagged or found.notes:
+        log(f"same answer: {len(flagged)} pair(s) of answers fit another learner's variant (flagged for review, "
+            f"scores unchanged; {len(found.pairs) - len(flagged)} weaker match(es)); see reports/{whole.name}.md"
+            + "".join(f"; {note}" for note in found.notes))
+    return found
 
 
 def _after_batch(opts: Options, whole: assignment_mod.Assignment, rows: list[Outcome],
-                 everyone: list[Outcome], log: Callable[[str], None]) -> None:
+                 everyone: list[Outcome], log: Callable[[str], None],
+                 found: same_answer.Findings | None = None) -> None:
     """Feedback pages for this batch and the report on every result of the assignment (best effort: the
-    grades are already safe in the gradebook, the ledger and the CSV)."""
+    grades are already safe in the gradebook, the ledger and the CSV). The feedback learners read has no
+    same-answer flag; the instructor's report has them."""
     from autograder.feedback import write_all
     from autograder.nbgrader_files import copy_beside
     from autograder.report import write_report
@@ -173,6 +206,7 @@ def _after_batch(opts: Options, whole: assignment_mod.Assignment, rows: list[Out
         for row in rows:  # as nbgrader's generate_feedback: what release_feedback reads next to the pages
             copy_beside(opts.workspace / "autograded" / row.student_id / whole.name,
                         opts.workspace / "feedback" / row.student_id / whole.name)
-        write_report(opts.workspace, whole, everyone)
+        write_report(opts.workspace, whole,
+                     same_answer.annotate(everyone, [found]) if found is not None else everyone, found)
     except Exception as exc:  # noqa: BLE001 - a report problem must not hide that grading succeeded
         log(f"feedback or report not written: {type(exc).__name__}: {plain(exc)}")

@@ -24,6 +24,9 @@ class CellScore:
     problem: str | None = None
     visible_passed: bool | None = None  # the trusted verdict on the visible cases alone (None: not checked)
     budget: str | None = None  # why the trusted check was stopped (time or memory budget)
+    # the answer as data (answers.to_data) when the question varies per learner: same-answer detection
+    # compares it with the other learners' variants after the batch (autograder.same_answer)
+    answer: Any = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CellScore:

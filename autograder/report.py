@@ -1,6 +1,6 @@
-"""The batch report for the instructor: score distribution (PNG), per-question pass rates, and the
-failed and flagged submissions with their reasons, as Markdown next to the CSV and as one offline HTML page
-(the histogram embedded, nothing fetched).
+"""The batch report for the instructor: score distribution (PNG), per-question pass rates, the failed and
+flagged submissions with their reasons, and the answers that fit another learner's variant, as Markdown next
+to the CSV and as one offline HTML page (the histogram embedded, nothing fetched).
 
 It covers every result of the assignment in the workspace (the ledger's, not only this batch's), is
 written atomically, and every piece of learner text in it (student ids, reasons) is Markdown- or HTML-escaped.
@@ -17,6 +17,7 @@ from autograder.atomic import write_atomic
 from autograder.escape import html_text
 from autograder.escape import markdown as md
 from autograder.outcome import Outcome
+from autograder.same_answer import Findings, html_section, markdown_section
 
 
 def _plot(scores: list[float], max_score: float) -> bytes:
@@ -60,7 +61,7 @@ def _facts(whole: Assignment, rows: list[Outcome]) -> tuple[str, str | None, lis
     return counts, mean, table, {s: [r for r in rows if r.status == s] for s in ("failed", "flagged")}
 
 
-def _markdown(whole: Assignment, rows: list[Outcome], png: str) -> str:
+def _markdown(whole: Assignment, rows: list[Outcome], png: str, same: Findings | None = None) -> str:
     counts, mean, table, chosen = _facts(whole, rows)
     lines = [f"# Grading report: {md(whole.name)}", "", counts, ""]
     if mean:
@@ -73,6 +74,8 @@ def _markdown(whole: Assignment, rows: list[Outcome], png: str) -> str:
         lines += ["", f"## {status.capitalize()} submissions ({len(listed)})", ""]
         lines += [f"- **{md(r.student_id)}** ({r.score:g}/{r.max_score:g}): {md(r.detail)}" for r in listed] \
             or ["None."]
+    if same is not None:
+        lines += markdown_section(same)
     return "\n".join(lines) + "\n"
 
 
@@ -81,7 +84,7 @@ table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.3rem .5rem;t
 img{max-width:100%}"""
 
 
-def _html(whole: Assignment, rows: list[Outcome], image: bytes) -> str:
+def _html(whole: Assignment, rows: list[Outcome], image: bytes, same: Findings | None = None) -> str:
     """One offline page: no scripts, no links out, the histogram embedded as a data: URL."""
     counts, mean, table, chosen = _facts(whole, rows)
     esc = html_text
@@ -101,19 +104,22 @@ def _html(whole: Assignment, rows: list[Outcome], image: bytes) -> str:
         items = [f"<li><strong>{esc(r.student_id)}</strong> ({r.score:g}/{r.max_score:g}): {esc(r.detail)}</li>"
                  for r in listed]
         parts.append(f"<ul>{''.join(items)}</ul>" if items else "<p>None.</p>")
+    if same is not None:
+        parts += html_section(same)
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_report(workspace: Path, whole: Assignment, rows: list[Outcome]) -> Path:
+def write_report(workspace: Path, whole: Assignment, rows: list[Outcome], same: Findings | None = None) -> Path:
     """``reports/<assignment>.md`` with its histogram PNG, and ``reports/<assignment>.html``, the same as one
-    offline page with the histogram inside; check cells are named by part when there are several."""
+    offline page with the histogram inside; check cells are named by part when there are several. ``same``:
+    the answers that fit another learner's variant (:mod:`autograder.same_answer`), a section of both pages."""
     folder = workspace / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     image = _plot([r.score for r in rows], whole.max_score)
     png = folder / f"{whole.name}-scores.png"
     write_atomic(png, image)
-    write_atomic(folder / f"{whole.name}.html", _html(whole, rows, image))
+    write_atomic(folder / f"{whole.name}.html", _html(whole, rows, image, same))
     target = folder / f"{whole.name}.md"
-    write_atomic(target, _markdown(whole, rows, png.name))
+    write_atomic(target, _markdown(whole, rows, png.name, same))
     return target

@@ -19,6 +19,7 @@ from autograder.ledger import Ledger
 from autograder.nbgrader_files import write_beside
 from autograder.outcome import Outcome
 from autograder.results_csv import write_csv
+from autograder.same_answer import annotated
 
 
 def _submission_time(outcome: Outcome, sub: Submission | None, log: Callable[[str], None]
@@ -57,5 +58,5 @@ def save_result(workspace: Path, whole: Assignment, outcome: Outcome, writer: Gr
     crashpoint("after-commit")
     ledger.record(outcome)
     crashpoint("after-ledger")
-    write_csv(csv_path, ledger.rows())
+    write_csv(csv_path, annotated(workspace, ledger.rows()))  # with the last same-answer flags that still hold
     return outcome

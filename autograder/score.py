@@ -72,6 +72,7 @@ def from_reply(check: CheckSpec, reply: dict[str, Any]) -> CellScore:
     cell.passed = all(bool(r["passed"]) for r in results)
     cell.results = list(results)
     cell.visible_passed = bool(reply.get("visible_passed"))
+    cell.answer = reply.get("answer")
     return cell
 
 

@@ -343,15 +343,21 @@ def shuffled(letters: list[str], seed_value: int) -> tuple[str, ...]:
     return tuple(order)
 
 
-def fits_another(question_id: str, answer: Any, own: str, others: list[str], hidden: Any = None) -> list[str]:
+def fits_another(question_id: str, answer: Any, own: str, others: list[str], hidden: Any = None, *,
+                 calls: list[Any] | None = None) -> list[str]:
     """The identities among ``others`` whose variant ``answer`` earns full marks on, when it does not on
     ``own``'s: evidence of a copied answer (a copy usually fits the neighbour's variant), never a verdict.
 
-    The core of same-answer detection (issue #19, item 4); the batch report does not call it yet.
+    ``calls``: the hidden data of each call of a check cell (full marks means full on every call); by default
+    the one call with ``hidden``. The core of same-answer detection (``autograder.same_answer``).
     """
     from course.exercises.checking import evaluate
 
-    if evaluate(question_id, answer, hidden, identity=own).score >= 1.0:
+    every = list(calls) if calls else [hidden]
+
+    def full(identity: str) -> bool:
+        return all(evaluate(question_id, answer, h, identity=identity).score >= 1.0 for h in every)
+
+    if full(own):
         return []
-    return [other for other in others
-            if other != own and evaluate(question_id, answer, hidden, identity=other).score >= 1.0]
+    return [other for other in others if other != own and full(other)]

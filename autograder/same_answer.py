@@ -1,0 +1,464 @@
+"""Same-answer detection (issue #19): answers that score below full on their learner's own variant but full on
+another learner's variant of the same question, which is what a copied answer usually looks like.
+
+It is evidence for the instructor, never a verdict and never a penalty: scores are unchanged, the gradebook is
+not touched, and the batch report says how likely a coincidence is. A pair whose coincidence is unlikely is
+``flagged`` in ``grades.csv`` (a derived annotation, rebuilt with every CSV, so it follows re-gradings).
+
+**How.** The trusted scorer keeps each answer to a varying question as data (:func:`kept_answer`, stored in the
+ledger with the cell's score). After a batch, :func:`find` takes every result of the assignment (all runs),
+and for each distinct below-full answer asks the scorer's budgeted helper process (never the learner's kernel,
+never the grader's own process) which of the assignment's learners' variants it fits
+(:func:`course.exercises.variants.fits_another`). Only the batch's identities are compared; identical answers
+are checked once; each request is a chunk within the helper's time budget; the total is capped.
+
+**How likely a coincidence is.** Some answers fit many variants (a set of option letters is the right answer
+for one variant in 21 or 35; a single letter for one in four). So an answer that fits another learner's
+variant is also tried on sample variants: ``p`` = (fits + 1) / (samples + 1) estimates how often it fits a
+variant by chance, and a pair's expected number of coincidences in the batch is ``(learners - 1) x`` the product
+of ``p`` over the questions the pair shares. A pair is flagged when that is at most :data:`CHANCE`; the others are
+listed in the report as weaker matches. Samples grow (up to :data:`MAX_SAMPLES`) only while a pair is undecided.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from autograder.atomic import write_atomic
+from autograder.escape import html_text
+from autograder.escape import markdown as md
+from autograder.outcome import Outcome
+
+if TYPE_CHECKING:  # the scorer's helper imports this module: no nbgrader there
+    from autograder.assignment import Assignment
+
+MAX_KEPT_ANSWER_BYTES = 64 * 1024  # a larger answer is not kept, so not compared
+FIRST_SAMPLES = 200  # sample variants an answer that fits another learner's is tried on first
+MAX_SAMPLES = 20_000
+CHUNK = 100  # evaluations per request to the helper (each request has the helper's time budget)
+CHANCE = 0.05  # flag a pair when fewer coincidences than this are expected in the batch
+DEFAULT_LIMIT = 200_000  # evaluations per batch; AUTOGRADER_SAME_ANSWER_LIMIT overrides (0: no comparison)
+FILE = "same-answer.json"  # in the workspace: the latest findings per assignment
+SAMPLE_PREFIX = "sample-variant-"
+
+
+# --- the helper side (autograder.scorer's process) -------------------------------------------------------
+
+def kept_answer(exercise_id: str, answer: Any) -> Any:
+    """``answer`` as data when question ``exercise_id`` varies per learner and the data is small, else None."""
+    from course.exercises.answers import to_data
+    from course.exercises.registry import get
+
+    try:
+        if get(exercise_id).variants is None:
+            return None
+        data = to_data(answer)
+        return data if len(json.dumps(data)) <= MAX_KEPT_ANSWER_BYTES else None
+    except Exception:  # noqa: BLE001 - not kept means not compared, the score is unaffected
+        return None
+
+
+def fits_reply(request: dict[str, Any]) -> dict[str, Any]:
+    """Which of ``request["others"]`` the answer fits (full marks on every hidden call), when it does not fit
+    ``request["own"]``; a checker error is a problem, not a crash."""
+    from course.exercises.answers import from_data
+    from course.exercises.variants import fits_another
+
+    try:
+        answer = from_data(request["answer"])
+        fits = fits_another(request["exercise_id"], answer, request["own"], list(request["others"]),
+                            calls=list(request.get("hidden") or []) or None)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one answer's comparison, not the batch
+        return {"problem": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"fits": fits}
+
+
+# --- the grader side ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Fit:
+    """One question on which ``student``'s answer fits ``other``'s variant."""
+
+    question: str
+    grade_id: str
+    identical: bool  # the very answer ``other`` handed in
+    sample_fits: int  # how many of ``samples`` sample variants the answer also fits
+    samples: int
+
+    @property
+    def p(self) -> float:
+        """How often the answer fits a variant by chance (estimated, never 0)."""
+        return (self.sample_fits + 1) / (self.samples + 1)
+
+
+@dataclass
+class Pair:
+    """``student``'s answers fit ``other``'s variant on the questions of ``fits``."""
+
+    student: str
+    other: str
+    student_sha: str
+    other_sha: str
+    fits: list[Fit]
+    expected: float = 1.0  # coincidences like this expected among the batch's learners
+    flagged: bool = False
+
+    @property
+    def questions(self) -> list[str]:
+        return [f.question for f in self.fits]
+
+
+@dataclass
+class Findings:
+    assignment: str
+    learners: int = 0
+    compared: int = 0  # distinct below-full answers compared
+    evaluations: int = 0
+    pairs: list[Pair] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Findings:
+        pairs = [Pair(p["student"], p["other"], p["student_sha"], p["other_sha"],
+                      [Fit(**f) for f in p["fits"]], float(p["expected"]), bool(p["flagged"]))
+                 for p in data.get("pairs") or []]
+        return cls(data["assignment"], int(data.get("learners", 0)), int(data.get("compared", 0)),
+                   int(data.get("evaluations", 0)), pairs, [str(n) for n in data.get("notes") or []])
+
+
+def key(data: Any) -> str:
+    """A canonical text of an answer's data (a set's items sorted), so identical answers compare equal."""
+    def canonical(value: Any) -> Any:
+        if isinstance(value, list):
+            return [canonical(v) for v in value]
+        if isinstance(value, dict):
+            items = {k: canonical(v) for k, v in value.items()}
+            if items.get("__answer_type__") == "set" and isinstance(items.get("items"), list):
+                items["items"] = sorted(items["items"], key=lambda v: json.dumps(v, sort_keys=True))
+            return items
+        return value
+    return json.dumps(canonical(data), sort_keys=True)
+
+
+def limit_from_env() -> int:
+    raw = os.environ.get("AUTOGRADER_SAME_ANSWER_LIMIT", "")
+    try:
+        return int(raw) if raw.strip() else DEFAULT_LIMIT
+    except ValueError:
+        raise ValueError(f"AUTOGRADER_SAME_ANSWER_LIMIT must be a whole number, not {raw!r}") from None
+
+
+@dataclass
+class _Answer:
+    """One distinct below-full answer to one check cell, and who handed it in."""
+
+    exercise_id: str
+    grade_id: str
+    data: Any
+    hidden: list[Any]
+    owners: list[str]
+    fits: list[str] = field(default_factory=list)  # learners of the batch whose variant it fits
+    sample_fits: int = 0
+    samples: int = 0
+    stopped: bool = False  # the budget or the cap stopped its sampling
+
+
+class _Compare:
+    """The requests to the helper, counted against the cap."""
+
+    def __init__(self, check: Callable[[dict[str, Any]], dict[str, Any]], limit: int, found: Findings) -> None:
+        self.check, self.limit, self.found = check, limit, found
+
+    def fits(self, answer: _Answer, others: list[str]) -> list[str] | None:
+        """The identities among ``others`` the answer fits; None when the cap, the budget or an error stopped it."""
+        from autograder.scorer import BudgetExceeded
+
+        out: list[str] = []
+        for start in range(0, len(others), CHUNK):
+            chunk = others[start:start + CHUNK]
+            if self.found.evaluations + len(chunk) + 1 > self.limit:
+                self.note(f"the comparisons stopped at the cap of {self.limit} evaluations "
+                          "(AUTOGRADER_SAME_ANSWER_LIMIT): some answers were not compared")
+                return None
+            self.found.evaluations += len(chunk) + 1
+            request = {"kind": "fits", "exercise_id": answer.exercise_id, "answer": answer.data,
+                       "own": answer.owners[0], "others": chunk, "hidden": answer.hidden}
+            try:
+                reply = self.check(request)
+            except BudgetExceeded as exc:
+                self.note(f"question {answer.exercise_id}: a comparison {exc}; that answer was not compared fully")
+                return None
+            if "fits" not in reply:
+                self.note(f"question {answer.exercise_id}: an answer could not be compared "
+                          f"({reply.get('problem', 'no reply')})")
+                return None
+            out += [str(name) for name in reply["fits"]]
+        return out
+
+    def note(self, text: str) -> None:
+        if text not in self.found.notes:
+            self.found.notes.append(text)
+
+
+def _answers(whole: Assignment, rows: list[Outcome]) -> tuple[list[_Answer], dict[tuple[str, str], str]]:
+    """Distinct below-full answers per check cell, and every kept answer's key by (grade id, student)."""
+    hidden = {(part.notebook_name, c.grade_id): list(c.hidden) for part in whole.parts for c in part.checks}
+    grouped: dict[tuple[str, str, str], _Answer] = {}
+    keys: dict[tuple[str, str], str] = {}
+    for row in rows:
+        for part in row.parts:
+            for cell in part.cells:
+                if cell.answer is None:
+                    continue
+                where = f"{part.notebook}/{cell.grade_id}"
+                text = key(cell.answer)
+                keys[(where, row.student_id)] = text
+                if cell.score >= cell.points - 1e-9 or cell.budget is not None:
+                    continue
+                calls = hidden.get((part.notebook, cell.grade_id), [])
+                if not calls and len(whole.parts) == 1:
+                    calls = hidden.get((whole.parts[0].notebook_name, cell.grade_id), [])
+                found = grouped.setdefault((where, cell.exercise_id, text),
+                                           _Answer(cell.exercise_id, where, cell.answer, calls, []))
+                found.owners.append(row.student_id)
+    return list(grouped.values()), keys
+
+
+def _sample(compare: _Compare, answer: _Answer, upto: int) -> None:
+    """Try ``answer`` on sample variants until ``upto`` of them (or it is clearly common: 5 fits)."""
+    while answer.samples < upto and answer.sample_fits < 5 and not answer.stopped:
+        count = min(CHUNK, upto - answer.samples)
+        names = [f"{SAMPLE_PREFIX}{i}" for i in range(answer.samples, answer.samples + count)]
+        fits = compare.fits(answer, names)
+        if fits is None:
+            answer.stopped = True
+            return
+        answer.samples += count
+        answer.sample_fits += len(fits)
+
+
+def find(whole: Assignment, rows: Iterable[Outcome], check: Callable[[dict[str, Any]], dict[str, Any]],
+         limit: int = DEFAULT_LIMIT) -> Findings:
+    """The pairs of ``rows`` (every result of ``whole``) where one learner's answers fit another's variant.
+
+    ``check`` sends one request to the trusted scorer's helper (:meth:`autograder.scorer.Scorer.check`)."""
+    known = [r for r in rows if r.student_id.strip()]
+    ids = sorted({r.student_id for r in known})
+    sha = {r.student_id: r.sha256 for r in known}
+    found = Findings(whole.name, len(ids))
+    if limit <= 0:
+        found.notes.append("same-answer comparison is off (AUTOGRADER_SAME_ANSWER_LIMIT=0)")
+        return found
+    compare = _Compare(check, limit, found)
+    answers, keys = _answers(whole, known)
+    for answer in answers:
+        fits = compare.fits(answer, ids)
+        found.compared += 1
+        if fits:
+            answer.fits = [o for o in fits if o not in answer.owners]
+            if answer.fits:
+                _sample(compare, answer, FIRST_SAMPLES)
+    pairs = _pairs(answers, keys, sha, len(ids))
+    # undecided pairs with an answer no sample fitted yet: more samples can show how rare it is
+    needed = min(MAX_SAMPLES, math.ceil((len(ids) - 1) / CHANCE) + CHUNK)
+    grow = {id(a) for p in pairs if not p.flagged for a in answers
+            if any(f.grade_id == a.grade_id for f in p.fits) and p.student in a.owners and a.sample_fits == 0}
+    if grow:
+        for answer in answers:
+            if id(answer) in grow:
+                _sample(compare, answer, needed)
+        pairs = _pairs(answers, keys, sha, len(ids))
+    found.pairs = sorted(pairs, key=lambda p: (not p.flagged, p.expected, p.student, p.other))
+    return found
+
+
+def _pairs(answers: list[_Answer], keys: dict[tuple[str, str], str], sha: dict[str, str],
+           learners: int) -> list[Pair]:
+    by_pair: dict[tuple[str, str], list[Fit]] = defaultdict(list)
+    for answer in answers:
+        mine = key(answer.data)
+        for student in answer.owners:
+            for other in answer.fits:
+                identical = keys.get((answer.grade_id, other)) == mine
+                by_pair[(student, other)].append(Fit(answer.exercise_id, answer.grade_id, identical,
+                                                     answer.sample_fits, answer.samples))
+    pairs = []
+    for (student, other), fits in by_pair.items():
+        fits.sort(key=lambda f: f.grade_id)
+        expected = max(learners - 1, 1) * math.prod(f.p for f in fits)
+        pairs.append(Pair(student, other, sha.get(student, ""), sha.get(other, ""), fits, expected,
+                          expected <= CHANCE))
+    return pairs
+
+
+# --- where the findings go: the workspace file, grades.csv, the batch report --------------------------------
+
+def save(workspace: Path, found: Findings) -> None:
+    """The assignment's latest findings in ``<workspace>/same-answer.json`` (the others' are kept)."""
+    everything = _load_all(workspace)
+    everything[found.assignment] = found.to_dict()
+    write_atomic(workspace / FILE, json.dumps(everything, indent=1, sort_keys=True))
+
+
+def _load_all(workspace: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((workspace / FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def load(workspace: Path, assignment: str) -> Findings | None:
+    data = _load_all(workspace).get(assignment)
+    try:
+        return Findings.from_dict(data) if isinstance(data, dict) else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def current(found: Findings, rows: Iterable[Outcome]) -> list[Pair]:
+    """The flagged pairs that still hold: both submissions are the ones the findings compared."""
+    sha = {r.student_id: r.sha256 for r in rows if r.assignment == found.assignment}
+    return [p for p in found.pairs if p.flagged and sha.get(p.student) == p.student_sha
+            and sha.get(p.other) == p.other_sha]
+
+
+def detail(pairs: list[Pair]) -> str:
+    """The ``flagged`` detail of one learner's pairs (evidence wording, the score is unchanged)."""
+    said = [f"the answer{'s' if len(p.fits) > 1 else ''} to {', '.join(p.questions)} "
+            f"fit{'' if len(p.fits) > 1 else 's'} {p.other}'s variant, not this learner's own" for p in pairs]
+    return ("same answer: " + "; ".join(said) + " (evidence for review, not a verdict: a copied answer usually "
+            "fits its source's variant; the score is unchanged)")
+
+
+def annotate(rows: list[Outcome], found: Iterable[Findings]) -> list[Outcome]:
+    """``rows`` with each learner whose answers fit another's variant ``flagged`` (a failed one stays failed)
+    and the reason added to the detail; the scores stay as they are."""
+    pairs: dict[tuple[str, str], list[Pair]] = defaultdict(list)
+    for findings in found:
+        for pair in current(findings, rows):
+            pairs[(findings.assignment, pair.student)].append(pair)
+    out = []
+    for row in rows:
+        mine = pairs.get((row.assignment, row.student_id))
+        if not mine:
+            out.append(row)
+            continue
+        why = detail(mine)
+        out.append(replace(row, status="flagged" if row.status == "graded" else row.status,
+                           detail=why if row.detail in ("", "ok") else f"{row.detail}; {why}"))
+    return out
+
+
+def annotated(workspace: Path, rows: list[Outcome]) -> list[Outcome]:
+    """``rows`` annotated with every assignment's saved findings (what ``grades.csv`` shows)."""
+    saved = _load_all(workspace)
+    found = []
+    for data in saved.values():
+        try:
+            found.append(Findings.from_dict(data))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return annotate(rows, found)
+
+
+INTRO = ("These answers score below full on their learner's own variant but full on another learner's variant of "
+         "the same question. A copied answer usually fits the variant it was copied from; a coincidence can too, "
+         "so each pair says how many coincidences like it are expected among this assignment's learners. This is "
+         "evidence for you to look at (for example, compare the two notebooks), not a verdict: no score was "
+         "changed. Likely pairs are also flagged in grades.csv.")
+
+
+def _fit_text(fit: Fit) -> str:
+    same = ", the same answer they handed in" if fit.identical else ""
+    return f"{fit.question} (fits {fit.sample_fits} of {fit.samples} sample variants{same})"
+
+
+def _rows(pairs: list[Pair]) -> list[tuple[str, str, str, str]]:
+    return [(p.student, p.other, "; ".join(_fit_text(f) for f in p.fits), f"{p.expected:.2g}") for p in pairs]
+
+
+def _weaker(found: Findings, shown: int = 8) -> list[tuple[str, str]]:
+    """The weaker matches, one line per learner and question (learner, text): the learners whose variant the
+    answer fits, and how common it is; a question already in one of the learner's flagged pairs is left out."""
+    covered = {(p.student, q) for p in found.pairs if p.flagged for q in p.questions}
+    grouped: dict[tuple[str, str], tuple[Fit, list[str]]] = {}
+    for pair in found.pairs:
+        if pair.flagged:
+            continue
+        for fit in pair.fits:
+            if (pair.student, fit.question) not in covered:
+                grouped.setdefault((pair.student, fit.question), (fit, []))[1].append(pair.other)
+    lines = []
+    for (student, question), (fit, others) in sorted(grouped.items()):
+        names = ", ".join(sorted(others)[:shown]) + (", ..." if len(others) > shown else "")
+        lines.append((student, f"the answer to {question} fits the variants of {len(others)} other learner(s) "
+                               f"({names}) and {fit.sample_fits} of {fit.samples} sample variants"))
+    return lines
+
+
+def _summary(found: Findings) -> str:
+    return (f"Compared {found.compared} below-full answer(s) with the variants of {found.learners} learner(s) "
+            f"({found.evaluations} trusted checks).")
+
+
+WEAKER = ("Weaker matches, not flagged: answers that fit several variants (a set of option letters is right for "
+          "many variants), too common to point to one learner on their own")
+HEADERS = ("learner", "answer fits the variant of", "questions", "coincidences expected")
+
+
+def markdown_section(found: Findings | None) -> list[str]:
+    """The report's section, as Markdown lines (learner text escaped)."""
+    lines = ["", "## Answers that fit another learner's variant", ""]
+    if found is None:
+        return lines + ["Not compared (no findings for this assignment)."]
+    lines += [INTRO, "", _summary(found), ""]
+    strong = [p for p in found.pairs if p.flagged]
+    weak = _weaker(found)
+    if strong:
+        lines += ["| " + " | ".join(HEADERS) + " |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in _rows(strong)]
+    else:
+        lines.append("None found.")
+    if weak:
+        lines += ["", f"{WEAKER} ({len(weak)}):", ""]
+        lines += [f"- **{md(s)}**: {md(text)}" for s, text in weak]
+    lines += [f"- Note: {md(n)}" for n in found.notes]
+    return lines
+
+
+def html_section(found: Findings | None) -> list[str]:
+    """The report's section, as HTML (learner text escaped)."""
+    esc = html_text
+    parts = ["<h2>Answers that fit another learner's variant</h2>"]
+    if found is None:
+        return parts + ["<p>Not compared (no findings for this assignment).</p>"]
+    parts += [f"<p>{esc(INTRO)}</p>", f"<p>{esc(_summary(found))}</p>"]
+    strong = [p for p in found.pairs if p.flagged]
+    weak = _weaker(found)
+    if strong:
+        parts.append("<table class='same-answer'><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in HEADERS)
+                     + "</tr></thead><tbody>")
+        parts += ["<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in _rows(strong)]
+        parts.append("</tbody></table>")
+    else:
+        parts.append("<p>None found.</p>")
+    if weak:
+        parts.append(f"<p>{esc(WEAKER)} ({len(weak)}):</p><ul>")
+        parts += [f"<li><strong>{esc(s)}</strong>: {esc(text)}</li>" for s, text in weak]
+        parts.append("</ul>")
+    if found.notes:
+        parts.append("<ul>" + "".join(f"<li>Note: {esc(n)}</li>" for n in found.notes) + "</ul>")
+    return parts
