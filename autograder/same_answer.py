@@ -17,7 +17,8 @@ for one variant in 21 or 35; a single letter for one in four). So an answer that
 variant is also tried on sample variants: ``p`` = (fits + 1) / (samples + 1) estimates how often it fits a
 variant by chance, and a pair's expected number of coincidences in the batch is ``(learners - 1) x`` the product
 of ``p`` over the questions the pair shares. A pair is flagged when that is at most :data:`CHANCE`; the others are
-listed in the report as weaker matches. Samples grow (up to :data:`MAX_SAMPLES`) only while a pair is undecided.
+listed in the report as weaker matches. Samples grow (up to :data:`MAX_SAMPLES`) only while a pair is undecided
+and the answer not clearly common.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ if TYPE_CHECKING:  # the scorer's helper imports this module: no nbgrader there
 
 MAX_KEPT_ANSWER_BYTES = 64 * 1024  # a larger answer is not kept, so not compared
 FIRST_SAMPLES = 200  # sample variants an answer that fits another learner's is tried on first
-MAX_SAMPLES = 20_000
+MAX_SAMPLES = 10_000
+COMMON = 5  # sample fits that show an answer is common: no more samples
+GROW_ROUNDS = 4
 CHUNK = 100  # evaluations per request to the helper (each request has the helper's time budget)
 CHANCE = 0.05  # flag a pair when fewer coincidences than this are expected in the batch
 DEFAULT_LIMIT = 200_000  # evaluations per batch; AUTOGRADER_SAME_ANSWER_LIMIT overrides (0: no comparison)
@@ -237,8 +240,8 @@ def _answers(whole: Assignment, rows: list[Outcome]) -> tuple[list[_Answer], dic
 
 
 def _sample(compare: _Compare, answer: _Answer, upto: int) -> None:
-    """Try ``answer`` on sample variants until ``upto`` of them (or it is clearly common: 5 fits)."""
-    while answer.samples < upto and answer.sample_fits < 5 and not answer.stopped:
+    """Try ``answer`` on sample variants until ``upto`` of them (or it is clearly common: :data:`COMMON` fits)."""
+    while answer.samples < upto and answer.sample_fits < COMMON and not answer.stopped:
         count = min(CHUNK, upto - answer.samples)
         names = [f"{SAMPLE_PREFIX}{i}" for i in range(answer.samples, answer.samples + count)]
         fits = compare.fits(answer, names)
@@ -271,17 +274,35 @@ def find(whole: Assignment, rows: Iterable[Outcome], check: Callable[[dict[str, 
             if answer.fits:
                 _sample(compare, answer, FIRST_SAMPLES)
     pairs = _pairs(answers, keys, sha, len(ids))
-    # undecided pairs with an answer no sample fitted yet: more samples can show how rare it is
-    needed = min(MAX_SAMPLES, math.ceil((len(ids) - 1) / CHANCE) + CHUNK)
-    grow = {id(a) for p in pairs if not p.flagged for a in answers
-            if any(f.grade_id == a.grade_id for f in p.fits) and p.student in a.owners and a.sample_fits == 0}
-    if grow:
+    for _ in range(GROW_ROUNDS):  # undecided pairs: more samples can show an answer is rarer than it looked
+        targets = _targets(pairs, answers, len(ids))
+        if not targets:
+            break
         for answer in answers:
-            if id(answer) in grow:
-                _sample(compare, answer, needed)
+            if id(answer) in targets:
+                _sample(compare, answer, targets[id(answer)])
         pairs = _pairs(answers, keys, sha, len(ids))
     found.pairs = sorted(pairs, key=lambda p: (not p.flagged, p.expected, p.student, p.other))
     return found
+
+
+def _targets(pairs: list[Pair], answers: list[_Answer], learners: int) -> dict[int, int]:
+    """How many samples each answer of an undecided pair needs for the pair to be flagged if no more samples
+    fit (by ``id`` of the answer); answers already common, stopped or at :data:`MAX_SAMPLES` are left alone."""
+    targets: dict[int, int] = {}
+    for pair in pairs:
+        if pair.flagged:
+            continue
+        for fit in pair.fits:
+            answer = next((a for a in answers if a.grade_id == fit.grade_id and pair.student in a.owners), None)
+            if answer is None or answer.stopped or answer.sample_fits >= COMMON or answer.samples >= MAX_SAMPLES:
+                continue
+            rest = math.prod(f.p for f in pair.fits if f is not fit)
+            wanted = CHANCE / (max(learners - 1, 1) * rest)  # the p this answer must show
+            upto = min(MAX_SAMPLES, math.ceil((answer.sample_fits + 1) / wanted) + CHUNK)
+            if upto > answer.samples:
+                targets[id(answer)] = max(targets.get(id(answer), 0), upto)
+    return targets
 
 
 def _pairs(answers: list[_Answer], keys: dict[tuple[str, str], str], sha: dict[str, str],

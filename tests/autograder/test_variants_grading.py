@@ -1,8 +1,11 @@
 """The grader grades each learner against their own variant (issue #19): ten learners hand in the model answer of
 their own variant of questions 2.11-2.13 (notebook 02, section 9), as the literal values their notebook showed
-them; one copies a neighbour's answers; one claims the neighbour's identity inside its own kernel.
+them; one copies a neighbour's answers; one claims the neighbour's identity inside its own kernel; one file's
+name is no student id (its variant is unknown: failed, never run).
 
-One batch through ``aws-course grade`` (bubblewrap sandbox, one worker): about a minute on one core.
+Two batches through ``aws-course grade`` (bubblewrap sandbox, one worker) into one workspace: the second
+hands in one more copy (2.11 and 2.12), and the same-answer report, rebuilt from every result, finds both copies.
+About a minute and a half on one core. ``test_same_answer_100.py`` does 100 learners through the trusted path.
 """
 
 from __future__ import annotations
@@ -70,17 +73,32 @@ def batch(tmp_path_factory, bwrap):
              "os.chdir('my-work')")
     f.write_nb(f.insert_after(f.with_answers(release, literal_answers("learner01")), "02-setup", claim),
                subs / "mallory.ipynb")
+    # a file whose name is no student id: its variant is unknown
+    f.write_nb(f.with_answers(release, literal_answers("learner03")), subs / "a b.ipynb")
     env = {**os.environ, "AWS_COURSE_ROOT": str(course),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("AWS_COURSE_STUDENT", None)
     env.pop("JUPYTERHUB_USER", None)
-    cmd = [sys.executable, "-m", "course.cli", "grade", ASSIGNMENT, str(subs), "--workspace", str(base / "ws"),
-           "--jobs", "1", "--timeout-cell", "60", "--timeout-notebook", "120"]
-    proc = subprocess.run(cmd, cwd=course, env=env, capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    with open(base / "ws" / "grades.csv", newline="") as handle:
-        rows = {r["student_id"]: r for r in csv.DictReader(handle)}
-    return {"base": base, "rows": rows}
+
+    def grade(folder: Path) -> tuple[dict[str, dict[str, str]], str]:
+        cmd = [sys.executable, "-m", "course.cli", "grade", ASSIGNMENT, str(folder), "--workspace", str(base / "ws"),
+               "--jobs", "1", "--timeout-cell", "60", "--timeout-notebook", "120"]
+        proc = subprocess.run(cmd, cwd=course, env=env, capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        with open(base / "ws" / "grades.csv", newline="") as handle:
+            return {r["student_id"]: r for r in csv.DictReader(handle)}, proc.stdout + proc.stderr
+
+    rows, _ = grade(subs)
+    first_report = (base / "ws" / "reports" / f"{ASSIGNMENT}.md").read_text()
+    # a later batch: learner12 copies learner02's answers to 2.11 and 2.12
+    later = base / "later"
+    answers = literal_answers("learner12")
+    answers.update({k: v for k, v in literal_answers("learner02").items() if k in ("answer-2-11", "answer-2-12")})
+    f.write_nb(f.with_answers(release, answers), later / "learner12.ipynb")
+    after, said = grade(later)
+    return {"base": base, "rows": rows, "first_report": first_report, "after": after, "said": said,
+            "report": (base / "ws" / "reports" / f"{ASSIGNMENT}.md").read_text(),
+            "html": (base / "ws" / "reports" / f"{ASSIGNMENT}.html").read_text()}
 
 
 def outputs(batch, student: str) -> str:
@@ -103,9 +121,32 @@ def test_the_kernel_showed_each_learner_their_own_values(batch):
         assert f"variant for {learner}" in text and values.partner_cidr in text
 
 
-def test_a_copied_notebook_scores_below_full(batch):
+def test_a_copied_notebook_scores_below_full_and_is_flagged_as_the_same_answer(batch):
     row = batch["rows"]["learner11"]
-    assert row["status"] == "graded" and float(row["score"]) < POINTS, row
+    assert float(row["score"]) < POINTS, row
+    assert row["status"] == "flagged" and "same answer" in row["detail"] and "learner01's variant" in row["detail"]
+    assert "the score is unchanged" in row["detail"] and "not a verdict" in row["detail"]
+    section = batch["first_report"][batch["first_report"].index("## Answers that fit another learner's variant"):]
+    assert "| learner11 | learner01 |" in section
+
+
+def test_a_submission_without_a_usable_student_id_fails_with_the_reason_and_is_never_run(batch):
+    row = batch["rows"]["a b"]
+    assert row["status"] == "failed" and "student id" in row["detail"] and float(row["score"]) == 0, row
+    assert not (batch["base"] / "ws" / "autograded" / "a b").exists()
+
+
+def test_the_same_answer_report_accumulates_across_batches(batch):
+    after = batch["after"]
+    assert after["learner12"]["status"] == "flagged" and "learner02's variant" in after["learner12"]["detail"]
+    assert after["learner11"]["status"] == "flagged", "the first batch's copy is still reported"
+    assert 3.0 <= float(after["learner12"]["score"]) < POINTS, "2.13 full, the copied 2.11 and 2.12 not"
+    section = batch["report"][batch["report"].index("## Answers that fit another learner's variant"):]
+    assert "| learner11 | learner01 |" in section and "| learner12 | learner02 |" in section
+    assert "<td>learner12</td><td>learner02</td>" in batch["html"]
+    for learner in LEARNERS:
+        assert after[learner]["status"] == "graded", after[learner]
+    assert "same answer:" in batch["said"]
 
 
 def test_claiming_another_identity_in_the_kernel_does_not_change_the_grade(batch):
@@ -113,4 +154,5 @@ def test_claiming_another_identity_in_the_kernel_does_not_change_the_grade(batch
     assert float(row["score"]) < POINTS, row
     # her kernel's check passed on learner01's variant, the trusted check of her own did not: flagged
     assert row["status"] == "flagged" and "tampering suspected" in row["detail"], row
+    assert "learner01's variant" in row["detail"], "and her answers fit learner01's variant"
     assert "variant for learner01" in outputs(batch, "mallory")
