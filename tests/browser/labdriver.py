@@ -88,12 +88,13 @@ def get_url(url: str, timeout: float = 5) -> tuple[int, str]:
 
 
 def start_lab(env: dict[str, str], log_path: Path, target: str = "lab",
-              attempts: int = 3) -> tuple[subprocess.Popen, str, float]:
+              attempts: int = 3, extra: str = "") -> tuple[subprocess.Popen, str, float]:
     """`make lab ARGS=...` (or `make instructor`) on a free port, waiting until /lab answers; another port if
-    that one was taken."""
+    that one was taken. ``extra``: more arguments for `aws-course lab` (e.g. ``--variant 7``)."""
     for _ in range(attempts):
         port = free_port()
         args = f"--no-browser --port={port} --ip=127.0.0.1 --IdentityProvider.token={TOKEN} --ServerApp.port_retries=0"
+        args = f"{extra} {args}" if extra else args
         started = time.monotonic()
         with log_path.open("w") as log:
             # -o: the virtual environment is already installed (make test made it); never reinstall in a test
@@ -135,8 +136,9 @@ def stop_lab(proc: subprocess.Popen, base: str) -> None:
 
 
 @contextmanager
-def running_lab(env: dict[str, str], log_path: Path, target: str = "lab") -> Iterator[tuple[str, float]]:
-    proc, base, startup = start_lab(env, log_path, target)
+def running_lab(env: dict[str, str], log_path: Path, target: str = "lab",
+                extra: str = "") -> Iterator[tuple[str, float]]:
+    proc, base, startup = start_lab(env, log_path, target, extra=extra)
     try:
         yield base, startup
     finally:

@@ -1,0 +1,147 @@
+"""Same-answer detection (``autograder.same_answer``, issue #19 item 4) on its own: which answers are kept, how
+identical answers are recognised, what is flagged and how it reads, and that a flag follows the submissions
+it was found on. The comparisons use the real checkers of notebook 02's questions 2.11-2.13 through
+``fits_reply`` (the function the scorer's helper process runs), in this process to stay fast; the helper
+process itself is exercised by ``test_same_answer_100.py`` and ``test_variants_grading.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from autograder import same_answer
+from autograder.assignment import Assignment, load_assignment
+from autograder.outcome import CellScore, Outcome, PartOutcome
+from autograder.report import write_report
+from autograder.results_csv import render
+from course.exercises import get
+from course.exercises.answers import to_data
+from course.exercises.checking import evaluate
+
+ASSIGNMENT = "02-networking-content-delivery"
+PILOT = ("2.11", "2.12", "2.13")
+
+
+@pytest.fixture(scope="module")
+def whole() -> Assignment:
+    loaded = load_assignment(ROOT, ASSIGNMENT)
+    (spec,) = loaded.parts
+    return Assignment(loaded.name, [dataclasses.replace(spec, checks=[c for c in spec.checks
+                                                                      if c.exercise_id in PILOT])])
+
+
+def model(question: str, identity: str) -> object:
+    family = get(question).variants
+    return family.model(family.values(question, identity))
+
+
+def outcome(whole: Assignment, student: str, answers: dict[str, object], sha: str | None = None) -> Outcome:
+    """What the grader records for ``student``: each cell scored by the real checker on their own variant."""
+    (spec,) = whole.parts
+    cells = []
+    for check in spec.checks:
+        answer = answers[check.exercise_id]
+        fraction = sum(evaluate(check.exercise_id, answer, h, identity=student).score
+                       for h in check.hidden or [None]) / max(len(check.hidden), 1)
+        cells.append(CellScore(check.grade_id, check.exercise_id, check.points, round(check.points * fraction, 2),
+                               fraction >= 1, True, answer=same_answer.kept_answer(check.exercise_id, answer)))
+    score = sum(c.score for c in cells)
+    return Outcome(student, whole.name, sha or f"sha-{student}", "graded", score, whole.max_score, "ok",
+                   [PartOutcome(spec.notebook_name, "graded", score, spec.max_score, "ok", cells)])
+
+
+def in_process(request: dict) -> dict:
+    return same_answer.fits_reply(request)
+
+
+def test_only_answers_of_varying_questions_are_kept_as_data():
+    assert same_answer.kept_answer("2.11", model("2.11", "ann")) == to_data(model("2.11", "ann"))
+    assert same_answer.kept_answer("2.1", {"anything": 1}) is None, "2.1 does not vary: nothing to compare"
+    huge = {"sg-nlb": [{"protocol": "tcp", "peer": "x" * 100_000, "ports": [1, 1]}]}
+    assert same_answer.kept_answer("2.11", huge) is None, "over the size cap: not kept, not compared"
+
+
+def test_identical_answers_have_one_key_whatever_the_set_order():
+    one = {"__answer_type__": "set", "items": ["B", "A", "D"]}
+    other = {"__answer_type__": "set", "items": ["D", "B", "A"]}
+    assert same_answer.key(one) == same_answer.key(other)
+    assert same_answer.key(one) != same_answer.key({"__answer_type__": "set", "items": ["A", "B"]})
+
+
+def test_a_copy_is_flagged_with_evidence_wording_and_the_score_unchanged(whole):
+    rows = [outcome(whole, name, {q: model(q, name) for q in PILOT}) for name in ("ann", "bob", "cy")]
+    rows.append(outcome(whole, "dan", {q: model(q, "ann") for q in PILOT}))  # dan hands in ann's answers
+    found = same_answer.find(whole, rows, in_process)
+    flagged = [p for p in found.pairs if p.flagged]
+    assert [(p.student, p.other, p.questions) for p in flagged] == [("dan", "ann", list(PILOT))]
+    assert all(f.identical for f in flagged[0].fits)
+    shown = {r.student_id: r for r in same_answer.annotate(rows, [found])}
+    dan = next(r for r in rows if r.student_id == "dan")
+    assert shown["dan"].status == "flagged" and shown["dan"].score == dan.score
+    assert "ann's variant" in shown["dan"].detail and "not a verdict" in shown["dan"].detail
+    assert {shown[n].status for n in ("ann", "bob", "cy")} == {"graded"}, "the source is not flagged"
+    assert dan.status == "graded", "annotating never changes the recorded outcome"
+
+
+def test_honest_learners_are_never_compared_and_nothing_is_flagged(whole):
+    rows = [outcome(whole, name, {q: model(q, name) for q in PILOT}) for name in ("ann", "bob", "cy")]
+    calls = []
+    found = same_answer.find(whole, rows, lambda r: calls.append(r) or in_process(r))
+    assert found.pairs == [] and calls == [] and found.compared == 0
+
+
+def test_a_wrong_answer_that_fits_nobody_costs_one_comparison_per_distinct_answer(whole):
+    wrong = {"sg-nlb": [], "sg-app": []}
+    rows = [outcome(whole, name, {**{q: model(q, name) for q in PILOT}, "2.11": wrong}) for name in ("ann", "bob")]
+    found = same_answer.find(whole, rows, in_process)
+    assert found.pairs == [] and found.compared == 1 and found.evaluations == 3  # own + the two learners
+
+
+def test_a_flag_follows_the_submissions_it_was_found_on(whole, tmp_path: Path):
+    rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT}),
+            outcome(whole, "dan", {q: model(q, "ann") for q in PILOT})]
+    found = same_answer.find(whole, rows, in_process)
+    same_answer.save(tmp_path, found)
+    assert same_answer.load(tmp_path, whole.name) == found
+    assert "flagged" in render(same_answer.annotated(tmp_path, rows))
+    # dan hands in his own work later: the old finding no longer holds for the new submission
+    fixed = [rows[0], outcome(whole, "dan", {q: model(q, "dan") for q in PILOT}, sha="sha-dan-2")]
+    assert [r.status for r in same_answer.annotated(tmp_path, fixed)] == ["graded", "graded"]
+
+
+def test_the_cap_stops_the_comparison_with_a_note(whole):
+    rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT}),
+            outcome(whole, "dan", {q: model(q, "ann") for q in PILOT})]
+    found = same_answer.find(whole, rows, in_process, limit=5)
+    assert found.evaluations <= 5 and any("AUTOGRADER_SAME_ANSWER_LIMIT" in n for n in found.notes)
+    off = same_answer.find(whole, rows, in_process, limit=0)
+    assert off.pairs == [] and off.evaluations == 0 and "off" in off.notes[0]
+
+
+def test_a_checker_problem_is_a_note_not_a_crash(whole):
+    rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT}),
+            outcome(whole, "dan", {q: model(q, "ann") for q in PILOT})]
+    found = same_answer.find(whole, rows, lambda r: {"problem": "ValueError: bad data"})
+    assert found.pairs == [] and any("could not be compared" in n for n in found.notes)
+
+
+def test_the_report_section_escapes_learner_text(whole, tmp_path: Path):
+    sneaky = "eve<script>"
+    rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT}),
+            outcome(whole, sneaky, {q: model(q, "ann") for q in PILOT})]
+    found = same_answer.find(whole, rows, in_process)
+    write_report(tmp_path, whole, same_answer.annotate(rows, [found]), found)
+    page = (tmp_path / "reports" / f"{whole.name}.html").read_text()
+    text = (tmp_path / "reports" / f"{whole.name}.md").read_text()
+    assert "<script>" not in page and "eve&lt;script&gt;" in page
+    assert "<script>" not in text and "Answers that fit another learner's variant" in text
+
+
+def test_without_findings_the_report_has_no_section(whole, tmp_path: Path):
+    rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT})]
+    write_report(tmp_path, whole, rows)
+    assert "another learner's variant" not in (tmp_path / "reports" / f"{whole.name}.md").read_text()
