@@ -168,18 +168,26 @@ def _same_answers(opts: Options, whole: assignment_mod.Assignment, everyone: lis
                   log: Callable[[str], None]) -> same_answer.Findings | None:
     """Answers that fit another learner's variant, over every result of the assignment, compared by a trusted
     scorer helper of the grader (best effort: None, with one log line, when the comparison fails). None too
-    when no answer of a varying question was kept (nothing to compare, no report section)."""
+    when no answer of a varying question was kept (nothing to compare, no report section). The saved findings
+    when no submission changed since they were found (``--force`` compares again)."""
     if not any(cell.answer is not None for row in everyone for cell in row.cells):
         return None
     from autograder.scorer import Budget, Scorer
 
     try:
-        scorer = Scorer(Budget.from_env(), tuple(str(p) for p in opts.extra_paths), opts.extra_modules)
-        try:
-            found = same_answer.find(whole, everyone, scorer.check, same_answer.limit_from_env())
-        finally:
-            scorer.stop()
-        same_answer.save(opts.workspace, found)
+        limit = same_answer.limit_from_env()
+        stamp = same_answer.fingerprint(everyone, limit)
+        saved = same_answer.load(opts.workspace, whole.name)
+        if saved is not None and saved.fingerprint == stamp and not opts.force:
+            found = saved  # nothing changed since these were found
+        else:
+            scorer = Scorer(Budget.from_env(), tuple(str(p) for p in opts.extra_paths), opts.extra_modules)
+            try:
+                found = same_answer.find(whole, everyone, scorer.check, limit)
+            finally:
+                scorer.stop()
+            found.fingerprint = stamp
+            same_answer.save(opts.workspace, found)
     except Exception as exc:  # noqa: BLE001 - evidence for the instructor; the grades are already safe
         log(f"same-answer comparison not done: {type(exc).__name__}: {plain(exc)}")
         return None

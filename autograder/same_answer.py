@@ -128,6 +128,7 @@ class Findings:
     evaluations: int = 0
     pairs: list[Pair] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    fingerprint: str = ""  # of the submissions and settings compared (see :func:`fingerprint`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,7 +139,19 @@ class Findings:
                       [Fit(**f) for f in p["fits"]], float(p["expected"]), bool(p["flagged"]))
                  for p in data.get("pairs") or []]
         return cls(data["assignment"], int(data.get("learners", 0)), int(data.get("compared", 0)),
-                   int(data.get("evaluations", 0)), pairs, [str(n) for n in data.get("notes") or []])
+                   int(data.get("evaluations", 0)), pairs, [str(n) for n in data.get("notes") or []],
+                   str(data.get("fingerprint") or ""))
+
+
+def fingerprint(rows: Iterable[Outcome], limit: int) -> str:
+    """What the findings depend on: every learner's submission (content hash) and the cap. A batch that
+    changed none of them (a re-run with nothing new) reuses the saved findings instead of comparing again."""
+    import hashlib
+
+    from course import __version__ as course_version
+
+    text = json.dumps([limit, course_version, sorted((r.student_id, r.sha256) for r in rows)])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def key(data: Any) -> str:

@@ -113,6 +113,16 @@ def test_a_flag_follows_the_submissions_it_was_found_on(whole, tmp_path: Path):
     assert [r.status for r in same_answer.annotated(tmp_path, fixed)] == ["graded", "graded"]
 
 
+def test_the_fingerprint_changes_with_any_submission_or_the_cap(whole):
+    rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT}),
+            outcome(whole, "dan", {q: model(q, "ann") for q in PILOT})]
+    stamp = same_answer.fingerprint(rows, 100)
+    assert stamp == same_answer.fingerprint(list(reversed(rows)), 100)
+    assert stamp != same_answer.fingerprint(rows, 99)
+    assert stamp != same_answer.fingerprint([rows[0], dataclasses.replace(rows[1], sha256="new")], 100)
+    assert stamp != same_answer.fingerprint(rows[:1], 100)
+
+
 def test_the_cap_stops_the_comparison_with_a_note(whole):
     rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT}),
             outcome(whole, "dan", {q: model(q, "ann") for q in PILOT})]

@@ -3,8 +3,9 @@ their own variant of questions 2.11-2.13 (notebook 02, section 9), as the litera
 them; one copies a neighbour's answers; one claims the neighbour's identity inside its own kernel; one file's
 name is no student id (its variant is unknown: failed, never run).
 
-Two batches through ``aws-course grade`` (bubblewrap sandbox, one worker) into one workspace: the second
-hands in one more copy (2.11 and 2.12), and the same-answer report, rebuilt from every result, finds both copies.
+Two batches (and a re-run with nothing new) through ``aws-course grade`` (bubblewrap sandbox, one worker) into
+one workspace: the second hands in one more copy (2.11 and 2.12), and the same-answer report, rebuilt from every
+result, finds both copies.
 About a minute and a half on one core. ``test_same_answer_100.py`` does 100 learners through the trusted path.
 """
 
@@ -96,6 +97,9 @@ def batch(tmp_path_factory, bwrap):
     answers.update({k: v for k, v in literal_answers("learner02").items() if k in ("answer-2-11", "answer-2-12")})
     f.write_nb(f.with_answers(release, answers), later / "learner12.ipynb")
     after, said = grade(later)
+    saved = (base / "ws" / "same-answer.json").read_bytes()
+    again, _ = grade(later)  # nothing new: the saved findings are reused, not compared again
+    assert (base / "ws" / "same-answer.json").read_bytes() == saved and again == after
     return {"base": base, "rows": rows, "first_report": first_report, "after": after, "said": said,
             "report": (base / "ws" / "reports" / f"{ASSIGNMENT}.md").read_text(),
             "html": (base / "ws" / "reports" / f"{ASSIGNMENT}.html").read_text()}
