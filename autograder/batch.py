@@ -181,9 +181,10 @@ def _same_answers(opts: Options, whole: assignment_mod.Assignment, everyone: lis
         if saved is not None and saved.fingerprint == stamp and not opts.force:
             found = saved  # nothing changed since these were found
         else:
-            scorer = Scorer(Budget.from_env(), tuple(str(p) for p in opts.extra_paths), opts.extra_modules)
+            budget = Budget.from_env()
+            scorer = Scorer(budget, tuple(str(p) for p in opts.extra_paths), opts.extra_modules)
             try:
-                found = same_answer.find(whole, everyone, scorer.check, limit)
+                found = same_answer.find(whole, everyone, scorer.check, limit, budget.seconds)
             finally:
                 scorer.stop()
             found.fingerprint = stamp

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -45,7 +46,7 @@ FIRST_SAMPLES = 200  # sample variants an answer that fits another learner's is 
 MAX_SAMPLES = 10_000
 COMMON = 5  # sample fits that show an answer is common: no more samples
 GROW_ROUNDS = 4
-CHUNK = 100  # evaluations per request to the helper (each request has the helper's time budget)
+CHUNK = 100  # evaluations per request to the helper at most (each request has the helper's time budget)
 CHANCE = 0.05  # flag a pair when fewer coincidences than this are expected in the batch
 DEFAULT_LIMIT = 200_000  # evaluations per batch; AUTOGRADER_SAME_ANSWER_LIMIT overrides (0: no comparison)
 FILE = "same-answer.json"  # in the workspace: the latest findings per assignment
@@ -192,18 +193,30 @@ class _Answer:
 
 
 class _Compare:
-    """The requests to the helper, counted against the cap."""
+    """The requests to the helper, counted against the cap. A request holds as many evaluations as fit in a
+    quarter of the helper's time budget (measured per question: a detector on generated data is slower than
+    a set of letters), at most :data:`CHUNK`."""
 
-    def __init__(self, check: Callable[[dict[str, Any]], dict[str, Any]], limit: int, found: Findings) -> None:
-        self.check, self.limit, self.found = check, limit, found
+    def __init__(self, check: Callable[[dict[str, Any]], dict[str, Any]], limit: int, found: Findings,
+                 seconds: float) -> None:
+        self.check, self.limit, self.found, self.seconds = check, limit, found, seconds
+        self.rate: dict[str, float] = {}  # seconds per evaluation, by question
+
+    def chunk(self, exercise_id: str) -> int:
+        rate = self.rate.get(exercise_id)
+        if rate is None:
+            return 10  # a first, small request measures the question
+        return max(1, min(CHUNK, int(self.seconds / 4 / max(rate, 1e-6)) - 1))
 
     def fits(self, answer: _Answer, others: list[str]) -> list[str] | None:
         """The identities among ``others`` the answer fits; None when the cap, the budget or an error stopped it."""
         from autograder.scorer import BudgetExceeded
 
         out: list[str] = []
-        for start in range(0, len(others), CHUNK):
-            chunk = others[start:start + CHUNK]
+        start = 0
+        while start < len(others):
+            chunk = others[start:start + self.chunk(answer.exercise_id)]
+            start += len(chunk)
             if self.found.evaluations + len(chunk) + 1 > self.limit:
                 self.note(f"the comparisons stopped at the cap of {self.limit} evaluations "
                           "(AUTOGRADER_SAME_ANSWER_LIMIT): some answers were not compared")
@@ -211,11 +224,15 @@ class _Compare:
             self.found.evaluations += len(chunk) + 1
             request = {"kind": "fits", "exercise_id": answer.exercise_id, "answer": answer.data,
                        "own": answer.owners[0], "others": chunk, "hidden": answer.hidden}
+            began = time.monotonic()
             try:
                 reply = self.check(request)
             except BudgetExceeded as exc:
+                self.rate[answer.exercise_id] = self.seconds  # one evaluation per request from now on
                 self.note(f"question {answer.exercise_id}: a comparison {exc}; that answer was not compared fully")
                 return None
+            spent = (time.monotonic() - began) / (len(chunk) + 1)
+            self.rate[answer.exercise_id] = max(spent, self.rate.get(answer.exercise_id, 0.0) / 2)
             if "fits" not in reply:
                 self.note(f"question {answer.exercise_id}: an answer could not be compared "
                           f"({reply.get('problem', 'no reply')})")
@@ -266,10 +283,11 @@ def _sample(compare: _Compare, answer: _Answer, upto: int) -> None:
 
 
 def find(whole: Assignment, rows: Iterable[Outcome], check: Callable[[dict[str, Any]], dict[str, Any]],
-         limit: int = DEFAULT_LIMIT) -> Findings:
+         limit: int = DEFAULT_LIMIT, seconds: float = 10.0) -> Findings:
     """The pairs of ``rows`` (every result of ``whole``) where one learner's answers fit another's variant.
 
-    ``check`` sends one request to the trusted scorer's helper (:meth:`autograder.scorer.Scorer.check`)."""
+    ``check`` sends one request to the trusted scorer's helper (:meth:`autograder.scorer.Scorer.check`), whose
+    time budget per request is ``seconds``."""
     known = [r for r in rows if r.student_id.strip()]
     ids = sorted({r.student_id for r in known})
     sha = {r.student_id: r.sha256 for r in known}
@@ -277,10 +295,12 @@ def find(whole: Assignment, rows: Iterable[Outcome], check: Callable[[dict[str, 
     if limit <= 0:
         found.notes.append("same-answer comparison is off (AUTOGRADER_SAME_ANSWER_LIMIT=0)")
         return found
-    compare = _Compare(check, limit, found)
+    compare = _Compare(check, limit, found, seconds)
     answers, keys = _answers(whole, known)
     for answer in answers:
         fits = compare.fits(answer, ids)
+        if fits is None:
+            continue
         found.compared += 1
         if fits:
             answer.fits = [o for o in fits if o not in answer.owners]

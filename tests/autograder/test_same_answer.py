@@ -139,6 +139,29 @@ def test_a_checker_problem_is_a_note_not_a_crash(whole):
     assert found.pairs == [] and any("could not be compared" in n for n in found.notes)
 
 
+def test_a_blown_time_budget_is_a_note_and_later_requests_are_smaller(whole):
+    from autograder.scorer import BudgetExceeded
+
+    rows = [outcome(whole, name, {q: model(q, "ann") for q in PILOT}) for name in ("ann", "dan", "eve")]
+    sizes = []
+
+    def slow(request: dict) -> dict:
+        sizes.append((request["exercise_id"], len(request["others"])))
+        raise BudgetExceeded("took more than 10 s")
+
+    found = same_answer.find(whole, rows, slow)
+    assert found.pairs == [] and any("not compared fully" in n for n in found.notes)
+    assert sizes == [("2.11", 3), ("2.12", 3), ("2.13", 3)], "each question's answer stops at its first blow"
+    compare = same_answer._Compare(slow, 1000, same_answer.Findings("x"), 10.0)
+    assert compare.chunk("2.11") == 10, "a first, small request measures a question"
+    compare.rate["2.11"] = 0.001
+    assert compare.chunk("2.11") == same_answer.CHUNK
+    compare.rate["2.11"] = 0.5
+    assert compare.chunk("2.11") == 4, "a quarter of the 10 s budget: five evaluations, own included"
+    compare.rate["2.11"] = 10.0  # what a blown budget sets
+    assert compare.chunk("2.11") == 1
+
+
 def test_the_report_section_escapes_learner_text(whole, tmp_path: Path):
     sneaky = "eve<script>"
     rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT}),
