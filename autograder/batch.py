@@ -167,12 +167,12 @@ def _grade_all(opts: Options, whole: assignment_mod.Assignment, submissions: lis
 def _same_answers(opts: Options, whole: assignment_mod.Assignment, everyone: list[Outcome],
                   log: Callable[[str], None]) -> same_answer.Findings | None:
     """Answers that fit another learner's variant, over every result of the assignment, compared by a trusted
-    scorer helper of the grader (best effort: None, with one log line, when the comparison fails). None too
+    scorer helper process per job (best effort: None, with one log line, when the comparison fails). None too
     when no answer of a varying question was kept (nothing to compare, no report section). The saved findings
     when no submission changed since they were found (``--force`` compares again)."""
     if not any(cell.answer is not None for row in everyone for cell in row.cells):
         return None
-    from autograder.scorer import Budget, Scorer
+    from autograder.scorer import Budget
 
     try:
         limit = same_answer.limit_from_env()
@@ -182,11 +182,8 @@ def _same_answers(opts: Options, whole: assignment_mod.Assignment, everyone: lis
             found = saved  # nothing changed since these were found
         else:
             budget = Budget.from_env()
-            scorer = Scorer(budget, tuple(str(p) for p in opts.extra_paths), opts.extra_modules)
-            try:
-                found = same_answer.find(whole, everyone, scorer.check, limit, budget.seconds)
-            finally:
-                scorer.stop()
+            with same_answer.helpers(budget, tuple(str(p) for p in opts.extra_paths), opts.extra_modules) as check:
+                found = same_answer.find(whole, everyone, check, limit, budget.seconds, workers=max(1, opts.jobs))
             found.fingerprint = stamp
             same_answer.save(opts.workspace, found)
     except Exception as exc:  # noqa: BLE001 - evidence for the instructor; the grades are already safe

@@ -23,12 +23,15 @@ and the answer not clearly common.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -204,6 +207,7 @@ class _Compare:
                  seconds: float) -> None:
         self.check, self.limit, self.found, self.seconds = check, limit, found, seconds
         self.rate: dict[str, float] = {}  # seconds per evaluation, by question
+        self.lock = threading.Lock()  # the count, the cap and the notes, shared by the worker threads
 
     def chunk(self, exercise_id: str) -> int:
         rate = self.rate.get(exercise_id)
@@ -220,11 +224,14 @@ class _Compare:
         while start < len(others):
             chunk = others[start:start + self.chunk(answer.exercise_id)]
             start += len(chunk)
-            if self.found.evaluations + len(chunk) + 1 > self.limit:
+            with self.lock:
+                over = self.found.evaluations + len(chunk) + 1 > self.limit
+                if not over:
+                    self.found.evaluations += len(chunk) + 1
+            if over:
                 self.note(f"the comparisons stopped at the cap of {self.limit} evaluations "
                           "(AUTOGRADER_SAME_ANSWER_LIMIT): some answers were not compared")
                 return None
-            self.found.evaluations += len(chunk) + 1
             request = {"kind": "fits", "exercise_id": answer.exercise_id, "answer": answer.data,
                        "own": answer.owners[0], "others": chunk, "hidden": answer.hidden}
             began = time.monotonic()
@@ -244,8 +251,9 @@ class _Compare:
         return out
 
     def note(self, text: str) -> None:
-        if text not in self.found.notes:
-            self.found.notes.append(text)
+        with self.lock:
+            if text not in self.found.notes:
+                self.found.notes.append(text)
 
 
 def _answers(whole: Assignment, rows: list[Outcome]) -> tuple[list[_Answer], dict[tuple[str, str], str]]:
@@ -286,11 +294,12 @@ def _sample(compare: _Compare, answer: _Answer, upto: int) -> None:
 
 
 def find(whole: Assignment, rows: Iterable[Outcome], check: Callable[[dict[str, Any]], dict[str, Any]],
-         limit: int = DEFAULT_LIMIT, seconds: float = 10.0) -> Findings:
+         limit: int = DEFAULT_LIMIT, seconds: float = 10.0, workers: int = 1) -> Findings:
     """The pairs of ``rows`` (every result of ``whole``) where one learner's answers fit another's variant.
 
     ``check`` sends one request to the trusted scorer's helper (:meth:`autograder.scorer.Scorer.check`), whose
-    time budget per request is ``seconds``."""
+    time budget per request is ``seconds``; with ``workers`` > 1 it is called from that many threads at once
+    (:func:`helpers` gives each thread its own helper process)."""
     known = [r for r in rows if r.student_id.strip()]
     ids = sorted({r.student_id for r in known})
     sha = {r.student_id: r.sha256 for r in known}
@@ -300,26 +309,69 @@ def find(whole: Assignment, rows: Iterable[Outcome], check: Callable[[dict[str, 
         return found
     compare = _Compare(check, limit, found, seconds)
     answers, keys = _answers(whole, known)
-    for answer in answers:
+
+    def first(answer: _Answer) -> None:
         fits = compare.fits(answer, ids)
         if fits is None:
-            continue
-        found.compared += 1
-        if fits:
-            answer.fits = [o for o in fits if o not in answer.owners]
-            if answer.fits:
-                _sample(compare, answer, FIRST_SAMPLES)
+            return
+        with compare.lock:
+            found.compared += 1
+        answer.fits = [o for o in fits if o not in answer.owners]
+        if answer.fits:
+            _sample(compare, answer, FIRST_SAMPLES)
+
+    _each(first, answers, workers)
     pairs = _pairs(answers, keys, sha, len(ids))
     for _ in range(GROW_ROUNDS):  # undecided pairs: more samples can show an answer is rarer than it looked
         targets = _targets(pairs, answers, len(ids))
         if not targets:
             break
-        for answer in answers:
-            if id(answer) in targets:
-                _sample(compare, answer, targets[id(answer)])
+        _each(functools.partial(_grow, compare, targets), [a for a in answers if id(a) in targets], workers)
         pairs = _pairs(answers, keys, sha, len(ids))
     found.pairs = sorted(pairs, key=lambda p: (not p.flagged, p.expected, p.student, p.other))
     return found
+
+
+def _grow(compare: _Compare, targets: dict[int, int], answer: _Answer) -> None:
+    _sample(compare, answer, targets[id(answer)])
+
+
+def _each(work: Callable[[_Answer], None], answers: list[_Answer], workers: int) -> None:
+    """``work`` on every answer, in ``workers`` threads (each answer is touched by one thread only)."""
+    if workers <= 1 or len(answers) <= 1:
+        for answer in answers:
+            work(answer)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="same-answer") as pool:
+        list(pool.map(work, answers))
+
+
+@contextmanager
+def helpers(budget: Any, paths: tuple[str, ...] = (), modules: tuple[str, ...] = ()
+            ) -> Iterator[Callable[[dict[str, Any]], dict[str, Any]]]:
+    """A ``check`` for :func:`find`: each calling thread gets its own trusted scorer helper process (under
+    ``budget``), and every one of them is stopped when the block ends."""
+    from autograder.scorer import Scorer
+
+    local = threading.local()
+    started: list[Scorer] = []
+    lock = threading.Lock()
+
+    def check(request: dict[str, Any]) -> dict[str, Any]:
+        scorer = getattr(local, "scorer", None)
+        if scorer is None:
+            scorer = local.scorer = Scorer(budget, paths, modules)
+            with lock:
+                started.append(scorer)
+        return scorer.check(request)
+
+    try:
+        yield check
+    finally:
+        for scorer in started:
+            scorer.stop()
 
 
 def _targets(pairs: list[Pair], answers: list[_Answer], learners: int) -> dict[int, int]:

@@ -4,7 +4,7 @@ Grading 100 real submissions end to end (a sandboxed kernel each) would take abo
 cores ``make test`` has, so these 100 go through the grader's trusted scoring path directly: each learner's
 answers are written as the answer files the kernel's extraction cell writes, scored by the trusted scorer's
 helper process (``autograder.score.trusted`` with the submission's student id), compared by the same-answer
-detection of ``aws-course grade`` (``autograder.same_answer.find`` with a real scorer helper) and reported
+detection of ``aws-course grade`` (``autograder.same_answer.find`` with two real scorer helpers) and reported
 (``autograder.report.write_report``, ``grades.csv``). ``test_variants_grading.py`` grades a dozen real
 submissions end to end through ``aws-course grade`` (sandbox, kernels) with the same detection.
 
@@ -97,11 +97,12 @@ def graded(tmp_path_factory):
                                                                        model(check.exercise_id, neighbour)),
                                            learner)
                 for check in spec.checks}
-        scored = time.monotonic() - started
-        found = same_answer.find(whole, rows, scorer.check)
-        compared = time.monotonic() - started - scored
     finally:
         scorer.stop()
+    scored = time.monotonic() - started
+    with same_answer.helpers(Budget()) as check:  # two helper processes, as `aws-course grade --jobs 2`
+        found = same_answer.find(whole, rows, check, workers=2)
+    compared = time.monotonic() - started - scored
     workspace = base / "ws"
     same_answer.save(workspace, found)
     write_csv(workspace / "grades.csv", same_answer.annotated(workspace, rows))
