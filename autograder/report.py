@@ -17,7 +17,8 @@ from autograder.atomic import write_atomic
 from autograder.escape import html_text
 from autograder.escape import markdown as md
 from autograder.outcome import Outcome
-from autograder.same_answer import Findings, html_section, markdown_section
+from autograder.same_answer import Findings
+from autograder.same_answer_report import html_section, markdown_section
 
 
 def _plot(scores: list[float], max_score: float) -> bytes:

@@ -1,0 +1,98 @@
+"""The batch report's section "Answers that fit another learner's variant" (:mod:`autograder.same_answer`'s
+findings), as Markdown lines and as HTML, worded as evidence for the instructor, never an accusation; every piece
+of learner text escaped for its page."""
+
+from __future__ import annotations
+
+from autograder.escape import html_text
+from autograder.escape import markdown as md
+from autograder.same_answer import Findings, Fit, Pair
+
+INTRO = ("These answers score below full on their learner's own variant but full on another learner's variant of "
+         "the same question. A copied answer usually fits the variant it was copied from; a coincidence can too, "
+         "so each pair says how many coincidences like it are expected among this assignment's learners. This is "
+         "evidence for you to look at (for example, compare the two notebooks), not a verdict: no score was "
+         "changed. Likely pairs are also flagged in grades.csv.")
+
+
+def _fit_text(fit: Fit) -> str:
+    same = ", the same answer they handed in" if fit.identical else ""
+    return f"{fit.question} (fits {fit.sample_fits} of {fit.samples} sample variants{same})"
+
+
+def _rows(pairs: list[Pair]) -> list[tuple[str, str, str, str]]:
+    return [(p.student, p.other, "; ".join(_fit_text(f) for f in p.fits), f"{p.expected:.2g}") for p in pairs]
+
+
+def _weaker(found: Findings, shown: int = 8) -> list[tuple[str, str]]:
+    """The weaker matches, one line per learner and question (learner, text): the learners whose variant the
+    answer fits, and how common it is; a question already in one of the learner's flagged pairs is left out."""
+    covered = {(p.student, q) for p in found.pairs if p.flagged for q in p.questions}
+    grouped: dict[tuple[str, str], tuple[Fit, list[str]]] = {}
+    for pair in found.pairs:
+        if pair.flagged:
+            continue
+        for fit in pair.fits:
+            if (pair.student, fit.question) not in covered:
+                grouped.setdefault((pair.student, fit.question), (fit, []))[1].append(pair.other)
+    lines = []
+    for (student, question), (fit, others) in sorted(grouped.items()):
+        names = ", ".join(sorted(others)[:shown]) + (", ..." if len(others) > shown else "")
+        lines.append((student, f"the answer to {question} fits the variants of {len(others)} other learner(s) "
+                               f"({names}) and {fit.sample_fits} of {fit.samples} sample variants"))
+    return lines
+
+
+def _summary(found: Findings) -> str:
+    return (f"Compared {found.compared} below-full answer(s) with the variants of {found.learners} learner(s) "
+            f"({found.evaluations} trusted checks).")
+
+
+WEAKER = ("Weaker matches, not flagged: answers that fit several variants (a set of option letters is right for "
+          "many variants), too common to point to one learner on their own")
+HEADERS = ("learner", "answer fits the variant of", "questions", "coincidences expected")
+
+
+def markdown_section(found: Findings | None) -> list[str]:
+    """The report's section, as Markdown lines (learner text escaped)."""
+    lines = ["", "## Answers that fit another learner's variant", ""]
+    if found is None:
+        return lines + ["Not compared (no findings for this assignment)."]
+    lines += [INTRO, "", _summary(found), ""]
+    strong = [p for p in found.pairs if p.flagged]
+    weak = _weaker(found)
+    if strong:
+        lines += ["| " + " | ".join(HEADERS) + " |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in _rows(strong)]
+    else:
+        lines.append("None found.")
+    if weak:
+        lines += ["", f"{WEAKER} ({len(weak)}):", ""]
+        lines += [f"- **{md(s)}**: {md(text)}" for s, text in weak]
+    lines += [f"- Note: {md(n)}" for n in found.notes]
+    return lines
+
+
+def html_section(found: Findings | None) -> list[str]:
+    """The report's section, as HTML (learner text escaped)."""
+    esc = html_text
+    parts = ["<h2>Answers that fit another learner's variant</h2>"]
+    if found is None:
+        return parts + ["<p>Not compared (no findings for this assignment).</p>"]
+    parts += [f"<p>{esc(INTRO)}</p>", f"<p>{esc(_summary(found))}</p>"]
+    strong = [p for p in found.pairs if p.flagged]
+    weak = _weaker(found)
+    if strong:
+        parts.append("<table class='same-answer'><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in HEADERS)
+                     + "</tr></thead><tbody>")
+        parts += ["<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in _rows(strong)]
+        parts.append("</tbody></table>")
+    else:
+        parts.append("<p>None found.</p>")
+    if weak:
+        parts.append(f"<p>{esc(WEAKER)} ({len(weak)}):</p><ul>")
+        parts += [f"<li><strong>{esc(s)}</strong>: {esc(text)}</li>" for s, text in weak]
+        parts.append("</ul>")
+    if found.notes:
+        parts.append("<ul>" + "".join(f"<li>Note: {esc(n)}</li>" for n in found.notes) + "</ul>")
+    return parts
