@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 
-from .model import Policy, Statement
+from .model import Statement
 from .request import Request
 from .variables import parse_template
 
@@ -46,8 +46,7 @@ def _policy_type(label: str) -> str:
 _RECORD_BASES: dict[tuple[str, int], tuple[Statement, dict]] = {}
 
 
-def statement_record(label: str, policy: Policy, s: Statement, matched: bool, why_not: dict | None,
-                     grant: str | None = None) -> dict:
+def _record_base(label: str, s: Statement) -> dict:
     # The fields that depend only on the statement are built once per (label, statement) and copied.
     key = (label, id(s))
     hit = _RECORD_BASES.get(key)
@@ -58,11 +57,39 @@ def statement_record(label: str, policy: Policy, s: Statement, matched: bool, wh
             "policy": label, "policy_type": _policy_type(label), "statement": s.label, "sid": s.sid,
             "index": s.index, "effect": s.effect, "path": s.path,
         })
-    record = hit[1].copy()
+    return hit[1]
+
+
+def statement_record(label: str, s: Statement, matched: bool, why_not: dict | None,
+                     grant: str | None = None) -> dict:
+    record = _record_base(label, s).copy()
     record["matched"] = matched
     record["grant"] = grant
     record["why_not"] = why_not
     return record
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def record_prefix(label: str, s: Statement) -> str:
+    """The JSON text of a statement record up to (not including) ``, "matched"``; cached on the statement."""
+    cache = s.text_cache
+    text = cache.get(label)
+    if text is None:
+        text = cache[label] = _ENCODE(_record_base(label, s))[:-1]
+    return text
+
+
+def deciding_text(label: str, s: Statement) -> str:
+    """The JSON text of the ``deciding_statement`` object naming ``s`` under ``label``; cached."""
+    cache = s.text_cache
+    key = (1, label)
+    text = cache.get(key)
+    if text is None:
+        text = cache[key] = _ENCODE({"policy": label, "statement": s.label, "sid": s.sid, "index": s.index,
+                                     "effect": s.effect, "path": s.path})
+    return text
 
 
 _template = lru_cache(maxsize=4096)(parse_template)  # explanations parse the same patterns again and again
@@ -107,13 +134,60 @@ def describe_mismatch(s: Statement, req: Request, principal_failed: bool = False
     return {"element": "Condition", "detail": "; ".join(parts), "failed_conditions": failed}
 
 
-@dataclass
-class EvaluationResult:
-    """A decision with its explanation; renders as text (``str``) and HTML in notebooks."""
+class _Explainer(Protocol):
+    def explanation(self, decision: str) -> dict: ...
+    def explanation_text(self, decision: str) -> str | None: ...
 
-    decision: str
-    explanation: dict
-    request: dict = field(default_factory=dict)
+
+class EvaluationResult:
+    """A decision with its explanation; renders as text (``str``) and HTML in notebooks.
+
+    The explanation is built when it is first asked for, from the evaluation's trace (which holds
+    everything it needs), so a caller that only wants the decision does not pay for it and a caller that
+    wants the JSON text (:meth:`json_text`) gets it from cached fragments; both carry the same detail.
+    """
+
+    __slots__ = ("decision", "_explanation", "request", "_source")
+
+    def __init__(self, decision: str, explanation: dict | None = None, request: dict | None = None, *,
+                 source: _Explainer | None = None) -> None:
+        if explanation is None and source is None:
+            explanation = {}
+        self.decision = decision
+        self._explanation = explanation
+        self.request = {} if request is None else request
+        self._source = source
+
+    @property
+    def explanation(self) -> dict:
+        ex = self._explanation
+        if ex is None:
+            ex = self._explanation = self._source.explanation(self.decision)  # type: ignore[union-attr]
+        return ex
+
+    @explanation.setter
+    def explanation(self, value: dict) -> None:
+        self._explanation = value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EvaluationResult):
+            return NotImplemented
+        return (self.decision, self.explanation, self.request) == (other.decision, other.explanation,
+                                                                   other.request)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"EvaluationResult(decision={self.decision!r}, explanation={self.explanation!r}, "
+                f"request={self.request!r})")
+
+    def json_text(self) -> str:
+        """``json.dumps(self.to_dict(), ensure_ascii=False)``, built from cached text where it can be."""
+        if self._explanation is None and self._source is not None:
+            text = self._source.explanation_text(self.decision)
+            if text is not None:
+                return text
+        return _ENCODE(self.to_dict())
 
     @property
     def allowed(self) -> bool:
