@@ -29,7 +29,6 @@ implicit deny, the policy type that failed to allow (``identity``, ``boundary``,
 
 from __future__ import annotations
 
-import html
 import json
 from functools import lru_cache
 from typing import Protocol
@@ -219,6 +218,8 @@ class EvaluationResult:
     __str__ = text
 
     def _repr_html_(self) -> str:
+        import html  # only notebooks render HTML
+
         ex = self.explanation
         colour = {"Allow": "#1a7f37", "ImplicitDeny": "#9a6700", "ExplicitDeny": "#cf222e"}[self.decision]
         esc = html.escape
