@@ -119,12 +119,16 @@ def describe_mismatch(s: Statement, req: Request, principal_failed: bool = False
         return {"element": "Action", "detail": f"{req.action} matches none of {listed}"}
     if not s.resource_matches(req.resource, req.context):
         substitute = s.resource_templates is not None
-        missing = sorted({v for r in s.resources for v in _missing_variables(r, req.context, substitute)})
+        # Without templates no Resource has a policy variable, so none can be missing.
+        missing = sorted({v for r in s.resources for v in _missing_variables(r, req.context, substitute)}) \
+            if substitute else ()
         extra = f" (policy variable(s) with no value in the request: {missing})" if missing else ""
         if s.not_resource:
             return {"element": "NotResource", "detail": f"{req.resource} is covered by NotResource{extra}"}
-        return {"element": "Resource",
-                "detail": f"{req.resource} matches none of {list(s.resources)}{extra}"}
+        listed = s.resources_text
+        if listed is None:
+            listed = s.resources_text = str(list(s.resources))
+        return {"element": "Resource", "detail": f"{req.resource} matches none of {listed}{extra}"}
     failed = [c.describe(req.context) for c in s.conditions if not c.evaluate(req.context)]
     parts = []
     for f in failed:
