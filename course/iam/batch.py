@@ -19,10 +19,9 @@ from collections import OrderedDict
 from .api import evaluate_json
 from .errors import PolicyError
 from .evaluate import PolicySet
-from .explain import EvaluationResult
+from .explain import _ENCODE, EvaluationResult
 from .request import parse_request
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _PREFIX = 48  # characters of a policies text used to find candidates

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import PolicyError, join_path
-from .explain import EvaluationResult, deciding_text, describe_mismatch, record_prefix, statement_record
+from .explain import _ENCODE, EvaluationResult, deciding_text, describe_mismatch, record_prefix, statement_record
 from .model import Policy, Statement, parse_policy
 from .principals import ACCOUNT, DIRECT, ROLE, grant_rank
 from .public import policy_is_public
@@ -52,7 +52,6 @@ TRUST_ACTIONS = frozenset({
 # Kinds of statement record in a trace (see _Run._matched_traced).
 _MATCHED, _ACTION, _PRINCIPAL, _OTHER = 0, 1, 2, 3
 _STR = json.encoder.encode_basestring  # a str as JSON text (ensure_ascii=False)
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _UNMATCHED = ', "matched": false, "grant": null, "why_not": '
 _MATCHED_TEXT = {g: f', "matched": true, "grant": {_ENCODE(g)}, "why_not": null}}'
                  for g in (None, DIRECT, ROLE, ACCOUNT)}
@@ -581,9 +580,16 @@ class _Run:
                                          + _ENCODE(describe_mismatch(s, req)) + "}")
             elif kind == _MATCHED:
                 text = record_prefix(label, s) + _MATCHED_TEXT[grant]
+            elif kind == _PRINCIPAL:  # depends on the statement and the caller only: cached per caller
+                key = (2, label, req.caller.raw)
+                text = cache.get(key)
+                if text is None:
+                    if len(cache) > 256:
+                        cache.clear()
+                    text = cache[key] = (record_prefix(label, s) + _UNMATCHED
+                                         + _ENCODE(describe_mismatch(s, req, True)) + "}")
             else:
-                text = (record_prefix(label, s) + _UNMATCHED
-                        + _ENCODE(describe_mismatch(s, req, kind == _PRINCIPAL)) + "}")
+                text = record_prefix(label, s) + _UNMATCHED + _ENCODE(describe_mismatch(s, req)) + "}"
             texts.append(text)
         if self.deciding is None:
             deciding = "null"

@@ -30,6 +30,7 @@ implicit deny, the policy type that failed to allow (``identity``, ``boundary``,
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Protocol
 
@@ -68,7 +69,30 @@ def statement_record(label: str, s: Statement, matched: bool, why_not: dict | No
     return record
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+def _json_encoder() -> Callable[[object], str]:
+    """``json.dumps(o, ensure_ascii=False)`` as one call into the C encoder, built once.
+
+    ``JSONEncoder.encode`` builds a new C encoder object on every call (a few microseconds, more than
+    encoding a small dict takes); the explanation text encodes a few small dicts per answer. Falls back to
+    the encoder's own method where the C accelerator is missing.
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has _json
+        return encoder.encode
+    iterencode = make(None, encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False,
+                      True)
+    join = "".join
+
+    def encode(o: object) -> str:
+        if o.__class__ is str:
+            return json.encoder.encode_basestring(o)  # type: ignore[no-any-return]
+        return join(iterencode(o, 0))
+
+    return encode
+
+
+_ENCODE = _json_encoder()
 
 
 def record_prefix(label: str, s: Statement) -> str:
