@@ -86,7 +86,7 @@ def _json_encoder() -> Callable[[object], str]:
 
     def encode(o: object) -> str:
         if o.__class__ is str:
-            return json.encoder.encode_basestring(o)  # type: ignore[no-any-return]
+            return json.encoder.encode_basestring(o)
         return join(iterencode(o, 0))
 
     return encode
