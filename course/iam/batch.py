@@ -37,15 +37,21 @@ class BatchEvaluator:
 
     def answer(self, line: str) -> dict:
         fast = self._try_fast(line)
-        if fast is not None:
-            return fast.to_dict() if isinstance(fast, EvaluationResult) else fast
-        return self._slow(line)
+        if isinstance(fast, EvaluationResult):
+            try:
+                return fast.to_dict()
+            except Exception:  # noqa: BLE001 - any surprise: the ordinary path answers, with its own messages
+                fast = None
+        return fast if fast is not None else self._slow(line)
 
     def answer_text(self, line: str) -> tuple[str, bool]:
         """The answer's JSON text (``encode_answer(self.answer(line))``) and whether it is an error."""
         fast = self._try_fast(line)
         if isinstance(fast, EvaluationResult):
-            return fast.json_text(), False
+            try:
+                return fast.json_text(), False
+            except Exception:  # noqa: BLE001 - any surprise: the ordinary path answers, with its own messages
+                fast = None
         answer = fast if fast is not None else self._slow(line)
         return _ENCODE(answer), "error" in answer
 

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Protocol
 
+from .errors import PolicyError
 from .model import Statement
 from .request import Request
 from .variables import parse_template
@@ -189,7 +190,13 @@ class EvaluationResult:
     def explanation(self) -> dict:
         ex = self._explanation
         if ex is None:
-            ex = self._explanation = self._source.explanation(self.decision)  # type: ignore[union-attr]
+            try:
+                ex = self._source.explanation(self.decision)  # type: ignore[union-attr]
+            except PolicyError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the contract promises PolicyError only
+                raise PolicyError(f"could not explain this decision: {type(exc).__name__}: {exc}", "") from None
+            self._explanation = ex
         return ex
 
     @explanation.setter

@@ -169,3 +169,29 @@ def test_answer_text_is_exactly_json_dumps_of_the_answer() -> None:
             assert fresh.to_dict() == expected
             checked += 1
     assert checked > 700
+
+
+def test_a_failure_while_building_an_explanation_is_an_error_answer_not_a_traceback(monkeypatch) -> None:
+    """Explanations are built lazily, after the decision: a bug there must still give the contract's
+    ``{"error": {"message", "path"}}`` (the CLI, evaluate_json) or a PolicyError (the API), never a traceback."""
+    import pytest
+
+    from course.iam import PolicyError, evaluate
+    from course.iam.evaluate import _Run
+
+    def broken(self: object, decision: str) -> str:
+        raise RuntimeError("broken explanation")
+
+    monkeypatch.setattr(_Run, "explanation", broken)
+    monkeypatch.setattr(_Run, "explanation_text", broken)
+    q = questions(1)[0]
+    line = json.dumps(q)
+    text, failed = BatchEvaluator().answer_text(line)
+    assert failed and set(json.loads(text)["error"]) == {"message", "path"}
+    assert "broken explanation" in json.loads(text)["error"]["message"]
+    assert set(BatchEvaluator().answer(line)) == {"error"}
+    assert set(evaluate_json(q)) == {"error"}
+    result = evaluate(q)
+    assert result.decision in ("Allow", "ImplicitDeny", "ExplicitDeny")
+    with pytest.raises(PolicyError):
+        _ = result.explanation
