@@ -552,6 +552,11 @@ TAG_ON_LAUNCH = _policy({
 _INSTANCE_ONLY = ("aws:RequestTag/team", "aws:TagKeys", "ec2:InstanceType")
 
 
+def _tier(tier: str | None) -> dict:
+    """A resource's tier tag, under both of the keys RunInstances offers for existing resources' tags."""
+    return {} if tier is None else {"aws:ResourceTag/tier": tier, "ec2:ResourceTag/tier": tier}
+
+
 def launch_resources(*, region: str = REGION, image: str = GOLDEN_AMI, image_owner: str = PLATFORM,
                      subnet: str = APP_SUBNET, tier: str | None = "app", groups: tuple[str, ...] = (APPROVED_SG,),
                      team: str | None = "payments", volumes: tuple[bool, ...] = (True,),
@@ -566,14 +571,14 @@ def launch_resources(*, region: str = REGION, image: str = GOLDEN_AMI, image_own
     out = [
         {"resource": f"{arn}:instance/*", "context": instance},
         {"resource": f"arn:aws:ec2:{region}::image/{image}",
-         "context": {**blank, "ec2:Owner": image_owner, "ec2:Public": "false" if image_owner == PLATFORM else "true",
-                     "ec2:ImageType": "machine"}},
+         "context": {**blank, "ec2:ImageID": image, "ec2:Owner": image_owner,
+                     "ec2:Public": "false" if image_owner == PLATFORM else "true", "ec2:ImageType": "machine"}},
         {"resource": f"{arn}:subnet/{subnet}",
-         "context": {**blank, "ec2:Vpc": VPC, **({"ec2:ResourceTag/tier": tier} if tier is not None else {})}},
+         "context": {**blank, "ec2:SubnetID": subnet, "ec2:Vpc": VPC, **_tier(tier)}},
     ]
     # The open group is the app tier's debugging group: tagged tier=app like the app subnets.
     out += [{"resource": f"{arn}:security-group/{sg}",
-             "context": {**blank, "ec2:Vpc": VPC, **({"ec2:ResourceTag/tier": "app"} if sg == OPEN_SG else {})}}
+             "context": {**blank, "ec2:SecurityGroupID": sg, "ec2:Vpc": VPC, **_tier("app" if sg == OPEN_SG else None)}}
             for sg in groups]
     out.append({"resource": f"{arn}:network-interface/*",
                 "context": {**blank, "ec2:Subnet": f"{arn}:subnet/{subnet}", "ec2:Vpc": VPC}})
@@ -606,7 +611,7 @@ def launch(**kwargs: object) -> dict:
     region = str(kwargs.get("region", REGION))
     first, *others = launch_resources(**kwargs)  # type: ignore[arg-type]
     context = {"aws:PrincipalArn": DEPLOYER_ROLE, "aws:PrincipalAccount": ACCOUNT, "aws:RequestedRegion": region,
-               **first["context"]}
+               "ec2:Region": region, **first["context"]}
     return {"principal": DEPLOYER_SESSION, "principalAccount": ACCOUNT, "action": "ec2:RunInstances",
             "resource": first["resource"], "resourceAccount": ACCOUNT, "context": context, "resources": others}
 

@@ -500,3 +500,23 @@ def test_launch_validator_names_a_typo_and_an_unknown_condition_key_in_the_feedb
     assert not result.passed
     hints = " ".join(r.hint for r in result.failures)
     assert "Unknown condition key" in hints and "ec2:ResourceTags/tier" in hints and "IAM025" not in hints
+
+
+def test_launch_an_equally_right_answer_with_other_condition_keys_passes_also_the_hidden_cases():
+    """aws:ResourceTag instead of ec2:ResourceTag, the group by ec2:SecurityGroupID, images in any Region: right
+    in AWS too (the requests carry every key RunInstances offers for these resources), so full marks."""
+    ec2 = "arn:aws:ec2:eu-west-1:111122223333"
+    alternative = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": f"{ec2}:instance/*",
+         "Condition": {"StringEquals": {"aws:RequestTag/team": "payments"}}},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "arn:aws:ec2:*::image/*",
+         "Condition": {"StringEquals": {"ec2:Owner": "555566667777"}}},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": f"{ec2}:subnet/*",
+         "Condition": {"StringEquals": {"aws:ResourceTag/tier": "app"}}},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": f"{ec2}:security-group/*",
+         "Condition": {"StringEquals": {"ec2:SecurityGroupID": "sg-0a1b2c3d4e5f60718"}}},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": f"{ec2}:network-interface/*"},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": f"{ec2}:volume/*",
+         "Condition": {"Bool": {"ec2:Encrypted": "true"}}}]}
+    result = evaluate("4.11", alternative, hidden=notebook_hidden("4.11"))
+    assert result.passed and result.score == 1.0, str(result)
