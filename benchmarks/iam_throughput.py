@@ -11,18 +11,22 @@ Lines, each with its policies and a distinct request; 20 policy variants) decide
 start to finish, output with full explanations, ``python -m course.iam evaluate FILE`` side by side
 with ``@cloud-copilot/iam-simulate`` (through ``tools/iam_simulate_runner.mjs``; install it with
 ``npm install --prefix /tmp/iam-simulate @cloud-copilot/iam-simulate``, pass ``--iam-simulate DIR``).
-Both get the same file; the best of ``--repeat`` runs is reported, per CPU second of the child
-process (fair on a shared machine) and per wall second, with the ratio and how many decisions agree.
+Both get the same file, one right after the other, ``--repeat`` times (default 5); every pair is printed
+with the load average, and the median of the pairs' ratios is the figure, per CPU second of the child
+process (fairer on a shared machine) and per wall second, with how many decisions agree. course.iam's
+bytecode is compiled first, as an installed package has it.
 Not run in CI.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -163,9 +167,24 @@ def _child_run(cmd: list[str], stdin_path: Path, out_path: Path, env: dict | Non
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
 
 
+def _load() -> str:
+    """The 1/5/15-minute load averages (``uptime``'s numbers): the machine is shared."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
 def whole_process(n: int, repeat: int, simulate_dir: str | None) -> None:
+    """Both engines on the same file, one after the other, ``repeat`` times; the median ratio of the
+    pairs is the figure (each pair ran seconds apart, so both met about the same load)."""
     work = Path(tempfile.mkdtemp(prefix="iam-bench-"))
     try:
+        # Bytecode, as an installed package has it (pip compiles it at install time): without this, an
+        # environment with PYTHONDONTWRITEBYTECODE=1 makes every run compile course.iam's sources again.
+        compileall.compile_dir(str(ROOT / "course"), quiet=1)
         qs = questions(n)
         src = work / "questions.jsonl"
         src.write_text("".join(json.dumps(q) + "\n" for q in qs), encoding="utf-8")
@@ -177,26 +196,36 @@ def whole_process(n: int, repeat: int, simulate_dir: str | None) -> None:
             env["IAM_SIMULATE_DIR"] = simulate_dir
         elif simulate_dir:
             print("node is not installed: iam-simulate is not measured")
-        best: dict[str, tuple[float, float]] = {}
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in engines}
         outputs: dict[str, list[str]] = {}
-        for _ in range(repeat):
+        print(f"whole process, {n} questions (20 policy sets, distinct requests), full explanations, "
+              f"{repeat} side-by-side runs; load average before: {_load()}")
+        for k in range(repeat):
+            line = f"  run {k + 1}:"
             for name, cmd in engines.items():
                 out = work / f"{name}.jsonl"
                 cpu, wall = _child_run(cmd, src, out, env)
-                old = best.get(name)
-                best[name] = (min(cpu, old[0]) if old else cpu, min(wall, old[1]) if old else wall)
-                outputs[name] = [json.loads(line).get("decision", "error")
-                                 for line in out.read_text(encoding="utf-8").splitlines()]
-        print(f"whole process, {n} questions (20 policy sets, distinct requests), full explanations, "
-              f"best of {repeat}:")
-        for name, (cpu, wall) in best.items():
-            print(f"  {name:<13} {n / cpu:>9,.0f} decisions/CPU-second   {n / wall:>9,.0f} /wall-second   "
+                runs[name].append((cpu, wall))
+                outputs[name] = [json.loads(text).get("decision", "error")
+                                 for text in out.read_text(encoding="utf-8").splitlines()]
+                line += f"  {name} {cpu:.2f} s CPU {wall:.2f} s wall;"
+            if len(engines) == 2:
+                (oc, ow), (tc, tw) = runs["course.iam"][-1], runs["iam-simulate"][-1]
+                line += f"  ratio {tc / oc:.1f}x CPU, {tw / ow:.1f}x wall"
+            print(line + f"  (load {_load()})")
+        for name, pairs in runs.items():
+            cpu = _median([c for c, _w in pairs])
+            wall = _median([w for _c, w in pairs])
+            print(f"  {name:<13} median {n / cpu:>9,.0f} decisions/CPU-second   {n / wall:>9,.0f} /wall-second   "
                   f"({cpu:.2f} s CPU, {wall:.2f} s wall)")
-        if "iam-simulate" in best:
-            ours, theirs = best["course.iam"], best["iam-simulate"]
+        if "iam-simulate" in runs:
+            ratios_cpu = [t[0] / o[0] for o, t in zip(runs["course.iam"], runs["iam-simulate"], strict=True)]
+            ratios_wall = [t[1] / o[1] for o, t in zip(runs["course.iam"], runs["iam-simulate"], strict=True)]
             agree = sum(a == b for a, b in zip(outputs["course.iam"], outputs["iam-simulate"], strict=False))
-            print(f"  ratio course.iam / iam-simulate: {theirs[0] / ours[0]:.1f}x per CPU second, "
-                  f"{theirs[1] / ours[1]:.1f}x per wall second; decisions agree on {agree} of {n}")
+            print(f"  ratio course.iam / iam-simulate, median of {repeat} pairs: {_median(ratios_cpu):.1f}x per "
+                  f"CPU second (range {min(ratios_cpu):.1f}-{max(ratios_cpu):.1f}), {_median(ratios_wall):.1f}x "
+                  f"per wall second (range {min(ratios_wall):.1f}-{max(ratios_wall):.1f}); decisions agree on "
+                  f"{agree} of {n}; load average after: {_load()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -206,7 +235,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--whole-process", action="store_true", help="compare whole processes (see above)")
     parser.add_argument("--questions", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--iam-simulate", metavar="DIR", default=None,
                         help="npm prefix where @cloud-copilot/iam-simulate is installed")
     args = parser.parse_args()

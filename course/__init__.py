@@ -6,11 +6,19 @@ Sub-packages:
 - ``course.exercises``: exercise definitions and checkers, one module per notebook.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 DISTRIBUTION = "aws-security-notebooks"  # the name pyproject.toml gives the package
 
-try:  # the version is written once, in pyproject.toml
-    __version__ = version(DISTRIBUTION)
-except PackageNotFoundError:  # pragma: no cover - imported from a checkout that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``__version__``, looked up when first asked for: importing importlib.metadata and reading the
+    installed metadata costs ~30 ms, which every ``python -m course.iam`` / ``course.net`` run paid."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:  # the version is written once, in pyproject.toml
+        found = version(DISTRIBUTION)
+    except PackageNotFoundError:  # pragma: no cover - imported from a checkout that was never installed
+        found = "0+unknown"
+    globals()["__version__"] = found
+    return found

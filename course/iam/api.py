@@ -33,8 +33,8 @@ def evaluate(question: dict | str) -> EvaluationResult:
 
 def evaluate_json(question: dict | str) -> dict:
     """The contract's answer: ``{"decision", "explanation"}`` or ``{"error": {"message", "path"}}``."""
-    try:
-        return evaluate(question).to_dict()
+    try:  # the explanation is built lazily, by to_dict: inside the guard too
+        return _guard(lambda q: evaluate(q).to_dict(), question)
     except PolicyError as exc:
         return exc.to_dict()
 

@@ -19,9 +19,9 @@ from collections import OrderedDict
 from .api import evaluate_json
 from .errors import PolicyError
 from .evaluate import PolicySet
+from .explain import _ENCODE, EvaluationResult
 from .request import parse_request
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _PREFIX = 48  # characters of a policies text used to find candidates
@@ -36,12 +36,32 @@ class BatchEvaluator:
         self._count = 0
 
     def answer(self, line: str) -> dict:
+        fast = self._try_fast(line)
+        if isinstance(fast, EvaluationResult):
+            try:
+                return fast.to_dict()
+            except Exception:  # noqa: BLE001 - any surprise: the ordinary path answers, with its own messages
+                fast = None
+        return fast if fast is not None else self._slow(line)
+
+    def answer_text(self, line: str) -> tuple[str, bool]:
+        """The answer's JSON text (``encode_answer(self.answer(line))``) and whether it is an error."""
+        fast = self._try_fast(line)
+        if isinstance(fast, EvaluationResult):
+            try:
+                return fast.json_text(), False
+            except Exception:  # noqa: BLE001 - any surprise: the ordinary path answers, with its own messages
+                fast = None
+        answer = fast if fast is not None else self._slow(line)
+        return _ENCODE(answer), "error" in answer
+
+    def _try_fast(self, line: str) -> EvaluationResult | dict | None:
         try:
-            fast = self._fast(line)
+            return self._fast(line)
         except Exception:  # noqa: BLE001 - any surprise: the ordinary path decides, with its own messages
-            fast = None
-        if fast is not None:
-            return fast
+            return None
+
+    def _slow(self, line: str) -> dict:
         try:
             doc = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as exc:
@@ -49,7 +69,7 @@ class BatchEvaluator:
             return PolicyError(f"invalid JSON on this line: {msg}", "").to_dict()
         return evaluate_json(doc)
 
-    def _fast(self, s: str) -> dict | None:
+    def _fast(self, s: str) -> EvaluationResult | dict | None:
         end = len(s)
         i = _WS.match(s, 0).end()  # type: ignore[union-attr]
         if i >= end or s[i] != "{":
@@ -86,7 +106,7 @@ class BatchEvaluator:
             req = parse_request(fields.get("request"), "request")
         except PolicyError as exc:
             return exc.to_dict()
-        return ps.evaluate(req).to_dict()
+        return ps.evaluate(req)
 
     def _policies(self, s: str, i: int) -> tuple[object, PolicySet | None, int]:
         bucket = self._seen.get(s[i:i + _PREFIX])

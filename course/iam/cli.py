@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from .api import evaluate_json
 from .batch import BatchEvaluator, encode_answer
 from .errors import PolicyError
-from .lint import lint, lint_question
 
 
 def split_documents(text: str) -> Iterator[object]:
@@ -93,15 +92,26 @@ def json_lines(text: str) -> list[str] | None:
     return None
 
 
+_CHUNK = 512  # answers per write in a batch
+
+
 def cmd_evaluate(text: str) -> int:
     status = 0
     lines = json_lines(text)
     if lines is not None:  # a batch: each distinct policies text is compiled once
         batch = BatchEvaluator()
-        answers: Iterator[dict] = (batch.answer(ln) for ln in lines)
-    else:
-        answers = (doc.to_dict() if isinstance(doc, PolicyError) else evaluate_json(doc)  # type: ignore[arg-type]
-                   for doc in split_documents(text))
+        for start in range(0, len(lines), _CHUNK):  # written a chunk at a time: fewer, larger writes
+            out = []
+            for ln in lines[start:start + _CHUNK]:
+                answer_text, failed = batch.answer_text(ln)
+                if failed:
+                    status = 1
+                out.append(answer_text)
+            out.append("")
+            sys.stdout.write("\n".join(out))
+        return status
+    answers = (doc.to_dict() if isinstance(doc, PolicyError) else evaluate_json(doc)  # type: ignore[arg-type]
+               for doc in split_documents(text))
     for answer in answers:
         if "error" in answer:
             status = 1
@@ -110,6 +120,8 @@ def cmd_evaluate(text: str) -> int:
 
 
 def cmd_lint(text: str) -> int:
+    from .lint import lint, lint_question  # here, so that evaluating does not import the linter and its data
+
     status = 0
     for doc in split_documents(text):
         if isinstance(doc, PolicyError):

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import PolicyError, join_path
-from .explain import EvaluationResult, describe_mismatch, statement_record
+from .explain import _ENCODE, EvaluationResult, deciding_text, describe_mismatch, record_prefix, statement_record
 from .model import Policy, Statement, parse_policy
 from .principals import ACCOUNT, DIRECT, ROLE, grant_rank
 from .public import policy_is_public
@@ -49,6 +49,12 @@ TRUST_ACTIONS = frozenset({
     "sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity", "sts:tagsession",
     "sts:setsourceidentity", "sts:setcontext",
 })
+# Kinds of statement record in a trace (see _Run._matched_traced).
+_MATCHED, _ACTION, _PRINCIPAL, _OTHER = 0, 1, 2, 3
+_STR = json.encoder.encode_basestring  # a str as JSON text (ensure_ascii=False)
+_UNMATCHED = ', "matched": false, "grant": null, "why_not": '
+_MATCHED_TEXT = {g: f', "matched": true, "grant": {_ENCODE(g)}, "why_not": null}}'
+                 for g in (None, DIRECT, ROLE, ACCOUNT)}
 SESSION_KINDS = frozenset({"role", "role_session", "federated_user"})
 IDENTITY_KINDS = frozenset({"user", "role", "role_session", "federated_user"})
 SCP_KINDS = frozenset({"user", "role", "role_session", "federated_user", "root"})
@@ -201,7 +207,7 @@ class PolicySet:
         run = _Run(self, req, trace=True)
         decision = run.decide()
         if not req.additional:
-            return EvaluationResult(decision, run.explanation(decision), req.raw)
+            return EvaluationResult(decision, None, req.raw, source=run)
         runs = [(req, run, decision)]
         others = self.for_additional_resources()
         for sub in req.additional:
@@ -233,10 +239,10 @@ class _Run:
         self.req = req
         self.trace = trace
         self.memo: dict[int, list[tuple[Statement, str]]] = {}
-        self.records: list[dict] = []
-        self.steps: list[dict] = []
+        self.records: list[tuple[int, str, Statement, str | None]] = []
+        self.steps: list[tuple[str, str, str]] = []
         self.decided_by = "default"
-        self.deciding: dict | None = None
+        self.deciding: tuple[str, Statement] | None = None
         self.reason = ""
         self.has_boundary = ps.boundary is not None and req.caller.kind in IDENTITY_KINDS
 
@@ -264,43 +270,33 @@ class _Run:
         return out
 
     def _matched_traced(self, policy: Policy, label: str) -> list[tuple[Statement, str]]:
+        # Records are kept as (kind, label, statement, grant) and turned into dicts or JSON text only when
+        # the explanation is asked for (explanation / explanation_text): the same detail, built lazily.
         req = self.req
         action, resource, ctx, caller = req.action, req.resource, req.context, req.caller
         candidates = policy.candidates(action)
         out: list[tuple[Statement, str]] = []
+        records = self.records
         for s in policy.statements:
             grant = DIRECT
             if s.principal is not None:
                 g = s.principal_grant(caller, self.has_boundary)
                 if g is None:
-                    self.records.append(statement_record(
-                        label, policy, s, False, describe_mismatch(s, req, principal_failed=True)))
+                    records.append((_PRINCIPAL, label, s, None))
                     continue
                 grant = g
             if s not in candidates:
-                # The commonest record by far (the action is not this statement's): built once per
-                # (policy label, action) and copied, with its why_not.
-                key = (label, action)
-                cached = s.explain_cache.get(key)
-                if cached is None:
-                    if len(s.explain_cache) > 256:
-                        s.explain_cache.clear()
-                    cached = s.explain_cache[key] = statement_record(
-                        label, policy, s, False, describe_mismatch(s, req))
-                record = cached.copy()
-                record["why_not"] = cached["why_not"].copy()
-                self.records.append(record)
+                records.append((_ACTION, label, s, None))
             elif s.applies_to_resource(resource, ctx):
                 out.append((s, grant))
-                self.records.append(statement_record(label, policy, s, True, None,
-                                                     grant if s.principal is not None else None))
+                records.append((_MATCHED, label, s, grant if s.principal is not None else None))
             else:
-                self.records.append(statement_record(label, policy, s, False, describe_mismatch(s, req)))
+                records.append((_OTHER, label, s, None))
         return out
 
     def step(self, name: str, outcome: str, detail: str) -> None:
         if self.trace:
-            self.steps.append({"step": name, "outcome": outcome, "detail": detail})
+            self.steps.append((name, outcome, detail))
 
     def decided(self, decision: str, by: str, reason: str, stmt: Statement | None = None,
                 label: str | None = None) -> str:
@@ -308,8 +304,7 @@ class _Run:
             self.decided_by = by
             self.reason = reason
             if stmt is not None and label is not None:
-                self.deciding = {"policy": label, "statement": stmt.label, "sid": stmt.sid,
-                                 "index": stmt.index, "effect": stmt.effect, "path": stmt.path}
+                self.deciding = (label, stmt)
         return decision
 
     # -- the decision ---------------------------------------------------------------
@@ -535,13 +530,76 @@ class _Run:
                       else "the session policy does not allow the action")
 
     def explanation(self, decision: str) -> dict:
+        req = self.req
+        records = []
+        for kind, label, s, grant in self.records:
+            if kind == _ACTION:
+                # The commonest record by far (the action is not this statement's): built once per
+                # (policy label, action) and copied, with its why_not.
+                key = (label, req.action)
+                cached = s.explain_cache.get(key)
+                if cached is None:
+                    if len(s.explain_cache) > 256:
+                        s.explain_cache.clear()
+                    cached = s.explain_cache[key] = statement_record(label, s, False, describe_mismatch(s, req))
+                record = cached.copy()
+                record["why_not"] = cached["why_not"].copy()
+            elif kind == _MATCHED:
+                record = statement_record(label, s, True, None, grant)
+            else:
+                record = statement_record(label, s, False, describe_mismatch(s, req, kind == _PRINCIPAL))
+            records.append(record)
+        deciding = None
+        if self.deciding is not None:
+            label, stmt = self.deciding
+            deciding = {"policy": label, "statement": stmt.label, "sid": stmt.sid, "index": stmt.index,
+                        "effect": stmt.effect, "path": stmt.path}
         return {
             "decided_by": self.decided_by,
             "reason": self.reason,
-            "deciding_statement": self.deciding,
-            "statements": self.records,
-            "steps": self.steps,
+            "deciding_statement": deciding,
+            "statements": records,
+            "steps": [{"step": n, "outcome": o, "detail": d} for n, o, d in self.steps],
         }
+
+    def explanation_text(self, decision: str) -> str:
+        """The JSON text of ``{"decision": decision, "explanation": self.explanation(decision)}`` as
+        ``json.dumps(..., ensure_ascii=False)`` writes it, from per-statement text cached on the statements."""
+        req = self.req
+        action = req.action
+        texts = []
+        for kind, label, s, grant in self.records:
+            cache = s.text_cache
+            if kind == _ACTION:
+                key = (0, label, action)
+                text = cache.get(key)
+                if text is None:
+                    if len(cache) > 256:
+                        cache.clear()
+                    text = cache[key] = (record_prefix(label, s) + _UNMATCHED
+                                         + _ENCODE(describe_mismatch(s, req)) + "}")
+            elif kind == _MATCHED:
+                text = record_prefix(label, s) + _MATCHED_TEXT[grant]
+            elif kind == _PRINCIPAL:  # depends on the statement and the caller only: cached per caller
+                key = (2, label, req.caller.raw)
+                text = cache.get(key)
+                if text is None:
+                    if len(cache) > 256:
+                        cache.clear()
+                    text = cache[key] = (record_prefix(label, s) + _UNMATCHED
+                                         + _ENCODE(describe_mismatch(s, req, True)) + "}")
+            else:
+                text = record_prefix(label, s) + _UNMATCHED + _ENCODE(describe_mismatch(s, req)) + "}"
+            texts.append(text)
+        if self.deciding is None:
+            deciding = "null"
+        else:
+            label, stmt = self.deciding
+            deciding = deciding_text(label, stmt)
+        steps = [f'{{"step": {_STR(n)}, "outcome": {_STR(o)}, "detail": {_STR(d)}}}' for n, o, d in self.steps]
+        return (f'{{"decision": {_STR(decision)}, "explanation": {{"decided_by": {_STR(self.decided_by)}, '
+                f'"reason": {_STR(self.reason)}, "deciding_statement": {deciding}, '
+                f'"statements": [{", ".join(texts)}], "steps": [{", ".join(steps)}]}}}}')
 
 
 def _grant_words(grant: str | None) -> str:
@@ -606,4 +664,4 @@ def evaluate_alone(policy: Policy, request: Request | dict, label: str = "endpoi
         run.step("explicit deny", "none", f"no {label} statement denies the request")
         decision = run.decided(IMPLICIT, label,
                                f"no {label} statement allows {req.action} on {req.resource} (implicit deny)")
-    return EvaluationResult(decision, run.explanation(decision), req.raw)
+    return EvaluationResult(decision, None, req.raw, source=run)

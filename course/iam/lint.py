@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from importlib import resources
 
 from .conditions import value_problems
 from .errors import PolicyError, join_path
@@ -37,6 +36,8 @@ class Finding:
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict]:
     """The findings catalogue: id -> {id, name, severity, title, explanation}."""
+    from importlib import resources  # imported when first needed: evaluating never needs it
+
     text = resources.files(__package__).joinpath("lint_catalogue.json").read_text(encoding="utf-8")
     return {entry["id"]: entry for entry in json.loads(text)}
 

@@ -55,7 +55,9 @@ class Statement:
     resource_set: GlobSet | None = field(repr=False, default=None)
     resource_templates: tuple[Template, ...] | None = field(repr=False, default=None)
     actions_text: str | None = field(repr=False, default=None)  # explanations: str(list(actions)), once
+    resources_text: str | None = field(repr=False, default=None)  # explanations: str(list(resources)), once
     explain_cache: dict = field(repr=False, default_factory=dict)  # (label, action) -> action-mismatch record
+    text_cache: dict = field(repr=False, default_factory=dict)  # JSON text of its records (course.iam.explain)
 
     @property
     def label(self) -> str:

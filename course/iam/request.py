@@ -12,6 +12,7 @@ _ARN_ACCOUNT = re.compile(r"^arn:[\w-]+:[\w-]*:[\w-]*:(\d{12}):")
 _REQUEST_KEYS = ("principal", "principalAccount", "action", "resource", "resourceAccount", "context",
                  "principalIsOrgManagementAccount", "resourceIsOrgManagementAccount", "settings",
                  "resources")
+_REQUEST_KEY_SET = frozenset(_REQUEST_KEYS)
 _RESOURCE_KEYS = ("resource", "resourceAccount", "context")
 
 
@@ -46,16 +47,23 @@ class Request:
         return dict(self.raw)
 
 
-def _context_value(value: object, path: str) -> str | list[str]:
+def _context_value(value: object, path: str | tuple[str, str]) -> str | list[str]:
+    """A context value as a string or a list of strings. ``path`` may be (context path, key): the JSON path
+    is only joined when there is an error to report."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return value
     if isinstance(value, int | float):
         return str(value)
+    if not isinstance(path, str):
+        path = join_path(*path)
     if isinstance(value, list):
         out: list[str] = []
         for i, v in enumerate(value):
+            if v.__class__ is str:
+                out.append(v)
+                continue
             item = _context_value(v, join_path(path, i))
             if isinstance(item, list):
                 raise PolicyError("context values may be a string or a flat list of strings",
@@ -93,7 +101,7 @@ def parse_request(raw: object, path: str = "request") -> Request:
     if not isinstance(raw, dict):
         raise PolicyError("request must be an object with principal, action and resource", path)
     for key in raw:
-        if key not in _REQUEST_KEYS:
+        if key not in _REQUEST_KEY_SET:
             raise PolicyError(f"unknown request field {key!r}; expected one of {', '.join(_REQUEST_KEYS)}",
                               join_path(path, key))
     pre = f"{path}." if path else ""  # paths of plain keys, as join_path writes them, without its regex
@@ -142,7 +150,7 @@ def _context(ctx_raw: object, cpath: str) -> dict[str, str | list[str]]:
     if not isinstance(ctx_raw, dict):
         raise PolicyError("context must be an object of condition keys", cpath)
     return {
-        str(k).lower(): v if v.__class__ is str else _context_value(v, join_path(cpath, str(k)))
+        str(k).lower(): v if v.__class__ is str else _context_value(v, (cpath, str(k)))
         for k, v in ctx_raw.items()
     }
 

@@ -10,12 +10,10 @@ The data is ``data/service_reference.json``, derived from the npm package ``@clo
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from .errors import join_path
 from .matching import compile_glob, glob_match, has_wildcard
@@ -115,12 +113,16 @@ class ServiceReference:
 
 @lru_cache(maxsize=1)
 def reference() -> ServiceReference:
+    from importlib import resources  # imported when first needed: evaluating never needs it
+
     text = resources.files(__package__).joinpath("data", "service_reference.json").read_text(encoding="utf-8")
     return ServiceReference(json.loads(text))
 
 
 def _closest(word: str, pool: list[str], cutoff: float = 0.75) -> str | None:
     by_lower = {p.lower(): p for p in pool}
+    import difflib  # only for "did you mean"
+
     hit = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
     return by_lower[hit[0]] if hit else None
 

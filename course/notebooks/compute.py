@@ -1,13 +1,14 @@
 """Exercises of notebook 04, Compute.
 
-Ten questions: an SCP that enforces IMDSv2 (4.1, ``course.iam``), protecting an application's
+Eleven questions: an SCP that enforces IMDSv2 (4.1, ``course.iam``), protecting an application's
 credentials on EC2 (4.2, multiple choice), ECS task role, execution role and network mode (4.3, mapping),
 an ECR repository policy for cross-account pulls (4.4, ``course.iam``), a Lambda function policy with
 source conditions (4.5, ``course.iam``), an identity policy limiting ``lambda:AddPermission`` with
 ``lambda:Principal`` (4.6, ``course.iam``), the network of a Lambda function in a VPC (4.7, graded by
 ``course.net`` reachability), TLS and security groups on a Network Load Balancer (4.8, multiple choice),
-an SCP against unauthenticated function URLs and unsigned Lambda code (4.9, ``course.iam``) and an
-IRSA trust policy for one Kubernetes service account (4.10, ``course.iam``).
+an SCP against unauthenticated function URLs and unsigned Lambda code (4.9, ``course.iam``), an
+IRSA trust policy for one Kubernetes service account (4.10, ``course.iam``) and an identity policy that
+authorizes every resource of one ``ec2:RunInstances`` call (4.11, ``course.iam`` with ``request.resources``).
 
 Answer keys of the choice and mapping kinds are salted hashes; the policy and network exercises are
 graded by evaluating the learner's answer.
@@ -526,6 +527,135 @@ IRSA_TRUST = PolicyExercise(
     ],
 )
 
+# --- 4.11 One RunInstances call, every resource it touches (graded by course.iam, request.resources) --------
+
+PLATFORM = "555566667777"  # the platform team's account, which owns the golden images
+DEPLOYER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/payments-deployer"
+DEPLOYER_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/payments-deployer/pipeline"
+VPC = f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/vpc-0a1b2c3d"
+GOLDEN_AMI = "ami-0f1e2d3c4b5a69788"
+COMMUNITY_AMI = "ami-0123456789abcdef0"
+APPROVED_SG = "sg-0a1b2c3d4e5f60718"
+OPEN_SG = "sg-0f9e8d7c6b5a40312"
+APP_SUBNET = "subnet-0a1b2c3d"
+PUBLIC_SUBNET = "subnet-0c9d8e7f"
+# When RunInstances tags what it creates, EC2 also authorizes ec2:CreateTags for those resources (with
+# ec2:CreateAction = RunInstances); this fixed policy of the role grants that, so the learner's policy is about
+# RunInstances only.
+TAG_ON_LAUNCH = _policy({
+    "Sid": "TagWhatTheLaunchCreates", "Effect": "Allow", "Action": "ec2:CreateTags",
+    "Resource": [f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/*", f"arn:aws:ec2:{REGION}:{ACCOUNT}:volume/*",
+                 f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/*"],
+    "Condition": {"StringEquals": {"ec2:CreateAction": "RunInstances"}}})
+# Keys the Service Authorization Reference lists for RunInstances on the instance resource type only (of the ones
+# used here); every other resource of the call gets them as "" (an absent key, docs/specs/iam-request.md).
+_INSTANCE_ONLY = ("aws:RequestTag/team", "aws:TagKeys", "ec2:InstanceType")
+
+
+def _tier(tier: str | None) -> dict:
+    """A resource's tier tag, under both of the keys RunInstances offers for existing resources' tags."""
+    return {} if tier is None else {"aws:ResourceTag/tier": tier, "ec2:ResourceTag/tier": tier}
+
+
+def launch_resources(*, region: str = REGION, image: str = GOLDEN_AMI, image_owner: str = PLATFORM,
+                     subnet: str = APP_SUBNET, tier: str | None = "app", groups: tuple[str, ...] = (APPROVED_SG,),
+                     team: str | None = "payments", volumes: tuple[bool, ...] = (True,),
+                     tag_volumes: bool = False, snapshot: bool = False, key_pair: bool = False) -> list[dict]:
+    """Every resource one ``ec2:RunInstances`` call is authorized against, instance first, each with the
+    condition keys the Service Authorization Reference lists for its resource type in that action."""
+    arn = f"arn:aws:ec2:{region}:{ACCOUNT}"
+    instance: dict = {"ec2:InstanceType": "t3.micro"}
+    if team is not None:
+        instance.update({"aws:RequestTag/team": team, "aws:TagKeys": ["team"]})
+    blank: dict = {key: [] if key == "aws:TagKeys" else "" for key in _INSTANCE_ONLY}
+    out = [
+        {"resource": f"{arn}:instance/*", "context": instance},
+        {"resource": f"arn:aws:ec2:{region}::image/{image}",
+         "context": {**blank, "ec2:ImageID": image, "ec2:Owner": image_owner,
+                     "ec2:Public": "false" if image_owner == PLATFORM else "true", "ec2:ImageType": "machine"}},
+        {"resource": f"{arn}:subnet/{subnet}",
+         "context": {**blank, "ec2:SubnetID": subnet, "ec2:Vpc": VPC, **_tier(tier)}},
+    ]
+    # The open group is the app tier's debugging group: tagged tier=app like the app subnets.
+    out += [{"resource": f"{arn}:security-group/{sg}",
+             "context": {**blank, "ec2:SecurityGroupID": sg, "ec2:Vpc": VPC, **_tier("app" if sg == OPEN_SG else None)}}
+            for sg in groups]
+    out.append({"resource": f"{arn}:network-interface/*",
+                "context": {**blank, "ec2:Subnet": f"{arn}:subnet/{subnet}", "ec2:Vpc": VPC}})
+    for encrypted in volumes:
+        volume = {**blank, "ec2:Encrypted": "true" if encrypted else "false", "ec2:VolumeType": "gp3"}
+        if tag_volumes:
+            volume.update({"aws:RequestTag/team": "payments", "aws:TagKeys": ["team"]})
+        out.append({"resource": f"{arn}:volume/*", "context": volume})
+    if snapshot:  # a block device mapping that restores a volume from the platform team's snapshot
+        out.append({"resource": f"arn:aws:ec2:{region}::snapshot/snap-0a1b2c3d4e5f60718",
+                    "context": {**blank, "ec2:Owner": PLATFORM, "ec2:VolumeSize": "20"}})
+    if key_pair:
+        out.append({"resource": f"{arn}:key-pair/payments-ops",
+                    "context": {**blank, "ec2:KeyPairName": "payments-ops"}})
+    return out
+
+
+def pipeline_call(action: str, resource: str, **keys: str) -> dict:
+    """Another EC2 call by the deployment pipeline, on one existing resource with its condition keys."""
+    return {"principal": DEPLOYER_SESSION, "principalAccount": ACCOUNT, "action": action, "resource": resource,
+            "resourceAccount": ACCOUNT,
+            "context": {"aws:PrincipalArn": DEPLOYER_ROLE, "aws:PrincipalAccount": ACCOUNT,
+                        "aws:RequestedRegion": REGION, **keys}}
+
+
+def launch(**kwargs: object) -> dict:
+    """The request of one ``ec2:RunInstances`` call by the deployment pipeline: the instance is the primary
+    resource (its keys in ``context``) and the image, subnet, security groups, network interface and volumes are
+    ``resources``; AWS allows the call only if every one of them is authorized."""
+    region = str(kwargs.get("region", REGION))
+    first, *others = launch_resources(**kwargs)  # type: ignore[arg-type]
+    context = {"aws:PrincipalArn": DEPLOYER_ROLE, "aws:PrincipalAccount": ACCOUNT, "aws:RequestedRegion": region,
+               "ec2:Region": region, **first["context"]}
+    return {"principal": DEPLOYER_SESSION, "principalAccount": ACCOUNT, "action": "ec2:RunInstances",
+            "resource": first["resource"], "resourceAccount": ACCOUNT, "context": context, "resources": others}
+
+
+RUN_INSTANCES = PolicyExercise(
+    id="4.11", title="Authorize every resource of a launch", points=4, answer_name="answer_4_11",
+    slot="identity", context_policies={"identity": [TAG_ON_LAUNCH]},
+    cases=[
+        PolicyCase("the pipeline launches a tagged instance from a golden image into the app subnet with the "
+                   "approved security group and an encrypted volume", launch(), True,
+                   "RunInstances is authorized against the instance, the image, the subnet, the security group, the "
+                   "network interface and the volume, each with its own condition keys: aws:RequestTag is on the "
+                   "instance only, ec2:Owner on the image only, ec2:ResourceTag/tier on the subnet only. A "
+                   "statement whose Condition names a key the resource does not carry fails for that resource, so "
+                   "write one statement per resource type."),
+        PolicyCase("a launch with another security group (tagged tier=app too) is denied", launch(groups=(OPEN_SG,)),
+                   False, f"Name the approved group's ARN (security-group/{APPROVED_SG}); a statement for "
+                   "resources tagged tier=app that is not limited to subnets admits this group too."),
+        PolicyCase("a launch into a subnet tagged tier=public is denied",
+                   launch(subnet=PUBLIC_SUBNET, tier="public"), False,
+                   "Allow the subnet resource only when ec2:ResourceTag/tier is app."),
+        PolicyCase("a launch from a community image owned by another account is denied",
+                   launch(image=COMMUNITY_AMI, image_owner=STRANGER), False,
+                   f"Allow the image resource only when ec2:Owner is the platform account {PLATFORM}."),
+        PolicyCase("a launch whose instance is not tagged team=payments is denied", launch(team=None), False,
+                   "Require aws:RequestTag/team = payments on the instance resource: a condition that only holds "
+                   "when the key is present (...IfExists) lets an untagged launch through."),
+        PolicyCase("a launch with an unencrypted volume is denied", launch(volumes=(False,)), False,
+                   "Allow the volume resource only when ec2:Encrypted is true."),
+        PolicyCase("a launch whose unencrypted volume is tagged team=payments too is denied",
+                   launch(volumes=(False,), tag_volumes=True), False,
+                   "Volumes can carry request tags as well: limit the statement on aws:RequestTag/team to "
+                   "instance resources."),
+        PolicyCase("the pipeline cannot open the approved security group with AuthorizeSecurityGroupIngress",
+                   pipeline_call("ec2:AuthorizeSecurityGroupIngress",
+                                 f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{APPROVED_SG}", **{"ec2:Vpc": VPC}),
+                   False, "Allow ec2:RunInstances only, not ec2:*: the same resources are used by other actions."),
+        PolicyCase("the pipeline cannot change a golden image's launch permissions",
+                   pipeline_call("ec2:ModifyImageAttribute", f"arn:aws:ec2:{REGION}::image/{GOLDEN_AMI}",
+                                 **{"ec2:Owner": PLATFORM}),
+                   False, "Allow ec2:RunInstances only, not ec2:*: ModifyImageAttribute could make the image "
+                   "public."),
+    ])
+
 
 register(IMDS_SCP, EC2_CREDENTIALS, ECS_ROLES, ECR_POLICY, FUNCTION_POLICY, ADD_PERMISSION, LAMBDA_VPC, NLB_TLS,
-         LAMBDA_GUARDRAILS, IRSA_TRUST)
+         LAMBDA_GUARDRAILS, IRSA_TRUST, RUN_INSTANCES)

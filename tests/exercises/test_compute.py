@@ -63,6 +63,20 @@ REFERENCES = {
         "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringEquals": {f"{ISSUER}:sub": "system:serviceaccount:orders:orders-api",
                                        f"{ISSUER}:aud": "sts.amazonaws.com"}}}]},
+    "4.11": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "TaggedInstances", "Effect": "Allow", "Action": "ec2:RunInstances",
+         "Resource": "arn:aws:ec2:eu-west-1:111122223333:instance/*",
+         "Condition": {"StringEquals": {"aws:RequestTag/team": "payments"}}},
+        {"Sid": "GoldenImages", "Effect": "Allow", "Action": "ec2:RunInstances",
+         "Resource": "arn:aws:ec2:eu-west-1::image/*", "Condition": {"StringEquals": {"ec2:Owner": "555566667777"}}},
+        {"Sid": "AppSubnets", "Effect": "Allow", "Action": "ec2:RunInstances",
+         "Resource": "arn:aws:ec2:eu-west-1:111122223333:subnet/*",
+         "Condition": {"StringEquals": {"ec2:ResourceTag/tier": "app"}}},
+        {"Sid": "ApprovedGroupAndNewInterfaces", "Effect": "Allow", "Action": "ec2:RunInstances",
+         "Resource": ["arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0a1b2c3d4e5f60718",
+                      "arn:aws:ec2:eu-west-1:111122223333:network-interface/*"]},
+        {"Sid": "EncryptedVolumes", "Effect": "Allow", "Action": "ec2:RunInstances",
+         "Resource": "arn:aws:ec2:eu-west-1:111122223333:volume/*", "Condition": {"Bool": {"ec2:Encrypted": "true"}}}]},
 }
 
 
@@ -100,11 +114,12 @@ def with_statement(exercise_id: str, index: int, **changes) -> dict:
 
 # --- every exercise ------------------------------------------------------------------------------------
 
-def test_ten_exercises_of_four_kinds_with_the_notebook_points():
+def test_eleven_exercises_of_four_kinds_with_the_notebook_points():
     exercises = {i: get(i) for i in REFERENCES}
     assert {e.kind for e in exercises.values()} == {"policy", "multiple-choice", "mapping", "network"}
     assert {i: e.points for i, e in exercises.items()} == {
-        "4.1": 4, "4.2": 3, "4.3": 3, "4.4": 3, "4.5": 4, "4.6": 3, "4.7": 4, "4.8": 3, "4.9": 4, "4.10": 3}
+        "4.1": 4, "4.2": 3, "4.3": 3, "4.4": 3, "4.5": 4, "4.6": 3, "4.7": 4, "4.8": 3, "4.9": 4, "4.10": 3,
+        "4.11": 4}
 
 
 @pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
@@ -390,3 +405,118 @@ def test_irsa_without_the_audience_accepts_tokens_for_other_audiences():
     no_aud = copy.deepcopy(REFERENCES["4.10"])
     del no_aud["Statement"][0]["Condition"]["StringEquals"][f"{ISSUER}:aud"]
     assert list(failures(evaluate("4.10", no_aud))) == ["a token issued for another audience is refused"]
+
+
+# --- 4.11 one RunInstances call, every resource it touches (request.resources) -------------------------------
+
+LAUNCH_OK = "the pipeline launches a tagged instance from a golden image into the app subnet with the approved " \
+            "security group and an encrypted volume"
+
+
+def test_launch_cases_authorize_every_resource_with_only_its_own_keys():
+    from course.notebooks.compute import launch
+
+    request = launch()
+    kinds = [r["resource"].split(":")[-1].split("/")[0] for r in request["resources"]]
+    assert request["resource"].endswith(":instance/*")
+    assert kinds == ["image", "subnet", "security-group", "network-interface", "volume"]
+    assert request["context"]["aws:RequestTag/team"] == "payments"
+    for entry in request["resources"]:  # instance-only keys are absent ("" / []) on every other resource
+        assert entry["context"]["aws:RequestTag/team"] == "" and entry["context"]["aws:TagKeys"] == []
+    image, subnet = request["resources"][0]["context"], request["resources"][1]["context"]
+    assert image["ec2:Owner"] == "555566667777" and "ec2:ResourceTag/tier" not in image
+    assert subnet["ec2:ResourceTag/tier"] == "app" and "ec2:Owner" not in subnet
+    assert all("resources" in case.request for case in get("4.11").cases[:7])
+
+
+def test_launch_explanation_names_the_resource_that_was_not_authorized():
+    from course.iam import evaluate as iam_evaluate
+    from course.notebooks.compute import OPEN_SG, TAG_ON_LAUNCH, launch
+
+    policies = {"identity": [REFERENCES["4.11"], TAG_ON_LAUNCH]}
+    ok = iam_evaluate({"request": launch(), "policies": policies})
+    assert ok.decision == "Allow"
+    assert [r["decision"] for r in ok.explanation["resources"]] == ["Allow"] * 6
+    denied = iam_evaluate({"request": launch(groups=(OPEN_SG,)), "policies": policies})
+    assert denied.decision == "ImplicitDeny"
+    assert denied.explanation["resource"].endswith(f"security-group/{OPEN_SG}")
+    assert denied.explanation["reason"].startswith("for the additional resource")
+
+
+def test_launch_one_statement_for_every_resource_type_fails_the_allowed_launch():
+    """The classic mistake: one statement with Resource "*" and every condition; the subnet carries no request
+    tag and the image no subnet tag, so the launch itself is denied."""
+    one = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:RequestTag/team": "payments", "ec2:Owner": "555566667777",
+                                       "ec2:ResourceTag/tier": "app"}, "Bool": {"ec2:Encrypted": "true"}}}]}
+    result = evaluate("4.11", one)
+    assert list(failures(result)) == [LAUNCH_OK]
+    assert "one statement per resource type" in failures(result)[LAUNCH_OK]
+
+
+def test_launch_if_exists_everywhere_lets_untagged_launches_and_other_groups_through():
+    lax = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+        "Condition": {"StringEqualsIfExists": {"aws:RequestTag/team": "payments", "ec2:Owner": "555566667777",
+                                               "ec2:ResourceTag/tier": "app"},
+                      "BoolIfExists": {"ec2:Encrypted": "true"}}}]}
+    assert set(failures(evaluate("4.11", lax))) == {
+        "a launch with another security group (tagged tier=app too) is denied",
+        "a launch whose instance is not tagged team=payments is denied"}
+
+
+def test_launch_a_request_tag_statement_on_every_resource_admits_tagged_unencrypted_volumes():
+    wide = copy.deepcopy(REFERENCES["4.11"])
+    wide["Statement"][0]["Resource"] = "arn:aws:ec2:eu-west-1:111122223333:*"
+    assert list(failures(evaluate("4.11", wide))) == ["a launch whose unencrypted volume is tagged team=payments "
+                                                      "too is denied"]
+
+
+def test_launch_ec2_star_is_caught_and_a_pinned_subnet_fails_a_hidden_case():
+    star = copy.deepcopy(REFERENCES["4.11"])
+    for statement in star["Statement"]:
+        statement["Action"] = "ec2:*"
+    assert set(failures(evaluate("4.11", star))) == {
+        "the pipeline cannot open the approved security group with AuthorizeSecurityGroupIngress",
+        "the pipeline cannot change a golden image's launch permissions"}
+    pinned = copy.deepcopy(REFERENCES["4.11"])
+    pinned["Statement"][2]["Resource"] = "arn:aws:ec2:eu-west-1:111122223333:subnet/subnet-0a1b2c3d"
+    assert evaluate("4.11", pinned).passed
+    hidden = evaluate("4.11", pinned, hidden=notebook_hidden("4.11"))
+    assert [r.description for r in hidden.failures] == ["a launch into another subnet tagged tier=app works"]
+
+
+def test_launch_validator_names_a_typo_and_an_unknown_condition_key_in_the_feedback():
+    """Issue #20: the offline validator on a real exercise answer: an action typo (an implicit deny in AWS) and
+    a misspelt condition key both reach the learner by the finding's title, with the fix."""
+    typo = json.loads(json.dumps(REFERENCES["4.11"]).replace('"ec2:RunInstances"', '"ec2:RunInstance"', 1))
+    result = evaluate("4.11", typo)
+    assert not result.passed
+    hints = " ".join(r.hint for r in result.failures)
+    assert "Unknown action" in hints and "did you mean ec2:RunInstances?" in hints and "IAM024" not in hints
+    key = json.loads(json.dumps(REFERENCES["4.11"]).replace("ec2:ResourceTag/tier", "ec2:ResourceTags/tier"))
+    result = evaluate("4.11", key)
+    assert not result.passed
+    hints = " ".join(r.hint for r in result.failures)
+    assert "Unknown condition key" in hints and "ec2:ResourceTags/tier" in hints and "IAM025" not in hints
+
+
+def test_launch_an_equally_right_answer_with_other_condition_keys_passes_also_the_hidden_cases():
+    """aws:ResourceTag instead of ec2:ResourceTag, the group by ec2:SecurityGroupID, images in any Region: right
+    in AWS too (the requests carry every key RunInstances offers for these resources), so full marks."""
+    ec2 = "arn:aws:ec2:eu-west-1:111122223333"
+    alternative = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": f"{ec2}:instance/*",
+         "Condition": {"StringEquals": {"aws:RequestTag/team": "payments"}}},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "arn:aws:ec2:*::image/*",
+         "Condition": {"StringEquals": {"ec2:Owner": "555566667777"}}},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": f"{ec2}:subnet/*",
+         "Condition": {"StringEquals": {"aws:ResourceTag/tier": "app"}}},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": f"{ec2}:security-group/*",
+         "Condition": {"StringEquals": {"ec2:SecurityGroupID": "sg-0a1b2c3d4e5f60718"}}},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": f"{ec2}:network-interface/*"},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": f"{ec2}:volume/*",
+         "Condition": {"Bool": {"ec2:Encrypted": "true"}}}]}
+    result = evaluate("4.11", alternative, hidden=notebook_hidden("4.11"))
+    assert result.passed and result.score == 1.0, str(result)

@@ -123,3 +123,75 @@ def test_encoded_answers_are_exactly_json_dumps() -> None:
         answer = batch.answer(line)
         assert encode_answer(answer) == json.dumps(answer, ensure_ascii=False)
 
+
+
+def _text_corpus() -> list[dict]:
+    """Questions of every shape the text path meets: the benchmark's, the differential generator's
+    (boundaries, SCPs, RCPs, resource policies, anonymous and service callers, conditions), several
+    resources, non-ASCII Sids and values, an endpoint-style Principal."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from iam_differential import Generator
+
+    gen = Generator(3)
+    qs = questions(150, seed=4) + [gen.case(i) for i in range(600)]
+    multi = questions(20, seed=5)
+    for q in multi:
+        q["request"]["resources"] = [{"resource": "arn:aws:sqs:eu-west-1:111122223333:app-x"},
+                                     {"resource": "arn:aws:s3:::other/x", "context": {"aws:SecureTransport": "false"}}]
+    unicode_q = {"request": {"principal": "arn:aws:iam::111122223333:user/zoë", "action": "s3:GetObject",
+                             "resource": "arn:aws:s3:::b/ünïcode\u2028\"key\\", "context": {"aws:username": "zoë"}},
+                 "policies": {"identity": [{"Version": "2012-10-17", "Statement": [
+                     {"Sid": "Lesen€", "Effect": "Allow", "Action": "s3:GetObject",
+                      "Resource": "arn:aws:s3:::b/${aws:username}/*"},
+                     {"Sid": "Nein", "Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"},
+                     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                      "Condition": {"StringEquals": {"aws:PrincipalTag/équipe": "bleu"}}}]}]}}
+    return qs + multi + [unicode_q, unicode_q]
+
+
+def test_answer_text_is_exactly_json_dumps_of_the_answer() -> None:
+    """The JSON text built from cached fragments (EvaluationResult.json_text, the CLI's batch path) is
+    byte for byte what json.dumps writes for the dict answer, which is built lazily from the same trace."""
+    from course.iam import evaluate
+
+    batch = BatchEvaluator()
+    checked = 0
+    for q in _text_corpus():
+        line = json.dumps(q, ensure_ascii=False)
+        expected = evaluate_json(json.loads(line))
+        for _ in range(2):  # the second time the cached texts are used
+            text, failed = batch.answer_text(line)
+            assert text == json.dumps(expected, ensure_ascii=False), line
+            assert failed == ("error" in expected)
+        if "error" not in expected:
+            fresh = evaluate(q)  # text first, then the dict: both from one trace
+            assert fresh.json_text() == json.dumps(fresh.to_dict(), ensure_ascii=False)
+            assert fresh.to_dict() == expected
+            checked += 1
+    assert checked > 700
+
+
+def test_a_failure_while_building_an_explanation_is_an_error_answer_not_a_traceback(monkeypatch) -> None:
+    """Explanations are built lazily, after the decision: a bug there must still give the contract's
+    ``{"error": {"message", "path"}}`` (the CLI, evaluate_json) or a PolicyError (the API), never a traceback."""
+    import pytest
+
+    from course.iam import PolicyError, evaluate
+    from course.iam.evaluate import _Run
+
+    def broken(self: object, decision: str) -> str:
+        raise RuntimeError("broken explanation")
+
+    monkeypatch.setattr(_Run, "explanation", broken)
+    monkeypatch.setattr(_Run, "explanation_text", broken)
+    q = questions(1)[0]
+    line = json.dumps(q)
+    text, failed = BatchEvaluator().answer_text(line)
+    assert failed and set(json.loads(text)["error"]) == {"message", "path"}
+    assert "broken explanation" in json.loads(text)["error"]["message"]
+    assert set(BatchEvaluator().answer(line)) == {"error"}
+    assert set(evaluate_json(q)) == {"error"}
+    result = evaluate(q)
+    assert result.decision in ("Allow", "ImplicitDeny", "ExplicitDeny")
+    with pytest.raises(PolicyError):
+        _ = result.explanation
