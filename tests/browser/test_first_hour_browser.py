@@ -110,6 +110,7 @@ return {complete: img.complete, naturalWidth: img.naturalWidth, naturalHeight: i
         width: r.width, height: r.height, left: r.left, top: r.top, right: r.right, bottom: r.bottom,
         viewLeft: Math.max(s.left, 0), viewTop: Math.max(s.top, 0),
         viewRight: Math.min(s.right, window.innerWidth), viewBottom: Math.min(s.bottom, window.innerHeight),
+        room: img.parentElement.clientWidth,
         alt: img.getAttribute('alt') || '', src: img.getAttribute('src') || ''};
 """
 
@@ -297,7 +298,7 @@ def test_start_page_one_figure_per_notebook_and_progress_are_readable_in_chromiu
                 found, geometry = visit_figure(driver, wait, base, figure, SHOTS / f"{n + 3:02d}-figure-"
                                                                                   f"{figure.notebook.stem}.png")
                 problems += found
-                timings.append(f"{figure.notebook.stem}: {geometry['naturalWidth']}x{geometry['naturalHeight']} px,"
-                               f" {time.monotonic() - started:.1f} s")
+                timings.append(f"{figure.notebook.stem}: {geometry['naturalWidth']}x{geometry['naturalHeight']} px "
+                               f"in {geometry['room']} px, {time.monotonic() - started:.1f} s")
     (SHOTS / "timings.txt").write_text("\n".join(timings) + "\n")
     assert not problems, "\n".join(problems)
