@@ -91,16 +91,25 @@ def _render_notebook(path: Path) -> tuple[list[Rendered], list[str]]:
     """Run ``path``'s code cells in one namespace (check cells too) and keep every figure a cell shows.
 
     Returns the figures and the matplotlib warnings the cells raised (a warning about tick labels means the
-    labels may not belong to the ticks they sit under)."""
+    labels may not belong to the ticks they sit under). Network drawings are bare figures outside pyplot,
+    shown as PNG by the notebook's ``show``: they are kept as ``course.net.draw`` returns them."""
     import matplotlib.pyplot as plt
+
+    import course.net
 
     nb = nbformat.read(path, as_version=4)
     namespace: dict = {"__name__": "__main__"}
     rendered: list[Rendered] = []
     warned: list[str] = []
     shown: list = []
-    real_show = plt.show
+    real_show, real_draw = plt.show, course.net.draw
     plt.show = lambda *a, **k: shown.extend(plt.figure(n) for n in plt.get_fignums() if plt.figure(n) not in shown)
+
+    def drawn(*args, **kwargs):
+        figure = real_draw(*args, **kwargs)
+        shown.append(figure)
+        return figure
+    course.net.draw = drawn  # the setup cell's `from course.net import draw` picks this up
     cwd = os.getcwd()
     try:
         os.chdir(path.parent)
@@ -126,7 +135,7 @@ def _render_notebook(path: Path) -> tuple[list[Rendered], list[str]]:
                 rendered.append(Rendered(figure, where, namespace[names[0]] if names else None))
             plt.close("all")
     finally:
-        plt.show = real_show
+        plt.show, course.net.draw = real_show, real_draw
         os.chdir(cwd)
     return rendered, warned
 

@@ -110,13 +110,38 @@ def draw(network: Any, highlight: Answer | None = None, *, title: str | None = N
     caption = _caption(net, highlight)
     if highlight is not None:
         _draw_path(ax, highlight, pos)
-    fig.suptitle(title or caption[0], fontsize=TITLE, y=1 - 0.2 / (height + 1.6))
+    heading = fig.suptitle(title or caption[0], fontsize=TITLE, y=1 - 0.2 / (height + 1.6))
     fig.text(0.01, 0.1 / (height + 1.6), caption[1], fontsize=SMALL, wrap=True)
     handles = _legend(drawn, highlight)
     if handles:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0), fontsize=SMALL, frameon=False,
                   ncol=min(len(handles), 3), columnspacing=1.2, handlelength=1.6)
+    _widen_to_fit(fig, ax, heading)
     return fig
+
+
+def _widen_to_fit(fig: Figure, ax: Any, heading: Any) -> None:
+    """Widen a narrow drawing (one small VPC) until the title, the legend and the boxes above the VPCs fit.
+
+    The axes fill the figure's width, so widening both by the same amount on each side keeps every label's
+    point size and the drawing centred; without it the Internet and AWS services boxes were cut at the axes'
+    edges and the title stuck out of the figure.
+    """
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # FigureCanvasAgg's
+    x0, x1 = ax.get_xlim()
+    inches = fig.get_figwidth()
+    per_unit = inches / (x1 - x0)
+    need = 0.0  # data units to add on each side
+    for patch in ax.patches:
+        left, right = ax.transData.inverted().transform(patch.get_window_extent(renderer))[:, 0]
+        need = max(need, x0 - left + 0.1, right - x1 + 0.1)
+    legend = ax.get_legend()
+    for artist in (heading, legend) if legend is not None else (heading,):
+        width = artist.get_window_extent(renderer).width / fig.dpi + 0.3  # inches, with a margin
+        need = max(need, (width - inches) / per_unit / 2)
+    if need > 0:
+        ax.set_xlim(x0 - need, x1 + need)
+        fig.set_figwidth(inches + 2 * need * per_unit)
 
 
 MAX_ROW = 15.5  # data units (about 9.6 inches): VPCs wrap onto a new row beyond this width

@@ -162,3 +162,24 @@ def test_many_vpcs_wrap_into_rows_instead_of_one_wide_strip() -> None:
     width, _ = fig.get_size_inches()
     assert width * fig.dpi <= 1200  # fits a notebook cell at 100% zoom without being scaled down
     assert draw(NetworkBuilder().build()).axes[0].get_legend() is None  # nothing drawn, no legend
+
+
+def test_a_narrow_network_is_widened_so_nothing_is_cut() -> None:
+    """One small VPC with S3: the Internet and AWS services boxes and a long title once stuck out of the
+    figure (the boxes were cut at the axes' edges); the drawing now widens around them."""
+    from course.notebooks import networking as lab
+
+    title = "Question 2.5: a private subnet with an S3 gateway endpoint, drawn with its route table"
+    fig = draw(lab.endpoint_base(), show=["rtb-private"], title=title)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    view = ax.bbox
+    for patch in ax.patches:
+        ext = patch.get_window_extent(renderer)
+        assert view.x0 - 1 <= ext.x0 and ext.x1 <= view.x1 + 1, f"a box reaches past the drawing: {ext}"
+    for text in (fig._suptitle, ax.get_legend()):  # noqa: SLF001
+        ext = text.get_window_extent(renderer)
+        assert fig.bbox.x0 <= ext.x0 and ext.x1 <= fig.bbox.x1, "the title or the legend sticks out"
+    labels = [t.get_text() for t in ax.texts]
+    assert "Internet" in labels and "AWS services: s3" in labels
