@@ -179,13 +179,14 @@ def flow_log_case(seed: int):
     return parse_flow_log(text, f"generated flow log (seed {seed})")
 
 
-def flow_log_trap_case(seed: int, trap: str):
+def flow_log_trap_case(seed: int, trap: str, threshold: int = 100, open_port: bool = False):
     """An unseen hour with one trap for a vertical-scan detector, parsed.
 
-    ``"threshold"``: one source is rejected on exactly 100 distinct ports of the web server (the rule's
-    threshold, so it is a scan); ``"below"``: on 99 (one short of it, so not a scan). ``"one_port"``: one
-    source is rejected 150 times on a single port (a brute
-    force, not a vertical scan). Port 443 is kept out of all three, since the web server accepts it.
+    ``"threshold"``: one source is rejected on exactly ``threshold`` distinct ports of the web server (the
+    rule's threshold, so it is a scan); ``"below"``: on one fewer (so not a scan). ``"one_port"``: one
+    source is rejected 150 times (or ``threshold`` + 50) on a single port (a brute force, not a vertical scan).
+    Port 443 is kept out of all three, since the web server accepts it, unless ``open_port``: then the "below"
+    scanner also tries 443 and is accepted there (``threshold`` distinct ports in all, one short in REJECT flows).
     """
     from course.data import parse_flow_log
 
@@ -193,14 +194,32 @@ def flow_log_trap_case(seed: int, trap: str):
     source = f"192.0.2.{rng.randint(2, 250)}"
     if trap in ("threshold", "below"):
         low = rng.randint(1025, 30000)
-        ports: list[int] = list(range(low, low + (100 if trap == "threshold" else 99)))
+        ports: list[int] = list(range(low, low + (threshold if trap == "threshold" else threshold - 1)))
+        if open_port and trap == "below":
+            ports.append(443)
     elif trap == "one_port":
-        ports = [rng.choice([22, 3389, 5432])] * 150
+        ports = [rng.choice([22, 3389, 5432])] * max(150, threshold + 50)
     else:
         raise ValueError(f"trap must be 'threshold', 'below' or 'one_port', not {trap!r}")
     text = flow_log_text(seed, hours=1, scanner=source, scan_at=START + timedelta(minutes=rng.randint(5, 40)),
                          scan_ports=ports)
     return parse_flow_log(text, f"generated flow log (seed {seed}, {trap})")
+
+
+def learner_flow_day(seed: int, hours: int = 4):
+    """A learner's own flow logs (issue #19, per-learner variants), parsed: the same small web VPC as the
+    file, with its own clients, noise, and one vertical scan from its own address, at its own time, over its
+    own range of at least 300 ports (so it crosses any threshold a variant asks for). Same seed, same frame."""
+    from course.data import parse_flow_log
+
+    rng = random.Random(seed * 104729 + 17)
+    base = rng.choice(("192.0.2", "198.51.100", "203.0.113"))
+    scanner = f"{base}.{rng.randint(20, 250)}"  # never the administrator 203.0.113.10
+    low = rng.randint(1, 400)
+    ports = range(low, low + rng.randint(300, 1025 - low))
+    scan_at = START + timedelta(minutes=rng.randint(30, hours * 60 - 20))
+    text = flow_log_text(seed, hours=hours, scanner=scanner, scan_at=scan_at, scan_ports=ports)
+    return parse_flow_log(text, f"your generated flow logs (seed {seed})")
 
 
 # --- GuardDuty findings ---------------------------------------------------------------------------
