@@ -427,6 +427,134 @@ def config_snapshot_document(seed: int = SEED) -> dict:
             "configurationItems": items}
 
 
+# --- a learner's own Config snapshot (issue #19, per-learner variants) ------------------------------------
+
+_TEAMS = ("web", "data", "billing", "media", "search", "crm", "payments", "ml", "ops", "mobile")
+_PURPOSES = ("assets", "exports", "backups", "reports", "uploads", "static-site", "archive", "partner-share",
+             "logs", "images", "invoices", "datasets")
+# bucket settings: (policy, public ACL grantee, Block Public Access flag or None) and whether the rule fails
+_BUCKETS = {
+    "tls-only policy, Block Public Access on": ("tls", None, True, False),
+    "public ACL, no Block Public Access": (None, "AllUsers", None, True),
+    "ACL for AuthenticatedUsers, Block Public Access off": (None, "AuthenticatedUsers", False, True),
+    "public-read policy, Block Public Access off": ("public", None, False, True),
+    "public-read policy, no Block Public Access": ("public", None, None, True),
+    "public ACL neutralised by Block Public Access": (None, "AllUsers", True, False),
+    "Principal * limited by aws:PrincipalOrgID": ("org", None, False, False),
+    "public-read policy restricted by Block Public Access": ("public", None, True, False),
+    "private, no policy": (None, None, False, False),
+}
+
+
+def _hex_id(rng: random.Random, prefix: str, digits: int = 17) -> str:
+    return f"{prefix}-0{rng.getrandbits(4 * (digits - 1)):0{digits - 1}x}"
+
+
+def _bucket_policy(kind: str | None, name: str) -> dict | None:
+    if kind is None:
+        return None
+    if kind == "tls":
+        return {"Version": "2012-10-17", "Statement": [{
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+    statement = {"Sid": "PublicRead" if kind == "public" else "OrgRead", "Effect": "Allow",
+                 "Principal": "*" if kind == "public" else {"AWS": "*"}, "Action": "s3:GetObject",
+                 "Resource": f"arn:aws:s3:::{name}/*"}
+    if kind == "org":
+        statement["Condition"] = {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg1"}}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def learner_config_snapshot(seed: int) -> tuple[dict, list[tuple[str, str]]]:
+    """A learner's own Config snapshot and its ground truth ``[(resourceId, managed rule), ...]``.
+
+    Like ``config_snapshot.json``: buckets, security groups, instances, volumes and a trail, with their own
+    names and ids, their own mix of misconfigurations (at least one per rule) and of compliant look-alikes (a
+    public ACL neutralised by Block Public Access, a ``Principal *`` policy limited to the organization, SSH
+    open to an office range, a port range from 0.0.0.0/0 that does or does not cover 22).
+    """
+    rng = random.Random(seed * 6151 + 3)
+    captured = START - timedelta(hours=rng.randint(1, 48))
+    truth: list[tuple[str, str]] = []
+    items: list[dict] = []
+    owner = {"id": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be", "displayName": None}
+    names = rng.sample([f"{t}-{p}" for t in _TEAMS for p in _PURPOSES], 6)
+    suffix = rng.randint(100, 999)
+    kinds = list(_BUCKETS)
+    chosen = [rng.choice([k for k in kinds if _BUCKETS[k][3]]), rng.choice([k for k in kinds if not _BUCKETS[k][3]
+                                                                          and k != "private, no policy"])]
+    chosen += rng.sample(kinds, 4)
+    for name, kind in zip(names, chosen, strict=True):
+        bucket = f"example-{name}-{suffix}"
+        policy_kind, grantee, flag, breaks = _BUCKETS[kind]
+        grants: list[dict] = [{"grantee": {"id": owner["id"]}, "permission": "FullControl"}]
+        if grantee:
+            grants.append({"grantee": grantee, "permission": "Read"})
+        supplementary: dict = {
+            "AccessControlList": json.dumps({"grantSet": None, "grantList": grants, "owner": owner,
+                                             "isRequesterCharged": False}),
+            "BucketVersioningConfiguration": {"status": "Off", "isMfaDeleteEnabled": None}}
+        if flag is not None:
+            supplementary["PublicAccessBlockConfiguration"] = _pab(flag)
+        policy = _bucket_policy(policy_kind, bucket)
+        if policy is not None:
+            supplementary["BucketPolicy"] = {"policyText": json.dumps(policy)}
+        items.append(_item("AWS::S3::Bucket", bucket, bucket, f"arn:aws:s3:::{bucket}",
+                           {"name": bucket, "owner": owner}, captured, supplementary,
+                           tags={"team": name.split("-")[0]}))
+        if breaks:
+            truth.append((bucket, "s3-bucket-public-read-prohibited"))
+    # security groups: (rules, breaks restricted-ssh)
+    office = f"203.0.113.{rng.randrange(0, 256, 16)}/28"
+    groups = [([(22, 22, "0.0.0.0/0")], True), ([(20, 25, "0.0.0.0/0")], True), ([(443, 443, "0.0.0.0/0")], False),
+              ([(22, 22, office)], False), ([(23, 3389, "0.0.0.0/0")], False), ([(8080, 8080, "0.0.0.0/0")], False)]
+    picked = [groups[rng.randrange(2)], groups[rng.choice((3, 4))]] + rng.sample(groups, 2)
+    group_ids = []
+    for n, (rules, breaks) in enumerate(picked):
+        group = _hex_id(rng, "sg")
+        group_ids.append(group)
+        items.append(_sg(group, f"tier-{n + 1}", rules, captured))
+        if breaks:
+            truth.append((group, "restricted-ssh"))
+    # instances and their volumes
+    hosts = rng.randint(3, 4)
+    tokens = ["optional"] + [rng.choice(("required", "required", "optional")) for _ in range(hosts - 1)]
+    rng.shuffle(tokens)
+    encrypted_flags = [False] + [rng.random() < 0.75 for _ in range(hosts)]
+    rng.shuffle(encrypted_flags)
+    for n in range(hosts):
+        instance = _hex_id(rng, "i")
+        ip = f"10.0.{rng.randint(1, 3)}.{rng.randint(10, 250)}"
+        items.append(_item("AWS::EC2::Instance", instance, f"host-{n + 1}",
+                           f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{instance}",
+                           {"instanceId": instance, "instanceType": "t3.small", "privateIpAddress": ip, "vpcId": VPC,
+                            "securityGroups": [{"groupId": group_ids[n % len(group_ids)]}],
+                            "metadataOptions": {"state": "applied", "httpTokens": tokens[n],
+                                                "httpPutResponseHopLimit": 1, "httpEndpoint": "enabled"}},
+                           captured, tags={"Name": f"host-{n + 1}"}))
+        if tokens[n] != "required":
+            truth.append((instance, "ec2-imdsv2-check"))
+        for role in (("root", "data") if n == 0 else ("root",)):
+            volume = _hex_id(rng, "vol")
+            encrypted = encrypted_flags.pop()
+            items.append(_item("AWS::EC2::Volume", volume, volume, f"arn:aws:ec2:{REGION}:{ACCOUNT}:volume/{volume}",
+                               {"volumeId": volume, "size": 20 if role == "root" else 200, "volumeType": "gp3",
+                                "encrypted": encrypted, "kmsKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/ebs"
+                                if encrypted else None,
+                                "attachments": [{"instanceId": instance, "state": "attached"}]}, captured))
+            if not encrypted:
+                truth.append((volume, "encrypted-volumes"))
+    items.append(_item("AWS::CloudTrail::Trail", "management-trail", "management-trail",
+                       f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/management-trail",
+                       {"name": "management-trail", "s3BucketName": f"example-cloudtrail-logs-{suffix}",
+                        "isMultiRegionTrail": True, "logFileValidationEnabled": True}, captured))
+    rng.shuffle(items)
+    document = {"fileVersion": "1.0", "configSnapshotId": str(uuid.UUID(int=rng.getrandbits(128))),
+                "configurationItems": items}
+    return document, sorted(truth)
+
+
 # --- writing the files ------------------------------------------------------------------------------
 
 def files(seed: int = SEED) -> dict[str, str]:
