@@ -36,7 +36,14 @@ from typing import Any
 
 from course.exercises.keys import make_key
 from course.exercises.kinds.choice import MultipleChoice
-from course.exercises.kinds.logs import DetectorMatch, TimedMapping, event_describer, event_ids, run_detector
+from course.exercises.kinds.logs import (
+    DetectorMatch,
+    DetectorVariants,
+    TimedMapping,
+    event_describer,
+    event_ids,
+    run_detector,
+)
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part, TableMatch, ValueMatch, table_keys
 from course.exercises.registry import register
@@ -213,7 +220,7 @@ _MFA_ITEMS = {
     ),
 }
 
-NO_MFA = DetectorMatch(
+_NO_MFA = DetectorMatch(
     id="6.4", title="A function that finds console logins without MFA", points=4, answer_name="answer_6_4",
     cases=signin_cases, to_value=event_ids, item_keys=_MFA_ITEMS,
     describe_item=event_describer("eventName", "userIdentity.type", "responseElements.ConsoleLogin",
@@ -344,7 +351,7 @@ _FILTER_ITEMS = {
     ),
 }
 
-METRIC_FILTER = DetectorMatch(
+_METRIC_FILTER = DetectorMatch(
     id="6.5", title="A CloudWatch metric filter in pandas", points=4, answer_name="answer_6_5",
     cases=unauthorized_cases, to_value=event_ids, item_keys=_FILTER_ITEMS,
     describe_item=event_describer("eventName", "errorCode"),
@@ -463,6 +470,69 @@ def alarm_question(v: AlarmScenario) -> ValueMatch:
 
 
 ALARM_PERIODS = VariantFamily(AlarmScenario(), alarm_scenario, alarm_question, alarm_answer).registered()
+
+
+
+@dataclass(frozen=True, repr=False)
+class UnseenLogsScenario(Scenario):
+    """Questions 6.4 and 6.5 vary only in the generated logs the function is graded on (the rule itself is a
+    fixed standard: MFAUsed, the CIS metric filter): the seed of the learner's own unseen logs."""
+
+    data_seed: int = field(default=0, kw_only=True, metadata=_about("the seed of your unseen logs", hidden=True))
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [("(no value)", "", "your function is graded on real logs and on logs generated for you alone")]
+
+
+def _unseen_scenario(seed: int) -> UnseenLogsScenario:
+    return UnseenLogsScenario(data_seed=seed % 2**31 + 1)
+
+
+def _unseen_days(v: UnseenLogsScenario, n: int) -> int:
+    """The seed of a learner's n-th unseen log (it also shifts the log's date, so it stays below 1100 days)."""
+    return 100 + (v.data_seed * 7 + n * 331) % 997
+
+
+def signin_variant_cases(v: UnseenLogsScenario) -> dict:
+    """A learner's cases of 6.4: the real logs, and three sign-in logs generated for them."""
+    from course import data
+
+    authored = _NO_MFA._inputs()
+    cases = {name: authored[name] for name in ("stratus", "aws_docs_examples")}
+    for n in (1, 2, 3):
+        seed = _unseen_days(v, n)
+        cases[f"unseen_{n}"] = data.cloudtrail_frame(_signin_records(seed), f"generated sign-in events {seed}")
+    return cases
+
+
+def mfa_rule(v: UnseenLogsScenario):
+    """The rule of 6.4 (the same for every learner)."""
+
+    def logins_without_mfa(events):
+        logins = events[(events["eventName"] == "ConsoleLogin")
+                        & (events["responseElements.ConsoleLogin"] == "Success")]
+        mfa = logins["additionalEventData.MFAUsed"].fillna("no").str.lower()
+        return logins[mfa != "yes"]
+
+    return logins_without_mfa
+
+
+def unauthorized_variant_cases(v: UnseenLogsScenario) -> dict:
+    """A learner's cases of 6.5: the real logs, and two API logs generated for them."""
+    from course import data
+
+    authored = _METRIC_FILTER._inputs()
+    cases = {name: authored[name] for name in ("stratus", "otrf")}
+    for n in (1, 2):
+        seed = _unseen_days(v, n)
+        cases[f"unseen_{n}"] = data.cloudtrail_frame(_api_records(seed), f"generated API events {seed}")
+    return cases
+
+
+NO_MFA = DetectorVariants(_NO_MFA, UnseenLogsScenario(), _unseen_scenario, signin_variant_cases,
+                          mfa_rule).registered()
+METRIC_FILTER = DetectorVariants(_METRIC_FILTER, UnseenLogsScenario(), _unseen_scenario,
+                                 unauthorized_variant_cases, lambda v: _matches_filter).registered()
 
 # --- 6.8 the Config snapshot ------------------------------------------------------------------
 
