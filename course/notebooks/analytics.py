@@ -217,7 +217,7 @@ class FlowLogScenario(Scenario):
 
 @dataclass(frozen=True, repr=False)
 class ScanScenario(FlowLogScenario):
-    hours: ClassVar[int] = 3
+    hours: ClassVar[int] = 2
     min_ports: int = field(default=100, metadata=_about("a vertical scan: at least this many distinct ports"))
 
 
