@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 SEED = 20260302
 ACCOUNT = "111122223333"
@@ -43,7 +44,7 @@ ADMIN_IP = "203.0.113.10"
 SCANNER_IP = "198.51.100.77"
 SCAN_START = START + timedelta(hours=3, minutes=14)
 
-GROUND_TRUTH = {
+GROUND_TRUTH: dict[str, dict[str, Any]] = {
     "flow_logs": {
         "scanner": SCANNER_IP, "target": HOSTS["web"][3], "target_instance": HOSTS["web"][0],
         "ports": "1-1024", "open_port_found": 443, "scan_start": SCAN_START.isoformat(),
@@ -458,9 +459,9 @@ def _bucket_policy(kind: str | None, name: str) -> dict | None:
             "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
             "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
-    statement = {"Sid": "PublicRead" if kind == "public" else "OrgRead", "Effect": "Allow",
-                 "Principal": "*" if kind == "public" else {"AWS": "*"}, "Action": "s3:GetObject",
-                 "Resource": f"arn:aws:s3:::{name}/*"}
+    statement: dict[str, Any] = {"Sid": "PublicRead" if kind == "public" else "OrgRead", "Effect": "Allow",
+                                 "Principal": "*" if kind == "public" else {"AWS": "*"}, "Action": "s3:GetObject",
+                                 "Resource": f"arn:aws:s3:::{name}/*"}
     if kind == "org":
         statement["Condition"] = {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg1"}}
     return {"Version": "2012-10-17", "Statement": [statement]}

@@ -272,7 +272,8 @@ class DetectorVariants:
 
     def registered(self) -> DetectorMatch:
         """The authored exercise, carrying this family (what the notebook module registers)."""
-        return VariantFamily(self.default, self.draw, self.build, self.model).registered()
+        VariantFamily(self.default, self.draw, self.build, self.model).registered()  # sets template.variants
+        return self.template
 
 
 def event_describer(*columns: str) -> Callable[[Any, str], str]:
