@@ -215,8 +215,19 @@ def test_a_variant_builds_in_well_under_a_tenth_of_a_second_of_cpu(question):
 def test_mutants_of_each_learners_variant_are_killed(who):
     import warnings
 
+    from course.exercises.keys import canonical
     from course.mutation import reviewed, run
+    from course.mutation.solutions import notebook_solutions
 
+    with pinned(who):
+        solutions = {}
+        for path in NOTEBOOKS.values():
+            solutions.update(notebook_solutions(path))
+    for question in ("5.7", "6.4", "6.5", "6.6", "7.4"):  # answers that are plain data (the tables: row order)
+        assert canonical(solutions[question].answer) == canonical(model(question, who)), \
+            f"{question}: the notebook's solution cell and the family's model agree"
+    for question in ("6.8", "7.6"):
+        assert graded(question, solutions[question].answer, who).score == 1.0, question
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = run(ROOT, reviewed.load(), list(VARYING), identity=who)
