@@ -481,7 +481,13 @@ class UnseenLogsScenario(Scenario):
     data_seed: int = field(default=0, kw_only=True, metadata=_about("the seed of your unseen logs", hidden=True))
 
     def rows(self) -> list[tuple[str, str, str]]:
-        return [("(no value)", "", "your function is graded on real logs and on logs generated for you alone")]
+        return []
+
+    def extra_text(self) -> str:
+        return "  (no values: your function is graded on the real logs and on unseen logs generated for you alone)"
+
+    def extra_html(self) -> str:
+        return f"<p>{self.extra_text().strip()}</p>"
 
 
 def _unseen_scenario(seed: int) -> UnseenLogsScenario:
