@@ -21,6 +21,7 @@ import random
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -180,14 +181,13 @@ def flow_log_case(seed: int):
     return parse_flow_log(text, f"generated flow log (seed {seed})")
 
 
-def flow_log_trap_case(seed: int, trap: str, threshold: int = 100, open_port: bool = False):
+def flow_log_trap_case(seed: int, trap: str, threshold: int = 100):
     """An unseen hour with one trap for a vertical-scan detector, parsed.
 
     ``"threshold"``: one source is rejected on exactly ``threshold`` distinct ports of the web server (the
     rule's threshold, so it is a scan); ``"below"``: on one fewer (so not a scan). ``"one_port"``: one
     source is rejected 150 times (or ``threshold`` + 50) on a single port (a brute force, not a vertical scan).
-    Port 443 is kept out of all three, since the web server accepts it, unless ``open_port``: then the "below"
-    scanner also tries 443 and is accepted there (``threshold`` distinct ports in all, one short in REJECT flows).
+    Port 443 is kept out of all three, since the web server accepts it.
     """
     from course.data import parse_flow_log
 
@@ -196,8 +196,6 @@ def flow_log_trap_case(seed: int, trap: str, threshold: int = 100, open_port: bo
     if trap in ("threshold", "below"):
         low = rng.randint(1025, 30000)
         ports: list[int] = list(range(low, low + (threshold if trap == "threshold" else threshold - 1)))
-        if open_port and trap == "below":
-            ports.append(443)
     elif trap == "one_port":
         ports = [rng.choice([22, 3389, 5432])] * max(150, threshold + 50)
     else:
@@ -205,6 +203,52 @@ def flow_log_trap_case(seed: int, trap: str, threshold: int = 100, open_port: bo
     text = flow_log_text(seed, hours=1, scanner=source, scan_at=START + timedelta(minutes=rng.randint(5, 40)),
                          scan_ports=ports)
     return parse_flow_log(text, f"generated flow log (seed {seed}, {trap})")
+
+
+@cache
+def _background_hour(seed: int):
+    """One parsed hour of the VPC's ordinary traffic, without any scan (built once per process)."""
+    from course.data import parse_flow_log
+
+    return parse_flow_log(flow_log_text(seed, hours=1, scanner=None), f"generated flow log (seed {seed})")
+
+
+def learner_trap_cases(seed: int, threshold: int, background: int = 15) -> dict[str, Any]:
+    """A learner's three traps for a vertical-scan detector at their ``threshold`` (see
+    :func:`flow_log_trap_case`), each on a shared hour of ordinary traffic, with one parse for the three scans:
+    ``"threshold"`` (exactly ``threshold`` rejected ports), ``"one_port"`` (one port, many times) and
+    ``"below"`` (one short in REJECT flows, plus port 443, which the web server accepts)."""
+    import pandas as pd
+
+    from course.data import parse_flow_log
+
+    rng = random.Random(seed * 7919 + 5)
+    sources = [f"192.0.2.{octet}" for octet in rng.sample(range(2, 251), 3)]
+    low = rng.randint(1025, 30000)
+    plans = {"threshold": list(range(low, low + threshold)),
+             "one_port": [rng.choice([22, 3389, 5432])] * max(150, threshold + 50),
+             "below": list(range(low, low + threshold - 1)) + [443]}
+    web = HOSTS["web"][3]
+    lines: list[str] = []
+    for source, ports in zip(sources, plans.values(), strict=True):
+        ports = list(ports)
+        rng.shuffle(ports)
+        base = rng.randint(5, 40)
+        for i, port in enumerate(ports):
+            window = START + timedelta(minutes=base + i // 200)
+            sport = rng.randint(40000, 65000)
+            action = "ACCEPT" if port == 443 else "REJECT"
+            lines.append(_flow("web", source, web, sport, port, 6, 44, 1, window, action, 2))
+            if port == 443:
+                lines.append(_flow("web", web, source, port, sport, 6, 44, 1, window, "ACCEPT", 18))
+    scans = parse_flow_log("\n".join([FLOW_FIELDS, *lines]), f"generated scans (seed {seed})")
+    hour = _background_hour(background)
+    cases = {}
+    for source, trap in zip(sources, plans, strict=True):
+        mine = scans[(scans["srcaddr"] == source) | (scans["dstaddr"] == source)]
+        cases[trap] = (pd.concat([hour, mine], ignore_index=True).sort_values("start", kind="stable")
+                       .reset_index(drop=True))
+    return cases
 
 
 def learner_flow_day(seed: int, hours: int = 4):

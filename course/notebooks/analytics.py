@@ -231,14 +231,13 @@ def scan_scenario(seed: int) -> ScanScenario:
 
 def scan_variant_cases(v: ScanScenario) -> dict:
     """A learner's cases of 7.4: their own flow logs, three unseen hours and the three traps at their threshold."""
-    from course.generate import flow_log_trap_case
+    from course.generate import learner_trap_cases
 
     base = v.data_seed % 1_000_003
     cases = {"generated_day": v.flow_logs()}
     cases.update(_authored_unseen())  # the same hidden hours for all, graded at the learner's threshold
-    cases["unseen_4"] = flow_log_trap_case(base * 8 + 4, "threshold", v.min_ports)
-    cases["unseen_5"] = flow_log_trap_case(base * 8 + 5, "one_port", v.min_ports)
-    cases["unseen_6"] = flow_log_trap_case(base * 8 + 6, "below", v.min_ports, open_port=True)
+    traps = learner_trap_cases(base, v.min_ports)
+    cases.update(unseen_4=traps["threshold"], unseen_5=traps["one_port"], unseen_6=traps["below"])
     return cases
 
 
