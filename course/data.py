@@ -433,7 +433,11 @@ def config_snapshot() -> pd.DataFrame:
     columns; the identifying fields become string columns.
     """
     path = data_file(GENERATED, "config_snapshot.json")
-    document = _json(path)
+    return config_frame(_json(path), path)
+
+
+def config_frame(document: Any, path: Any = "Config snapshot") -> pd.DataFrame:
+    """A Config snapshot document (the delivered JSON, parsed) as :func:`config_snapshot`'s DataFrame."""
     items = document.get("configurationItems") if isinstance(document, dict) else None
     if not isinstance(items, list):
         raise DataFileError(f"{path}: expected a Config snapshot with a configurationItems list")

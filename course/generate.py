@@ -21,7 +21,9 @@ import random
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 SEED = 20260302
 ACCOUNT = "111122223333"
@@ -43,7 +45,7 @@ ADMIN_IP = "203.0.113.10"
 SCANNER_IP = "198.51.100.77"
 SCAN_START = START + timedelta(hours=3, minutes=14)
 
-GROUND_TRUTH = {
+GROUND_TRUTH: dict[str, dict[str, Any]] = {
     "flow_logs": {
         "scanner": SCANNER_IP, "target": HOSTS["web"][3], "target_instance": HOSTS["web"][0],
         "ports": "1-1024", "open_port_found": 443, "scan_start": SCAN_START.isoformat(),
@@ -179,13 +181,13 @@ def flow_log_case(seed: int):
     return parse_flow_log(text, f"generated flow log (seed {seed})")
 
 
-def flow_log_trap_case(seed: int, trap: str):
+def flow_log_trap_case(seed: int, trap: str, threshold: int = 100):
     """An unseen hour with one trap for a vertical-scan detector, parsed.
 
-    ``"threshold"``: one source is rejected on exactly 100 distinct ports of the web server (the rule's
-    threshold, so it is a scan); ``"below"``: on 99 (one short of it, so not a scan). ``"one_port"``: one
-    source is rejected 150 times on a single port (a brute
-    force, not a vertical scan). Port 443 is kept out of all three, since the web server accepts it.
+    ``"threshold"``: one source is rejected on exactly ``threshold`` distinct ports of the web server (the
+    rule's threshold, so it is a scan); ``"below"``: on one fewer (so not a scan). ``"one_port"``: one
+    source is rejected 150 times (or ``threshold`` + 50) on a single port (a brute force, not a vertical scan).
+    Port 443 is kept out of all three, since the web server accepts it.
     """
     from course.data import parse_flow_log
 
@@ -193,14 +195,76 @@ def flow_log_trap_case(seed: int, trap: str):
     source = f"192.0.2.{rng.randint(2, 250)}"
     if trap in ("threshold", "below"):
         low = rng.randint(1025, 30000)
-        ports: list[int] = list(range(low, low + (100 if trap == "threshold" else 99)))
+        ports: list[int] = list(range(low, low + (threshold if trap == "threshold" else threshold - 1)))
     elif trap == "one_port":
-        ports = [rng.choice([22, 3389, 5432])] * 150
+        ports = [rng.choice([22, 3389, 5432])] * max(150, threshold + 50)
     else:
         raise ValueError(f"trap must be 'threshold', 'below' or 'one_port', not {trap!r}")
     text = flow_log_text(seed, hours=1, scanner=source, scan_at=START + timedelta(minutes=rng.randint(5, 40)),
                          scan_ports=ports)
     return parse_flow_log(text, f"generated flow log (seed {seed}, {trap})")
+
+
+@cache
+def _background_hour(seed: int):
+    """One parsed hour of the VPC's ordinary traffic, without any scan (built once per process)."""
+    from course.data import parse_flow_log
+
+    return parse_flow_log(flow_log_text(seed, hours=1, scanner=None), f"generated flow log (seed {seed})")
+
+
+def learner_trap_cases(seed: int, threshold: int, background: int = 15) -> dict[str, Any]:
+    """A learner's three traps for a vertical-scan detector at their ``threshold`` (see
+    :func:`flow_log_trap_case`), each on a shared hour of ordinary traffic, with one parse for the three scans:
+    ``"threshold"`` (exactly ``threshold`` rejected ports), ``"one_port"`` (one port, many times) and
+    ``"below"`` (one short in REJECT flows, plus port 443, which the web server accepts)."""
+    import pandas as pd
+
+    from course.data import parse_flow_log
+
+    rng = random.Random(seed * 7919 + 5)
+    sources = [f"192.0.2.{octet}" for octet in rng.sample(range(2, 251), 3)]
+    low = rng.randint(1025, 30000)
+    plans = {"threshold": list(range(low, low + threshold)),
+             "one_port": [rng.choice([22, 3389, 5432])] * max(150, threshold + 50),
+             "below": list(range(low, low + threshold - 1)) + [443]}
+    web = HOSTS["web"][3]
+    lines: list[str] = []
+    for source, ports in zip(sources, plans.values(), strict=True):
+        ports = list(ports)
+        rng.shuffle(ports)
+        base = rng.randint(5, 40)
+        for i, port in enumerate(ports):
+            window = START + timedelta(minutes=base + i // 200)
+            sport = rng.randint(40000, 65000)
+            action = "ACCEPT" if port == 443 else "REJECT"
+            lines.append(_flow("web", source, web, sport, port, 6, 44, 1, window, action, 2))
+            if port == 443:
+                lines.append(_flow("web", web, source, port, sport, 6, 44, 1, window, "ACCEPT", 18))
+    scans = parse_flow_log("\n".join([FLOW_FIELDS, *lines]), f"generated scans (seed {seed})")
+    hour = _background_hour(background)
+    cases = {}
+    for source, trap in zip(sources, plans, strict=True):
+        mine = scans[(scans["srcaddr"] == source) | (scans["dstaddr"] == source)]
+        cases[trap] = (pd.concat([hour, mine], ignore_index=True).sort_values("start", kind="stable")
+                       .reset_index(drop=True))
+    return cases
+
+
+def learner_flow_day(seed: int, hours: int = 4):
+    """A learner's own flow logs (issue #19, per-learner variants), parsed: the same small web VPC as the
+    file, with its own clients, noise, and one vertical scan from its own address, at its own time, over its
+    own range of at least 300 ports (so it crosses any threshold a variant asks for). Same seed, same frame."""
+    from course.data import parse_flow_log
+
+    rng = random.Random(seed * 104729 + 17)
+    base = rng.choice(("192.0.2", "198.51.100", "203.0.113"))
+    scanner = f"{base}.{rng.randint(20, 250)}"  # never the administrator 203.0.113.10
+    low = rng.randint(1, 400)
+    ports = range(low, low + rng.randint(300, 1025 - low))
+    scan_at = START + timedelta(minutes=rng.randint(30, hours * 60 - 20))
+    text = flow_log_text(seed, hours=hours, scanner=scanner, scan_at=scan_at, scan_ports=ports)
+    return parse_flow_log(text, f"your generated flow logs (seed {seed})")
 
 
 # --- GuardDuty findings ---------------------------------------------------------------------------
@@ -406,6 +470,134 @@ def config_snapshot_document(seed: int = SEED) -> dict:
     rng.shuffle(items)
     return {"fileVersion": "1.0", "configSnapshotId": str(uuid.UUID(int=rng.getrandbits(128))),
             "configurationItems": items}
+
+
+# --- a learner's own Config snapshot (issue #19, per-learner variants) ------------------------------------
+
+_TEAMS = ("web", "data", "billing", "media", "search", "crm", "payments", "ml", "ops", "mobile")
+_PURPOSES = ("assets", "exports", "backups", "reports", "uploads", "static-site", "archive", "partner-share",
+             "logs", "images", "invoices", "datasets")
+# bucket settings: (policy, public ACL grantee, Block Public Access flag or None) and whether the rule fails
+_BUCKETS = {
+    "tls-only policy, Block Public Access on": ("tls", None, True, False),
+    "public ACL, no Block Public Access": (None, "AllUsers", None, True),
+    "ACL for AuthenticatedUsers, Block Public Access off": (None, "AuthenticatedUsers", False, True),
+    "public-read policy, Block Public Access off": ("public", None, False, True),
+    "public-read policy, no Block Public Access": ("public", None, None, True),
+    "public ACL neutralised by Block Public Access": (None, "AllUsers", True, False),
+    "Principal * limited by aws:PrincipalOrgID": ("org", None, False, False),
+    "public-read policy restricted by Block Public Access": ("public", None, True, False),
+    "private, no policy": (None, None, False, False),
+}
+
+
+def _hex_id(rng: random.Random, prefix: str, digits: int = 17) -> str:
+    return f"{prefix}-0{rng.getrandbits(4 * (digits - 1)):0{digits - 1}x}"
+
+
+def _bucket_policy(kind: str | None, name: str) -> dict | None:
+    if kind is None:
+        return None
+    if kind == "tls":
+        return {"Version": "2012-10-17", "Statement": [{
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+    statement: dict[str, Any] = {"Sid": "PublicRead" if kind == "public" else "OrgRead", "Effect": "Allow",
+                                 "Principal": "*" if kind == "public" else {"AWS": "*"}, "Action": "s3:GetObject",
+                                 "Resource": f"arn:aws:s3:::{name}/*"}
+    if kind == "org":
+        statement["Condition"] = {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg1"}}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def learner_config_snapshot(seed: int) -> tuple[dict, list[tuple[str, str]]]:
+    """A learner's own Config snapshot and its ground truth ``[(resourceId, managed rule), ...]``.
+
+    Like ``config_snapshot.json``: buckets, security groups, instances, volumes and a trail, with their own
+    names and ids, their own mix of misconfigurations (at least one per rule) and of compliant look-alikes (a
+    public ACL neutralised by Block Public Access, a ``Principal *`` policy limited to the organization, SSH
+    open to an office range, a port range from 0.0.0.0/0 that does or does not cover 22).
+    """
+    rng = random.Random(seed * 6151 + 3)
+    captured = START - timedelta(hours=rng.randint(1, 48))
+    truth: list[tuple[str, str]] = []
+    items: list[dict] = []
+    owner = {"id": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be", "displayName": None}
+    names = rng.sample([f"{t}-{p}" for t in _TEAMS for p in _PURPOSES], 6)
+    suffix = rng.randint(100, 999)
+    kinds = list(_BUCKETS)
+    chosen = [rng.choice([k for k in kinds if _BUCKETS[k][3]]), rng.choice([k for k in kinds if not _BUCKETS[k][3]
+                                                                          and k != "private, no policy"])]
+    chosen += rng.sample(kinds, 4)
+    for name, kind in zip(names, chosen, strict=True):
+        bucket = f"example-{name}-{suffix}"
+        policy_kind, grantee, flag, breaks = _BUCKETS[kind]
+        grants: list[dict] = [{"grantee": {"id": owner["id"]}, "permission": "FullControl"}]
+        if grantee:
+            grants.append({"grantee": grantee, "permission": "Read"})
+        supplementary: dict = {
+            "AccessControlList": json.dumps({"grantSet": None, "grantList": grants, "owner": owner,
+                                             "isRequesterCharged": False}),
+            "BucketVersioningConfiguration": {"status": "Off", "isMfaDeleteEnabled": None}}
+        if flag is not None:
+            supplementary["PublicAccessBlockConfiguration"] = _pab(flag)
+        policy = _bucket_policy(policy_kind, bucket)
+        if policy is not None:
+            supplementary["BucketPolicy"] = {"policyText": json.dumps(policy)}
+        items.append(_item("AWS::S3::Bucket", bucket, bucket, f"arn:aws:s3:::{bucket}",
+                           {"name": bucket, "owner": owner}, captured, supplementary,
+                           tags={"team": name.split("-")[0]}))
+        if breaks:
+            truth.append((bucket, "s3-bucket-public-read-prohibited"))
+    # security groups: (rules, breaks restricted-ssh)
+    office = f"203.0.113.{rng.randrange(0, 256, 16)}/28"
+    groups = [([(22, 22, "0.0.0.0/0")], True), ([(20, 25, "0.0.0.0/0")], True), ([(443, 443, "0.0.0.0/0")], False),
+              ([(22, 22, office)], False), ([(23, 3389, "0.0.0.0/0")], False), ([(8080, 8080, "0.0.0.0/0")], False)]
+    picked = [groups[rng.randrange(2)], groups[rng.choice((3, 4))]] + rng.sample(groups, 2)
+    group_ids = []
+    for n, (rules, breaks) in enumerate(picked):
+        group = _hex_id(rng, "sg")
+        group_ids.append(group)
+        items.append(_sg(group, f"tier-{n + 1}", rules, captured))
+        if breaks:
+            truth.append((group, "restricted-ssh"))
+    # instances and their volumes
+    hosts = rng.randint(3, 4)
+    tokens = ["optional"] + [rng.choice(("required", "required", "optional")) for _ in range(hosts - 1)]
+    rng.shuffle(tokens)
+    encrypted_flags = [False] + [rng.random() < 0.75 for _ in range(hosts)]
+    rng.shuffle(encrypted_flags)
+    for n in range(hosts):
+        instance = _hex_id(rng, "i")
+        ip = f"10.0.{rng.randint(1, 3)}.{rng.randint(10, 250)}"
+        items.append(_item("AWS::EC2::Instance", instance, f"host-{n + 1}",
+                           f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{instance}",
+                           {"instanceId": instance, "instanceType": "t3.small", "privateIpAddress": ip, "vpcId": VPC,
+                            "securityGroups": [{"groupId": group_ids[n % len(group_ids)]}],
+                            "metadataOptions": {"state": "applied", "httpTokens": tokens[n],
+                                                "httpPutResponseHopLimit": 1, "httpEndpoint": "enabled"}},
+                           captured, tags={"Name": f"host-{n + 1}"}))
+        if tokens[n] != "required":
+            truth.append((instance, "ec2-imdsv2-check"))
+        for role in (("root", "data") if n == 0 else ("root",)):
+            volume = _hex_id(rng, "vol")
+            encrypted = encrypted_flags.pop()
+            items.append(_item("AWS::EC2::Volume", volume, volume, f"arn:aws:ec2:{REGION}:{ACCOUNT}:volume/{volume}",
+                               {"volumeId": volume, "size": 20 if role == "root" else 200, "volumeType": "gp3",
+                                "encrypted": encrypted, "kmsKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/ebs"
+                                if encrypted else None,
+                                "attachments": [{"instanceId": instance, "state": "attached"}]}, captured))
+            if not encrypted:
+                truth.append((volume, "encrypted-volumes"))
+    items.append(_item("AWS::CloudTrail::Trail", "management-trail", "management-trail",
+                       f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/management-trail",
+                       {"name": "management-trail", "s3BucketName": f"example-cloudtrail-logs-{suffix}",
+                        "isMultiRegionTrail": True, "logFileValidationEnabled": True}, captured))
+    rng.shuffle(items)
+    document = {"fileVersion": "1.0", "configSnapshotId": str(uuid.UUID(int=rng.getrandbits(128))),
+                "configurationItems": items}
+    return document, sorted(truth)
 
 
 # --- writing the files ------------------------------------------------------------------------------

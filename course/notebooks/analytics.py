@@ -19,11 +19,17 @@ GuardDuty findings (``course.generate``):
 
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, ClassVar
+
 from course.exercises.kinds.choice import MultipleChoice
-from course.exercises.kinds.logs import DetectorMatch, TimedMapping, run_detector
+from course.exercises.kinds.logs import DetectorMatch, DetectorVariants, TimedMapping, run_detector
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
-from course.exercises.kinds.value import MappingMatch, Part, TableMatch
+from course.exercises.kinds.value import MappingMatch, Part, TableMatch, table_keys
 from course.exercises.registry import register
+from course.exercises.variants import Scenario, VariantFamily
 
 __all__ = ["run_detector", "scan_cases"]
 
@@ -167,7 +173,7 @@ def describe_pair(frame, pair: str) -> str:
             f"{flows['dstport'].nunique()} in all its flows")
 
 
-PORT_SCAN = DetectorMatch(
+_PORT_SCAN = DetectorMatch(
     id="7.4", title="A port-scan detector for flow logs", points=4, answer_name="answer_7_4",
     cases=scan_cases, to_value=scan_pairs, item_keys=_SCAN_ITEMS, describe_item=describe_pair,
     noun=("pair", "pairs"),
@@ -176,9 +182,107 @@ PORT_SCAN = DetectorMatch(
            for name, hint in _SCAN_HINTS.items()],
 )
 
+# --- per-learner variants of 7.4 and 7.6 (issue #19): each learner's own flow logs and rule ---------------------
+# The default scenario (no identity: tests, the instructor's notebook) is the course's generated file and the
+# authored rule. A learner's scenario has its own generated flow logs (course.generate.learner_flow_day) with a
+# scan from its own address at its own time, and its own threshold (7.4) or window (7.6), so a neighbour's
+# function or table does not fit.
+
+
+def _about(text: str, hidden: bool = False) -> dict:
+    return {"about": text, "hidden": hidden}
+
+
+@dataclass(frozen=True, repr=False)
+class FlowLogScenario(Scenario):
+    """Values of a flow-log question: the seed of the learner's flow logs (0: the course's generated file)."""
+
+    data_seed: int = field(default=0, kw_only=True, metadata=_about("the seed of your flow logs", hidden=True))
+    hours: ClassVar[int] = 4
+
+    def flow_logs(self) -> Any:
+        """Your flow logs for this question (a DataFrame like ``data.vpc_flow_logs()``)."""
+        from course import data
+        from course.generate import learner_flow_day
+
+        return data.vpc_flow_logs() if self.data_seed == 0 else learner_flow_day(self.data_seed, self.hours)
+
+    def extra_text(self) -> str:
+        return "  v.flow_logs(): your own flow logs for this question (a DataFrame)"
+
+    def extra_html(self) -> str:
+        return ("<p><code>v.flow_logs()</code> gives your own flow logs for this question "
+                "(a DataFrame like <code>data.vpc_flow_logs()</code>).</p>")
+
+
+@dataclass(frozen=True, repr=False)
+class ScanScenario(FlowLogScenario):
+    hours: ClassVar[int] = 2
+    min_ports: int = field(default=100, metadata=_about("a vertical scan: at least this many distinct ports"))
+
+
+_THRESHOLDS = (60, 75, 80, 90, 100, 110, 120, 125, 150, 180, 200)
+
+
+def scan_scenario(seed: int) -> ScanScenario:
+    rng = random.Random(seed)
+    return ScanScenario(min_ports=rng.choice(_THRESHOLDS), data_seed=rng.randint(1, 2**31))
+
+
+def scan_variant_cases(v: ScanScenario) -> dict:
+    """A learner's cases of 7.4: their own flow logs, three unseen hours and the three traps at their threshold."""
+    from course.generate import learner_trap_cases
+
+    base = v.data_seed % 1_000_003
+    cases = {"generated_day": v.flow_logs()}
+    cases.update(_authored_unseen())  # the same hidden hours for all, graded at the learner's threshold
+    traps = learner_trap_cases(base, v.min_ports)
+    cases.update(unseen_4=traps["threshold"], unseen_5=traps["one_port"], unseen_6=traps["below"])
+    return cases
+
+
+@cache
+def _authored_unseen() -> dict:
+    """The three unseen hours of the authored 7.4 (built once per process; functions get copies)."""
+    from course.generate import flow_log_case
+
+    return {f"unseen_{n}": flow_log_case(seed) for n, seed in enumerate((4, 9, 12), start=1)}
+
+
+def scan_rule(v: ScanScenario):
+    """The rule of 7.4 for ``v``: (srcaddr, dstaddr) pairs rejected on at least ``v.min_ports`` distinct ports."""
+
+    def vertical_scans(flows):
+        rejected = flows[flows["action"] == "REJECT"]
+        ports = rejected.groupby(["srcaddr", "dstaddr"])["dstport"].nunique()
+        return ports[ports >= v.min_ports].reset_index()[["srcaddr", "dstaddr"]]
+
+    return vertical_scans
+
+
+def scan_hints(v: ScanScenario) -> dict[str, str]:
+    n = v.min_ports
+    return {
+        "generated_day": _SCAN_HINTS["generated_day"],
+        "unseen_1": f"On unseen data: at least {n} distinct destination ports ({n} itself counts) of one destination.",
+        "unseen_2": "On unseen data: a source that touched fewer ports than the rule asks, or one port on several "
+                    "hosts, is not a vertical scan by this rule.",
+        "unseen_3": _SCAN_HINTS["unseen_3"],
+        "unseen_4": f"On unseen data: a source rejected on exactly {n} distinct ports of one destination meets the "
+                    f"rule (at least {n}).",
+        "unseen_5": _SCAN_HINTS["unseen_5"],
+        "unseen_6": f"On unseen data: a source rejected on {n - 1} distinct ports of one destination is one short of "
+                    f"the rule (at least {n}): not a scan, even though one more port answered (count REJECT flows "
+                    "only).",
+    }
+
+
+PORT_SCAN = DetectorVariants(_PORT_SCAN, ScanScenario(), scan_scenario, scan_variant_cases, scan_rule,
+                             scan_hints).registered()
+
 # --- 7.6 rejected traffic over time -----------------------------------------------------------
 
-REJECTS_OVER_TIME = TableMatch(
+_REJECTS_OVER_TIME = TableMatch(
     id="7.6", title="Rejected traffic over time", points=3, answer_name="answer_7_6",
     columns=["window", "rejected"],
     rows_key="ced1eeba381497d88dc0aaf2705cbeea65cb1f98a28f560405cf228d693a7ca6",
@@ -194,6 +298,43 @@ REJECTS_OVER_TIME = TableMatch(
         "rejected": "Count flow records whose action is REJECT in each window (records, not packets or bytes).",
     },
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class WindowScenario(FlowLogScenario):
+    window_minutes: int = field(default=10, metadata=_about("the length of one window, in minutes"))
+
+
+def window_scenario(seed: int) -> WindowScenario:
+    rng = random.Random(seed)
+    return WindowScenario(window_minutes=rng.choice((5, 15, 20, 30)), data_seed=rng.randint(1, 2**31))
+
+
+def rejects_table(v: WindowScenario, flows: Any) -> Any:
+    """The model table of 7.6 for ``v``: rejected flow records per window of ``v.window_minutes`` minutes."""
+    return (flows.assign(rejected=flows["action"] == "REJECT")
+            .resample(f"{v.window_minutes}min", on="start")["rejected"].sum()
+            .rename_axis("window").reset_index())
+
+
+def rejects_question(v: WindowScenario) -> TableMatch:
+    if v == WindowScenario():
+        return _REJECTS_OVER_TIME
+    m = v.window_minutes
+    table = rejects_table(v, v.flow_logs())
+    return TableMatch(
+        id="7.6", title=_REJECTS_OVER_TIME.title, points=3, answer_name="answer_7_6", columns=["window", "rejected"],
+        **table_keys("7.6", table, ["window", "rejected"]),
+        hints={"rows": f"One row per {m}-minute window aligned on the clock (06:00, 06:{m:02d}, ...) over the whole "
+                       "log, including windows with no rejected flow.",
+               "window": f"The window column holds the start of each {m}-minute window as a UTC timestamp (from the "
+                         "start column).",
+               "rejected": _REJECTS_OVER_TIME.hints["rejected"]})
+
+
+REJECTS_OVER_TIME = VariantFamily(WindowScenario(), window_scenario, rejects_question,
+                                  lambda v: rejects_table(v, v.flow_logs())).registered()
 
 # --- 7.7 flow logs meet GuardDuty --------------------------------------------------------------
 

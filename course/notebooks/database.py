@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from course.exercises.kinds.choice import SingleChoice
-from course.exercises.kinds.logs import DetectorMatch
+from course.exercises.kinds.logs import DetectorMatch, DetectorVariants
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part, TableMatch
 from course.exercises.registry import register
@@ -367,11 +368,10 @@ _OUTSIDERS = ("999988887777", "123456789012", "210987654321")
 SNAPSHOT_COLUMNS = ["snapshot_id", "kind", "snapshot_type", "encrypted", "restore_accounts"]
 
 
-def _snapshot_rows(seed: int, count: int) -> list[tuple]:
+def _snapshot_rows(seed: int, count: int, org: tuple[str, ...] = ORG_ACCOUNTS,
+                   outsiders: tuple[str, ...] = _OUTSIDERS) -> list[tuple]:
     """Deterministic inventory rows: the restore attribute as DescribeDB(Cluster)SnapshotAttributes lists it,
     joined with ';' ('' when the snapshot is shared with nobody)."""
-    import random
-
     rng = random.Random(seed)
     rows = []
     for n in range(count):
@@ -382,9 +382,9 @@ def _snapshot_rows(seed: int, count: int) -> list[tuple]:
         if stype == "manual":
             roll = rng.random()
             if roll < 0.25:
-                shared = [rng.choice(ORG_ACCOUNTS[1:])]
+                shared = [rng.choice(org[1:])]
             elif roll < 0.45:
-                shared = rng.sample(ORG_ACCOUNTS[1:], 1) + [rng.choice(_OUTSIDERS)]
+                shared = rng.sample(org[1:], 1) + [rng.choice(outsiders)]
             elif roll < 0.55 and not encrypted:
                 shared = ["all"]
         rng.shuffle(shared)
@@ -476,7 +476,7 @@ _SNAPSHOT_ITEMS: dict[str, tuple[str, ...]] = {
     "unseen_4": ("37614fa0e611100c",),
 }
 
-EXPOSED_SNAPSHOTS = DetectorMatch(
+_EXPOSED_SNAPSHOTS = DetectorMatch(
     id="5.7", title="Find the RDS snapshots exposed outside the organization", points=4,
     answer_name="answer_5_7", cases=snapshot_cases, to_value=snapshot_ids, item_keys=_SNAPSHOT_ITEMS,
     describe_item=describe_snapshot, noun=("snapshot", "snapshots"),
@@ -484,6 +484,116 @@ EXPOSED_SNAPSHOTS = DetectorMatch(
     parts=[Part(name, _SNAPSHOT_KEYS[name], hint, f"the right snapshots on {name.replace('_', ' ')}")
            for name, hint in _SNAPSHOT_HINTS.items()],
 )
+
+# per-learner variants of 5.7 (issue #19): each learner's organization has its own accounts, and their
+# inventory and the unseen ones are generated for them; the default scenario is the authored question.
+
+_APPS = ("orders", "billing", "crm", "payments", "analytics", "inventory", "search", "hr", "ledger", "catalog")
+
+
+def _account(rng: random.Random) -> str:
+    return f"{rng.randint(1, 9)}{rng.randint(0, 10**11 - 1):011d}"
+
+
+@dataclass(frozen=True, repr=False)
+class ExposureScenario(Scenario):
+    """Question 5.7's values: the organization's accounts (the learner's own account first)."""
+
+    org_accounts: tuple[str, ...] = field(default=ORG_ACCOUNTS, metadata={
+        "about": "the organization's accounts (the first is the one that owns the snapshots)"})
+    outsiders: tuple[str, ...] = field(default=_OUTSIDERS, metadata={"hidden": True})
+    data_seed: int = field(default=0, kw_only=True, metadata={"hidden": True})
+
+    def inventory(self) -> Any:
+        """Your snapshot inventory (columns ``SNAPSHOT_COLUMNS``)."""
+        import pandas as pd
+
+        rows = SNAPSHOT_INVENTORY if self.data_seed == 0 else learner_inventory(self)
+        return pd.DataFrame(rows, columns=SNAPSHOT_COLUMNS)
+
+    def extra_text(self) -> str:
+        return "  v.inventory(): your own snapshot inventory (a DataFrame)"
+
+    def extra_html(self) -> str:
+        return "<p><code>v.inventory()</code> gives your own snapshot inventory (a DataFrame).</p>"
+
+
+def snapshot_scenario(seed: int) -> ExposureScenario:
+    rng = random.Random(seed)
+    accounts: list[str] = []
+    while len(accounts) < 6:
+        account = _account(rng)
+        if account not in accounts:
+            accounts.append(account)
+    return ExposureScenario(org_accounts=tuple(accounts[:3]), outsiders=tuple(accounts[3:]),
+                            data_seed=rng.randint(1, 2**31))
+
+
+def learner_inventory(v: ExposureScenario) -> list[tuple]:
+    """A learner's inventory: eight to ten snapshots with at least one public, one shared with an outsider (not
+    first in the list), one shared inside the organization only, and one automated."""
+    rng = random.Random(v.data_seed)
+    org = v.org_accounts[1:]
+    rows: list[tuple] = []
+
+    def snapshot_id(stype: str, kind: str) -> str:
+        app = rng.choice(_APPS)
+        if stype == "automated":
+            return f"rds-{kind}-{app}-2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}-{len(rows)}"
+        return f"manual-{kind}-{app}-{rng.choice(('q1', 'q2', 'q3', 'q4', 'migration', 'test', 'copy'))}-{len(rows)}"
+
+    fixed = [("manual", False, "all"), ("manual", True, ";".join([rng.choice(org), rng.choice(v.outsiders)])),
+             ("manual", rng.random() < 0.5, ";".join(rng.sample(org, rng.randint(1, 2)))), ("automated", True, "")]
+    for stype, encrypted, shared in fixed:
+        kind = rng.choice(("db", "cluster"))
+        rows.append((snapshot_id(stype, kind), kind, stype, encrypted, shared))
+    for extra in _snapshot_rows(v.data_seed % 1000, rng.randint(4, 6), v.org_accounts, v.outsiders):
+        rows.append((snapshot_id(extra[2], extra[1]), *extra[1:]))
+    rng.shuffle(rows)
+    return rows
+
+
+def snapshot_variant_cases(v: ExposureScenario) -> dict:
+    import pandas as pd
+
+    def frame(rows: list[tuple]):
+        return pd.DataFrame(rows, columns=SNAPSHOT_COLUMNS)
+
+    own, second, third = v.org_accounts
+    base = v.data_seed % 100_003
+    return {
+        "inventory": v.inventory(),
+        "unseen_1": frame(_snapshot_rows(base * 4 + 1, 40, v.org_accounts, v.outsiders)),
+        "unseen_2": frame(_snapshot_rows(base * 4 + 2, 60, v.org_accounts, v.outsiders)),
+        "unseen_3": frame([
+            ("manual-db-public-late", "db", "manual", False, f"{second};all"),
+            ("manual-cluster-org-two", "cluster", "manual", True, f"{second};{third}"),
+            ("manual-db-private", "db", "manual", True, ""),
+            ("manual-cluster-outsider-last", "cluster", "manual", True, f"{third};{second};{v.outsiders[0]}"),
+            ("rds-db-automated", "db", "automated", True, ""),
+        ]),
+        "unseen_4": frame([
+            ("manual-db-own-account", "db", "manual", False, own),
+            ("manual-db-lookalike", "db", "manual", True, second + "7"),
+        ]),
+    }
+
+
+def snapshot_rule(v: ExposureScenario):
+    """The rule of 5.7 for ``v``: public, or shared with an account outside ``v.org_accounts``."""
+
+    def exposed_snapshots(snapshots):
+        def exposed(restore_accounts):
+            entries = [entry.strip() for entry in str(restore_accounts).split(";") if entry.strip()]
+            return any(entry == "all" or entry not in v.org_accounts for entry in entries)
+
+        return snapshots[snapshots["restore_accounts"].map(exposed)][["snapshot_id"]]
+
+    return exposed_snapshots
+
+
+EXPOSED_SNAPSHOTS = DetectorVariants(_EXPOSED_SNAPSHOTS, ExposureScenario(), snapshot_scenario,
+                                     snapshot_variant_cases, snapshot_rule).registered()
 
 # --- 5.8 Parameter Store: a key that decrypts only one application's parameters (graded by course.iam) --------
 

@@ -30,13 +30,24 @@ from __future__ import annotations
 import numbers
 import random
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from course.exercises.keys import make_key
 from course.exercises.kinds.choice import MultipleChoice
-from course.exercises.kinds.logs import DetectorMatch, TimedMapping, event_describer, event_ids, run_detector
+from course.exercises.kinds.logs import (
+    DetectorMatch,
+    DetectorVariants,
+    TimedMapping,
+    event_describer,
+    event_ids,
+    run_detector,
+)
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
-from course.exercises.kinds.value import MappingMatch, Part, TableMatch, ValueMatch
+from course.exercises.kinds.value import MappingMatch, Part, TableMatch, ValueMatch, table_keys
 from course.exercises.registry import register
+from course.exercises.variants import Scenario, VariantFamily
 
 __all__ = ["run_detector", "signin_cases", "unauthorized_cases"]
 
@@ -209,7 +220,7 @@ _MFA_ITEMS = {
     ),
 }
 
-NO_MFA = DetectorMatch(
+_NO_MFA = DetectorMatch(
     id="6.4", title="A function that finds console logins without MFA", points=4, answer_name="answer_6_4",
     cases=signin_cases, to_value=event_ids, item_keys=_MFA_ITEMS,
     describe_item=event_describer("eventName", "userIdentity.type", "responseElements.ConsoleLogin",
@@ -340,7 +351,7 @@ _FILTER_ITEMS = {
     ),
 }
 
-METRIC_FILTER = DetectorMatch(
+_METRIC_FILTER = DetectorMatch(
     id="6.5", title="A CloudWatch metric filter in pandas", points=4, answer_name="answer_6_5",
     cases=unauthorized_cases, to_value=event_ids, item_keys=_FILTER_ITEMS,
     describe_item=event_describer("eventName", "errorCode"),
@@ -349,7 +360,7 @@ METRIC_FILTER = DetectorMatch(
            for name, hint in _FILTER_HINTS.items()],
 )
 
-ALARM_PERIODS = ValueMatch(
+_ALARM_PERIODS = ValueMatch(
     id="6.6", title="How often would the alarm fire?", points=2, answer_name="answer_6_6",
     key="75510740c89cff1746e9040bc63f714680da5899245ffd1db0e6fd4f41420a39", expected_type=numbers.Integral,
     description="the number of 5-minute periods whose sum reaches the threshold",
@@ -357,9 +368,181 @@ ALARM_PERIODS = ValueMatch(
          "periods whose sum is at least 10: 'reaches' includes equal to the threshold.",
 )
 
+# --- per-learner variants of 6.6 and 6.8 (issue #19) -------------------------------------------------------
+# The default scenario (no identity: tests, the instructor's notebook) is the authored question on the Stratus
+# CloudTrail (6.6) and the course's generated Config snapshot (6.8). A learner's scenario has its own generated
+# data: an afternoon of CloudTrail with its own enumeration bursts, alarm period and threshold (6.6), and a
+# Config snapshot with its own resources and misconfigurations (6.8).
+
+
+def _about(text: str, hidden: bool = False) -> dict:
+    return {"about": text, "hidden": hidden}
+
+
+# calls an enumeration burst makes, with the authorization error each service returns
+_ENUMERATION = [("ec2.amazonaws.com", "DescribeInstances", "Client.UnauthorizedOperation"),
+                ("ec2.amazonaws.com", "DescribeSnapshots", "UnauthorizedOperation"),
+                ("iam.amazonaws.com", "ListRoles", "AccessDenied"),
+                ("s3.amazonaws.com", "GetBucketPolicy", "AccessDenied"),
+                ("kms.amazonaws.com", "ListKeys", "AccessDeniedException")]
+
+
+def alarm_records(seed: int, threshold: int) -> list[dict]:
+    """Four hours of an account's CloudTrail: background calls (a few failing, with matching and look-alike
+    errors) and three to ten enumeration bursts of about ``threshold`` failures each, some split by a period's
+    end."""
+    rng = random.Random(seed)
+    start = datetime(2026, 3, 2, 13, 0, tzinfo=UTC) + timedelta(days=rng.randint(0, 200))
+    records = []
+    second = 0
+    while second < 4 * 3600:
+        second += rng.randint(15, 90)
+        error = rng.choice(_ERRORS) if rng.random() < 0.2 else None
+        source, name, _ = rng.choice(_ENUMERATION)
+        records.append(_record(rng, start + timedelta(seconds=second), name, _identity(rng), source=source,
+                               error=(error, "generated") if error else None))
+    for _ in range(rng.randint(3, 10)):
+        at = rng.randint(0, 4 * 3600 - 240)
+        identity = _identity(rng)
+        source, name, error = rng.choice(_ENUMERATION)
+        for n in range(rng.randint(max(2, threshold - 3), threshold * 2)):
+            records.append(_record(rng, start + timedelta(seconds=at + 2 * n + rng.randint(0, 1)), name, identity,
+                                   source=source, error=(error, "generated")))
+    for record in records:
+        if record.get("errorCode") is None:
+            record.pop("errorCode", None)
+            record.pop("errorMessage", None)
+    return sorted(records, key=lambda r: (r["eventTime"], r["eventID"]))
+
+
+@dataclass(frozen=True, repr=False)
+class AlarmScenario(Scenario):
+    """Question 6.6's values: the alarm's period and threshold, and the seed of the learner's CloudTrail."""
+
+    period_minutes: int = field(default=5, metadata=_about("the alarm's period, in minutes"))
+    threshold: int = field(default=10, metadata=_about("the alarm fires when a period's Sum is at least this"))
+    data_seed: int = field(default=0, kw_only=True, metadata=_about("the seed of your CloudTrail", hidden=True))
+
+    def events(self) -> Any:
+        """Your CloudTrail for this question (the Stratus CloudTrail in the default scenario)."""
+        from course import data
+
+        if self.data_seed == 0:
+            return data.stratus_cloudtrail()
+        return data.cloudtrail_frame(alarm_records(self.data_seed, self.threshold),
+                                     f"your generated CloudTrail (seed {self.data_seed})")
+
+    def extra_text(self) -> str:
+        return "  v.events(): your own CloudTrail for this question (a DataFrame)"
+
+    def extra_html(self) -> str:
+        return "<p><code>v.events()</code> gives your own CloudTrail for this question (a DataFrame).</p>"
+
+
+def alarm_scenario(seed: int) -> AlarmScenario:
+    rng = random.Random(seed)
+    return AlarmScenario(period_minutes=rng.choice((1, 5, 10)), threshold=rng.randint(5, 15),
+                         data_seed=rng.randint(1, 2**31))
+
+
+def _matches_filter(events: Any) -> Any:
+    """The unauthorized-API-calls metric filter of 6.5 (the rule, for computing a variant's answer)."""
+    code = events["errorCode"].fillna("")
+    return events[code.str.endswith("UnauthorizedOperation") | code.str.startswith("AccessDenied")]
+
+
+def alarm_answer(v: AlarmScenario) -> int:
+    """How many of ``v``'s periods reach its threshold (the model answer of a variant of 6.6)."""
+    per_period = _matches_filter(v.events()).set_index("eventTime").resample(f"{v.period_minutes}min").size()
+    return int((per_period >= v.threshold).sum())
+
+
+def alarm_question(v: AlarmScenario) -> ValueMatch:
+    if v == AlarmScenario():
+        return _ALARM_PERIODS
+    p, t = v.period_minutes, v.threshold
+    return ValueMatch(
+        id="6.6", title=_ALARM_PERIODS.title, points=2, answer_name="answer_6_6",
+        key=make_key("6.6", alarm_answer(v)), expected_type=numbers.Integral,
+        description=f"the number of {p}-minute periods whose sum reaches the threshold",
+        hint=f"Count matching events per {p}-minute period aligned on the clock, then count the periods whose sum "
+             f"is at least {t}: 'reaches' includes equal to the threshold.")
+
+
+ALARM_PERIODS = VariantFamily(AlarmScenario(), alarm_scenario, alarm_question, alarm_answer).registered()
+
+
+
+@dataclass(frozen=True, repr=False)
+class UnseenLogsScenario(Scenario):
+    """Questions 6.4 and 6.5 vary only in the generated logs the function is graded on (the rule itself is a
+    fixed standard: MFAUsed, the CIS metric filter): the seed of the learner's own unseen logs."""
+
+    data_seed: int = field(default=0, kw_only=True, metadata=_about("the seed of your unseen logs", hidden=True))
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return []
+
+    def extra_text(self) -> str:
+        return "  (no values: your function is graded on the real logs and on unseen logs generated for you alone)"
+
+    def extra_html(self) -> str:
+        return f"<p>{self.extra_text().strip()}</p>"
+
+
+def _unseen_scenario(seed: int) -> UnseenLogsScenario:
+    return UnseenLogsScenario(data_seed=seed % 2**31 + 1)
+
+
+def _unseen_days(v: UnseenLogsScenario, n: int) -> int:
+    """The seed of a learner's n-th unseen log (it also shifts the log's date, so it stays below 1100 days)."""
+    return 100 + (v.data_seed * 7 + n * 331) % 997
+
+
+def signin_variant_cases(v: UnseenLogsScenario) -> dict:
+    """A learner's cases of 6.4: the real logs, and three sign-in logs generated for them."""
+    from course import data
+
+    authored = _NO_MFA._inputs()
+    cases = {name: authored[name] for name in ("stratus", "aws_docs_examples")}
+    for n in (1, 2, 3):
+        seed = _unseen_days(v, n)
+        cases[f"unseen_{n}"] = data.cloudtrail_frame(_signin_records(seed), f"generated sign-in events {seed}")
+    return cases
+
+
+def mfa_rule(v: UnseenLogsScenario):
+    """The rule of 6.4 (the same for every learner)."""
+
+    def logins_without_mfa(events):
+        logins = events[(events["eventName"] == "ConsoleLogin")
+                        & (events["responseElements.ConsoleLogin"] == "Success")]
+        mfa = logins["additionalEventData.MFAUsed"].fillna("no").str.lower()
+        return logins[mfa != "yes"]
+
+    return logins_without_mfa
+
+
+def unauthorized_variant_cases(v: UnseenLogsScenario) -> dict:
+    """A learner's cases of 6.5: the real logs, and two API logs generated for them."""
+    from course import data
+
+    authored = _METRIC_FILTER._inputs()
+    cases = {name: authored[name] for name in ("stratus", "otrf")}
+    for n in (1, 2):
+        seed = _unseen_days(v, n)
+        cases[f"unseen_{n}"] = data.cloudtrail_frame(_api_records(seed), f"generated API events {seed}")
+    return cases
+
+
+NO_MFA = DetectorVariants(_NO_MFA, UnseenLogsScenario(), _unseen_scenario, signin_variant_cases,
+                          mfa_rule).registered()
+METRIC_FILTER = DetectorVariants(_METRIC_FILTER, UnseenLogsScenario(), _unseen_scenario,
+                                 unauthorized_variant_cases, lambda v: _matches_filter).registered()
+
 # --- 6.8 the Config snapshot ------------------------------------------------------------------
 
-NONCOMPLIANT = TableMatch(
+_NONCOMPLIANT = TableMatch(
     id="6.8", title="Evaluate a Config snapshot like the managed rules", points=4, answer_name="answer_6_8",
     columns=["resourceId", "rule"], rows_key="63ec658feb2deda4cccebe8f51f9b65ed61fa1b531b215cbba4b9e620e193def",
     column_keys={
@@ -375,6 +558,51 @@ NONCOMPLIANT = TableMatch(
         "rule": "Use the managed rule names exactly as written in the table of section 4.",
     },
 )
+
+
+
+@dataclass(frozen=True, repr=False)
+class SnapshotScenario(Scenario):
+    """Question 6.8's values: the seed of the learner's Config snapshot (0: the course's generated file)."""
+
+    data_seed: int = field(default=0, kw_only=True, metadata=_about("the seed of your snapshot", hidden=True))
+
+    def snapshot(self) -> Any:
+        """Your Config snapshot for this question (a DataFrame like ``data.config_snapshot()``)."""
+        from course import data
+        from course.generate import learner_config_snapshot
+
+        if self.data_seed == 0:
+            return data.config_snapshot()
+        return data.config_frame(learner_config_snapshot(self.data_seed)[0], "your Config snapshot")
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [("snapshot()", "a DataFrame", "your own Config snapshot for this question")]
+
+
+def snapshot_truth(v: SnapshotScenario) -> Any:
+    """The non-compliant resources of ``v``'s snapshot and the rule each breaks (the generator's ground truth)."""
+    import pandas as pd
+
+    from course.generate import GROUND_TRUTH, learner_config_snapshot
+
+    if v.data_seed == 0:
+        rows = sorted(GROUND_TRUTH["config"].items())
+    else:
+        rows = learner_config_snapshot(v.data_seed)[1]
+    return pd.DataFrame(rows, columns=["resourceId", "rule"])
+
+
+def snapshot_question(v: SnapshotScenario) -> TableMatch:
+    if v == SnapshotScenario():
+        return _NONCOMPLIANT
+    return TableMatch(id="6.8", title=_NONCOMPLIANT.title, points=4, answer_name="answer_6_8",
+                      columns=["resourceId", "rule"], hints=_NONCOMPLIANT.hints,
+                      **table_keys("6.8", snapshot_truth(v), ["resourceId", "rule"]))
+
+
+NONCOMPLIANT = VariantFamily(SnapshotScenario(), lambda seed: SnapshotScenario(data_seed=seed % 2**31 + 1),
+                             snapshot_question, snapshot_truth).registered()
 
 # --- 6.9 which control catches it ------------------------------------------------------------
 

@@ -130,8 +130,10 @@ def notebook_solution(exercise_id: str):
     source = notebook_cell("answer-" + exercise_id.replace(".", "-"))
     block = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", source, re.S).group(1)
     if exercise_id == "5.7":
+        v5_7 = get("5.7").variants.values("5.7", None)  # the default scenario (no identity in tests)
         scope = {"pd": pd, "run_detector": run_detector, "ORG_ACCOUNTS": ORG_ACCOUNTS,
-                 "SNAPSHOT_COLUMNS": SNAPSHOT_COLUMNS, "SNAPSHOT_INVENTORY": SNAPSHOT_INVENTORY}
+                 "SNAPSHOT_COLUMNS": SNAPSHOT_COLUMNS, "SNAPSHOT_INVENTORY": SNAPSHOT_INVENTORY,
+                 "v5_7": v5_7, "inventory_5_7": v5_7.inventory()}
         exec(source, scope)  # noqa: S102 - the notebook's own solution code
         return scope["answer_5_7"]
     if exercise_id == "5.2":

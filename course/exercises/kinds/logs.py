@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,8 +19,9 @@ from typing import Any, ClassVar
 from course.exercises.base import MalformedAnswer
 from course.exercises.hints import sentences
 from course.exercises.keys import make_key
-from course.exercises.kinds.value import MappingMatch
+from course.exercises.kinds.value import MappingMatch, Part, part_key
 from course.exercises.results import Requirement
+from course.exercises.variants import CURRENT, Scenario, VariantFamily, resolve
 
 ERROR_PREFIX = "error: "
 
@@ -215,13 +217,63 @@ def detector_item_keys(exercise_id: str, results: dict[str, list]) -> dict[str, 
 
 
 def run_detector(exercise_id: str, function: Callable[[Any], Any]) -> dict[str, Any]:
-    """Run ``function`` on every case of the detector exercise ``exercise_id``: the answer to assign."""
+    """Run ``function`` on every case of the detector exercise ``exercise_id``: the answer to assign.
+
+    A question that varies per learner runs the function on this kernel's learner's own cases (the grader's
+    kernel has the submission's student id, so it runs it on the same ones)."""
     from course.exercises.registry import get
 
-    exercise = get(exercise_id)
+    exercise = resolve(get(exercise_id), CURRENT, None)[0]
     if not isinstance(exercise, DetectorMatch):
         raise ValueError(f"question {exercise_id} does not grade a function")
     return exercise.run(function)
+
+
+@dataclass(eq=False)
+class DetectorVariants:
+    """How a detector question varies per learner: each scenario has its own generated cases (and thresholds),
+    and the expected answer of a case is what the question's rule, ``reference(values)``, returns on it.
+
+    The default scenario's exercise is the authored ``template`` (its keys were reviewed and stay literal);
+    every other scenario's keys are computed from the reference rule on that scenario's cases when it is built.
+    ``hints(values)`` gives the parts' hints where they name a scenario value (a threshold, an account).
+    """
+
+    template: DetectorMatch
+    default: Scenario
+    draw: Callable[[int], Scenario]
+    cases: Callable[[Any], dict[str, Any]]
+    reference: Callable[[Any], Callable[[Any], Any]]
+    hints: Callable[[Any], dict[str, str]] | None = None
+
+    def is_default(self, values: Scenario) -> bool:
+        return dataclasses.replace(values, question_id="", identity=None) == self.default
+
+    def frames(self, values: Any) -> dict[str, Any]:
+        """The cases of ``values``' variant (the authored ones for the default scenario)."""
+        return self.template.cases() if self.is_default(values) else self.cases(values)
+
+    def build(self, values: Any) -> DetectorMatch:
+        if self.is_default(values):
+            return self.template
+        frames = self.cases(values)
+        rule = self.reference(values)
+        results = {name: self.template.to_value(rule(frame.copy())) for name, frame in frames.items()}
+        hints = self.hints(values) if self.hints else {}
+        parts = [Part(p.name, part_key(self.template.id, p.name, results[p.name], self.template.casefold),
+                      hints.get(p.name, p.hint), p.description, p.choices) for p in self.template.parts]
+        return dataclasses.replace(self.template, cases=lambda: frames, parts=parts,
+                                   item_keys=detector_item_keys(self.template.id, results))
+
+    def model(self, values: Any) -> dict[str, Any]:
+        """The model answer of ``values``' variant: what the reference rule returns on each of its cases."""
+        rule = self.reference(values)
+        return {name: self.template.to_value(rule(frame.copy())) for name, frame in self.frames(values).items()}
+
+    def registered(self) -> DetectorMatch:
+        """The authored exercise, carrying this family (what the notebook module registers)."""
+        VariantFamily(self.default, self.draw, self.build, self.model).registered()  # sets template.variants
+        return self.template
 
 
 def event_describer(*columns: str) -> Callable[[Any, str], str]:
