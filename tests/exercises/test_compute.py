@@ -9,7 +9,7 @@ import re
 
 import pytest
 from conftest import ROOT
-from nbhelpers import choice_solution
+from nbhelpers import solution_value
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
@@ -120,7 +120,7 @@ def test_notebook_solution_cells_pass(exercise_id):
     source = notebook_cells()["answer-" + exercise_id.replace(".", "-")]
     body = source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0]
     if get(exercise_id).kind.endswith("choice"):  # letters in the learner's order (issue #19)
-        assert evaluate(exercise_id, choice_solution(exercise_id, body)).passed
+        assert evaluate(exercise_id, solution_value(exercise_id, body)).passed
         return
     scope: dict = {}
     exec(body, scope)  # noqa: S102
