@@ -110,7 +110,6 @@ class MultipleChoice(_Options):
                                     weight=float(rightly_left_out)))
         return reqs
 
-
     def right_letters(self) -> set[str]:
         """The options that apply."""
         return {letter for letter in self.options if self._applies(letter)}
@@ -133,9 +132,11 @@ def order_per_learner(exercise: Choice) -> Choice:
     itself is the default variant. Returns ``exercise``, now carrying the family, for ``register``."""
     authored = tuple(sorted(exercise.options))
     right = exercise.right_letters()
-    problem = (f"its key names {len(right)} options, not one" if isinstance(exercise, SingleChoice) and len(right) != 1
-               else "" if authored == tuple(chr(ord("A") + i) for i in range(len(authored)))
-               else f"its options are lettered {', '.join(authored)}, not A, B, C... in a row")
+    problem = ""
+    if isinstance(exercise, SingleChoice) and len(right) != 1:
+        problem = f"its key names {len(right)} options, not one"
+    elif authored != tuple(chr(ord("A") + i) for i in range(len(authored))):
+        problem = f"its options are lettered {', '.join(authored)}, not A, B, C... in a row"
     if problem:
         raise ValueError(f"question {exercise.id}: cannot vary the option order: {problem}")
 
