@@ -61,3 +61,17 @@ def shared_runs(text: str, reference_words: list[str], length: int = 12) -> list
         if gram in grams:
             found.append(" ".join(gram))
     return found
+
+
+def solution_value(exercise_id: str, body: str) -> object:
+    """The answer a solution cell's ``body`` assigns. A question that varies per learner is answered in terms of
+    its variant (a choice question: ``answer_N_M = vN_M.letters(...)``, issue #19): ``vN_M`` is bound as the
+    question's own cell binds it, for no identity (the authored scenario)."""
+    from course.exercises import get
+
+    exercise = get(exercise_id)
+    scope: dict = {}
+    if exercise.variants is not None:
+        scope["v" + exercise_id.replace(".", "_")] = exercise.variants.values(exercise_id, None)
+    exec(body, scope)  # noqa: S102 - the course's own solution cell
+    return scope[exercise.answer_name]

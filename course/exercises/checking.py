@@ -47,7 +47,8 @@ def variant(exercise_id: str) -> Scenario | None:
         print(f"Question {exercise_id} is the same for everybody: it has no variant.")
         return None
     values = exercise.variants.values(exercise.id, current_identity().name)
-    show(values)
+    if values.rows():  # a question whose only variant is its option order has no table of values
+        show(values)
     listed = options_of(exercise.variants.exercise(values))
     if listed is not None:
         show(listed)

@@ -49,6 +49,7 @@ WORK_DIR = "my-work"
 ID_FILE = ".aws-course-id"
 PREVIEW_PREFIX = "preview-"
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
+T = TypeVar("T")
 CURRENT = object()  # evaluate()'s default identity: whoever this kernel's learner is
 
 
@@ -204,18 +205,27 @@ class OptionList:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        items = "".join(f"<li><strong>{esc(letter)}.</strong> {esc(text)}</li>" for letter, text in self.options)
+        items = "".join(f"<li><strong>{esc(letter)}.</strong> {_inline_code(text)}</li>"
+                        for letter, text in self.options)
         return (f'<div class="aws-course-options"><p><strong>Options of question {esc(self.question_id)}</strong> '
-                f'(answer with these letters)</p><ul style="list-style:none">{items}</ul></div>')
+                f'(in your order: answer with these letters)</p><ul style="list-style:none">{items}</ul></div>')
 
     def __str__(self) -> str:
-        return "\n".join([f"Options of question {self.question_id} (answer with these letters):"]
+        return "\n".join([f"Options of question {self.question_id} (in your order: answer with these letters):"]
                          + [f"  {letter}. {text}" for letter, text in self.options])
 
     __repr__ = __str__
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
+
+
+def _inline_code(text: str) -> str:
+    """``text`` escaped for HTML, with its Markdown code spans (`iam:PassRole`) shown as code."""
+    parts = html.escape(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: show the text as written
+        return html.escape(text)
+    return "".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts))
 
 
 def options_of(exercise: Any) -> OptionList | None:
@@ -226,6 +236,60 @@ def options_of(exercise: Any) -> OptionList | None:
         return None
     return OptionList(exercise.id, tuple((letter, str(getattr(option, "text", option)))
                                          for letter, option in sorted(options.items())))
+
+
+@dataclass(frozen=True, repr=False)
+class OptionOrder(Scenario):
+    """A choice question's only variant data: its authored option letters in the order this learner sees them
+    (``order[i]`` is shown as letter i: A, B, C...). The notebook shows the options, not a table of values."""
+
+    order: tuple[str, ...] = field(default=(), metadata={"about": "option order", "hidden": True})
+
+    def letter(self, authored: str) -> str:
+        """The letter this learner sees for the authored option ``authored`` (a single-choice answer)."""
+        key = str(authored).strip().upper()
+        if key not in self.order:
+            raise ValueError(f"question {self.question_id} has no option {authored!r} "
+                             f"(its options are {', '.join(sorted(self.order))})")
+        return _letter_at(self.order.index(key))
+
+    def letters(self, *authored: str) -> set[str]:
+        """The letters this learner sees for the authored options ``authored`` (a multiple-choice answer)."""
+        return {self.letter(letter) for letter in authored}
+
+    def caption(self) -> str:
+        who = self.identity if self.identity is not None else "the default scenario"
+        return f"Question {self.question_id}: the options in your order (variant for {who})"
+
+    def _repr_html_(self) -> str:
+        return f'<p class="aws-course-variant">{html.escape(self.caption())}</p>'
+
+    def __str__(self) -> str:
+        return self.caption()
+
+
+def _letter_at(index: int) -> str:
+    return chr(ord("A") + index)
+
+
+def relettered(by_letter: dict[str, T], order: tuple[str, ...]) -> dict[str, T]:
+    """``by_letter`` (keyed by authored letters) keyed by the letters a learner sees: ``order[i]`` becomes
+    letter i. Letters missing from ``by_letter`` (an option without an explanation) stay missing."""
+    return {_letter_at(i): by_letter[letter] for i, letter in enumerate(order) if letter in by_letter}
+
+
+_MENTION = re.compile(r"\b([Oo]ptions? )([A-Z](?:(?:, | and | or )[A-Z])*)\b")
+
+
+def mentions_relettered(text: str, order: tuple[str, ...]) -> str:
+    """``text`` with its mentions of authored options ("option C", "options A and D") in the learner's letters."""
+    shown = {letter: _letter_at(i) for i, letter in enumerate(order)}
+
+    def swap(match: re.Match[str]) -> str:
+        letters = re.sub(r"\b[A-Z]\b", lambda m: shown.get(m.group(0), m.group(0)), match.group(2))
+        return match.group(1) + letters
+
+    return _MENTION.sub(swap, text)
 
 
 def _shown(value: Any) -> str:
@@ -287,9 +351,10 @@ class VariantFamily:
             text = pattern.sub(lambda m: swaps[m.group(1)], text)
         order = getattr(values, "order", None)
         if order:
-            text = re.sub(r"\boption ([A-Z])\b",
-                          lambda m: f"option {order[ord(m.group(1)) - ord('A')]}"
-                          if ord(m.group(1)) - ord("A") < len(order) else m.group(0), text)
+            # "option C" (feedback, network mutants) and a choice mutant's "choose C", "add C", "leave out C"
+            text = re.sub(r"\b(option|choose|add|leave out) ([A-Z])\b",
+                          lambda m: f"{m.group(1)} {order[ord(m.group(2)) - ord('A')]}"
+                          if ord(m.group(2)) - ord("A") < len(order) else m.group(0), text)
         return text
 
     def registered(self) -> Exercise:

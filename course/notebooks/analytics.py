@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar
 
-from course.exercises.kinds.choice import MultipleChoice
+from course.exercises.kinds.choice import MultipleChoice, order_per_learner
 from course.exercises.kinds.logs import DetectorMatch, DetectorVariants, TimedMapping, run_detector
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part, TableMatch, table_keys
@@ -368,17 +368,17 @@ SCANNER_FINDING = MappingMatch(
 
 # --- 7.8 securing OpenSearch Service ----------------------------------------------------------
 
-OPENSEARCH = MultipleChoice(
+OPENSEARCH = order_per_learner(MultipleChoice(
     id="7.8", title="Secure an OpenSearch Service domain for security logs", points=3,
     answer_name="answer_7_8",
     options={
         "A": "Create the domain with VPC access, so it has no public endpoint",
         "B": "Turn on fine-grained access control, with encryption at rest and node-to-node encryption",
-        "C": "Rely on a domain access policy with Principal \"*\" limited to the office's IP range to decide which "
+        "C": "Rely on a domain access policy with Principal `\"*\"` limited to the office's IP range to decide which "
              "analysts may read which indices",
         "D": "Authenticate OpenSearch Dashboards users through Amazon Cognito or SAML",
         "E": "Publish audit logs to CloudWatch Logs",
-        "F": "Give the Firehose delivery role es:* on every domain in the account so that delivery never fails",
+        "F": "Give the Firehose delivery role `es:*` on every domain in the account so that delivery never fails",
     },
     explanations={
         "A": "A VPC domain is reachable only from inside the VPC (and connected networks), so its security groups "
@@ -400,7 +400,7 @@ OPENSEARCH = MultipleChoice(
         "E": "a50503938cf38563267c3d69fb805f358f2355abda61ddc9c6fc023db910d113",
         "F": "db6974449a44779b9aeff886b1dde8193e0fb06d7e1dde875a9c1ee2da03ac31",
     },
-)
+))
 
 # --- 7.9 the right analytics service -------------------------------------------------------------
 
@@ -454,16 +454,16 @@ WHICH_SERVICE = MappingMatch(
 
 # --- 7.5 Athena permissions -----------------------------------------------------------------
 
-ATHENA_PERMISSIONS = MultipleChoice(
+ATHENA_PERMISSIONS = order_per_learner(MultipleChoice(
     id="7.5", title="What does an Athena query need?", points=3, answer_name="answer_7_5",
     options={
-        "A": "athena:StartQueryExecution and athena:GetQueryResults in the workgroup",
-        "B": "glue:GetDatabase, glue:GetTable and glue:GetPartitions on the catalog, database and table",
-        "C": "s3:ListBucket and s3:GetObject on the CloudTrail bucket and prefix",
-        "D": "kms:Decrypt on the KMS key that encrypts the CloudTrail log files",
-        "E": "s3:PutObject on the workgroup's query result location",
-        "F": "cloudtrail:LookupEvents, because the table holds CloudTrail data",
-        "G": "s3:PutObject on the CloudTrail bucket, because Athena stages data next to the table",
+        "A": "`athena:StartQueryExecution` and `athena:GetQueryResults` in the workgroup",
+        "B": "`glue:GetDatabase`, `glue:GetTable` and `glue:GetPartitions` on the catalog, database and table",
+        "C": "`s3:ListBucket` and `s3:GetObject` on the CloudTrail bucket and prefix",
+        "D": "`kms:Decrypt` on the KMS key that encrypts the CloudTrail log files",
+        "E": "`s3:PutObject` on the workgroup's query result location",
+        "F": "`cloudtrail:LookupEvents`, because the table holds CloudTrail data",
+        "G": "`s3:PutObject` on the CloudTrail bucket, because Athena stages data next to the table",
     },
     explanations={
         "A": "The Athena API actions themselves are authorized by IAM like any other service.",
@@ -485,7 +485,7 @@ ATHENA_PERMISSIONS = MultipleChoice(
         "F": "fef584fccd844a4f8e66644a64f4a63e59b81340181905291364fe6f51f2f12c",
         "G": "1abf2558f035c4ea087f343df7a278a45c56695dd0639f48039642c47e2b6f39",
     },
-)
+))
 
 # --- 7.10 which OpenSearch Serverless policy -------------------------------------------------------
 

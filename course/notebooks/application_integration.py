@@ -11,20 +11,20 @@ carries an explanation; only the explanations of options a learner got wrong are
 
 from __future__ import annotations
 
-from course.exercises.kinds.choice import MultipleChoice, SingleChoice
+from course.exercises.kinds.choice import MultipleChoice, SingleChoice, order_per_learner
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
 
 # --- 8.1 Who may subscribe to a topic ---------------------------------------------------------------
 
-SUBSCRIBE_CONTROL = SingleChoice(
+SUBSCRIBE_CONTROL = order_per_learner(SingleChoice(
     id="8.1", title="Stop strangers from subscribing to a findings topic", points=2, answer_name="answer_8_1",
     options={
         "A": "Nothing more is needed: every new subscription must be confirmed, so an outsider cannot receive "
              "messages",
-        "B": "Limit sns:Subscribe in the topic policy to principals of your own account (optionally with "
-             "sns:Protocol or sns:Endpoint conditions), then delete the unknown subscription",
+        "B": "Limit `sns:Subscribe` in the topic policy to principals of your own account (optionally with "
+             "`sns:Protocol` or `sns:Endpoint` conditions), then delete the unknown subscription",
         "C": "Encrypt the topic with a customer managed KMS key so that the outsider cannot read the messages",
         "D": "Allow only HTTPS subscriptions so that the messages are encrypted in transit",
     },
@@ -39,7 +39,7 @@ SUBSCRIBE_CONTROL = SingleChoice(
              "whether that endpoint should receive it.",
     },
     key="7ccef2a7e28ab035ff7c6c180573ce5e2347c7dd284dcbcbf6a3613b3f7f2099",
-)
+))
 
 # --- 8.2 SNS, SQS, both, or the FIFO pair -------------------------------------------------------
 
@@ -157,17 +157,17 @@ QUEUE_POLICY = PolicyExercise(
 
 # --- 8.4 Encryption keys on an EventBridge -> SNS -> SQS path --------------------------------------------
 
-ENCRYPTED_PATH = MultipleChoice(
+ENCRYPTED_PATH = order_per_learner(MultipleChoice(
     id="8.4", title="Encrypt the findings path end to end", points=3, answer_name="answer_8_4",
     options={
-        "A": "Encrypt the topic with a customer managed key whose key policy lets events.amazonaws.com call "
-             "kms:GenerateDataKey* and kms:Decrypt",
-        "B": "Encrypt the topic with the AWS managed key alias/aws/sns, because EventBridge is an AWS service "
-             "and is trusted by it automatically",
-        "C": "Let sns.amazonaws.com call kms:GenerateDataKey* and kms:Decrypt in the key policy of the key "
-             "that encrypts the queue",
-        "D": "Give the triage function's role kms:Decrypt on the queue's key, besides sqs:ReceiveMessage",
-        "E": "Allow Principal \"*\" to use both keys, so that whichever service needs them can",
+        "A": "Encrypt the topic with a customer managed key (K1) whose key policy lets `events.amazonaws.com` call "
+             "`kms:GenerateDataKey*` and `kms:Decrypt`",
+        "B": "Encrypt the topic with the AWS managed key `alias/aws/sns`, because EventBridge is an AWS service and "
+             "is trusted by it automatically",
+        "C": "Let `sns.amazonaws.com` call `kms:GenerateDataKey*` and `kms:Decrypt` in the key policy of the key "
+             "that encrypts the queue (K2)",
+        "D": "Give the triage function's role `kms:Decrypt` on the queue's key, besides `sqs:ReceiveMessage`",
+        "E": "Allow Principal `\"*\"` to use both keys, so that whichever service needs them can",
         "F": "Nothing extra: SNS decrypts with the topic's key and re-encrypts with the same key for the queue",
     },
     explanations={
@@ -189,7 +189,7 @@ ENCRYPTED_PATH = MultipleChoice(
         "E": "4aa37a4fda3fcef07fd774a7ff79fb7e67c1243586cae496ea49b24828d31e35",
         "F": "baf3c5dd572065e63f21e6902598f6f24bd16c011b48d3f92a47a383a3e3b9fc",
     },
-)
+))
 
 
 # --- 8.5 Queue policy: TLS only, messages only through one VPC endpoint (graded by course.iam) -------------

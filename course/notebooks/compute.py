@@ -16,7 +16,7 @@ graded by evaluating the learner's answer.
 
 from __future__ import annotations
 
-from course.exercises.kinds.choice import MultipleChoice
+from course.exercises.kinds.choice import MultipleChoice, order_per_learner
 from course.exercises.kinds.network import Flow, NetworkExercise, Option, Options
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
@@ -90,15 +90,15 @@ IMDS_SCP = PolicyExercise(
 
 # --- 4.2 Credentials for an application on EC2 ------------------------------------------------------
 
-EC2_CREDENTIALS = MultipleChoice(
+EC2_CREDENTIALS = order_per_learner(MultipleChoice(
     id="4.2", title="Give an EC2 application credentials safely", points=3, answer_name="answer_4_2",
     options={
-        "A": "Create an IAM role whose trust policy names ec2.amazonaws.com, with only the table's permissions, "
+        "A": "Create an IAM role whose trust policy names `ec2.amazonaws.com`, with only the table's permissions, "
              "and attach it to the instance through an instance profile",
         "B": "Create an IAM user for the application and pass its access key in the instance's user data",
-        "C": "Give the engineers who launch the instances iam:PassRole for that role only",
-        "D": "Require IMDSv2 on the instances (HttpTokens required) and keep the response hop limit at 1 "
-             "where no containers need the metadata service",
+        "C": "Give the engineers who launch the instances `iam:PassRole` for that role only",
+        "D": "Require IMDSv2 on the instances (`HttpTokens` required) and keep the response hop limit at 1 where no "
+             "containers need the metadata service",
         "E": "Bake the SSH private key of the instances' key pair into the AMI so that operators can always "
              "log in",
         "F": "Use Systems Manager Session Manager for operator access instead of opening SSH to the office",
@@ -125,7 +125,7 @@ EC2_CREDENTIALS = MultipleChoice(
         "F": "82ddf70f228f08ab27d004187fdfcaa8c7867fd264447fe25e77fc297e791609",
         "G": "b105b306609289a02745a8846047c1aed911d6048e2837b15d51db7193758382",
     },
-)
+))
 
 # --- 4.3 ECS roles and network mode -------------------------------------------------------------------
 
@@ -382,11 +382,11 @@ LAMBDA_VPC = NetworkExercise(
 
 # --- 4.8 ELB TLS and security groups ------------------------------------------------------------------
 
-NLB_TLS = MultipleChoice(
+NLB_TLS = order_per_learner(MultipleChoice(
     id="4.8", title="TLS and security groups on a Network Load Balancer", points=3, answer_name="answer_4_8",
     options={
-        "A": "Name a TLS 1.3/1.2 security policy such as ELBSecurityPolicy-TLS13-1-2-2021-06 on the TLS "
-             "listener in the CloudFormation template",
+        "A": "Name a TLS 1.3/1.2 security policy such as `ELBSecurityPolicy-TLS13-1-2-2021-06` on the TLS listener "
+             "in the template",
         "B": "Leave the listener's security policy unset: CloudFormation picks a TLS 1.3 policy by default",
         "C": "Put both ACM certificates on the one TLS listener (a default certificate plus the certificate "
              "list); the NLB chooses by SNI",
@@ -416,7 +416,7 @@ NLB_TLS = MultipleChoice(
         "F": "ca27045078b63f5b21af294b280cff4e50677c0a5321ffb6c1849875a3631e86",
         "G": "54866419b7a759491ceaaa765768ad873c85b06067895bbb7a19a0308d9296f4",
     },
-)
+))
 
 # --- 4.9 Lambda guardrails SCP: no public function URLs, signed code only ---------------------------------
 

@@ -12,17 +12,17 @@ carries an explanation; only the explanations of options a learner got wrong are
 
 from __future__ import annotations
 
-from course.exercises.kinds.choice import MultipleChoice, SingleChoice
+from course.exercises.kinds.choice import MultipleChoice, SingleChoice, order_per_learner
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
 
 # --- 10.1 TLS to the recipient's server ------------------------------------------------------------
 
-BREACH_NOTICE_TLS = SingleChoice(
+BREACH_NOTICE_TLS = order_per_learner(SingleChoice(
     id="10.1", title="Keep breach notices off clear-text connections", points=2, answer_name="answer_10_1",
     options={
-        "A": "Send the notices with a configuration set whose TLS policy is Require",
+        "A": "Send the notices with a configuration set whose TLS policy is `Require`",
         "B": "Connect to the SES SMTP endpoint with TLS Wrapper on port 465 instead of STARTTLS on port 587",
         "C": "Nothing: SES delivers over TLS 1.3 by default",
         "D": "Reach the SES SMTP endpoint through an interface VPC endpoint",
@@ -41,11 +41,11 @@ BREACH_NOTICE_TLS = SingleChoice(
              "encrypts nothing.",
     },
     key="2f0529aef5a26d6a7cf339ec92cc590a4941ea737fbc7180f722596eee0196ea",
-)
+))
 
 # --- 10.2 SMTP port and TLS mechanism ----------------------------------------------------------
 
-SMTP_PORT = SingleChoice(
+SMTP_PORT = order_per_learner(SingleChoice(
     id="10.2", title="Connect an appliance to the SES SMTP endpoint", points=2, answer_name="answer_10_2",
     options={
         "A": "Port 25 with STARTTLS",
@@ -69,11 +69,11 @@ SMTP_PORT = SingleChoice(
              "not make an unencrypted session acceptable.",
     },
     key="90470ef0c45ebe33bbea95f4f2a18ee371a358195c3fbda96941e453e94ad647",
-)
+))
 
 # --- 10.3 DKIM option ---------------------------------------------------------------------------
 
-DKIM_OPTION = SingleChoice(
+DKIM_OPTION = order_per_learner(SingleChoice(
     id="10.3", title="Choose the DKIM option that meets a key-custody rule", points=2,
     answer_name="answer_10_3",
     options={
@@ -81,7 +81,7 @@ DKIM_OPTION = SingleChoice(
         "B": "Easy DKIM with a 1024-bit key",
         "C": "Bring Your Own DKIM (BYODKIM)",
         "D": "Deterministic Easy DKIM (DEED)",
-        "E": "Sign each message in the application, then send it with SendRawEmail",
+        "E": "Sign each message in the application, then send it with `SendRawEmail`",
     },
     explanations={
         "A": "With Easy DKIM, SES generates and keeps the key pair and rotates it on its own schedule: "
@@ -96,7 +96,7 @@ DKIM_OPTION = SingleChoice(
              "switch to raw sending, which the scenario rules out.",
     },
     key="c55121d07a95b4633800c09b3c602da5bfd79674b9af547adbfb5dc399c00053",
-)
+))
 
 # --- 10.4 DMARC verdicts from constructed headers --------------------------------------------
 
@@ -250,18 +250,18 @@ SENDING_POLICY = PolicyExercise(
 
 # --- 10.6 Protecting received mail in S3 ------------------------------------------------------
 
-RECEIVED_MAIL = MultipleChoice(
+RECEIVED_MAIL = order_per_learner(MultipleChoice(
     id="10.6", title="Protect received mail stored in S3", points=3, answer_name="answer_10_6",
     options={
         "A": "In the receipt rule's S3 action, turn on message encryption with a symmetric customer managed "
              "KMS key whose key policy lets SES use it for this account",
-        "B": "A bucket policy that allows ses.amazonaws.com to call s3:PutObject only with AWS:SourceAccount "
-             "set to the account and AWS:SourceArn set to the receipt rule",
-        "C": "A bucket policy that allows Principal \"*\" to call s3:PutObject, because SES writes to the "
-             "bucket without credentials",
+        "B": "A bucket policy that allows `ses.amazonaws.com` to call `s3:PutObject` only with `AWS:SourceAccount` "
+             "set to the account and `AWS:SourceArn` set to the receipt rule",
+        "C": "A bucket policy that allows Principal `\"*\"` to call `s3:PutObject`, because SES writes to the bucket "
+             "without credentials",
         "D": "An asymmetric KMS key, so that only holders of the private key can ever read the mail",
-        "E": "Give kms:Decrypt on the key only to the triage role, which reads messages with the S3 "
-             "encryption client",
+        "E": "Give `kms:Decrypt` on the key only to the triage role, which reads messages with the S3 encryption "
+             "client",
         "F": "Keep the bucket's default SSE-S3 encryption: it already gives the security team control of "
              "the key",
     },
@@ -285,6 +285,6 @@ RECEIVED_MAIL = MultipleChoice(
         "E": "13621d60d030b0c01cfcea334fb66fb5875f5a2afcf62999eff410c73d15e56d",
         "F": "fc0cce52430183089ce29eda187aa036c1c82287850e79e16b1f330e19b80fad",
     },
-)
+))
 
 register(BREACH_NOTICE_TLS, SMTP_PORT, DKIM_OPTION, DMARC_VERDICTS, SENDING_POLICY, RECEIVED_MAIL)

@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from course.exercises.kinds.choice import SingleChoice
+from course.exercises.kinds.choice import SingleChoice, order_per_learner
 from course.exercises.kinds.logs import DetectorMatch, DetectorVariants
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part, TableMatch
@@ -336,7 +336,7 @@ EVENT_TYPES = MappingMatch(
 
 # --- 5.5 Encrypting an existing RDS instance --------------------------------------------------------------
 
-ENCRYPT_EXISTING = SingleChoice(
+ENCRYPT_EXISTING = order_per_learner(SingleChoice(
     id="5.5", title="Encrypt an RDS instance that was created unencrypted", points=2, answer_name="answer_5_5",
     options={
         "A": "Modify the instance and turn on storage encryption; RDS encrypts it during the next maintenance window",
@@ -359,7 +359,7 @@ ENCRYPT_EXISTING = SingleChoice(
              "storage encryption is a separate setting fixed at creation.",
     },
     key="951235a02c446590b156322a96499a4c3970c420f7fb66d806a4e790b8203766",
-)
+))
 
 # --- 5.7 A detector for exposed RDS snapshots (graded by what it returns on unseen inventories) ---------------
 

@@ -11,21 +11,21 @@ carries an explanation; only the explanations of options a learner got wrong are
 
 from __future__ import annotations
 
-from course.exercises.kinds.choice import MultipleChoice, SingleChoice
+from course.exercises.kinds.choice import MultipleChoice, SingleChoice, order_per_learner
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
 
 # --- 9.1 CodeStar Connections -> CodeConnections -----------------------------------------------------
 
-CONNECTION_PREFIX = SingleChoice(
+CONNECTION_PREFIX = order_per_learner(SingleChoice(
     id="9.1", title="Fix a source action after the connections rename", points=2, answer_name="answer_9_1",
     options={
-        "A": "Add codeconnections:UseConnection on the new connection's ARN to the pipeline role's policy",
+        "A": "Add `codeconnections:UseConnection` on the new connection's ARN to the pipeline role's policy",
         "B": "Switch the source action to the GitHub version 1 action with a personal access token",
-        "C": "Change the existing statement to codestar-connections:* on Resource \"*\"",
+        "C": "Change the existing statement to `codestar-connections:*` on Resource `\"*\"`",
         "D": "Add the pipeline role's ARN as a collaborator on the GitHub repository",
-        "E": "Add codestar-connections:UseConnection on the new connection's ARN to the pipeline role's policy",
+        "E": "Add `codestar-connections:UseConnection` on the new connection's ARN to the pipeline role's policy",
     },
     explanations={
         "A": "The new connection's ARN uses the renamed service, and a policy must use the action prefix that "
@@ -40,7 +40,7 @@ CONNECTION_PREFIX = SingleChoice(
              "codeconnections actions, so a codestar-connections action never matches it, whatever the Resource.",
     },
     key="ab9fa0ac76b177b793b0d7c49ea75cd6736009f979fdd4cfd5da64aff782f58c",
-)
+))
 
 # --- 9.2 The cross-account action role's identity policy (graded by course.iam) ------------------------
 
@@ -151,19 +151,19 @@ ROLE_CHAIN = MappingMatch(
 
 # --- 9.4 Artifact store for a cross-account pipeline ----------------------------------------------------
 
-ARTIFACT_STORE = MultipleChoice(
+ARTIFACT_STORE = order_per_learner(MultipleChoice(
     id="9.4", title="Prepare the cross-account deployment", points=3,
     answer_name="answer_9_4",
     options={
         "A": "Encrypt the artifact bucket with a customer managed KMS key whose key policy lets the production "
-             "account's action role use it (kms:Decrypt, kms:DescribeKey)",
-        "B": "Keep the default AWS managed key aws/s3 and add the production account to its key policy",
+             "account's action role use it (`kms:Decrypt`, `kms:DescribeKey`)",
+        "B": "Keep the default AWS managed key `aws/s3` and add the production account to its key policy",
         "C": "Add a bucket policy that lets the production account's action role read the pipeline's "
              "artifacts",
-        "D": "Refer to the key in the pipeline's artifact store by its alias, alias/pipeline-artifacts",
+        "D": "Refer to the key in the pipeline's artifact store by its alias, `alias/pipeline-artifacts`",
         "E": "Create the CloudFormation deployment role in the tools account, next to the artifacts, and pass "
              "it from there",
-        "F": "Allow the pipeline's service role to call sts:AssumeRole on the production action role",
+        "F": "Allow the pipeline's service role to call `sts:AssumeRole` on the production action role",
     },
     explanations={
         "A": "Artifacts are encrypted under the pipeline's key; the production role can read them only if the "
@@ -187,6 +187,6 @@ ARTIFACT_STORE = MultipleChoice(
         "E": "c68a49d77310141b88bbc64fba6bd13a817319c15d5786d816f7adc4d9a82ba9",
         "F": "f524f12fbd12f04b16e5d8eb4ccb826437f065bdea7841a64044b4fd67fb9ff4",
     },
-)
+))
 
 register(CONNECTION_PREFIX, DEPLOYER_POLICY, ROLE_CHAIN, ARTIFACT_STORE)

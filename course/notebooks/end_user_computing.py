@@ -11,13 +11,13 @@ carries an explanation; only the explanations of options a learner got wrong are
 
 from __future__ import annotations
 
-from course.exercises.kinds.choice import MultipleChoice, SingleChoice
+from course.exercises.kinds.choice import MultipleChoice, SingleChoice, order_per_learner
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
 
 # --- 11.1 Directory for WorkSpaces -----------------------------------------------------------------------
 
-DIRECTORY_CHOICE = SingleChoice(
+DIRECTORY_CHOICE = order_per_learner(SingleChoice(
     id="11.1", title="Connect WorkSpaces to the company's Active Directory", points=2,
     answer_name="answer_11_1",
     options={
@@ -37,16 +37,16 @@ DIRECTORY_CHOICE = SingleChoice(
              "APIs and console, not for Windows sessions.",
     },
     key="8097d2195728804010441bed5ebbfc918495e2084e341bb4d992335269849a42",
-)
+))
 
 # --- 11.2 Certificate-based authentication --------------------------------------------------------------
 
-CBA_PREREQUISITES = MultipleChoice(
+CBA_PREREQUISITES = order_per_learner(MultipleChoice(
     id="11.2", title="Prepare certificate-based authentication", points=3, answer_name="answer_11_2",
     options={
         "A": "SAML 2.0 federation for the WorkSpaces directory, with the identity provider sending the user's "
-             "userPrincipalName",
-        "B": "An AWS Private CA in the same account and Region as the WorkSpaces, tagged euc-private-ca",
+             "`userPrincipalName`",
+        "B": "An AWS Private CA in the same account and Region as the WorkSpaces, tagged `euc-private-ca`",
         "C": "Windows WorkSpaces that use the DCV streaming protocol (formerly called WSP), and recent "
              "WorkSpaces clients",
         "D": "A public ACM certificate for each user, exported to the user's laptop",
@@ -75,7 +75,7 @@ CBA_PREREQUISITES = MultipleChoice(
         "E": "3f3cdc35cd8a3b1c4bfa5a3c2fca6f258e35a4b70d95b341220c3054462e9fa8",
         "F": "71d9e9f17cc71509418d80960e99b83a580dbb2945d1050434c8c34724dfcbb5",
     },
-)
+))
 
 # --- 11.3 Access per client type with trusted devices ----------------------------------------------------
 
@@ -119,7 +119,7 @@ DEVICE_ACCESS = MappingMatch(
 
 # --- 11.4 Restricting client IP addresses ---------------------------------------------------------------
 
-IP_RESTRICTION = SingleChoice(
+IP_RESTRICTION = order_per_learner(SingleChoice(
     id="11.4", title="Allow WorkSpaces connections only from the offices", points=2, answer_name="answer_11_4",
     options={
         "A": "An IP access control group listing the office address ranges, associated with the WorkSpaces "
@@ -140,7 +140,7 @@ IP_RESTRICTION = SingleChoice(
              "reaches the WorkSpace through the service's own interface.",
     },
     key="fcb17ee82e67f24b14b77501c00f0cfa4eac862bb41833958c5e4df776de22c0",
-)
+))
 
 # --- 11.5 In-session data controls --------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ carries an explanation; only the explanations of options a learner got wrong are
 
 from __future__ import annotations
 
-from course.exercises.kinds.choice import MultipleChoice, SingleChoice
+from course.exercises.kinds.choice import MultipleChoice, SingleChoice, order_per_learner
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
 
@@ -131,7 +131,7 @@ MITIGATIONS = MappingMatch(
 
 # --- 12.3 Audit, Rules Detect or ML Detect -------------------------------------------------------------
 
-DETECT_CHOICE = SingleChoice(
+DETECT_CHOICE = order_per_learner(SingleChoice(
     id="12.3", title="Watch device behaviour without hand-set thresholds", points=2, answer_name="answer_12_3",
     options={
         "A": "A daily scheduled Device Defender audit with every check enabled",
@@ -149,11 +149,11 @@ DETECT_CHOICE = SingleChoice(
              "patterns by itself.",
     },
     key="2e37f0ab6e36eb4502830ed94694d28b0dd3f915f381deed45719163a200fce4",
-)
+))
 
 # --- 12.4 Replacing a shared certificate with Device Management ----------------------------------------
 
-ROTATION = MultipleChoice(
+ROTATION = order_per_learner(MultipleChoice(
     id="12.4", title="Replace a certificate shared by a whole batch", points=3, answer_name="answer_12_4",
     options={
         "A": "Turn on fleet indexing and define a dynamic thing group whose query selects the pumps of batch "
@@ -163,7 +163,7 @@ ROTATION = MultipleChoice(
         "D": "Once the pumps connect with their new certificates, set the old shared certificate to REVOKED "
              "(or INACTIVE)",
         "E": "Use ML Detect to rotate the certificates automatically",
-        "F": "Suppress the DEVICE_CERTIFICATE_SHARED_CHECK finding for this certificate, because the pumps are "
+        "F": "Suppress the `DEVICE_CERTIFICATE_SHARED_CHECK` finding for this certificate, because the pumps are "
              "legitimate devices",
     },
     explanations={
@@ -185,6 +185,6 @@ ROTATION = MultipleChoice(
         "E": "9722588c175f564fe6699b34c324bcb106a3d64465e3732fc50d37f4d2c62525",
         "F": "868b97fe206f5a5c3cd52485254f5dc6570d625d4f01871cb8c0693cdd3d876a",
     },
-)
+))
 
 register(TRIAGE, MITIGATIONS, DETECT_CHOICE, ROTATION)

@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from course.exercises.keys import make_key
-from course.exercises.kinds.choice import MultipleChoice
+from course.exercises.kinds.choice import MultipleChoice, order_per_learner
 from course.exercises.kinds.logs import (
     DetectorMatch,
     DetectorVariants,
@@ -53,16 +53,18 @@ __all__ = ["run_detector", "signin_cases", "unauthorized_cases"]
 
 # --- 6.7 CloudFormation service role ------------------------------------------------------------
 
-SERVICE_ROLE = MultipleChoice(
+SERVICE_ROLE = order_per_learner(MultipleChoice(
     id="6.7", title="Who can use a stack's service role?", points=3, answer_name="answer_6_7",
     options={
         "A": "Dana can add an IAM user with administrator rights to the stack's template and update the stack; "
              "CloudFormation creates the user with the service role's permissions",
-        "B": "Dana cannot update the stack at all, because she lacks iam:PassRole on cfn-network-admin",
+        "B": "Dana cannot update the stack at all, because she lacks `iam:PassRole` on `cfn-network-admin`",
         "C": "Because Dana has no IAM permissions of her own, the stack cannot be used to change IAM",
-        "D": "A Deny for Dana on cloudformation:UpdateStack, cloudformation:CreateChangeSet and "
-             "cloudformation:ExecuteChangeSet with the stack's ARN as the resource closes the path for her",
-        "E": "To create a new stack that uses cfn-network-admin, Dana would need iam:PassRole on that role",
+        "D": "A Deny for Dana on `cloudformation:UpdateStack`, `cloudformation:CreateChangeSet` and "
+             "`cloudformation:ExecuteChangeSet` with the stack's ARN "
+             "(`arn:aws:cloudformation:eu-west-1:111122223333:stack/network-baseline/*`) as the resource closes the "
+             "path for her",
+        "E": "To create a new stack that uses `cfn-network-admin`, Dana would need `iam:PassRole` on that role",
     },
     explanations={
         "A": "Once a role is attached to a stack, CloudFormation uses it for every later operation by anyone "
@@ -83,7 +85,7 @@ SERVICE_ROLE = MultipleChoice(
         "D": "98e2d98816bafbc47dfc9eeb2e138662a3b846ce2b17cbe70ef6931d955d86bb",
         "E": "82e9cb97c07b333db39b576e333bc22413f67ddff0f75a133cae34835052bcaa",
     },
-)
+))
 
 # --- 6.1 attacker's principal and IP --------------------------------------------------------------
 

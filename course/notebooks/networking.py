@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from course.exercises.kinds.choice import SingleChoice
+from course.exercises.kinds.choice import SingleChoice, order_per_learner
 from course.exercises.kinds.network import Flow, NetworkExercise, Option, Options, Slot, Slots
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.registry import register
@@ -566,12 +566,12 @@ OAC_POLICY = PolicyExercise(
 
 # --- 2.8 Encrypting Direct Connect ------------------------------------------------------------------
 
-DX_ENCRYPTION = SingleChoice(
+DX_ENCRYPTION = order_per_learner(SingleChoice(
     id="2.8", title="Encrypt a Direct Connect link at layer 2", points=2, answer_name="answer_2_8",
     options={
         "A": "Nothing: a Direct Connect link is a private fibre, so its traffic is already encrypted",
-        "B": "Turn on MACsec on the dedicated connection with the encryption mode should_encrypt",
-        "C": "Turn on MACsec on the dedicated connection with the encryption mode must_encrypt",
+        "B": "Turn on MACsec on the dedicated connection with the encryption mode `should_encrypt`",
+        "C": "Turn on MACsec on the dedicated connection with the encryption mode `must_encrypt`",
         "D": "Run a Site-to-Site VPN over the Direct Connect connection",
         "E": "Ask for a hosted connection and configure MACsec keys on it yourself",
     },
@@ -587,7 +587,7 @@ DX_ENCRYPTION = SingleChoice(
              "interconnect can offer that.",
     },
     key="eb4f2f69ca191051f8102a70cfd9ed73ce4b0076aab796229046cefee2504c23",
-)
+))
 
 # === Section 9: load balancers, Block Public Access and Network Firewall (course.net round two) ===========
 # These three questions vary per learner (course.exercises.variants): each learner's notebook shows their own

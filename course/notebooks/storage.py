@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from course.exercises.kinds.choice import MultipleChoice
+from course.exercises.kinds.choice import MultipleChoice, order_per_learner
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
@@ -555,19 +555,19 @@ EFS_POLICY = policy_family(_EFS_POLICY, EFS_DEFAULT, efs_scenario, EFS_MODEL)
 
 # --- 3.10 AWS Backup Vault Lock ---------------------------------------------------------------------------
 
-VAULT_LOCK = MultipleChoice(
+VAULT_LOCK = order_per_learner(MultipleChoice(
     id="3.10", title="What AWS Backup Vault Lock guarantees", points=3, answer_name="answer_3_10",
     options={
-        "A": "In compliance mode, once the grace period has ended, nobody (not the root user, not AWS) can "
-             "remove the lock or shorten the retention it enforces",
-        "B": "In governance mode, only AWS Support can remove the lock",
-        "C": "A compliance-mode lock can still be changed or removed during its grace period of at least 72 "
-             "hours, which is the time to test it",
-        "D": "Vault Lock re-encrypts recovery points under a key that only AWS holds",
+        "A": "In compliance mode, once the grace period has ended, nobody (not the root user, not AWS) can remove "
+             "the lock or shorten the retention it enforces.",
+        "B": "In governance mode, only AWS Support can remove the lock.",
+        "C": "A compliance-mode lock can still be changed or removed during its grace period of at least 72 hours, "
+             "which is the time to test it.",
+        "D": "Vault Lock re-encrypts recovery points under a key that only AWS holds.",
         "E": "A logically air-gapped vault is always locked in compliance mode and can be shared with another "
-             "account through AWS RAM for recovery",
-        "F": "A vault access policy that denies backup:DeleteRecoveryPoint to everyone gives the same "
-             "guarantee as compliance mode",
+             "account through AWS RAM for recovery.",
+        "F": "A vault access policy that denies `backup:DeleteRecoveryPoint` to everyone gives the same guarantee as "
+             "compliance mode.",
     },
     explanations={
         "A": "After the grace period a compliance-mode lock is immutable for everyone.",
@@ -587,7 +587,7 @@ VAULT_LOCK = MultipleChoice(
         "E": "96a74173402d783624fdc19a6adf7914a76cde568130a793b184cc318df557c9",
         "F": "f81e9778b1ff4f2fde3b91cbaca8503d892683548863faa5ced2179fd90b3d91",
     },
-)
+))
 
 # --- 3.11 Presigned URLs: short-lived, download-only, TLS only (graded by course.iam) -------------------------
 

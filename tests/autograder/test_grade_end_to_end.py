@@ -73,12 +73,14 @@ def build_batch(folder: Path, port: int) -> dict[str, str]:
     """Write every submission; return student id -> what it is."""
     release, sol = f.real_notebook(ROOT)
     honest = f.with_answers(release, _answers(sol))
-    wrong = {"answer_10_2": 'answer_10_2 = "A"', "answer_10_3": 'answer_10_3 = "A"'}  # single choice: 0
+    # single choice: 0 (the authored wrong option A, in the letters of the learner's own option order)
+    wrong = {"answer_10_2": 'answer_10_2 = v10_2.letter("A")', "answer_10_3": 'answer_10_3 = v10_3.letter("A")'}
     subs: dict[str, nbformat.NotebookNode | bytes] = {}
     subs["correct"] = f.with_answers(release, sol)
     subs["blank"] = release
-    subs["partial"] = f.with_answers(release, {**sol, "answer-10-3": 'answer_10_3 = "A"', "answer-10-5": "# not done\n",
-                                               "answer-10-6": 'answer_10_6 = {"A", "B"}'})
+    subs["partial"] = f.with_answers(release, {**sol, "answer-10-3": 'answer_10_3 = v10_3.letter("A")',
+                                               "answer-10-5": "# not done\n",
+                                               "answer-10-6": 'answer_10_6 = v10_6.letters("A", "B")'})
     subs["warning"] = f.with_answers(release, {**sol, "answer-10-1": 'import warnings\nwarnings.warn("hm")\n'
                                                + sol["answer-10-1"]})  # the model answer, after a warning
     subs["strip_asserts"] = f.insert_after(f.with_answers(release, _answers(sol, **wrong)), "10-setup", (
@@ -88,7 +90,7 @@ def build_batch(folder: Path, port: int) -> dict[str, str]:
     subs["always_equal"] = f.with_answers(release, _answers(sol, answer_10_2=(
         "class Yes(str):\n    def __eq__(self, other): return True\n    def __hash__(self): return 0\n"
         "class Any:\n    def __eq__(self, other): return True\n    def __hash__(self): return 0\n"
-        "answer_10_2 = Yes('A')\nanswer_10_3 = Any()\nanswer_10_4 = Any()\nanswer_10_6 = Any()")))
+        "answer_10_2 = Yes(v10_2.letter('A'))\nanswer_10_3 = Any()\nanswer_10_4 = Any()\nanswer_10_6 = Any()")))
     subs["redefine_check"] = f.insert_after(f.with_answers(release, _answers(sol, **wrong)), "answer-10-1",
                                             "def check(*args, **kwargs):\n    return None\nassert_ = None")
     subs["patched_checker"] = f.insert_after(f.with_answers(release, _answers(sol, **wrong)), "10-setup", (
@@ -207,15 +209,16 @@ def test_every_submission_gets_one_row_with_a_known_status(batch):
 
 
 def test_honest_submissions_score_what_the_trusted_checker_says(batch):
-    from course.exercises import evaluate
+    from course.exercises import evaluate, get
 
     assert (row(batch, "correct")["status"], score(batch, "correct")) == ("graded", 16)
     assert (row(batch, "blank")["status"], score(batch, "blank")) == ("graded", 0)
     _, sol = f.real_notebook(ROOT)
     ns: dict = {}
-    for gid in ("answer-10-1", "answer-10-2", "answer-10-4"):
-        exec(sol[gid], ns)
-    expected = 2 + 2 + 0 + 3 * evaluate("10.4", ns["answer_10_4"]).score + 0 + 3 * evaluate("10.6", {"A", "B"}).score
+    exec(sol["answer-10-4"], ns)
+    chosen = get("10.6").variants.values("10.6", "partial").letters("A", "B")  # the learner's letters (issue #19)
+    expected = (2 + 2 + 0 + 3 * evaluate("10.4", ns["answer_10_4"]).score + 0
+                + 3 * evaluate("10.6", chosen, identity="partial").score)
     assert row(batch, "partial")["status"] == "graded"
     assert score(batch, "partial") == pytest.approx(round(expected, 2))
     assert 4 < score(batch, "partial") < 16

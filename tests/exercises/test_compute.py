@@ -9,6 +9,7 @@ import re
 
 import pytest
 from conftest import ROOT
+from nbhelpers import solution_value
 
 from course.authoring import hidden_cases
 from course.exercises import CheckResult, evaluate, get
@@ -132,8 +133,12 @@ def test_reference_solution_scores_full_marks_also_with_the_hidden_cases(exercis
 @pytest.mark.parametrize("exercise_id", sorted(REFERENCES))
 def test_notebook_solution_cells_pass(exercise_id):
     source = notebook_cells()["answer-" + exercise_id.replace(".", "-")]
+    body = source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0]
+    if get(exercise_id).kind.endswith("choice"):  # letters in the learner's order (issue #19)
+        assert evaluate(exercise_id, solution_value(exercise_id, body)).passed
+        return
     scope: dict = {}
-    exec(source.split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0], scope)  # noqa: S102
+    exec(body, scope)  # noqa: S102
     assert evaluate(exercise_id, scope["answer_" + exercise_id.replace(".", "_")]).passed
 
 

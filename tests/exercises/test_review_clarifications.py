@@ -12,22 +12,27 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from course.exercises import evaluate, get
+from course.exercises import all_exercises, evaluate, get
 from course.exercises.kinds.policy import lint_requirement
 
 SOURCE = ROOT / "source"
 
 
 def stem(exercise_id: str) -> str:
-    """The markdown of question ``exercise_id``, from its heading to the end of that cell."""
+    """The markdown of question ``exercise_id``, from its heading to the end of that cell, and for a choice
+    question its options (a code cell lists them, in each learner's order: issue #19)."""
     number = exercise_id.split(".")[0].zfill(2)
     heading = f"### Question {exercise_id} "
+    options = " ".join(getattr(get(exercise_id), "options", {}).values()) if exercise_id in CHOICE else ""
     for path in sorted(SOURCE.glob(f"{number}-*/*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "markdown" and heading in cell.source:
-                text = cell.source[cell.source.index(heading):]
+                text = cell.source[cell.source.index(heading):] + " " + options
                 return " ".join(text.split())
     raise LookupError(heading)
+
+
+CHOICE = {e.id for e in all_exercises() if e.kind in ("single-choice", "multiple-choice")}
 
 
 @pytest.mark.parametrize("exercise_id, phrases", [

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from course.exercises.base import Exercise, MalformedAnswer, type_name
 from course.exercises.hints import sentences
 from course.exercises.keys import make_key
 from course.exercises.results import Requirement
+from course.exercises.variants import OptionOrder, VariantFamily, mentions_relettered, relettered, shuffled
 
 
 @dataclass(kw_only=True)
@@ -31,6 +33,14 @@ class _Options(Exercise):
     def hint_texts(self) -> list[str]:
         return list(self.explanations.values())
 
+    def _relettered(self, order: tuple[str, ...], **changes: Any) -> Any:
+        """A copy whose options and explanations are keyed by the letters a learner sees (``order[i]``, an
+        authored letter, becomes letter i), with every "option X" in the explanations said in those letters."""
+        explanations = {letter: mentions_relettered(text, order)
+                        for letter, text in relettered(self.explanations, order).items()}
+        return dataclasses.replace(self, options=relettered(self.options, order), explanations=explanations,
+                                   variants=None, **changes)
+
 
 @dataclass(kw_only=True)
 class SingleChoice(_Options):
@@ -47,6 +57,16 @@ class SingleChoice(_Options):
         hint = "" if right else sentences(f"You chose option {letter}", self.explain(letter)
                                           or "It is not the best fit for this scenario")
         return [Requirement(f"the chosen option ({letter}) fits the scenario", right, hint)]
+
+    def right_letters(self) -> set[str]:
+        """The option the key names (found by trying each letter: the key is a hash, never stored in clear)."""
+        return {letter for letter in self.options if make_key(self.id, letter) == self.key}
+
+    def reordered(self, order: tuple[str, ...]) -> SingleChoice:
+        """This question with its options in ``order`` (authored letters), lettered A, B... in that order."""
+        (right,) = self.right_letters()
+        shown: SingleChoice = self._relettered(order, key=make_key(self.id, chr(ord("A") + order.index(right))))
+        return shown
 
 
 @dataclass(kw_only=True)
@@ -89,6 +109,47 @@ class MultipleChoice(_Options):
             reqs.append(Requirement("every option that applies is chosen", True,
                                     weight=float(rightly_left_out)))
         return reqs
+
+    def right_letters(self) -> set[str]:
+        """The options that apply."""
+        return {letter for letter in self.options if self._applies(letter)}
+
+    def reordered(self, order: tuple[str, ...]) -> MultipleChoice:
+        """This question with its options in ``order`` (authored letters), lettered A, B... in that order."""
+        applies = {chr(ord("A") + order.index(letter)) for letter in self.right_letters()}
+        shown: MultipleChoice = self._relettered(order, keys=choice_keys(self.id, applies, relettered(
+            self.options, order)))
+        return shown
+
+
+Choice = TypeVar("Choice", SingleChoice, MultipleChoice)
+
+
+def order_per_learner(exercise: Choice) -> Choice:
+    """Let every learner see ``exercise``'s options in their own order (issue #19): its variant family's scenario
+    is only the order (:class:`OptionOrder`). A learner's letters are graded and explained in that order; the
+    default scenario (no identity: tests, the instructor's notebooks) is the authored order, so ``exercise``
+    itself is the default variant. Returns ``exercise``, now carrying the family, for ``register``."""
+    authored = tuple(sorted(exercise.options))
+    right = exercise.right_letters()
+    problem = ""
+    if isinstance(exercise, SingleChoice) and len(right) != 1:
+        problem = f"its key names {len(right)} options, not one"
+    elif authored != tuple(chr(ord("A") + i) for i in range(len(authored))):
+        problem = f"its options are lettered {', '.join(authored)}, not A, B, C... in a row"
+    if problem:
+        raise ValueError(f"question {exercise.id}: cannot vary the option order: {problem}")
+
+    def build(values: OptionOrder) -> Exercise:
+        return exercise if values.order == authored else exercise.reordered(values.order)
+
+    def model(values: OptionOrder) -> str | set[str]:
+        letters = values.letters(*right)
+        return next(iter(letters)) if isinstance(exercise, SingleChoice) else letters
+
+    exercise.variants = VariantFamily(OptionOrder(order=authored), lambda seed: OptionOrder(
+        order=shuffled(list(authored), seed)), build, model)
+    return exercise
 
 
 def _listed(letters: list[str]) -> str:

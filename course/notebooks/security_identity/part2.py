@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from course.exercises.kinds.choice import MultipleChoice
+from course.exercises.kinds.choice import MultipleChoice, order_per_learner
 from course.exercises.kinds.policy import PolicyCase, PolicyExercise
 from course.exercises.kinds.value import MappingMatch, Part
 from course.exercises.registry import register
@@ -448,17 +448,17 @@ PERIMETER_RCP = policy_family(_PERIMETER_RCP, PERIMETER_DEFAULT, perimeter_scena
 
 # --- 1.14 Certificates for CloudFront and an ALB ----------------------------------------------------------
 
-CERTIFICATES = MultipleChoice(
+CERTIFICATES = order_per_learner(MultipleChoice(
     id="1.14", title="Certificates for a site behind CloudFront and a load balancer", points=3,
     answer_name="answer_1_14",
     options={
-        "A": "Request a public ACM certificate for shop.example.com in us-east-1 and use it on the CloudFront "
+        "A": "Request a public ACM certificate for `shop.example.com` in `us-east-1` and use it on the CloudFront "
              "distribution",
-        "B": "Request a public ACM certificate for shop.example.com in eu-west-1 and use it on the ALB",
+        "B": "Request a public ACM certificate for `shop.example.com` in `eu-west-1` and use it on the ALB",
         "C": "Validate the domain with DNS, leaving the CNAME record that ACM gives you in the hosted zone",
         "D": "Validate the domain by email, so that ACM can renew without anybody doing anything",
         "E": "Export the certificate's private key from ACM and upload it to the load balancer",
-        "F": "Request a single certificate in eu-west-1 and attach it to both the distribution and the ALB",
+        "F": "Request a single certificate in `eu-west-1` and attach it to both the distribution and the ALB",
         "G": "Import a certificate bought from another CA into ACM and let ACM renew it",
     },
     explanations={
@@ -479,6 +479,6 @@ CERTIFICATES = MultipleChoice(
         "F": "b6e7388f045bffb426f545f2a8326304bf9a9050e7955931fa28280575a974c5",
         "G": "7c7ec48dff10c3f8949b6c71990ef4c3c37dbf596a74889a88277821a4de67d5",
     },
-)
+))
 
 register(KEY_POLICY, KEY_CHOICE, SECRETS_ABAC, ENDPOINT_POLICY, PERIMETER_RCP, CERTIFICATES)
