@@ -46,7 +46,7 @@ START_HEADINGS = ["Start here: AWS Security Notebooks", "How a question and a ch
 CAPTION = re.compile(r"^\s*[*_]{1,2}Figure\s*\d*[:.]\s*(.+)", re.S)
 MIN_CAPTION_WORDS = 8
 # Notebooks without any figure (a content gap of issue #18, recorded so that a new one is noticed)
-NO_FIGURE = {"05-database"}
+NO_FIGURE: set[str] = set()
 CELLS = ".jp-NotebookPanel .jp-Notebook .jp-Cell"
 
 
