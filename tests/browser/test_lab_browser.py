@@ -27,6 +27,7 @@ from labdriver import (
     running_lab,
     screenshot_on_failure,
 )
+from nbhelpers import solution_value
 
 from course.demo import model_answer
 from course.exercises import SingleChoice, evaluate, get
@@ -78,16 +79,32 @@ def choice_exercise(release: nbformat.NotebookNode, source: nbformat.NotebookNod
             continue
         right = model_answer(next(c for c in source.cells
                                   if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id))
-        namespace: dict = {}
-        exec(right, namespace)  # the instructor's own model answer, from source/
-        correct = namespace[exercise.answer_name]
+        # the instructor's own model answer, from source/, answered in the authored option order (no identity)
+        correct = solution_value(exercise_id, right)
         wrong = next(option for option in exercise.options if option != correct)
-        result = evaluate(exercise_id, wrong)
-        assert evaluate(exercise_id, correct).passed and result.failures
+        assert evaluate(exercise_id, correct, identity=None).passed
+        assert evaluate(exercise_id, wrong, identity=None).failures
+        options = f"options-{grade_id[7:]}"  # the cell that shows this learner's option order (issue #19)
         return {"id": exercise_id, "answer": index, "check": ids.index(f"check-{grade_id[7:]}"),
                 "setup": next(i for i, g in enumerate(ids) if g.endswith("-setup")),
-                "right": right, "wrong": f"{exercise.answer_name} = {wrong!r}", "hint": result.failures[0].hint}
+                "options": ids.index(options) if options in ids else None,
+                "right": right, "authored_wrong": wrong, "answer_name": exercise.answer_name}
     return None
+
+
+def wrong_answer_for(question: dict, work: Path) -> tuple[str, str]:
+    """The authored wrong option in the browser learner's own letters, and the hint their check gives for it.
+
+    The learner's kernel chose its identity (``my-work/.aws-course-id``, written on first use), so their letters
+    are worked out for that identity, as the grader would."""
+    exercise = get(question["id"])
+    letter, identity = question["authored_wrong"], None
+    if exercise.variants is not None:
+        identity = (work / ".aws-course-id").read_text(encoding="utf-8").strip()
+        letter = exercise.variants.values(question["id"], identity).letter(letter)
+    result = evaluate(question["id"], letter, identity=identity)
+    assert result.failures, f"{letter!r} is wrong for {identity}"
+    return f"{question['answer_name']} = {letter!r}", result.failures[0].hint
 
 
 def normalise(text: str) -> str:
@@ -164,6 +181,12 @@ def walk_through(lab: dict, browser) -> None:
     stderr = cell(question["setup"]).find_elements(By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.stderr']")
     assert not [e for e in stderr if "Error" in e.text], "the setup cell ran without error"
 
+    if question["options"] is not None:  # the learner's option order, bound as vN_M for the answer
+        run(question["options"])
+        wait.until(lambda _: cell(question["options"]).find_element(By.CSS_SELECTOR, ".jp-InputPrompt").text.strip()
+                   not in ("[ ]:", "[*]:", ""))
+    wrong, hint = wrong_answer_for(question, course / "my-work")
+
     type_answer(question["right"])
     run(question["answer"])
     run(question["check"])
@@ -179,13 +202,13 @@ def walk_through(lab: dict, browser) -> None:
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", cell(question["check"]))
     browser.save_screenshot(str(ARTIFACTS / "02-correct-answer-pass.png"))
 
-    type_answer(question["wrong"])
+    type_answer(wrong)
     run(question["answer"])
     run(question["check"])
     failed = check_output("✘ FAIL")
     assert "✔ PASS" not in failed
     assert not cell(question["check"]).find_elements(By.CSS_SELECTOR, "details.aws-course-model-answer")
-    assert normalise(question["hint"]) in normalise(failed), "the hint names the misconception"
+    assert normalise(hint) in normalise(failed), "the hint names the misconception"
     error = wait.until(lambda _: cell(question["check"]).find_elements(
         By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.stderr']"))
     # the failure is one calm line, not a traceback through the library's files
