@@ -49,7 +49,21 @@ class SandboxKernelManager(AsyncKernelManager):
         self.sandbox.give(Path(self.connection_file))
         assert self.kernel_spec is not None  # loaded before the command is formatted
         self.kernel_spec.interrupt_mode = "message"  # a signal would not cross into bwrap's pid namespace
-        return self.sandbox.wrap([sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file])
+        return self.sandbox.wrap([sys.executable, "-c", KERNEL_LAUNCHER, "-f", self.connection_file])
+
+
+# ipykernel_launcher, minus what a grading kernel never uses: ipykernel imports the debugger (debugpy and its
+# vendored pydevd, ~0.1 s CPU per kernel) at start-up; made unimportable while the kernel starts, importable
+# again before the first cell. The IPython history database is off: no SQLite file and no writer thread.
+KERNEL_LAUNCHER = (
+    "import sys\n"
+    "sys.modules['debugpy'] = None\n"
+    "from ipykernel.kernelapp import IPKernelApp\n"
+    "app = IPKernelApp.instance()\n"
+    "app.initialize(sys.argv[1:] + ['--HistoryManager.enabled=False'])\n"
+    "del sys.modules['debugpy']\n"
+    "app.start()\n"
+)
 
 
 RECEIVE_QUEUE = 16  # messages ZeroMQ may hold for us on each socket before the kernel's side drops them
