@@ -28,6 +28,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets import Any as TAny
 
+from autograder import mplcache
 from autograder.sandbox import Sandbox, kill_tree
 
 
@@ -242,6 +243,7 @@ async def start_kernel(sandbox: Sandbox, extra_pythonpath: list[Path] | None = N
                        warmup: str | None = None) -> Kernel:
     """Start (and warm up) a kernel in ``sandbox``; a failure is kept in :attr:`Kernel.error`, not raised."""
     sandbox.prepare()
+    mplcache.install(sandbox)
     km = SandboxKernelManager(sandbox=sandbox, kernel_name="python3", transport="ipc",
                               ip=str(sandbox.workdir / "ipc"),
                               connection_file=str(sandbox.workdir / "kernel.json"))
