@@ -11,6 +11,7 @@ number of messages, so nothing the kernel sends is held without a bound."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import math
 import subprocess
@@ -197,34 +198,20 @@ BLANK_PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060
                           "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082")
 
 
-def warmup_code(modules: tuple[str, ...]) -> str:
-    """What a fresh kernel runs before the learner's first cell (silently, outside the notebook): import the
-    modules the assignment's own locked cells import (paid while the previous notebook is scored), and make
-    ``Figure.savefig`` to a PNG stream write a blank image instead of rasterising the figure. Learner code
-    may undo either; that only costs time, never a score (answers are judged as data)."""
-    return (
-        "def __autograder_warm(modules, blank):\n"
-        "    import importlib\n"
-        "    for name in modules:\n"
-        "        try:\n"
-        "            importlib.import_module(name)\n"
-        "        except Exception:\n"
-        "            pass\n"
-        "    try:\n"
-        "        from matplotlib.figure import Figure\n"
-        "    except Exception:\n"
-        "        return\n"
-        "    original = Figure.savefig\n"
-        "    def savefig(self, fname, *args, **kwargs):\n"
-        "        fmt = kwargs.get('format') or 'png'\n"
-        "        if hasattr(fname, 'write') and fmt == 'png':\n"
-        "            fname.write(blank)\n"
-        "            return None\n"
-        "        return original(self, fname, *args, **kwargs)\n"
-        "    Figure.savefig = savefig\n"
-        f"__autograder_warm({list(modules)!r}, {BLANK_PNG!r})\n"
-        "del __autograder_warm\n"
-    )
+# Functions whose figures instructor cells may ask for without anything but a PNG of them being used.
+FIGURE_MAKERS = (("course.net", "draw"),)
+WARMUP_SOURCE = (Path(__file__).with_name("kernel_warmup.py")).read_text(encoding="utf-8")
+
+
+def warmup_code(modules: tuple[str, ...], release_cells: tuple[str, ...] = ()) -> str:
+    """What a fresh kernel runs before the learner's first cell (silently, outside the notebook, in a namespace
+    of its own): :mod:`autograder.kernel_warmup` with the modules to import, the release's locked cells
+    (``release_cells``, as SHA-256 digests: only their exact text counts as an instructor cell) and the figure
+    makers. Learner code may undo any of it; that only costs time, never a score."""
+    release = {hashlib.sha256(text.encode()).hexdigest() for text in release_cells}
+    args = f"{list(modules)!r}, {BLANK_PNG!r}, {release!r}, {list(FIGURE_MAKERS)!r}"
+    return (f"(lambda ns: (exec(compile({WARMUP_SOURCE!r}, '<autograder warm-up>', 'exec'), ns), "
+            f"ns['autograder_warm']({args})))({{'__name__': 'autograder_warmup'}})\n")
 
 
 @dataclass
