@@ -108,7 +108,6 @@ def test_instructor_figures_are_stand_ins_and_the_kernel_starts_lean(tmp_path):
     matplotlib; the learner's own cell gets the real figure; the debugger is not loaded at start-up but
     importable; matplotlib's font list is the grader's copy in the kernel's own config folder."""
     import course.exercises
-
     from autograder import warm
 
     use_bwrap = bwrap_works()
