@@ -19,17 +19,20 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import nbformat
 import zmq
 import zmq.asyncio
 from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets import Any as TAny
 
 from autograder import mplcache
+from autograder.prepare import role
 from autograder.sandbox import Sandbox, kill_tree
 
 
@@ -251,14 +254,21 @@ async def start_kernel(sandbox: Sandbox, extra_pythonpath: list[Path] | None = N
     return kernel
 
 
-async def _silently(client: BudgetClient, code: str) -> None:
-    """Run ``code`` without a cell: no execution count, no history, its output never read into the notebook."""
-    assert client.kc is not None
+async def _silently(client: BudgetClient, code: str) -> str | None:
+    """Run ``code`` without a cell: no execution count, no history (so learner code cannot read it back from
+    ``In``), its output never read into the notebook. Returns the reply's status; a dead kernel raises."""
+    assert client.kc is not None and client.km is not None
     msg_id = client.kc.execute(code, silent=True, store_history=False)
     while True:
-        reply = await client.kc._async_get_shell_msg()
+        try:
+            reply = await client.kc._async_get_shell_msg(timeout=1)
+        except Empty:
+            if not await ensure_async(client.km.is_alive()):
+                raise DeadKernelError("kernel died") from None
+            continue
         if reply.get("parent_header", {}).get("msg_id") == msg_id:
-            return
+            status = reply.get("content", {}).get("status")
+            return status if isinstance(status, str) else None
 
 
 async def execute(kernel: Kernel, nb: nbformat.NotebookNode, cell_timeout: float,
@@ -281,7 +291,11 @@ async def execute(kernel: Kernel, nb: nbformat.NotebookNode, cell_timeout: float
             return result
         if env:
             values = {str(k): str(v) for k, v in env.items()}  # repr() of str is an exact Python literal
-            await asyncio.wait_for(_silently(client, f"__import__('os').environ.update({values!r})"), cell_timeout)
+            try:
+                await asyncio.wait_for(_silently(client, f"__import__('os').environ.update({values!r})"),
+                                       cell_timeout)
+            except TimeoutError:
+                raise CellTimeoutError("setting the learner's variables timed out") from None
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
@@ -291,6 +305,9 @@ async def execute(kernel: Kernel, nb: nbformat.NotebookNode, cell_timeout: float
             # nbclient's own cell timeout normally fires first; this hard limit does not trust it to
             budget = min(cell_timeout + 5, remaining)
             try:
+                if role(cell) == "extract":  # the grader's own read-out: one silent request, not a cell
+                    result.replies[index] = await asyncio.wait_for(_silently(client, cell.source), budget)
+                    continue
                 await asyncio.wait_for(client.async_execute_cell(cell, index), budget)
             except TimeoutError:
                 if budget < cell_timeout + 5:
