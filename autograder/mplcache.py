@@ -57,9 +57,12 @@ def install(sandbox: Sandbox) -> bool:
     if not files:
         return False
     folder = config_dir(sandbox)
-    folder.mkdir(mode=0o700, exist_ok=True)
-    for name, content in files:
-        (folder / name).write_bytes(content)
-        sandbox.give(folder / name)
-    sandbox.give(folder)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        for name, content in files:
+            (folder / name).write_bytes(content)
+            sandbox.give(folder / name)
+        sandbox.give(folder)
+    except OSError:  # the kernel builds its own list, as without this
+        return False
     return True
