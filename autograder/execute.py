@@ -11,6 +11,7 @@ number of messages, so nothing the kernel sends is held without a bound."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import math
 import subprocess
@@ -18,16 +19,20 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import nbformat
 import zmq
 import zmq.asyncio
 from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets import Any as TAny
 
+from autograder import mplcache
+from autograder.prepare import role
 from autograder.sandbox import Sandbox, kill_tree
 
 
@@ -49,7 +54,21 @@ class SandboxKernelManager(AsyncKernelManager):
         self.sandbox.give(Path(self.connection_file))
         assert self.kernel_spec is not None  # loaded before the command is formatted
         self.kernel_spec.interrupt_mode = "message"  # a signal would not cross into bwrap's pid namespace
-        return self.sandbox.wrap([sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file])
+        return self.sandbox.wrap([sys.executable, "-c", KERNEL_LAUNCHER, "-f", self.connection_file])
+
+
+# ipykernel_launcher, minus what a grading kernel never uses: ipykernel imports the debugger (debugpy and its
+# vendored pydevd, ~0.1 s CPU per kernel) at start-up; made unimportable while the kernel starts, importable
+# again before the first cell. The IPython history database is off: no SQLite file and no writer thread.
+KERNEL_LAUNCHER = (
+    "import sys\n"
+    "sys.modules['debugpy'] = None\n"
+    "from ipykernel.kernelapp import IPKernelApp\n"
+    "app = IPKernelApp.instance()\n"
+    "app.initialize(sys.argv[1:] + ['--HistoryManager.enabled=False'])\n"
+    "del sys.modules['debugpy']\n"
+    "app.start()\n"
+)
 
 
 RECEIVE_QUEUE = 16  # messages ZeroMQ may hold for us on each socket before the kernel's side drops them
@@ -182,34 +201,20 @@ BLANK_PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060
                           "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082")
 
 
-def warmup_code(modules: tuple[str, ...]) -> str:
-    """What a fresh kernel runs before the learner's first cell (silently, outside the notebook): import the
-    modules the assignment's own locked cells import (paid while the previous notebook is scored), and make
-    ``Figure.savefig`` to a PNG stream write a blank image instead of rasterising the figure. Learner code
-    may undo either; that only costs time, never a score (answers are judged as data)."""
-    return (
-        "def __autograder_warm(modules, blank):\n"
-        "    import importlib\n"
-        "    for name in modules:\n"
-        "        try:\n"
-        "            importlib.import_module(name)\n"
-        "        except Exception:\n"
-        "            pass\n"
-        "    try:\n"
-        "        from matplotlib.figure import Figure\n"
-        "    except Exception:\n"
-        "        return\n"
-        "    original = Figure.savefig\n"
-        "    def savefig(self, fname, *args, **kwargs):\n"
-        "        fmt = kwargs.get('format') or 'png'\n"
-        "        if hasattr(fname, 'write') and fmt == 'png':\n"
-        "            fname.write(blank)\n"
-        "            return None\n"
-        "        return original(self, fname, *args, **kwargs)\n"
-        "    Figure.savefig = savefig\n"
-        f"__autograder_warm({list(modules)!r}, {BLANK_PNG!r})\n"
-        "del __autograder_warm\n"
-    )
+# Functions whose figures instructor cells may ask for without anything but a PNG of them being used.
+FIGURE_MAKERS = (("course.net", "draw"),)
+WARMUP_SOURCE = (Path(__file__).with_name("kernel_warmup.py")).read_text(encoding="utf-8")
+
+
+def warmup_code(modules: tuple[str, ...], release_cells: tuple[str, ...] = ()) -> str:
+    """What a fresh kernel runs before the learner's first cell (silently, outside the notebook, in a namespace
+    of its own): :mod:`autograder.kernel_warmup` with the modules to import, the release's locked cells
+    (``release_cells``, as SHA-256 digests: only their exact text counts as an instructor cell) and the figure
+    makers. Learner code may undo any of it; that only costs time, never a score."""
+    release = {hashlib.sha256(text.encode()).hexdigest() for text in release_cells}
+    args = f"{list(modules)!r}, {BLANK_PNG!r}, {release!r}, {list(FIGURE_MAKERS)!r}"
+    return (f"(lambda ns: (exec(compile({WARMUP_SOURCE!r}, '<autograder warm-up>', 'exec'), ns), "
+            f"ns['autograder_warm']({args})))({{'__name__': 'autograder_warmup'}})\n")
 
 
 @dataclass
@@ -228,6 +233,7 @@ async def start_kernel(sandbox: Sandbox, extra_pythonpath: list[Path] | None = N
                        warmup: str | None = None) -> Kernel:
     """Start (and warm up) a kernel in ``sandbox``; a failure is kept in :attr:`Kernel.error`, not raised."""
     sandbox.prepare()
+    mplcache.install(sandbox)
     km = SandboxKernelManager(sandbox=sandbox, kernel_name="python3", transport="ipc",
                               ip=str(sandbox.workdir / "ipc"),
                               connection_file=str(sandbox.workdir / "kernel.json"))
@@ -248,14 +254,21 @@ async def start_kernel(sandbox: Sandbox, extra_pythonpath: list[Path] | None = N
     return kernel
 
 
-async def _silently(client: BudgetClient, code: str) -> None:
-    """Run ``code`` without a cell: no execution count, no history, its output never read into the notebook."""
-    assert client.kc is not None
+async def _silently(client: BudgetClient, code: str) -> str | None:
+    """Run ``code`` without a cell: no execution count, no history (so learner code cannot read it back from
+    ``In``), its output never read into the notebook. Returns the reply's status; a dead kernel raises."""
+    assert client.kc is not None and client.km is not None
     msg_id = client.kc.execute(code, silent=True, store_history=False)
     while True:
-        reply = await client.kc._async_get_shell_msg()
+        try:
+            reply = await client.kc._async_get_shell_msg(timeout=1)
+        except Empty:
+            if not await ensure_async(client.km.is_alive()):
+                raise DeadKernelError("kernel died") from None
+            continue
         if reply.get("parent_header", {}).get("msg_id") == msg_id:
-            return
+            status = reply.get("content", {}).get("status")
+            return status if isinstance(status, str) else None
 
 
 async def execute(kernel: Kernel, nb: nbformat.NotebookNode, cell_timeout: float,
@@ -278,7 +291,11 @@ async def execute(kernel: Kernel, nb: nbformat.NotebookNode, cell_timeout: float
             return result
         if env:
             values = {str(k): str(v) for k, v in env.items()}  # repr() of str is an exact Python literal
-            await asyncio.wait_for(_silently(client, f"__import__('os').environ.update({values!r})"), cell_timeout)
+            try:
+                await asyncio.wait_for(_silently(client, f"__import__('os').environ.update({values!r})"),
+                                       cell_timeout)
+            except TimeoutError:
+                raise CellTimeoutError("setting the learner's variables timed out") from None
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
@@ -288,6 +305,9 @@ async def execute(kernel: Kernel, nb: nbformat.NotebookNode, cell_timeout: float
             # nbclient's own cell timeout normally fires first; this hard limit does not trust it to
             budget = min(cell_timeout + 5, remaining)
             try:
+                if role(cell) == "extract":  # the grader's own read-out: one silent request, not a cell
+                    result.replies[index] = await asyncio.wait_for(_silently(client, cell.source), budget)
+                    continue
                 await asyncio.wait_for(client.async_execute_cell(cell, index), budget)
             except TimeoutError:
                 if budget < cell_timeout + 5:

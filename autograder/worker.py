@@ -193,9 +193,11 @@ _WARMUPS: dict[int, tuple[assignment_mod.AssignmentSpec, str]] = {}
 
 
 def warmup_for(spec: assignment_mod.AssignmentSpec) -> str:
-    """The warm-up of a kernel for ``spec``: the imports of its locked (instructor) cells."""
+    """The warm-up of a kernel for ``spec``: the imports of its locked (instructor) cells, and their text."""
     known = _WARMUPS.get(id(spec))
     if known is None or known[0] is not spec:
-        known = (spec, warm.warmup_code(warm.imported_modules(list(spec.locked_cells().values()))))
+        locked = list(spec.locked_cells().values())
+        code = tuple(c.source for c in locked if c.cell_type == "code")
+        known = (spec, warm.warmup_code(warm.imported_modules(locked), code))
         _WARMUPS[id(spec)] = known
     return known[1]

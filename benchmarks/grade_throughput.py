@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="e.g. 02-networking-content-delivery or 01-security-identity-compliance (three parts)")
     parser.add_argument("--jobs", type=int, default=None, help="--jobs for aws-course grade (default: its own)")
     parser.add_argument("--cold", action="store_true",
-                        help="ours with AUTOGRADER_WARM=0: no kernel made ready ahead, no warm-up (as before #22)")
+                        help="ours with AUTOGRADER_WARM=0: no kernel made ready ahead, no warm-up, figures drawn "
+                             "(the lean kernel start, font list and silent read-outs stay)")
     args = parser.parse_args(argv)
 
     notebooks = correct_submissions(args.assignment)

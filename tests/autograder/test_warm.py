@@ -100,3 +100,39 @@ def test_a_kernel_made_for_other_settings_is_stopped_unused(tmp_path):
         fresh.remove()
     finally:
         pool.close()
+
+
+@pytest.mark.slow
+def test_instructor_figures_are_stand_ins_and_the_kernel_starts_lean(tmp_path):
+    """An instructor cell (its exact release text) gets a figure stand-in that saves as a blank PNG without
+    matplotlib; the learner's own cell gets the real figure; the debugger is not loaded at start-up but
+    importable; matplotlib's font list is the grader's copy in the kernel's own config folder."""
+    import course.exercises
+    from autograder import warm
+
+    use_bwrap = bwrap_works()
+    course_dir = Path(course.exercises.__file__).resolve().parents[1]
+    release = ("from course.net import draw\nfrom course.notebooks import networking as lab",
+               "import io, sys\nfig = draw(lab.egress_base())\nb = io.BytesIO()\n"
+               "fig.savefig(b, format='png', dpi=fig.dpi)\n"
+               "print(type(fig).__name__, b.getvalue() == BLANK, 'matplotlib' in sys.modules)")
+    ready = warm._start(lambda w: Sandbox(w, use_bwrap=use_bwrap, readonly=[course_dir],
+                                          uid=sandbox_uid(use_bwrap)),
+                        [], warmup_code(("course.net",), release))
+    out = ready.run(_notebook(
+        f"import sys, os, glob\nBLANK = {BLANK_PNG!r}\nprint('debugpy' in sys.modules, "
+        "bool(glob.glob(os.environ['MPLCONFIGDIR'] + '/fontlist-*.json')))",
+        release[0], release[1],
+        release[1] + "  # the learner's copy is not the release's text",
+        "print(type(draw).__name__, draw.__module__)\nimport debugpy\nprint('debugger importable')",
+        "b = io.BytesIO()\ndraw(lab.egress_base()).savefig(b, format='png')\nprint(b.getvalue() == BLANK)"), 60, 180)
+    ready.remove()
+    assert out.stopped is None, out.stopped
+    lines = [_stdout(c).strip() for c in out.nb.cells]
+    assert lines[0].split()[0] == "False", "the debugger is not loaded when the kernel starts"
+    assert lines[0].split()[1] == "True", "the font list is in the kernel's own MPLCONFIGDIR"
+    assert lines[2] == "Undrawn True False", "instructor figure: a blank PNG, matplotlib never imported"
+    # the cell that first imports matplotlib still rasterises; Figure.savefig is patched before the next cell
+    assert lines[3] == "Figure False True", "the learner's cell draws a real figure"
+    assert lines[4] == "function course.net\ndebugger importable", "the real draw is back after the cell"
+    assert lines[5] == "True", "from then on a PNG of a real figure is blank too"
