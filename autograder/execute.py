@@ -201,8 +201,9 @@ BLANK_PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060
                           "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082")
 
 
-# Functions whose figures instructor cells may ask for without anything but a PNG of them being used.
-FIGURE_MAKERS = (("course.net", "draw"),)
+# The attribute that marks a function whose figure instructor cells ask for only to show it as a PNG
+# (``course.figures.figure_maker``; the kernel's copy of ``course`` is not imported here).
+FIGURE_MARK = "__course_figure__"
 WARMUP_SOURCE = (Path(__file__).with_name("kernel_warmup.py")).read_text(encoding="utf-8")
 
 
@@ -212,7 +213,7 @@ def warmup_code(modules: tuple[str, ...], release_cells: tuple[str, ...] = ()) -
     (``release_cells``, as SHA-256 digests: only their exact text counts as an instructor cell) and the figure
     makers. Learner code may undo any of it; that only costs time, never a score."""
     release = {hashlib.sha256(text.encode()).hexdigest() for text in release_cells}
-    args = f"{list(modules)!r}, {BLANK_PNG!r}, {release!r}, {list(FIGURE_MAKERS)!r}"
+    args = f"{list(modules)!r}, {BLANK_PNG!r}, {release!r}, {FIGURE_MARK!r}"
     return (f"(lambda ns: (exec(compile({WARMUP_SOURCE!r}, '<autograder warm-up>', 'exec'), ns), "
             f"ns['autograder_warm']({args})))({{'__name__': 'autograder_warmup'}})\n")
 

@@ -8,8 +8,9 @@ Three things, none of which any score depends on (answers are judged as data):
 - ``Figure.savefig`` to a PNG stream writes a blank image instead of rasterising the figure (patched as soon
   as matplotlib's ``Figure`` is imported, before the next cell);
 - while an instructor cell runs (its text is exactly one of the release's locked cells), the names bound to
-  a figure maker (``course.net.draw``) make a stand-in instead of the figure: it is drawn only if something
-  other than saving it as PNG to a stream is asked of it. A notebook whose figures all come from
+  a figure maker (a function of those modules marked by ``course.figures.figure_maker``, such as
+  ``course.net.draw``) make a stand-in instead of the figure: it is drawn only if something other than
+  saving it as PNG to a stream is asked of it. A notebook whose figures all come from figure makers in
   instructor cells then never imports matplotlib. The learner's own cells get the real functions.
 
 Learner code may undo any of this; that only costs time.
@@ -20,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def autograder_warm(modules: list[str], blank: bytes, release: set[str], makers: list[tuple[str, str]]) -> None:
+def autograder_warm(modules: list[str], blank: bytes, release: set[str], mark: str) -> None:
     import hashlib
     import importlib
     import sys
@@ -97,7 +98,15 @@ def autograder_warm(modules: list[str], blank: bytes, release: set[str], makers:
         undrawn.__wrapped__ = make  # type: ignore[attr-defined]
         return undrawn
 
-    real = [getattr(sys.modules[m], a) for m, a in makers if m in sys.modules and hasattr(sys.modules[m], a)]
+    def is_maker(value: Any) -> bool:
+        try:
+            return callable(value) and getattr(value, mark, False) is True
+        except Exception:  # noqa: BLE001 - an odd module attribute is simply not a figure maker
+            return False
+
+    # Read now, before any learner code runs: the figure makers the imported modules define or import.
+    real = [value for name in modules if name in sys.modules
+            for value in list(vars(sys.modules[name]).values()) if is_maker(value)]
     shell = get_ipython()
     if shell is None:
         return

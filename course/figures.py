@@ -1,15 +1,20 @@
 """Drawing the course's box-and-arrow diagrams (request flows, pipelines, trust chains) on matplotlib axes.
 
-The notebooks draw their diagrams in data coordinates on an axis with its frame switched off; these two
-helpers give every diagram the same boxes, arrows and label placement.
+The notebooks draw their diagrams in data coordinates on an axis with its frame switched off; ``box`` and
+``arrow`` give every diagram the same boxes, arrows and label placement. ``figure_maker`` marks a function
+that returns a figure only to be looked at, and ``show_figure`` shows such a figure in a notebook.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # matplotlib loads when a diagram is drawn
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 BOX_COLOUR = "#e8f0fe"  # light blue; the notebooks pass red, amber or green tints for deny, check, allow
 EDGE_COLOUR = "#333333"
@@ -46,3 +51,27 @@ def arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], label:
         ax.text(mid_x + LABEL_GAP, mid_y, label, ha="left", va="center", **style)
         return
     ax.text(mid_x + (dx or 0.0), mid_y + (LABEL_GAP if dy is None else dy), label, ha="center", **style)
+
+
+FIGURE_MARK = "__course_figure__"
+
+
+def figure_maker(make: F) -> F:
+    """Mark ``make`` as a function that only makes a figure to look at (nothing a score depends on).
+
+    The grader gives an instructor cell a stand-in for such a function that never draws: a notebook whose
+    figures all come from figure makers then grades without importing matplotlib.
+    """
+    setattr(make, FIGURE_MARK, True)
+    return make
+
+
+def show_figure(fig: Figure) -> None:
+    """Show ``fig`` in the notebook as a PNG, as the inline backend would (its dpi, cropped to its content)."""
+    import io
+
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight")
+    display(Image(buffer.getvalue()))

@@ -91,10 +91,12 @@ def _render_notebook(path: Path) -> tuple[list[Rendered], list[str]]:
     """Run ``path``'s code cells in one namespace (check cells too) and keep every figure a cell shows.
 
     Returns the figures and the matplotlib warnings the cells raised (a warning about tick labels means the
-    labels may not belong to the ticks they sit under). Network drawings are bare figures outside pyplot,
-    shown as PNG by the notebook's ``show``: they are kept as ``course.net.draw`` returns them."""
+    labels may not belong to the ticks they sit under). Network drawings and the figures of notebook 01 are bare
+    figures outside pyplot, shown as PNG by the notebook's ``show`` or by ``course.figures.show_figure``: they
+    are kept as ``course.net.draw`` returns them or as ``show_figure`` is given them."""
     import matplotlib.pyplot as plt
 
+    import course.figures
     import course.net
 
     nb = nbformat.read(path, as_version=4)
@@ -102,8 +104,9 @@ def _render_notebook(path: Path) -> tuple[list[Rendered], list[str]]:
     rendered: list[Rendered] = []
     warned: list[str] = []
     shown: list = []
-    real_show, real_draw = plt.show, course.net.draw
+    real_show, real_draw, real_show_figure = plt.show, course.net.draw, course.figures.show_figure
     plt.show = lambda *a, **k: shown.extend(plt.figure(n) for n in plt.get_fignums() if plt.figure(n) not in shown)
+    course.figures.show_figure = shown.append  # the setup cell's `from course.figures import show_figure`
 
     def drawn(*args, **kwargs):
         figure = real_draw(*args, **kwargs)
@@ -135,7 +138,7 @@ def _render_notebook(path: Path) -> tuple[list[Rendered], list[str]]:
                 rendered.append(Rendered(figure, where, namespace[names[0]] if names else None))
             plt.close("all")
     finally:
-        plt.show, course.net.draw = real_show, real_draw
+        plt.show, course.net.draw, course.figures.show_figure = real_show, real_draw, real_show_figure
         os.chdir(cwd)
     return rendered, warned
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from course.figures import figure_maker
+
 from .answer import Answer
 from .builder import NetworkBuilder, allow, deny, sg_rule
 from .document import load, load_json, load_yaml
@@ -20,6 +22,7 @@ from .query import Query, parse_query
 from .reach import reach
 
 
+@figure_maker
 def draw(network: Any, highlight: Answer | None = None, **kwargs: Any) -> Any:
     """Draw the network (matplotlib Figure); imported lazily so the CLI stays quick to start."""
     from .diagram import draw as _draw

@@ -136,3 +136,44 @@ def test_instructor_figures_are_stand_ins_and_the_kernel_starts_lean(tmp_path):
     assert lines[3] == "Figure False True", "the learner's cell draws a real figure"
     assert lines[4] == "function course.net\ndebugger importable", "the real draw is back after the cell"
     assert lines[5] == "True", "from then on a PNG of a real figure is blank too"
+
+
+def test_the_grader_and_the_course_agree_on_the_figure_mark():
+    """The grader cannot import ``course.figures`` (see docs/architecture.md), so it keeps its own copy."""
+    from autograder.execute import FIGURE_MARK
+    from course.figures import FIGURE_MARK as COURSE_MARK
+
+    assert FIGURE_MARK == COURSE_MARK
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", [1, 2, 3])
+def test_notebook_01_grades_without_importing_matplotlib(part):
+    """The figures of notebook 01 come from figure makers in instructor cells: a grading kernel, warmed up as
+    the worker warms it, runs the whole release notebook without importing matplotlib, and each figure cell
+    shows the blank PNG. Outside the grader, ``show_figure`` shows the real figure (tests/test_figures.py)."""
+    import base64
+
+    from nbgrader import utils as nbutils
+
+    import course.exercises
+    from autograder import warm
+
+    use_bwrap = bwrap_works()
+    root = Path(course.exercises.__file__).resolve().parents[2]
+    folder = root / "release" / "01-security-identity-compliance"
+    nb = nbformat.read(folder / f"01-security-identity-compliance-part{part}.ipynb", as_version=4)
+    locked = [c for c in nb.cells if nbutils.is_locked(c) and not nbutils.is_solution(c)]
+    warmup = warmup_code(imported_modules(locked), tuple(c.source for c in locked if c.cell_type == "code"))
+    nb.cells.append(nbformat.v4.new_code_cell("import sys\nprint('matplotlib' in sys.modules)"))
+    ready = warm._start(lambda w: Sandbox(w, use_bwrap=use_bwrap, readonly=[root],
+                                          uid=sandbox_uid(use_bwrap)), [], warmup)
+    out = ready.run(nb, 60, 180)
+    ready.remove()
+    assert out.stopped is None, out.stopped
+    figures = [c for c in out.nb.cells if c.cell_type == "code" and "show_figure(" in c.source
+               and not c.source.lstrip().startswith(("import", "from"))]
+    assert len(figures) == 1, "one figure per part"
+    images = [o for o in figures[0].outputs if "image/png" in o.get("data", {})]
+    assert [base64.b64decode(o["data"]["image/png"]) for o in images] == [BLANK_PNG], figures[0].outputs
+    assert _stdout(out.nb.cells[-1]).strip() == "False", "matplotlib was imported while grading"
