@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbgrader import utils as nbutils
 
 from autograder import assignment as assignment_mod
 from autograder import escape, warm
@@ -193,11 +194,15 @@ _WARMUPS: dict[int, tuple[assignment_mod.AssignmentSpec, str]] = {}
 
 
 def warmup_for(spec: assignment_mod.AssignmentSpec) -> str:
-    """The warm-up of a kernel for ``spec``: the imports of its locked (instructor) cells, and their text."""
+    """The warm-up of a kernel for ``spec``: the imports of its instructor cells, and their text.
+
+    Instructor cells are the release's code cells that are not the learner's to answer: the locked ones
+    (restored before grading) and the unlocked ones a learner may have changed (a changed one is no longer
+    the instructor's text, so it gets no figure stand-in)."""
     known = _WARMUPS.get(id(spec))
     if known is None or known[0] is not spec:
-        locked = list(spec.locked_cells().values())
-        code = tuple(c.source for c in locked if c.cell_type == "code")
-        known = (spec, warm.warmup_code(warm.imported_modules(locked), code))
+        instructor = [c for c in spec.student_nb.cells if c.cell_type == "code" and not nbutils.is_solution(c)]
+        code = tuple(c.source for c in instructor)
+        known = (spec, warm.warmup_code(warm.imported_modules(instructor), code))
         _WARMUPS[id(spec)] = known
     return known[1]
