@@ -15,6 +15,7 @@ import re
 import nbformat
 import pytest
 from conftest import ROOT
+from variant_helpers import _no_identity, model  # noqa: F401 - an autouse fixture
 
 from autograder.scorer import _score
 from course.exercises import evaluate, get, variant
@@ -37,21 +38,8 @@ CHOICE = sorted((e.id for e in all_exercises() if isinstance(e, (SingleChoice, M
 LEARNERS = ["learner01", "learner02", "s1234567", "local-0a1b2c3d4e"]
 
 
-@pytest.fixture(autouse=True)
-def _no_identity(monkeypatch, tmp_path):
-    """No identity from the machine running the tests (a developer's hub user or my-work/)."""
-    for name in (STUDENT_VARIABLE, "JUPYTERHUB_USER", "AWS_COURSE_ROOT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-
-
 def values(question: str, who: str | None) -> OptionOrder:
     return get(question).variants.values(question, who)
-
-
-def model(question: str, who: str | None):
-    family = get(question).variants
-    return family.model(family.values(question, who))
 
 
 def graded(question: str, answer, who: str | None):

@@ -14,12 +14,13 @@ import re
 
 import pytest
 from conftest import ROOT
+from variant_helpers import _no_identity, model  # noqa: F401 - an autouse fixture
 
 from course.authoring import hidden_cases
 from course.exercises import evaluate, get
 from course.exercises.answers import from_data, to_data
 from course.exercises.keys import canonical
-from course.exercises.variants import STUDENT_VARIABLE, pinned
+from course.exercises.variants import pinned
 from course.notebooks.policy_variants import _named, rename, swaps
 
 SOURCE = ROOT / "source"
@@ -40,21 +41,8 @@ LEARNERS = [f"learner{n:02d}" for n in range(1, 7)]
 ACCOUNT = re.compile(r"^\d{12}$")
 
 
-@pytest.fixture(autouse=True)
-def _no_identity(monkeypatch, tmp_path):
-    """No identity from the machine running the tests (a developer's hub user or my-work/)."""
-    for name in (STUDENT_VARIABLE, "JUPYTERHUB_USER", "AWS_COURSE_ROOT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-
-
 def notebook(question: str):
     return NOTEBOOKS[QUESTIONS[question]]
-
-
-def model(question: str, identity: str | None):
-    family = get(question).variants
-    return family.model(family.values(question, identity))
 
 
 def graded(question: str, answer, identity: str | None):

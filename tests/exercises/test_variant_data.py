@@ -20,12 +20,13 @@ import nbformat
 import pandas as pd
 import pytest
 from conftest import ROOT
+from variant_helpers import _no_identity, model  # noqa: F401 - an autouse fixture
 
 from course.authoring import hidden_cases
 from course.exercises import evaluate, get, variant
 from course.exercises.answers import from_data, to_data
 from course.exercises.kinds.logs import DetectorMatch, run_detector
-from course.exercises.variants import STUDENT_VARIABLE, pinned
+from course.exercises.variants import pinned
 
 NOTEBOOKS = {"5": ROOT / "source" / "05-database" / "05-database.ipynb",
              "6": ROOT / "source" / "06-management-governance" / "06-management-governance.ipynb",
@@ -34,19 +35,6 @@ VARYING = ("5.7", "6.4", "6.5", "6.6", "6.8", "7.4", "7.6")
 LEARNERS = [f"learner{n:02d}" for n in range(1, 7)]
 # a value answer is a small count: two learners' counts can agree by chance (measured: 15 % of 60 learners)
 CHANCE = {"6.6": 0.35}
-
-
-@pytest.fixture(autouse=True)
-def _no_identity(monkeypatch, tmp_path):
-    """No identity from the machine running the tests (a developer's hub user or my-work/)."""
-    for name in (STUDENT_VARIABLE, "JUPYTERHUB_USER", "AWS_COURSE_ROOT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-
-
-def model(question: str, identity: str | None):
-    family = get(question).variants
-    return family.model(family.values(question, identity))
 
 
 def graded(question: str, answer, identity: str | None):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from variant_helpers import _no_identity, model  # noqa: F401 - an autouse fixture
 
 from autograder.score import identity_problem
 from autograder.scorer import _score
@@ -35,19 +36,6 @@ from course.exercises.variants import (
 NOTEBOOK = ROOT / "source" / "02-networking-content-delivery" / "02-networking-content-delivery.ipynb"
 PILOT = ("2.11", "2.12", "2.13")
 LEARNERS = [f"learner{n:02d}" for n in range(1, 9)]
-
-
-@pytest.fixture(autouse=True)
-def _no_identity(monkeypatch, tmp_path):
-    """No identity from the machine running the tests (a developer's hub user or my-work/)."""
-    for name in (STUDENT_VARIABLE, "JUPYTERHUB_USER", "AWS_COURSE_ROOT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-
-
-def model(question: str, identity: str | None):
-    family = get(question).variants
-    return family.model(family.values(question, identity))
 
 
 def graded(question: str, answer, identity: str | None):
