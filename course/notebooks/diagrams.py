@@ -9,7 +9,7 @@ import matplotlib: it is imported while a grading kernel warms up.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from course.figures import arrow, box, figure_maker
 
@@ -25,7 +25,8 @@ small_box = partial(box, size=8.5)
 small_arrow = partial(arrow, size=7.5)
 
 
-def _diagram(width: float, height: float, xmax: float, ymax: float, layout: str | None = None) -> tuple[Figure, Axes]:
+def _diagram(width: float, height: float, xmax: float, ymax: float,
+             layout: Literal["constrained"] | None = None) -> tuple[Figure, Axes]:
     """A figure ``width`` x ``height`` inches whose frameless axis spans ``xmax`` x ``ymax`` data units."""
     from matplotlib.figure import Figure
 
@@ -205,7 +206,7 @@ def audit_findings_by_severity(findings: pd.DataFrame) -> Figure:
     counts.plot.bar(ax=ax, stacked=True, color=["#c0392b", "#bbbbbb"], edgecolor="#333333")
     for bars, hatch in zip(ax.containers, ["", "//"], strict=False):  # active solid, suppressed hatched
         for bar in bars:
-            bar.set_hatch(hatch)  # type: ignore[union-attr]
+            bar.set_hatch(hatch)
     ax.set_xlabel("severity")
     ax.set_ylabel("findings")
     ax.set_title("Audit findings by severity: active and suppressed")
