@@ -146,13 +146,29 @@ def test_the_grader_and_the_course_agree_on_the_figure_mark():
     assert FIGURE_MARK == COURSE_MARK
 
 
+# The release notebooks whose figures all come from figure makers, with how many figure cells each has.
+FIGURE_MAKER_NOTEBOOKS = [
+    *[(f"01-security-identity-compliance/01-security-identity-compliance-part{part}.ipynb", 1) for part in (1, 2, 3)],
+    ("03-storage/03-storage.ipynb", 1),
+    ("05-database/05-database.ipynb", 1),
+    ("08-application-integration/08-application-integration.ipynb", 1),
+    ("09-developer-tools/09-developer-tools.ipynb", 1),
+    ("10-customer-engagement/10-customer-engagement.ipynb", 2),
+    ("11-end-user-computing/11-end-user-computing.ipynb", 1),
+    ("12-internet-of-things/12-internet-of-things.ipynb", 1),
+]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("part", [1, 2, 3])
-def test_notebook_01_grades_without_importing_matplotlib(part):
-    """The figures of notebook 01 come from figure makers in instructor cells: a grading kernel, warmed up as
-    the worker warms it, runs the whole release notebook without importing matplotlib, and each figure cell
-    shows the blank PNG. Outside the grader, ``show_figure`` shows the real figure (tests/test_figures.py)."""
+@pytest.mark.parametrize(("notebook", "figure_cells"), FIGURE_MAKER_NOTEBOOKS,
+                         ids=[Path(n).stem for n, _ in FIGURE_MAKER_NOTEBOOKS])
+def test_a_notebook_of_figure_makers_grades_without_importing_matplotlib(notebook, figure_cells):
+    """The figures of these notebooks come from figure makers in instructor cells: a grading kernel, warmed up
+    as the worker warms it (``autograder.worker.warmup_for``: every non-solution code cell of the release is an
+    instructor cell), runs the whole release notebook without importing matplotlib, and each figure cell shows
+    the blank PNG. Outside the grader, ``show_figure`` shows the real figure (tests/test_figures.py)."""
     import base64
+    import re
 
     from nbgrader import utils as nbutils
 
@@ -161,19 +177,18 @@ def test_notebook_01_grades_without_importing_matplotlib(part):
 
     use_bwrap = bwrap_works()
     root = Path(course.exercises.__file__).resolve().parents[2]
-    folder = root / "release" / "01-security-identity-compliance"
-    nb = nbformat.read(folder / f"01-security-identity-compliance-part{part}.ipynb", as_version=4)
-    locked = [c for c in nb.cells if nbutils.is_locked(c) and not nbutils.is_solution(c)]
-    warmup = warmup_code(imported_modules(locked), tuple(c.source for c in locked if c.cell_type == "code"))
+    nb = nbformat.read(root / "release" / notebook, as_version=4)
+    instructor = [c for c in nb.cells if c.cell_type == "code" and not nbutils.is_solution(c)]
+    warmup = warmup_code(imported_modules(instructor), tuple(c.source for c in instructor))
     nb.cells.append(nbformat.v4.new_code_cell("import sys\nprint('matplotlib' in sys.modules)"))
     ready = warm._start(lambda w: Sandbox(w, use_bwrap=use_bwrap, readonly=[root],
                                           uid=sandbox_uid(use_bwrap)), [], warmup)
     out = ready.run(nb, 60, 180)
     ready.remove()
     assert out.stopped is None, out.stopped
-    figures = [c for c in out.nb.cells if c.cell_type == "code" and "show_figure(" in c.source
-               and not c.source.lstrip().startswith(("import", "from"))]
-    assert len(figures) == 1, "one figure per part"
-    images = [o for o in figures[0].outputs if "image/png" in o.get("data", {})]
-    assert [base64.b64decode(o["data"]["image/png"]) for o in images] == [BLANK_PNG], figures[0].outputs
+    figures = [c for c in out.nb.cells if c.cell_type == "code" and re.search(r"^show_figure\(", c.source, re.M)]
+    assert len(figures) == figure_cells, [c.source for c in figures]
+    for cell in figures:
+        images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert [base64.b64decode(o["data"]["image/png"]) for o in images] == [BLANK_PNG], (cell.source, cell.outputs)
     assert _stdout(out.nb.cells[-1]).strip() == "False", "matplotlib was imported while grading"
