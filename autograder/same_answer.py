@@ -19,6 +19,18 @@ variant by chance, and a pair's expected number of coincidences in the batch is 
 of ``p`` over the questions the pair shares. A pair is flagged when that is at most :data:`CHANCE`; the others are
 listed in the report as weaker matches. Samples grow (up to :data:`MAX_SAMPLES`) only while a pair is undecided
 and the answer not clearly common.
+
+**The authored question.** Every below-full answer is also compared with the authored question (the one in
+``source/``, whose model answers are public and which the instructor's notebooks show), as one more "other": the
+reserved identity :data:`course.exercises.variants.AUTHORED`, inside the same requests, chunks and cap. A learner
+whose answers fit it is a finding of its own kind (:attr:`Pair.authored`): they may have worked in the
+instructor's notebook or copied its published solution. It is one comparison, not ``learners - 1``, so the
+expected number of coincidences is the product of ``p`` over the fitting questions times the number of ways to
+pick that many of the learner's compared answers (``comb(n, k)``: a learner with many wrong answers has more
+chances for one to fit by chance); flagged at the same :data:`CHANCE`, and only on two or more questions unless
+the one answer fit none of the sample variants (:func:`_authored_enough`): an honest learner's letters can land on
+the authored ones (A and B, A to D are natural guesses) more often than random variants suggest, addresses and
+ports do not.
 """
 
 from __future__ import annotations
@@ -38,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograder.atomic import write_atomic
 from autograder.outcome import Outcome
+from course.exercises.variants import AUTHORED
 
 if TYPE_CHECKING:  # the scorer's helper imports this module: no nbgrader there
     from autograder.assignment import Assignment
@@ -52,6 +65,7 @@ CHANCE = 0.05  # flag a pair when fewer coincidences than this are expected in t
 DEFAULT_LIMIT = 200_000  # evaluations per batch; AUTOGRADER_SAME_ANSWER_LIMIT overrides (0: no comparison)
 FILE = "same-answer.json"  # in the workspace: the latest findings per assignment
 SAMPLE_PREFIX = "sample-variant-"
+METHOD = 2  # of the comparison: saved findings of an older method are not reused (2: the authored question too)
 
 
 # --- the helper side (autograder.scorer's process) -------------------------------------------------------
@@ -121,6 +135,11 @@ class Pair:
     def questions(self) -> list[str]:
         return [f.question for f in self.fits]
 
+    @property
+    def authored(self) -> bool:
+        """The answers fit the authored question (the instructor's version in ``source/``), not a learner's."""
+        return self.other == AUTHORED
+
 
 @dataclass
 class Findings:
@@ -155,7 +174,7 @@ def fingerprint(rows: Iterable[Outcome], limit: int) -> str:
         checkers = version("aws-security-notebooks")  # the course package that holds the checkers
     except PackageNotFoundError:
         checkers = "unknown"
-    text = json.dumps([limit, checkers, sorted((r.student_id, r.sha256) for r in rows)])
+    text = json.dumps([METHOD, limit, checkers, sorted((r.student_id, r.sha256) for r in rows)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -190,7 +209,8 @@ class _Answer:
     data: Any
     hidden: list[Any]
     owners: list[str]
-    fits: list[str] = field(default_factory=list)  # learners of the batch whose variant it fits
+    fits: list[str] = field(default_factory=list)  # learners of the batch (or AUTHORED) whose variant it fits
+    compared: bool = False  # the first comparison (the batch's variants and the authored one) finished
     sample_fits: int = 0
     samples: int = 0
     stopped: bool = False  # the budget or the cap stopped its sampling
@@ -298,10 +318,12 @@ def find(whole: Assignment, rows: Iterable[Outcome], check: Callable[[dict[str, 
     ``check`` sends one request to the trusted scorer's helper (:meth:`autograder.scorer.Scorer.check`), whose
     time budget per request is ``seconds``; with ``workers`` > 1 it is called from that many threads at once
     (:func:`helpers` gives each thread its own helper process)."""
-    known = [r for r in rows if r.student_id.strip()]
+    known = [r for r in rows if r.student_id.strip() and r.student_id != AUTHORED]
     ids = sorted({r.student_id for r in known})
     sha = {r.student_id: r.sha256 for r in known}
     found = Findings(whole.name, len(ids))
+    if any(r.student_id == AUTHORED for r in rows):  # the intake refuses it: only a hand-made row gets here
+        found.notes.append(f"a result under the reserved id {AUTHORED!r} (the authored question) was not compared")
     if limit <= 0:
         found.notes.append("same-answer comparison is off (AUTOGRADER_SAME_ANSWER_LIMIT=0)")
         return found
@@ -309,11 +331,12 @@ def find(whole: Assignment, rows: Iterable[Outcome], check: Callable[[dict[str, 
     answers, keys = _answers(whole, known)
 
     def first(answer: _Answer) -> None:
-        fits = compare.fits(answer, ids)
+        fits = compare.fits(answer, [*ids, AUTHORED])  # the authored question is one more "other"
         if fits is None:
             return
         with compare.lock:
             found.compared += 1
+        answer.compared = True
         answer.fits = [o for o in fits if o not in answer.owners]
         if answer.fits:
             _sample(compare, answer, FIRST_SAMPLES)
@@ -377,14 +400,15 @@ def _targets(pairs: list[Pair], answers: list[_Answer], learners: int) -> dict[i
     fit (by ``id`` of the answer); answers already common, stopped or at :data:`MAX_SAMPLES` are left alone."""
     targets: dict[int, int] = {}
     for pair in pairs:
-        if pair.flagged:
+        if pair.flagged or (pair.authored and not _authored_enough(pair.fits)):  # more samples cannot flag it
             continue
         for fit in pair.fits:
             answer = next((a for a in answers if a.grade_id == fit.grade_id and pair.student in a.owners), None)
             if answer is None or answer.stopped or answer.sample_fits >= COMMON or answer.samples >= MAX_SAMPLES:
                 continue
             rest = math.prod(f.p for f in pair.fits if f is not fit)
-            wanted = CHANCE / (max(learners - 1, 1) * rest)  # the p this answer must show
+            times = pair.expected / math.prod(f.p for f in pair.fits)  # comparisons the pair stands for
+            wanted = CHANCE / (times * rest)  # the p this answer must show
             upto = min(MAX_SAMPLES, math.ceil((answer.sample_fits + 1) / wanted) + CHUNK)
             if upto > answer.samples:
                 targets[id(answer)] = max(targets.get(id(answer), 0), upto)
@@ -394,6 +418,10 @@ def _targets(pairs: list[Pair], answers: list[_Answer], learners: int) -> dict[i
 def _pairs(answers: list[_Answer], keys: dict[tuple[str, str], str], sha: dict[str, str],
            learners: int) -> list[Pair]:
     by_pair: dict[tuple[str, str], list[Fit]] = defaultdict(list)
+    compared: dict[str, int] = defaultdict(int)  # each learner's answers compared (with the authored question)
+    for answer in answers:
+        for student in answer.owners:
+            compared[student] += answer.compared
     for answer in answers:
         mine = key(answer.data)
         for student in answer.owners:
@@ -404,10 +432,20 @@ def _pairs(answers: list[_Answer], keys: dict[tuple[str, str], str], sha: dict[s
     pairs = []
     for (student, other), fits in by_pair.items():
         fits.sort(key=lambda f: f.grade_id)
-        expected = max(learners - 1, 1) * math.prod(f.p for f in fits)
+        if other == AUTHORED:  # one comparison, over any k of the learner's n compared answers
+            times = float(math.comb(max(compared[student], len(fits)), len(fits)))
+        else:
+            times = float(max(learners - 1, 1))
+        expected = times * math.prod(f.p for f in fits)
         pairs.append(Pair(student, other, sha.get(student, ""), sha.get(other, ""), fits, expected,
-                          expected <= CHANCE))
+                          expected <= CHANCE and (other != AUTHORED or _authored_enough(fits))))
     return pairs
+
+
+def _authored_enough(fits: list[Fit]) -> bool:
+    """Whether answers that fit the authored question can be flagged at all: two or more questions, or one whose
+    answer fit no sample variant (a one-off like addresses and ports, not letters an honest guess can land on)."""
+    return len(fits) >= 2 or (len(fits) == 1 and fits[0].sample_fits == 0)
 
 
 # --- where the findings go: the workspace file and grades.csv (the report: same_answer_report) ----------------
@@ -436,18 +474,34 @@ def load(workspace: Path, assignment: str) -> Findings | None:
 
 
 def current(found: Findings, rows: Iterable[Outcome]) -> list[Pair]:
-    """The flagged pairs that still hold: both submissions are the ones the findings compared."""
+    """The flagged pairs that still hold: both submissions (the learner's alone for the authored question) are the
+    ones the findings compared."""
     sha = {r.student_id: r.sha256 for r in rows if r.assignment == found.assignment}
     return [p for p in found.pairs if p.flagged and sha.get(p.student) == p.student_sha
-            and sha.get(p.other) == p.other_sha]
+            and (p.authored or sha.get(p.other) == p.other_sha)]
+
+
+AUTHORED_WHY = ("they may have worked in the instructor's notebook or copied its published solution")
 
 
 def detail(pairs: list[Pair]) -> str:
-    """The ``flagged`` detail of one learner's pairs (evidence wording, the score is unchanged)."""
-    said = [f"the answer{'s' if len(p.fits) > 1 else ''} to {', '.join(p.questions)} "
-            f"fit{'' if len(p.fits) > 1 else 's'} {p.other}'s variant, not this learner's own" for p in pairs]
-    return ("same answer: " + "; ".join(said) + " (evidence for review, not a verdict: a copied answer usually "
-            "fits its source's variant; the score is unchanged)")
+    """The ``flagged`` detail of one learner's pairs (evidence wording, the score is unchanged): the answers that
+    fit another learner's variant ("same answer"), then those that fit the authored question."""
+    def answers(p: Pair) -> str:
+        many = len(p.fits) > 1
+        return f"the answer{'s' if many else ''} to {', '.join(p.questions)} fit{'' if many else 's'}"
+
+    said = []
+    learners = [p for p in pairs if not p.authored]
+    if learners:
+        said.append("same answer: " + "; ".join(f"{answers(p)} {p.other}'s variant, not this learner's own"
+                                                for p in learners)
+                    + " (evidence for review, not a verdict: a copied answer usually fits its source's variant; "
+                    "the score is unchanged)")
+    said += [f"authored answer: {answers(p)} the authored question (the instructor's version in source/), not this "
+             f"learner's variant; {AUTHORED_WHY} (evidence for review, not a verdict; the score is unchanged)"
+             for p in pairs if p.authored]
+    return "; ".join(said)
 
 
 def annotate(rows: list[Outcome], found: Iterable[Findings]) -> list[Outcome]:

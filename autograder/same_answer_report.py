@@ -1,18 +1,27 @@
 """The batch report's section "Answers that fit another learner's variant" (:mod:`autograder.same_answer`'s
-findings), as Markdown lines and as HTML, worded as evidence for the instructor, never an accusation; every piece
-of learner text escaped for its page."""
+findings) with its part "Answers that fit the authored question", as Markdown lines and as HTML, worded as evidence
+for the instructor, never an accusation; every piece of learner text escaped for its page."""
 
 from __future__ import annotations
 
 from autograder.escape import html_text
 from autograder.escape import markdown as md
-from autograder.same_answer import Findings, Fit, Pair
+from autograder.same_answer import AUTHORED_WHY, Findings, Fit, Pair
 
 INTRO = ("These answers score below full on their learner's own variant but full on another learner's variant of "
          "the same question. A copied answer usually fits the variant it was copied from; a coincidence can too, "
          "so each pair says how many coincidences like it are expected among this assignment's learners. This is "
          "evidence for you to look at (for example, compare the two notebooks), not a verdict: no score was "
          "changed. Likely pairs are also flagged in grades.csv.")
+
+
+AUTHORED_TITLE = "Answers that fit the authored question"
+AUTHORED_INTRO = ("These answers score below full on their learner's own variant but full on the authored question "
+                  f"(the instructor's version in source/, whose model answers are published): {AUTHORED_WHY}. "
+                  "An honest wrong answer can fit it too, so each row says how many coincidences like it are "
+                  "expected for that learner. Evidence for you to look at, not a verdict: no score was changed. "
+                  "Likely ones are also flagged in grades.csv (\"authored answer\").")
+AUTHORED_HEADERS = ("learner", "questions", "coincidences expected")
 
 
 def _fit_text(fit: Fit) -> str:
@@ -24,13 +33,30 @@ def _rows(pairs: list[Pair]) -> list[tuple[str, str, str, str]]:
     return [(p.student, p.other, "; ".join(_fit_text(f) for f in p.fits), f"{p.expected:.2g}") for p in pairs]
 
 
+def _authored_rows(pairs: list[Pair]) -> list[tuple[str, str, str]]:
+    return [(p.student, "; ".join(_fit_text(f) for f in p.fits), f"{p.expected:.2g}") for p in pairs]
+
+
+def _authored(found: Findings) -> tuple[list[Pair], list[Pair]]:
+    """The learners whose answers fit the authored question: flagged, and the weaker (a coincidence is likely)."""
+    mine = [p for p in found.pairs if p.authored]
+    return [p for p in mine if p.flagged], [p for p in mine if not p.flagged]
+
+
+def _authored_weaker(pairs: list[Pair]) -> list[tuple[str, str]]:
+    return [(p.student, f"the answer{'s' if len(p.fits) > 1 else ''} to {', '.join(p.questions)} "
+                        f"fit{'' if len(p.fits) > 1 else 's'} the authored question ("
+                        + "; ".join(f"{f.question}: {f.sample_fits} of {f.samples} sample variants" for f in p.fits)
+                        + f"), {p.expected:.2g} coincidences expected") for p in pairs]
+
+
 def _weaker(found: Findings, shown: int = 8) -> list[tuple[str, str]]:
     """The weaker matches, one line per learner and question (learner, text): the learners whose variant the
     answer fits, and how common it is; a question already in one of the learner's flagged pairs is left out."""
-    covered = {(p.student, q) for p in found.pairs if p.flagged for q in p.questions}
+    covered = {(p.student, q) for p in found.pairs if p.flagged and not p.authored for q in p.questions}
     grouped: dict[tuple[str, str], tuple[Fit, list[str]]] = {}
     for pair in found.pairs:
-        if pair.flagged:
+        if pair.flagged or pair.authored:  # the authored question has its own part
             continue
         for fit in pair.fits:
             if (pair.student, fit.question) not in covered:
@@ -45,7 +71,7 @@ def _weaker(found: Findings, shown: int = 8) -> list[tuple[str, str]]:
 
 def _summary(found: Findings) -> str:
     return (f"Compared {found.compared} below-full answer(s) with the variants of {found.learners} learner(s) "
-            f"({found.evaluations} trusted checks).")
+            f"and with the authored question ({found.evaluations} trusted checks).")
 
 
 WEAKER = ("Weaker matches, not flagged: answers that fit several variants (a set of option letters is right for "
@@ -59,7 +85,7 @@ def markdown_section(found: Findings | None) -> list[str]:
     if found is None:
         return lines + ["Not compared (no findings for this assignment)."]
     lines += [INTRO, "", _summary(found), ""]
-    strong = [p for p in found.pairs if p.flagged]
+    strong = [p for p in found.pairs if p.flagged and not p.authored]
     weak = _weaker(found)
     if strong:
         lines += ["| " + " | ".join(HEADERS) + " |", "|---|---|---|---|"]
@@ -69,6 +95,18 @@ def markdown_section(found: Findings | None) -> list[str]:
     if weak:
         lines += ["", f"{WEAKER} ({len(weak)}):", ""]
         lines += [f"- **{md(s)}**: {md(text)}" for s, text in weak]
+    lines += ["", f"### {AUTHORED_TITLE}", "", AUTHORED_INTRO, ""]
+    flagged, weaker = _authored(found)
+    if flagged:
+        lines += ["| " + " | ".join(AUTHORED_HEADERS) + " |", "|---|---|---|"]
+        lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in _authored_rows(flagged)]
+    else:
+        lines.append("None found.")
+    if weaker:
+        lines += ["", f"Weaker, not flagged (a coincidence is likely) ({len(weaker)}):", ""]
+        lines += [f"- **{md(s)}**: {md(text)}" for s, text in _authored_weaker(weaker)]
+    if found.notes:
+        lines.append("")
     lines += [f"- Note: {md(n)}" for n in found.notes]
     return lines
 
@@ -80,7 +118,7 @@ def html_section(found: Findings | None) -> list[str]:
     if found is None:
         return parts + ["<p>Not compared (no findings for this assignment).</p>"]
     parts += [f"<p>{esc(INTRO)}</p>", f"<p>{esc(_summary(found))}</p>"]
-    strong = [p for p in found.pairs if p.flagged]
+    strong = [p for p in found.pairs if p.flagged and not p.authored]
     weak = _weaker(found)
     if strong:
         parts.append("<table class='same-answer'><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in HEADERS)
@@ -92,6 +130,19 @@ def html_section(found: Findings | None) -> list[str]:
     if weak:
         parts.append(f"<p>{esc(WEAKER)} ({len(weak)}):</p><ul>")
         parts += [f"<li><strong>{esc(s)}</strong>: {esc(text)}</li>" for s, text in weak]
+        parts.append("</ul>")
+    parts += [f"<h3>{esc(AUTHORED_TITLE)}</h3>", f"<p>{esc(AUTHORED_INTRO)}</p>"]
+    flagged, weaker = _authored(found)
+    if flagged:
+        parts.append("<table class='same-answer authored'><thead><tr>"
+                     + "".join(f"<th>{esc(h)}</th>" for h in AUTHORED_HEADERS) + "</tr></thead><tbody>")
+        parts += ["<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in _authored_rows(flagged)]
+        parts.append("</tbody></table>")
+    else:
+        parts.append("<p>None found.</p>")
+    if weaker:
+        parts.append(f"<p>{esc('Weaker, not flagged (a coincidence is likely)')} ({len(weaker)}):</p><ul>")
+        parts += [f"<li><strong>{esc(s)}</strong>: {esc(text)}</li>" for s, text in _authored_weaker(weaker)]
         parts.append("</ul>")
     if found.notes:
         parts.append("<ul>" + "".join(f"<li>Note: {esc(n)}</li>" for n in found.notes) + "</ul>")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from course.exercises.variants import AUTHORED
+
 MAX_ID_CHARS = 128  # nbgrader.api.Student.id is String(128)
 ALLOWED = "letters A-Z and a-z, digits, and _ . @ - (not first: .)"
 _ID = re.compile(r"[A-Za-z0-9_@-][A-Za-z0-9_.@-]*")
@@ -37,6 +39,10 @@ def id_problem(student_id: str) -> str | None:
         return f"the student id {shown(student_id)!r} has {what} (allowed: {ALLOWED})"
     if student_id.lower() in RESERVED:
         return f"the student id {student_id!r} is a reserved folder name of nbgrader's course layout"
+    if student_id.lower() == AUTHORED:
+        return (f"the student id {student_id!r} is reserved: same-answer detection uses it for the authored "
+                "question (the instructor's version in source/), so a learner under it would be graded and "
+                "compared as the authored question; rename the submission")
     return None
 
 

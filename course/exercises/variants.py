@@ -9,6 +9,10 @@
    a learner who hands in notebooks under a student id writes that id into the file);
 4. none: the question's authored (default) scenario, what tests and the instructor's source notebooks use.
 
+:data:`AUTHORED` is a reserved identity whose variant is the authored scenario too: same-answer detection
+compares an answer with the authored question through it (``autograder.same_answer``), and the intake refuses
+it as a student id (``autograder.intake.names.id_problem``), so no learner's variant can be taken for it.
+
 The grader never uses this lookup: its trusted scorer passes the submission's student id explicitly
 (``evaluate(..., identity=student_id)``), so nothing the notebook sets in its own kernel can choose the
 variant that is graded.
@@ -48,6 +52,7 @@ ROOT_VARIABLE = "AWS_COURSE_ROOT"
 WORK_DIR = "my-work"
 ID_FILE = ".aws-course-id"
 PREVIEW_PREFIX = "preview-"
+AUTHORED = "authored-question"  # reserved: the authored scenario's identity (never a student id)
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 T = TypeVar("T")
 CURRENT = object()  # evaluate()'s default identity: whoever this kernel's learner is
@@ -318,9 +323,10 @@ class VariantFamily:
             raise TypeError(f"{kind.__name__}: declare a scenario with @dataclass(frozen=True, repr=False)")
 
     def values(self, question_id: str, identity: str | None) -> Scenario:
-        """The scenario of ``identity`` (None: the default scenario); an empty identity is refused."""
-        if identity is None:
-            values = self.default
+        """The scenario of ``identity`` (None or :data:`AUTHORED`: the default scenario); an empty identity is
+        refused."""
+        if identity is None or identity == AUTHORED:
+            values, identity = self.default, None
         else:
             values = self.scenario(seed(question_id, identity))
         return dataclasses.replace(values, question_id=question_id, identity=identity)

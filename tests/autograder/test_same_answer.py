@@ -98,7 +98,8 @@ def test_a_wrong_answer_that_fits_nobody_costs_one_comparison_per_distinct_answe
     wrong = {"sg-nlb": [], "sg-app": []}
     rows = [outcome(whole, name, {**{q: model(q, name) for q in PILOT}, "2.11": wrong}) for name in ("ann", "bob")]
     found = same_answer.find(whole, rows, in_process)
-    assert found.pairs == [] and found.compared == 1 and found.evaluations == 3  # own + the two learners
+    assert found.pairs == [] and found.compared == 1
+    assert found.evaluations == 4, "own + the two learners + the authored question"
 
 
 def test_a_flag_follows_the_submissions_it_was_found_on(whole, tmp_path: Path):
@@ -151,7 +152,8 @@ def test_a_blown_time_budget_is_a_note_and_later_requests_are_smaller(whole):
 
     found = same_answer.find(whole, rows, slow)
     assert found.pairs == [] and any("not compared fully" in n for n in found.notes)
-    assert sizes == [("2.11", 3), ("2.12", 3), ("2.13", 3)], "each question's answer stops at its first blow"
+    # the three learners and the authored question in one request; each question's answer stops at its first blow
+    assert sizes == [("2.11", 4), ("2.12", 4), ("2.13", 4)]
     compare = same_answer._Compare(slow, 1000, same_answer.Findings("x"), 10.0)
     assert compare.chunk("2.11") == 10, "a first, small request measures a question"
     compare.rate["2.11"] = 0.001
