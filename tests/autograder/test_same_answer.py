@@ -180,3 +180,109 @@ def test_without_findings_the_report_has_no_section(whole, tmp_path: Path):
     rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT})]
     write_report(tmp_path, whole, rows)
     assert "another learner's variant" not in (tmp_path / "reports" / f"{whole.name}.md").read_text()
+
+
+# --- the authored question (the instructor's version in source/, whose model answers are published) -----------
+
+def authored(question: str) -> object:
+    family = get(question).variants
+    return family.model(family.default)
+
+
+def test_the_reserved_identity_is_the_authored_question_and_no_student_id():
+    from autograder.intake import id_problem
+    from course.exercises.variants import AUTHORED
+
+    for question in PILOT:
+        family = get(question).variants
+        assert family.values(question, AUTHORED) == family.values(question, None)
+        assert evaluate(question, authored(question), identity=AUTHORED).score == 1.0
+    for spelled in (AUTHORED, AUTHORED.upper()):
+        problem = id_problem(spelled)
+        assert problem and "reserved" in problem and "authored question" in problem, problem
+    assert id_problem("authored") is None and id_problem("ann") is None, "only the reserved id itself is refused"
+
+
+def test_the_reserved_identity_is_refused_by_the_intake_with_a_clear_reason(tmp_path: Path):
+    from autograder.intake import collect
+    from course.exercises.variants import AUTHORED
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    notebook = (ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
+    (folder / f"{AUTHORED}.ipynb").write_bytes(notebook)
+    (folder / "ann.ipynb").write_bytes(notebook)
+    found = {s.student_id: s for s in collect(folder, ASSIGNMENT, [ASSIGNMENT], tmp_path / "unpacked")}
+    assert found["ann"].error is None
+    (refused,) = [s for s in found.values() if s.student_id != "ann"]
+    assert refused.error and "reserved" in refused.error and "authored question" in refused.error
+
+
+def test_a_learner_who_hands_in_the_authored_answers_is_flagged_as_such(whole):
+    rows = [outcome(whole, name, {q: model(q, name) for q in PILOT}) for name in ("ann", "bob", "cy")]
+    rows.append(outcome(whole, "dan", {q: authored(q) for q in PILOT}))
+    found = same_answer.find(whole, rows, in_process)
+    flagged = [p for p in found.pairs if p.flagged]
+    assert [(p.student, p.authored, p.questions) for p in flagged] == [("dan", True, list(PILOT))]
+    assert flagged[0].expected <= same_answer.CHANCE and not flagged[0].fits[0].identical
+    shown = {r.student_id: r for r in same_answer.annotate(rows, [found])}
+    assert shown["dan"].status == "flagged" and shown["dan"].score == rows[3].score
+    why = shown["dan"].detail
+    assert why.startswith("authored answer: the answers to 2.11, 2.12, 2.13 fit the authored question")
+    assert "instructor's notebook" in why and "not a verdict" in why and "score is unchanged" in why
+    assert "same answer" not in why and "cheat" not in why.lower()
+    assert {shown[n].status for n in ("ann", "bob", "cy")} == {"graded"}, "own model answers are not flagged"
+
+
+def test_an_honest_wrong_answer_that_fits_the_authored_question_is_not_flagged(whole):
+    """2.13's authored answer {A, B} fits many variants; 2.12's {A, B, C, D} fits few, but one letter set alone
+    is what an honest guess can land on: listed as weaker, never flagged. A wrong 2.11 fits nobody."""
+    rows = [outcome(whole, name, {q: model(q, name) for q in PILOT}) for name in ("ann", "bob")]
+    rows.append(outcome(whole, "eve", {**{q: model(q, "eve") for q in PILOT}, "2.13": authored("2.13")}))
+    rows.append(outcome(whole, "jo", {**{q: model(q, "jo") for q in PILOT}, "2.12": authored("2.12")}))
+    rows.append(outcome(whole, "kim", {**{q: model(q, "kim") for q in PILOT}, "2.11": {"sg-nlb": [], "sg-app": []}}))
+    assert all(r.score < r.max_score for r in rows[2:]), "each of them is below full on their own variant"
+    found = same_answer.find(whole, rows, in_process)
+    authored_pairs = {p.student: p for p in found.pairs if p.authored}
+    assert set(authored_pairs) == {"eve", "jo"} and not any(p.flagged for p in found.pairs)
+    assert authored_pairs["jo"].fits[0].sample_fits > 0, "letters fit some sample variants"
+    assert {r.status for r in same_answer.annotate(rows, [found])} == {"graded"}
+
+
+def test_a_one_off_answer_alone_is_enough_for_the_authored_question(whole):
+    rows = [outcome(whole, name, {q: model(q, name) for q in PILOT}) for name in ("ann", "bob")]
+    rows.append(outcome(whole, "dan", {**{q: model(q, "dan") for q in PILOT}, "2.11": authored("2.11")}))
+    found = same_answer.find(whole, rows, in_process)
+    (pair,) = [p for p in found.pairs if p.flagged]
+    assert pair.student == "dan" and pair.authored and pair.questions == ["2.11"]
+    assert pair.fits[0].sample_fits == 0 and pair.expected <= same_answer.CHANCE
+
+
+def test_the_authored_finding_follows_the_learners_submission_and_reads_in_the_report(whole, tmp_path: Path):
+    rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT}),
+            outcome(whole, "dan", {q: authored(q) for q in PILOT}),
+            outcome(whole, "eve<b>", {q: model(q, "ann") for q in PILOT})]
+    found = same_answer.find(whole, rows, in_process)
+    same_answer.save(tmp_path, found)
+    assert same_answer.load(tmp_path, whole.name) == found
+    assert "authored answer" in render(same_answer.annotated(tmp_path, rows))
+    fixed = [rows[0], outcome(whole, "dan", {q: model(q, "dan") for q in PILOT}, sha="sha-dan-2"), rows[2]]
+    assert [r.status for r in same_answer.annotated(tmp_path, fixed)] == ["graded", "graded", "flagged"]
+    write_report(tmp_path, whole, same_answer.annotate(rows, [found]), found)
+    text = (tmp_path / "reports" / f"{whole.name}.md").read_text()
+    page = (tmp_path / "reports" / f"{whole.name}.html").read_text()
+    part = text[text.index("### Answers that fit the authored question"):]
+    assert "| dan | 2\\.11" in part and "instructor's version in source/" in part and "not a verdict" in part
+    other = text[text.index("## Answers that fit another learner's variant"):text.index("### Answers that fit")]
+    assert "| dan |" not in other, "the authored finding is not listed as a learner pair"
+    assert "<h3>Answers that fit the authored question</h3>" in page and "<td>dan</td>" in page
+    assert "<b>" not in page and "eve&lt;b&gt;" in page
+
+
+def test_a_row_under_the_reserved_identity_is_not_compared(whole):
+    from course.exercises.variants import AUTHORED
+
+    rows = [outcome(whole, "ann", {q: model(q, "ann") for q in PILOT}),
+            outcome(whole, AUTHORED, {q: model(q, "ann") for q in PILOT})]
+    found = same_answer.find(whole, rows, in_process)
+    assert found.learners == 1 and found.pairs == [] and any("reserved id" in n for n in found.notes)
