@@ -9,8 +9,9 @@ detection of ``aws-course grade`` (``autograder.same_answer.find`` with two real
 submissions end to end through ``aws-course grade`` (sandbox, kernels) with the same detection.
 
 The batch: every learner's own model answers (``family.model(values)``); four learners copy a neighbour (all
-three answers, 2.11 alone, 2.13 alone); ten honest learners give a wrong two-letter set on 2.13, which fits
-some other learners' variants by chance and must not be flagged.
+three answers, 2.11 alone, 2.13 alone); two hand in the authored question's model answers (the instructor's
+version in source/: all three, and 2.12 + 2.13, the two letter sets); ten honest learners give a wrong two-letter
+set on 2.13, which fits some other learners' variants by chance and must not be flagged.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ LEARNERS = [f"s{n:03d}" for n in range(100)]
 COPIES = {"s010": ("s011", PILOT), "s020": ("s021", ("2.11",)), "s030": ("s031", ("2.13",)),
           "s040": ("s039", PILOT)}
 WRONG_213 = [f"s{n:03d}" for n in range(60, 70)]
+AUTHORED_COPIES = {"s050": PILOT, "s051": ("2.12", "2.13")}  # learner -> the questions answered as authored
 
 
 def model(question: str, identity: str) -> object:
@@ -51,6 +53,7 @@ def model(question: str, identity: str) -> object:
 
 def own_answers(learner: str) -> dict[str, object]:
     answers = {q: model(q, learner) for q in PILOT}
+    answers.update({q: model(q, None) for q in AUTHORED_COPIES.get(learner, ())})
     if learner in COPIES:
         source, copied = COPIES[learner]
         answers.update({q: model(q, source) for q in copied})
@@ -121,6 +124,7 @@ def test_each_learners_own_model_answer_scores_full_on_their_variant(graded):
         for cell in row.cells:
             question = cell.exercise_id
             copied = learner in COPIES and question in COPIES[learner][1]
+            copied = copied or question in AUTHORED_COPIES.get(learner, ())
             if copied or (learner in WRONG_213 and question == "2.13"):
                 continue
             assert cell.score == cell.points and cell.passed, (learner, question, cell.results)
@@ -141,13 +145,33 @@ def test_a_neighbours_model_answer_scores_below_full(graded):
 
 def test_the_copies_are_found_and_flagged(graded):
     found = graded["found"]
-    flagged = {(p.student, p.other): p.questions for p in found.pairs if p.flagged}
+    flagged = {(p.student, p.other): p.questions for p in found.pairs if p.flagged and not p.authored}
     assert flagged == {("s010", "s011"): list(PILOT), ("s020", "s021"): ["2.11"], ("s040", "s039"): list(PILOT)}
     for student in ("s010", "s020", "s040"):
         row = graded["csv"][student]
         assert row["status"] == "flagged" and "same answer" in row["detail"] and "score is unchanged" in row["detail"]
         assert float(row["score"]) == graded["rows"][student].score < 9.0, "never a penalty"
-    assert all(f.identical for p in found.pairs if p.flagged for f in p.fits)
+    assert all(f.identical for p in found.pairs if p.flagged and not p.authored for f in p.fits)
+
+
+def test_the_authored_copies_are_found_and_flagged_as_such(graded):
+    found = graded["found"]
+    flagged = {p.student: p.questions for p in found.pairs if p.flagged and p.authored}
+    # an authored answer that happens to be right for the learner's own variant too scores full: not compared
+    below = {learner: [c.exercise_id for c in graded["rows"][learner].cells
+                       if c.exercise_id in questions and c.score < c.points]
+             for learner, questions in AUTHORED_COPIES.items()}
+    assert all(len(q) >= 2 for q in below.values()), below
+    assert flagged == below
+    for learner in AUTHORED_COPIES:
+        row = graded["csv"][learner]
+        assert row["status"] == "flagged" and row["detail"].startswith("authored answer:"), row
+        assert "instructor's notebook" in row["detail"] and "score is unchanged" in row["detail"]
+        assert "same answer" not in row["detail"], "not taken for a copy of another learner"
+        assert float(row["score"]) == graded["rows"][learner].score < 9.0, "never a penalty"
+    part = graded["md"][graded["md"].index("### Answers that fit the authored question"):]
+    assert "| s050 |" in part and "| s051 |" in part
+    assert "<h3>Answers that fit the authored question</h3>" in graded["html"]
 
 
 def test_a_lone_copied_letter_set_and_chance_matches_are_not_flagged(graded):
@@ -158,8 +182,10 @@ def test_a_lone_copied_letter_set_and_chance_matches_are_not_flagged(graded):
     weak = {p.student for p in graded["found"].pairs if not p.flagged}
     # a wrong letter set fits about one variant in 21: some of the ten fit someone, and are listed as weaker
     assert weak & set(WRONG_213) and "s030" in weak, "a lone copied letter set is a weaker match"
-    honest = set(LEARNERS) - set(COPIES)
+    honest = set(LEARNERS) - set(COPIES) - set(AUTHORED_COPIES)
     assert not {p.student for p in graded["found"].pairs if p.flagged} & honest
+    assert {p.student for p in graded["found"].pairs if p.authored} - set(AUTHORED_COPIES) <= set(WRONG_213), \
+        "only a wrong answer can fit the authored question (own model answers are full marks, never compared)"
 
 
 def test_the_report_shows_the_section_in_markdown_and_html(graded):
