@@ -189,10 +189,12 @@ def _same_answers(opts: Options, whole: assignment_mod.Assignment, everyone: lis
     except Exception as exc:  # noqa: BLE001 - evidence for the instructor; the grades are already safe
         log(f"same-answer comparison not done: {type(exc).__name__}: {plain(exc)}")
         return None
-    flagged = [p for p in found.pairs if p.flagged]
-    if flagged or found.notes:
-        log(f"same answer: {len(flagged)} pair(s) of answers fit another learner's variant (flagged for review, "
-            f"scores unchanged; {len(found.pairs) - len(flagged)} weaker match(es)); see reports/{whole.name}.md"
+    flagged = [p for p in found.pairs if p.flagged and not p.authored]
+    authored = [p for p in found.pairs if p.flagged and p.authored]
+    if flagged or authored or found.notes:
+        log(f"same answer: {len(flagged)} pair(s) of answers fit another learner's variant and {len(authored)} "
+            "learner(s)' answers fit the authored question (flagged for review, scores unchanged; "
+            f"{sum(not p.flagged for p in found.pairs)} weaker match(es)); see reports/{whole.name}.md"
             + "".join(f"; {note}" for note in found.notes))
     return found
 

@@ -1,7 +1,8 @@
 """The grader grades each learner against their own variant (issue #19): ten learners hand in the model answer of
 their own variant of questions 2.11-2.13 (notebook 02, section 9), as the literal values their notebook showed
-them; one copies a neighbour's answers; one claims the neighbour's identity inside its own kernel; one file's
-name is no student id (its variant is unknown: failed, never run).
+them; one copies a neighbour's answers; one hands in the authored question's answers (the instructor's version in
+source/); one claims the neighbour's identity inside its own kernel; one file's name is no student id (its variant
+is unknown: failed, never run).
 
 Two batches (and a re-run with nothing new) through ``aws-course grade`` (bubblewrap sandbox, one worker) into
 one workspace: the second hands in one more copy (2.11 and 2.12), and the same-answer report, rebuilt from every
@@ -44,8 +45,9 @@ def section_nine(root: Path) -> None:
     shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
 
 
-def literal_answers(identity: str) -> dict[str, str]:
-    """The answer cells a learner writes from the values their notebook shows: literal data, no ``v11.``."""
+def literal_answers(identity: str | None) -> dict[str, str]:
+    """The answer cells a learner writes from the values their notebook shows: literal data, no ``v11.``
+    (``None``: the authored question's values, what the instructor's notebook shows)."""
     cells = {}
     for question in PILOT:
         family = get(question).variants
@@ -66,6 +68,8 @@ def batch(tmp_path_factory, bwrap):
         f.write_nb(f.with_answers(release, literal_answers(learner)), subs / f"{learner}.ipynb")
     # a copy of learner01's notebook handed in by learner11
     f.write_nb(f.with_answers(release, literal_answers("learner01")), subs / "learner11.ipynb")
+    # olivia hands in the answers of the authored question (worked in the instructor's notebook)
+    f.write_nb(f.with_answers(release, literal_answers(None)), subs / "olivia.ipynb")
     # mallory copies learner01 and claims learner01's identity in her own kernel, every way the kernel looks
     claim = ("import os, pathlib\n"
              "os.environ['AWS_COURSE_STUDENT'] = os.environ['JUPYTERHUB_USER'] = 'learner01'\n"
@@ -132,6 +136,17 @@ def test_a_copied_notebook_scores_below_full_and_is_flagged_as_the_same_answer(b
     assert "the score is unchanged" in row["detail"] and "not a verdict" in row["detail"]
     section = batch["first_report"][batch["first_report"].index("## Answers that fit another learner's variant"):]
     assert "| learner11 | learner01 |" in section
+
+
+def test_the_authored_answers_score_below_full_and_are_flagged_as_such(batch):
+    row = batch["rows"]["olivia"]
+    assert float(row["score"]) < POINTS, row
+    assert row["status"] == "flagged" and row["detail"].startswith("authored answer:"), row
+    assert "fit the authored question" in row["detail"] and "instructor's notebook" in row["detail"]
+    assert "the score is unchanged" in row["detail"] and "same answer" not in row["detail"]
+    part = batch["first_report"][batch["first_report"].index("### Answers that fit the authored question"):]
+    assert "| olivia |" in part
+    assert "1 learner(s)' answers fit the authored question" in batch["said"]
 
 
 def test_a_submission_without_a_usable_student_id_fails_with_the_reason_and_is_never_run(batch):
