@@ -298,6 +298,13 @@ def describe(summary: pd.DataFrame) -> str:
 # relies on colour alone.
 _STYLE = {PASSED: ("#009E73", ""), FAILED: ("#D55E00", "xx"), NOT_RUN: ("#BBBBBB", "..")}
 CHART_TITLE = "Exercises passed per notebook\n(from your saved check cells)"
+# The whole chart is seen at once on a laptop: the notebook that JupyterLab shows with its file browser open is
+# 636 px high in a 1440x900 window and 504 px in a 1366x768 one (measured by
+# tests/browser/test_first_hour_browser.py), so the chart is at most CHART_MAX_HEIGHT inches at 100 dpi and the
+# bars of more notebooks sit closer, down to the least ROW_HEIGHT (their 9 pt labels need it; 15 notebooks fit).
+CHART_MARGINS = 1.3  # inches: the title, the axis and the legend
+ROW_HEIGHT = (0.24, 0.5)  # inches per notebook: the least and the most
+CHART_MAX_HEIGHT = 4.9
 
 
 def progress_chart(summary: pd.DataFrame) -> Figure:
@@ -305,13 +312,15 @@ def progress_chart(summary: pd.DataFrame) -> Figure:
 
     The title is the figure's (centred on the whole figure, which constrained layout keeps inside it), not
     the axes' (centred on the bars, so long notebook names pushed it past the right edge), and the figure
-    widens with the longest notebook name, so no text is clipped.
+    widens with the longest notebook name, so no text is clipped. Its height is capped (CHART_MAX_HEIGHT) so
+    that the whole chart is seen at once on a laptop.
     """
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     names = list(summary.notebook) or ["(no notebooks)"]
-    height = 1.8 + 0.5 * len(names)
+    low, high = ROW_HEIGHT
+    height = CHART_MARGINS + len(names) * min(high, max(low, (CHART_MAX_HEIGHT - CHART_MARGINS) / len(names)))
     width = max(7.0, 4.5 + 0.085 * max(len(str(n)) for n in names))
     fig = Figure(figsize=(width, height), layout="constrained")
     ax = fig.subplots()

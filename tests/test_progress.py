@@ -18,10 +18,12 @@ from course.demo import filled
 from course.exercises import all_exercises
 from course.exercises.results import CHECK_MIMETYPE
 from course.progress import (
+    CHART_MAX_HEIGHT,
     FAILED,
     NOT_RUN,
     PASSED,
     WRITTEN,
+    chart_png,
     check_cell_status,
     collect,
     describe,
@@ -360,3 +362,19 @@ def test_no_text_of_the_chart_is_clipped(tmp_path, notebooks):
     fig = progress_chart(summary)
     assert _texts_outside(fig) == []
     assert fig.get_suptitle().startswith("Exercises passed per notebook")
+
+
+def test_the_whole_chart_fits_the_notebook_a_laptop_window_shows(tmp_path):
+    """14 notebooks made an 880 px chart, taller than the 636 px of notebook a 1440x900 window shows (504 px in
+    1366x768; tests/browser/test_first_hour_browser.py measures both): its height is now capped, its text kept."""
+    import io
+
+    from matplotlib.text import Text
+    from PIL import Image
+
+    summary = summary_table(progress_table(_all_release_notebooks(tmp_path)))
+    fig = progress_chart(summary)
+    assert len(summary) >= 14 and fig.get_figheight() <= CHART_MAX_HEIGHT
+    assert Image.open(io.BytesIO(chart_png(fig))).size[1] <= 504
+    assert min(t.get_fontsize() for t in fig.findobj(Text) if t.get_text()) >= 8  # pt, readable at 100 dpi
+    assert _texts_outside(fig) == []
