@@ -9,7 +9,7 @@ Three things, none of which any score depends on (answers are judged as data):
   as matplotlib's ``Figure`` is imported, before the next cell);
 - while an instructor cell runs (its text is exactly one of the release's locked cells), the names bound to
   a figure maker (a function of those modules marked by ``course.figures.figure_maker``, such as
-  ``course.net.draw``) make a stand-in instead of the figure: it is drawn only if something other than
+  ``course.net.draw``), and the maker's own module attribute, make a stand-in instead of the figure: it is drawn only if something other than
   saving it as PNG to a stream is asked of it. A notebook whose figures all come from figure makers in
   instructor cells then never imports matplotlib. The learner's own cells get the real functions.
 
@@ -104,30 +104,46 @@ def autograder_warm(modules: list[str], blank: bytes, release: set[str], mark: s
         except Exception:  # noqa: BLE001 - an odd module attribute is simply not a figure maker
             return False
 
-    # Read now, before any learner code runs: the figure makers the imported modules define or import.
-    real = [value for name in modules if name in sys.modules
-            for value in list(vars(sys.modules[name]).values()) if is_maker(value)]
+    # Read now, before any learner code runs: the figure makers the imported modules define or import, each
+    # with its stand-in and the module attribute it is defined as (so a cell that imports it gets the stand-in).
+    real: dict[int, tuple[Any, Any, Any]] = {}  # id(maker) -> (maker, stand-in, defining module or None)
+    for name in modules:
+        for value in list(vars(sys.modules[name]).values()) if name in sys.modules else []:
+            if is_maker(value) and id(value) not in real:
+                home = sys.modules.get(getattr(value, "__module__", None) or "")
+                at = getattr(value, "__name__", "")
+                real[id(value)] = (value, stand_in(value), home if getattr(home, at, None) is value else None)
     shell = get_ipython()
     if shell is None:
         return
-    swapped: dict[str, Any] = {}
+    standing = {id(stand): make for make, stand, _ in real.values()}
+    swapping: list[bool] = []
 
     def before(info: Any) -> None:
         patch_savefig()
         raw = getattr(info, "raw_cell", None)
         if not real or not isinstance(raw, str) or hashlib.sha256(raw.encode()).hexdigest() not in release:
             return
+        swapping.append(True)
         namespace = shell.user_ns
         for key, value in list(namespace.items()):
-            if any(value is make for make in real):
-                namespace[key] = swapped[key] = stand_in(value)
+            if id(value) in real and real[id(value)][0] is value:
+                namespace[key] = real[id(value)][1]
+        for make, stand, home in real.values():
+            if home is not None:
+                setattr(home, make.__name__, stand)
 
     def after(result: Any) -> None:
+        if not swapping:
+            return
+        swapping.clear()
+        for make, stand, home in real.values():
+            if home is not None and getattr(home, make.__name__, None) is stand:
+                setattr(home, make.__name__, make)
         namespace = shell.user_ns
-        for key, made in swapped.items():
-            if namespace.get(key) is made:
-                namespace[key] = made.__wrapped__
-        swapped.clear()
+        for key, value in list(namespace.items()):  # also the names the cell itself imported
+            if id(value) in standing and value.__wrapped__ is standing[id(value)]:
+                namespace[key] = standing[id(value)]
 
     shell.events.register("pre_run_cell", before)
     shell.events.register("post_run_cell", after)

@@ -192,3 +192,31 @@ def test_a_notebook_of_figure_makers_grades_without_importing_matplotlib(noteboo
         images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
         assert [base64.b64decode(o["data"]["image/png"]) for o in images] == [BLANK_PNG], (cell.source, cell.outputs)
     assert _stdout(out.nb.cells[-1]).strip() == "False", "matplotlib was imported while grading"
+
+
+@pytest.mark.slow
+def test_a_maker_an_instructor_cell_imports_itself_is_a_stand_in_there_and_real_after(tmp_path):
+    """An instructor cell that imports its figure maker itself gets the stand-in (the maker's module attribute is
+    swapped while the cell runs); after the cell both the learner's name and the module hold the real maker."""
+    import course.exercises
+    from autograder import warm
+
+    use_bwrap = bwrap_works()
+    course_dir = Path(course.exercises.__file__).resolve().parents[1]
+    release = ("from course.notebooks import diagrams",
+               "import io, sys\nfrom course.notebooks.diagrams import s3_request_decision as decision\n"
+               "b = io.BytesIO()\nfig = decision()\nfig.savefig(b, format='png', dpi=fig.dpi)\n"
+               "print(type(fig).__name__, b.getvalue() == BLANK, 'matplotlib' in sys.modules)")
+    ready = warm._start(lambda w: Sandbox(w, use_bwrap=use_bwrap, readonly=[course_dir],
+                                          uid=sandbox_uid(use_bwrap)), [],
+                        warmup_code(("course.notebooks.diagrams",), release))
+    out = ready.run(_notebook(
+        f"BLANK = {BLANK_PNG!r}", release[0], release[1],
+        "print(decision is diagrams.s3_request_decision, type(decision).__name__, hasattr(decision, '__wrapped__'))",
+        "print(type(decision()).__name__)"), 60, 180)
+    ready.remove()
+    assert out.stopped is None, out.stopped
+    lines = [_stdout(c).strip() for c in out.nb.cells]
+    assert lines[2] == "Undrawn True False", "imported inside the instructor cell: still a stand-in, no matplotlib"
+    assert lines[3] == "True function False", "after the cell, the learner's name and the module hold the real maker"
+    assert lines[4] == "Figure", "the learner's own call draws"
