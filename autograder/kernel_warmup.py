@@ -3,15 +3,16 @@
 
 Three things, none of which any score depends on (answers are judged as data):
 
-- the modules the assignment's locked (instructor) cells import are imported now, while the previous
-  notebook is still being scored;
+- the modules the assignment's instructor cells import are imported now, while the previous notebook is
+  still being scored;
 - ``Figure.savefig`` to a PNG stream writes a blank image instead of rasterising the figure (patched as soon
   as matplotlib's ``Figure`` is imported, before the next cell);
-- while an instructor cell runs (its text is exactly one of the release's locked cells), the names bound to
-  a figure maker (a function of those modules marked by ``course.figures.figure_maker``, such as
-  ``course.net.draw``), and the maker's own module attribute, make a stand-in instead of the figure: it is drawn only if something other than
-  saving it as PNG to a stream is asked of it. A notebook whose figures all come from figure makers in
-  instructor cells then never imports matplotlib. The learner's own cells get the real functions.
+- while an instructor cell runs (its text is exactly one of the release's instructor cells), the names bound
+  to a figure maker (a function of those modules marked by ``course.figures.figure_maker``, such as
+  ``course.net.draw``), and the maker's own module attribute, make a stand-in instead of the figure: it is
+  drawn only if something other than saving it as PNG to a stream is asked of it. A notebook whose figures
+  all come from figure makers in instructor cells then never imports matplotlib. The learner's own cells get
+  the real functions.
 
 Learner code may undo any of this; that only costs time.
 """
