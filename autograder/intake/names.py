@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from autograder.same_answer import SAMPLE_PREFIX
 from course.exercises.variants import AUTHORED
 
 MAX_ID_CHARS = 128  # nbgrader.api.Student.id is String(128)
@@ -43,6 +44,10 @@ def id_problem(student_id: str) -> str | None:
         return (f"the student id {student_id!r} is reserved: same-answer detection uses it for the authored "
                 "question (the instructor's version in source/), so a learner under it would be graded and "
                 "compared as the authored question; rename the submission")
+    if re.fullmatch(re.escape(SAMPLE_PREFIX) + r"\d+", student_id.lower()):
+        return (f"the student id {student_id!r} is reserved: same-answer detection names the sample variants it "
+                f"compares answers with {SAMPLE_PREFIX}N, and a learner under such an id would have one of their "
+                "variants; rename the submission")
     return None
 
 

@@ -203,6 +203,19 @@ def test_the_reserved_identity_is_the_authored_question_and_no_student_id():
     assert id_problem("authored") is None and id_problem("ann") is None, "only the reserved id itself is refused"
 
 
+def test_the_names_of_sample_variants_are_no_student_ids():
+    """Sampling compares an answer with the variants of ``sample-variant-N``: a learner under such an id would
+    make their own variant one of the samples, so the intake refuses those ids (and only those)."""
+    from autograder.intake import id_problem
+    from autograder.same_answer import SAMPLE_PREFIX
+
+    for spelled in (f"{SAMPLE_PREFIX}0", f"{SAMPLE_PREFIX}1234", f"{SAMPLE_PREFIX}7".upper()):
+        problem = id_problem(spelled)
+        assert problem and "reserved" in problem and "sample variants" in problem, problem
+    for fine in (f"{SAMPLE_PREFIX}x", "sample-variant", f"my-{SAMPLE_PREFIX}1", "sample"):
+        assert id_problem(fine) is None, fine
+
+
 def test_the_reserved_identity_is_refused_by_the_intake_with_a_clear_reason(tmp_path: Path):
     from autograder.intake import collect
     from course.exercises.variants import AUTHORED
