@@ -8,7 +8,7 @@ that returns a figure only to be looked at, and ``show_figure`` shows such a fig
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 if TYPE_CHECKING:  # matplotlib loads when a diagram is drawn
     from matplotlib.axes import Axes
@@ -17,9 +17,24 @@ if TYPE_CHECKING:  # matplotlib loads when a diagram is drawn
 F = TypeVar("F", bound=Callable[..., Any])
 
 BOX_COLOUR = "#e8f0fe"  # light blue; the notebooks pass red, amber or green tints for deny, check, allow
+DENY_TINT, CHECK_TINT, ALLOW_TINT = "#fde8e8", "#fdf3e1", "#e3f4e3"
 EDGE_COLOUR = "#333333"
 LABEL_COLOUR = "#444444"
 LABEL_GAP = 0.12  # data units between an arrow's midpoint and its label
+
+
+def diagram(width: float, height: float, xmax: float | None = None, ymax: float | None = None,
+            layout: Literal["constrained"] | None = None) -> tuple[Figure, Axes]:
+    """A bare figure ``width`` x ``height`` inches (no pyplot state) and its frameless axis spanning ``xmax`` x
+    ``ymax`` data units (by default as many as inches), for a diagram drawn with :func:`box` and :func:`arrow`."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout=layout)
+    ax = fig.subplots()
+    ax.set_xlim(0, width if xmax is None else xmax)
+    ax.set_ylim(0, height if ymax is None else ymax)
+    ax.axis("off")
+    return fig, ax
 
 
 def box(ax: Axes, x: float, y: float, w: float, h: float, text: str, colour: str = BOX_COLOUR,

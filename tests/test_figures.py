@@ -219,3 +219,16 @@ def _check_time_series(r: Rendered) -> None:
             f"the data of {label} is {totals[i]}")
         checked += 1
     assert checked >= 3, f"{r.where}: only {checked} labelled ticks"
+
+
+def test_a_diagram_is_a_bare_frameless_figure_whose_data_units_default_to_inches():
+    from matplotlib.figure import Figure
+
+    from course.figures import diagram
+
+    fig, ax = diagram(11, 3.6)
+    assert isinstance(fig, Figure) and tuple(fig.get_size_inches()) == (11, 3.6)
+    assert (ax.get_xlim(), ax.get_ylim(), ax.axison) == ((0, 11), (0, 3.6), False)
+    fig, ax = diagram(9.5, 4.2, 10.4, 4.6, layout="constrained")
+    assert (ax.get_xlim(), ax.get_ylim(), fig.get_layout_engine().__class__.__name__) == (
+        (0, 10.4), (0, 4.6), "ConstrainedLayoutEngine")

@@ -9,39 +9,23 @@ import matplotlib: it is imported while a grading kernel warms up.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from course.figures import arrow, box, figure_maker
+from course.figures import ALLOW_TINT, CHECK_TINT, DENY_TINT, arrow, box, diagram, figure_maker
 
 if TYPE_CHECKING:  # matplotlib and pandas load when a figure is drawn
     import pandas as pd
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-DENY_TINT, CHECK_TINT, ALLOW_TINT = "#fde8e8", "#fdf3e1", "#e3f4e3"
 
 # The dense diagrams of notebooks 09 and 11 set their text a little smaller than the course's default.
 small_box = partial(box, size=8.5)
 small_arrow = partial(arrow, size=7.5)
 
 
-def _diagram(width: float, height: float, xmax: float, ymax: float,
-             layout: Literal["constrained"] | None = None) -> tuple[Figure, Axes]:
-    """A figure ``width`` x ``height`` inches whose frameless axis spans ``xmax`` x ``ymax`` data units."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), layout=layout)
-    ax = fig.subplots()
-    ax.set_xlim(0, xmax)
-    ax.set_ylim(0, ymax)
-    ax.axis("off")
-    return fig, ax
-
-
 @figure_maker
 def s3_request_decision() -> Figure:
     """Notebook 03: how S3 decides one request (explicit Deny, Block Public Access, then the account rule)."""
-    fig, ax = _diagram(12, 4.2, 12, 4.2)
+    fig, ax = diagram(12, 4.2, 12, 4.2)
     box(ax, 0.1, 1.7, 1.6, 0.9, "request\n(signed or\nanonymous)")
     box(ax, 2.2, 1.7, 1.9, 0.9, "any explicit\nDeny?", DENY_TINT)
     box(ax, 4.6, 1.7, 2.2, 0.9, "Block Public Access:\npublic grants\nignored?", CHECK_TINT)
@@ -62,7 +46,7 @@ def s3_request_decision() -> Figure:
 @figure_maker
 def database_planes() -> Figure:
     """Notebook 05: the management plane (IAM decides) and the data plane (the engine's own users decide)."""
-    fig, ax = _diagram(9.5, 4.2, 10.4, 4.6, layout="constrained")
+    fig, ax = diagram(9.5, 4.2, 10.4, 4.6, layout="constrained")
     allow, check = "#e3f4e1", "#fff4d6"
     # management plane (top row): always the AWS API, always IAM, always CloudTrail
     box(ax, 0.1, 3.0, 2.3, 1.0, "administrator\n(an IAM principal)")
@@ -87,7 +71,7 @@ def database_planes() -> Figure:
 @figure_maker
 def sns_fan_out() -> Figure:
     """Notebook 08: SNS pushes a copy to each subscription; each SQS queue is a backlog its consumer polls."""
-    fig, ax = _diagram(11, 3.8, 11, 4)
+    fig, ax = diagram(11, 3.8, 11, 4)
     box(ax, 0.1, 1.6, 1.9, 0.9, "EventBridge rule\n(GuardDuty finding)")
     box(ax, 2.8, 1.5, 2.0, 1.1, "SNS topic\nsecurity-findings\nSSE: key K1", CHECK_TINT)
     box(ax, 5.8, 3.0, 2.0, 0.8, "email / SMS\n(push, no backlog)", ALLOW_TINT)
@@ -111,7 +95,7 @@ def cross_account_deployment() -> Figure:
     """Notebook 09: the roles of a cross-account pipeline: who assumes, who passes a role, who creates."""
     from matplotlib.patches import Rectangle
 
-    fig, ax = _diagram(12, 4.6, 12, 4.8)
+    fig, ax = diagram(12, 4.6, 12, 4.8)
     ax.add_patch(Rectangle((0.05, 0.05), 4.7, 4.6, facecolor="#f6f6f6", edgecolor="#999999"))
     ax.add_patch(Rectangle((5.15, 0.05), 6.8, 4.6, facecolor="#f6f6f6", edgecolor="#999999"))
     ax.text(2.4, 4.45, "tools account 111122223333", ha="center", fontsize=9, weight="bold")
@@ -138,7 +122,7 @@ def cross_account_deployment() -> Figure:
 @figure_maker
 def dmarc_alignment() -> Figure:
     """Notebook 10: the three domains of one message, and the alignment question DMARC asks about them."""
-    fig, ax = _diagram(10, 3.6, 10, 4)
+    fig, ax = diagram(10, 3.6, 10, 4)
     box(ax, 0.2, 2.6, 2.9, 1.0, "MAIL FROM (envelope)\nbounce.example.com\nchecked by SPF", CHECK_TINT)
     box(ax, 3.55, 2.6, 2.9, 1.0, "From: header\nbilling@example.com\nwhat the reader sees", ALLOW_TINT)
     box(ax, 6.9, 2.6, 2.9, 1.0, "DKIM-Signature d=\nexample.com\nchecked by DKIM", CHECK_TINT)
@@ -154,7 +138,7 @@ def dmarc_alignment() -> Figure:
 @figure_maker
 def ses_receiving_controls() -> Figure:
     """Notebook 10: where the controls sit on the path of a message SES receives (filters, rule, KMS, S3)."""
-    fig, ax = _diagram(12, 3.6, 11.2, 3.4)
+    fig, ax = diagram(12, 3.6, 11.2, 3.4)
     box(ax, 0.1, 1.3, 1.7, 0.9, "sending\nmail server")
     box(ax, 2.4, 1.3, 2.0, 0.9, "SES inbound (MX)\nIP address filters")
     box(ax, 5.0, 1.0, 2.4, 1.5, "receipt rule\nrecipient condition\nrequire TLS\nspam and virus scan")
@@ -171,7 +155,7 @@ def ses_receiving_controls() -> Figure:
 @figure_maker
 def workspaces_trusted_devices() -> Figure:
     """Notebook 11: WorkSpaces trusted devices: the client type decides whether a certificate is demanded."""
-    fig, ax = _diagram(11, 3.6, 11, 3.8)
+    fig, ax = diagram(11, 3.6, 11, 3.8)
     small_box(ax, 0.1, 2.7, 2.3, 0.8, "managed Windows laptop\ndevice certificate", ALLOW_TINT)
     small_box(ax, 0.1, 1.5, 2.3, 0.8, "personal iPad\nno certificate check", "#fde2e1")
     small_box(ax, 0.1, 0.3, 2.3, 0.8, "browser (web access)\nno certificate check", "#fde2e1")

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from course.figures import arrow, box, figure_maker
+from course.figures import ALLOW_TINT, CHECK_TINT, DENY_TINT, arrow, box, diagram, figure_maker
 
 if TYPE_CHECKING:  # matplotlib and pandas load when a figure is drawn
     import pandas as pd
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-DENY_TINT, ALLOW_TINT, KEY_TINT = "#fde8e8", "#e3f4e3", "#fdf3e1"
 
 # One step of the decision per column: the question AWS asks, and where a "no" (or a "yes") leads.
 DECISION_STEPS = (
@@ -31,22 +29,10 @@ DECISION_STEPS = (
 )
 
 
-def _diagram(width: float, height: float) -> tuple[Figure, Axes]:
-    """A figure ``width`` x ``height`` inches whose axis spans the same data units, frame off."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height))
-    ax = fig.subplots()
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.axis("off")
-    return fig, ax
-
-
 @figure_maker
 def evaluation_order() -> Figure:
     """The order in which AWS decides one request, one column per step (simplified)."""
-    fig, ax = _diagram(12, 4.2)
+    fig, ax = diagram(12, 4.2)
     for i, (question_text, outcome) in enumerate(DECISION_STEPS):
         x = 0.1 + i * 1.98
         box(ax, x, 2.4, 1.7, 1.1, question_text)
@@ -62,8 +48,8 @@ def evaluation_order() -> Figure:
 @figure_maker
 def envelope_encryption() -> Figure:
     """KMS protects a small data key; the data key protects the data."""
-    fig, ax = _diagram(11, 3.6)
-    box(ax, 0.2, 2.2, 2.2, 1.0, "KMS key\n(never leaves KMS)", KEY_TINT)
+    fig, ax = diagram(11, 3.6)
+    box(ax, 0.2, 2.2, 2.2, 1.0, "KMS key\n(never leaves KMS)", CHECK_TINT)
     box(ax, 3.3, 2.2, 2.6, 1.0, "GenerateDataKey returns\nplaintext data key +\nencrypted data key")
     box(ax, 6.8, 2.2, 3.9, 1.0, "encrypt the data locally with the\nplaintext data key, then erase it")
     box(ax, 3.3, 0.3, 7.4, 1.0, "store the ciphertext together with the encrypted data key;\n"
