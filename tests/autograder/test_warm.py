@@ -32,6 +32,16 @@ def _stdout(cell: nbformat.NotebookNode) -> str:
     return "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
 
 
+def _warm_kernel(readonly: Path, warmup: str):
+    """One kernel started and warmed up as a worker makes one ahead, in its own sandbox that can read
+    ``readonly`` (bubblewrap and a fresh uid when they work here)."""
+    from autograder import warm
+
+    use_bwrap = bwrap_works()
+    return warm._start(lambda w: Sandbox(w, use_bwrap=use_bwrap, readonly=[readonly], uid=sandbox_uid(use_bwrap)),
+                       [], warmup)
+
+
 @pytest.mark.slow
 def test_a_kernel_made_ahead_has_its_own_sandbox_and_runs_one_notebook(tmp_path):
     use_bwrap = bwrap_works()
@@ -108,17 +118,13 @@ def test_instructor_figures_are_stand_ins_and_the_kernel_starts_lean(tmp_path):
     matplotlib; the learner's own cell gets the real figure; the debugger is not loaded at start-up but
     importable; matplotlib's font list is the grader's copy in the kernel's own config folder."""
     import course.exercises
-    from autograder import warm
 
-    use_bwrap = bwrap_works()
     course_dir = Path(course.exercises.__file__).resolve().parents[1]
     release = ("from course.net import draw\nfrom course.notebooks import networking as lab",
                "import io, sys\nfig = draw(lab.egress_base())\nb = io.BytesIO()\n"
                "fig.savefig(b, format='png', dpi=fig.dpi)\n"
                "print(type(fig).__name__, b.getvalue() == BLANK, 'matplotlib' in sys.modules)")
-    ready = warm._start(lambda w: Sandbox(w, use_bwrap=use_bwrap, readonly=[course_dir],
-                                          uid=sandbox_uid(use_bwrap)),
-                        [], warmup_code(("course.net",), release))
+    ready = _warm_kernel(course_dir, warmup_code(("course.net",), release))
     out = ready.run(_notebook(
         f"import sys, os, glob\nBLANK = {BLANK_PNG!r}\nprint('debugpy' in sys.modules, "
         "bool(glob.glob(os.environ['MPLCONFIGDIR'] + '/fontlist-*.json')))",
@@ -173,16 +179,13 @@ def test_a_notebook_of_figure_makers_grades_without_importing_matplotlib(noteboo
     from nbgrader import utils as nbutils
 
     import course.exercises
-    from autograder import warm
 
-    use_bwrap = bwrap_works()
     root = Path(course.exercises.__file__).resolve().parents[2]
     nb = nbformat.read(root / "release" / notebook, as_version=4)
     instructor = [c for c in nb.cells if c.cell_type == "code" and not nbutils.is_solution(c)]
     warmup = warmup_code(imported_modules(instructor), tuple(c.source for c in instructor))
     nb.cells.append(nbformat.v4.new_code_cell("import sys\nprint('matplotlib' in sys.modules)"))
-    ready = warm._start(lambda w: Sandbox(w, use_bwrap=use_bwrap, readonly=[root],
-                                          uid=sandbox_uid(use_bwrap)), [], warmup)
+    ready = _warm_kernel(root, warmup)
     out = ready.run(nb, 60, 180)
     ready.remove()
     assert out.stopped is None, out.stopped
@@ -199,17 +202,13 @@ def test_a_maker_an_instructor_cell_imports_itself_is_a_stand_in_there_and_real_
     """An instructor cell that imports its figure maker itself gets the stand-in (the maker's module attribute is
     swapped while the cell runs); after the cell both the learner's name and the module hold the real maker."""
     import course.exercises
-    from autograder import warm
 
-    use_bwrap = bwrap_works()
     course_dir = Path(course.exercises.__file__).resolve().parents[1]
     release = ("from course.notebooks import diagrams",
                "import io, sys\nfrom course.notebooks.diagrams import s3_request_decision as decision\n"
                "b = io.BytesIO()\nfig = decision()\nfig.savefig(b, format='png', dpi=fig.dpi)\n"
                "print(type(fig).__name__, b.getvalue() == BLANK, 'matplotlib' in sys.modules)")
-    ready = warm._start(lambda w: Sandbox(w, use_bwrap=use_bwrap, readonly=[course_dir],
-                                          uid=sandbox_uid(use_bwrap)), [],
-                        warmup_code(("course.notebooks.diagrams",), release))
+    ready = _warm_kernel(course_dir, warmup_code(("course.notebooks.diagrams",), release))
     out = ready.run(_notebook(
         f"BLANK = {BLANK_PNG!r}", release[0], release[1],
         "print(decision is diagrams.s3_request_decision, type(decision).__name__, hasattr(decision, '__wrapped__'))",
