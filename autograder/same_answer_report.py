@@ -4,6 +4,8 @@ for the instructor, never an accusation; every piece of learner text escaped for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from autograder.escape import html_text
 from autograder.escape import markdown as md
 from autograder.same_answer import AUTHORED_WHY, Findings, Fit, Pair
@@ -79,32 +81,53 @@ WEAKER = ("Weaker matches, not flagged: answers that fit several variants (a set
 HEADERS = ("learner", "answer fits the variant of", "questions", "coincidences expected")
 
 
+AUTHORED_WEAKER = "Weaker, not flagged (a coincidence is likely)"
+
+
+def _md_table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    if not rows:
+        return ["None found."]
+    return (["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+            + ["| " + " | ".join(md(v) for v in row) + " |" for row in rows])
+
+
+def _md_list(title: str, items: list[tuple[str, str]]) -> list[str]:
+    """``title`` and one line per (learner, text), or nothing when there are none."""
+    if not items:
+        return []
+    return ["", f"{title} ({len(items)}):", ""] + [f"- **{md(s)}**: {md(text)}" for s, text in items]
+
+
+def _html_table(css: str, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    esc = html_text
+    if not rows:
+        return ["<p>None found.</p>"]
+    return ([f"<table class='{css}'><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers)
+             + "</tr></thead><tbody>"]
+            + ["<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in rows]
+            + ["</tbody></table>"])
+
+
+def _html_list(title: str, items: list[tuple[str, str]]) -> list[str]:
+    esc = html_text
+    if not items:
+        return []
+    return ([f"<p>{esc(title)} ({len(items)}):</p><ul>"]
+            + [f"<li><strong>{esc(s)}</strong>: {esc(text)}</li>" for s, text in items] + ["</ul>"])
+
+
 def markdown_section(found: Findings | None) -> list[str]:
     """The report's section, as Markdown lines (learner text escaped)."""
     lines = ["", "## Answers that fit another learner's variant", ""]
     if found is None:
         return lines + ["Not compared (no findings for this assignment)."]
     lines += [INTRO, "", _summary(found), ""]
-    strong = [p for p in found.pairs if p.flagged and not p.authored]
-    weak = _weaker(found)
-    if strong:
-        lines += ["| " + " | ".join(HEADERS) + " |", "|---|---|---|---|"]
-        lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in _rows(strong)]
-    else:
-        lines.append("None found.")
-    if weak:
-        lines += ["", f"{WEAKER} ({len(weak)}):", ""]
-        lines += [f"- **{md(s)}**: {md(text)}" for s, text in weak]
+    lines += _md_table(HEADERS, _rows([p for p in found.pairs if p.flagged and not p.authored]))
+    lines += _md_list(WEAKER, _weaker(found))
     lines += ["", f"### {AUTHORED_TITLE}", "", AUTHORED_INTRO, ""]
     flagged, weaker = _authored(found)
-    if flagged:
-        lines += ["| " + " | ".join(AUTHORED_HEADERS) + " |", "|---|---|---|"]
-        lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in _authored_rows(flagged)]
-    else:
-        lines.append("None found.")
-    if weaker:
-        lines += ["", f"Weaker, not flagged (a coincidence is likely) ({len(weaker)}):", ""]
-        lines += [f"- **{md(s)}**: {md(text)}" for s, text in _authored_weaker(weaker)]
+    lines += _md_table(AUTHORED_HEADERS, _authored_rows(flagged))
+    lines += _md_list(AUTHORED_WEAKER, _authored_weaker(weaker))
     if found.notes:
         lines.append("")
     lines += [f"- Note: {md(n)}" for n in found.notes]
@@ -118,32 +141,12 @@ def html_section(found: Findings | None) -> list[str]:
     if found is None:
         return parts + ["<p>Not compared (no findings for this assignment).</p>"]
     parts += [f"<p>{esc(INTRO)}</p>", f"<p>{esc(_summary(found))}</p>"]
-    strong = [p for p in found.pairs if p.flagged and not p.authored]
-    weak = _weaker(found)
-    if strong:
-        parts.append("<table class='same-answer'><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in HEADERS)
-                     + "</tr></thead><tbody>")
-        parts += ["<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in _rows(strong)]
-        parts.append("</tbody></table>")
-    else:
-        parts.append("<p>None found.</p>")
-    if weak:
-        parts.append(f"<p>{esc(WEAKER)} ({len(weak)}):</p><ul>")
-        parts += [f"<li><strong>{esc(s)}</strong>: {esc(text)}</li>" for s, text in weak]
-        parts.append("</ul>")
+    parts += _html_table("same-answer", HEADERS, _rows([p for p in found.pairs if p.flagged and not p.authored]))
+    parts += _html_list(WEAKER, _weaker(found))
     parts += [f"<h3>{esc(AUTHORED_TITLE)}</h3>", f"<p>{esc(AUTHORED_INTRO)}</p>"]
     flagged, weaker = _authored(found)
-    if flagged:
-        parts.append("<table class='same-answer authored'><thead><tr>"
-                     + "".join(f"<th>{esc(h)}</th>" for h in AUTHORED_HEADERS) + "</tr></thead><tbody>")
-        parts += ["<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in _authored_rows(flagged)]
-        parts.append("</tbody></table>")
-    else:
-        parts.append("<p>None found.</p>")
-    if weaker:
-        parts.append(f"<p>{esc('Weaker, not flagged (a coincidence is likely)')} ({len(weaker)}):</p><ul>")
-        parts += [f"<li><strong>{esc(s)}</strong>: {esc(text)}</li>" for s, text in _authored_weaker(weaker)]
-        parts.append("</ul>")
+    parts += _html_table("same-answer authored", AUTHORED_HEADERS, _authored_rows(flagged))
+    parts += _html_list(AUTHORED_WEAKER, _authored_weaker(weaker))
     if found.notes:
         parts.append("<ul>" + "".join(f"<li>Note: {esc(n)}</li>" for n in found.notes) + "</ul>")
     return parts
